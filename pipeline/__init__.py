@@ -1,0 +1,1 @@
+"""Framework-free steps of webfacts: pure functions on polars frames (no Dagster)."""

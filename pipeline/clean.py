@@ -1,0 +1,282 @@
+"""Raw documents to cleaned article text with metadata and language.
+
+HTML goes through trafilatura; plain-text dumps through our own boilerplate
+rules (trafilatura returns nothing for them). Both then share the same
+line-level post-filters and normalisation.
+"""
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import polars as pl
+import py3langid
+import trafilatura
+from lxml import html as lxml_html
+
+MIN_WORDS = 15
+
+# A bare "&;" or an "&" before whitespace is a broken entity for a literal ampersand.
+BROKEN_ENTITY = re.compile(r"&(?:amp)?;")
+CAPTION = re.compile(
+    r"\((?:photo|image|picture|credit|illustration)s?\b[^)]*\)|^(?:photo|image|credit|picture)s?\s*(?:by|:|credit)",
+    re.IGNORECASE,
+)
+BOILERPLATE_LINE = re.compile(
+    r"^(?:related (?:articles|stories|posts|links)|latest (?:articles|news|stories)|share this(?: article| story)?|"
+    r"share on \w+|read (?:more|next)|you (?:may|might) also like|more from \w+|advertisement|sponsored|"
+    r"subscribe(?: to our newsletter)?|sign up for (?:our|the) newsletter.*|comments?|leave a (?:comment|reply)|"
+    r"follow us(?: on .*)?|tags?:.*|filed under:?.*|(?:all rights reserved|copyright|©).*|"
+    r"what do you think.*|click here.*|cookie(?:s| settings| policy).*|accept(?: all)?(?: cookies)?)[.!:]?$",
+    re.IGNORECASE,
+)
+# Blocks that end an article in text dumps: everything after them is site chrome.
+TAIL_MARKER = re.compile(
+    r"^(?:related (?:articles|stories|posts)|latest (?:articles|news|stories)|share this(?: article| story)?|"
+    r"you (?:may|might) also like|more from .{1,40}|read next|comments?)[.:!]?$",
+    re.IGNORECASE,
+)
+AUTHOR_BIO = re.compile(
+    r"\bis an? (?:[\w-]+ ){0,8}?(?:writer|journalist|editor|reporter|contributor|author|correspondent|"
+    r"columnist|blogger|critic|freelancer)\b",
+    re.IGNORECASE,
+)
+NAV_SEPARATORS = re.compile(r"\s[|•»›·>]\s")
+BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s[>»›/]\s[^.!?]{1,40})+$")
+SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
+DATE_VALUE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+PUBLISHED_META = {
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+    "pubdate", "publishdate", "publish-date", "publish_date", "dc.date", "dc.date.issued",
+    "dcterms.date", "dcterms.issued", "sailthru.date", "parsely-pub-date", "date",
+}
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published_date: str | None = None
+    site: str | None = None
+    url: str | None = None
+
+
+def normalize(text: str) -> str:
+    """NFC, entities decoded, one space between words, blank line between paragraphs."""
+    text = html_lib.unescape(BROKEN_ENTITY.sub("&", text))
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u200b", "")
+    paragraphs = (re.sub(r"[ \t\f\v]+", " ", p).strip() for p in re.split(r"\n\s*\n|\n", text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def is_chrome_line(line: str) -> bool:
+    """A line that is page furniture, not article prose."""
+    stripped = line.strip()
+    if not re.search(r"[^\W\d_]", stripped):
+        return True  # "+1", "|", "12"
+    if BOILERPLATE_LINE.match(stripped) or CAPTION.search(stripped) and word_count(stripped) < 20:
+        return True
+    return len(NAV_SEPARATORS.findall(stripped)) >= 2 or bool(BREADCRUMB.match(stripped))
+
+
+def _short_fragment(line: str) -> bool:
+    return word_count(line) <= 8 and not SENTENCE_END.search(line.strip())
+
+
+def strip_tail(lines: list[str]) -> tuple[list[str], str | None]:
+    """Cut trailing chrome: markers, repeated byline, author bio. Returns (lines, author)."""
+    author = None
+    for i, line in enumerate(lines):
+        if i >= max(1, len(lines) // 2) and TAIL_MARKER.match(line.strip()):
+            lines = lines[:i]
+            break
+    while lines:
+        last = lines[-1].strip()
+        bio = AUTHOR_BIO.search(last)
+        if bio and len(lines) > 1 and (author_name := _bio_subject(last[: bio.start()], lines)):
+            author = author_name
+            lines = lines[:-1]
+        elif _short_fragment(last) or is_chrome_line(last):
+            if author is None and _looks_like_name(last):
+                author = last
+            lines = lines[:-1]
+        else:
+            break
+    return lines, author
+
+
+def _bio_subject(prefix: str, lines: list[str]) -> str | None:
+    """The bio's subject when it is a name that also stands alone on a line above."""
+    name = prefix.strip()
+    standalone = {line.strip() for line in lines[:-1]}
+    return name if name in standalone or _looks_like_name(name) and word_count(name) <= 4 else None
+
+
+def _looks_like_name(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and w.isalpha() for w in words)
+
+
+def strip_head(lines: list[str]) -> list[str]:
+    """Drop leading navigation and site-name lines of a text dump."""
+    while len(lines) > 1:
+        first = lines[0].strip()
+        if is_chrome_line(first) or _shouted(first) or word_count(first) <= 3 and not SENTENCE_END.search(first):
+            lines = lines[1:]
+        else:
+            break
+    return lines
+
+
+def _shouted(line: str) -> bool:
+    """A masthead such as "THE DAILY PLANET - news since 1938"."""
+    letters = [c for c in line.split(" - ")[0] if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def clean_plain_text(content: str) -> Cleaned:
+    lines = [ln for ln in normalize(content).split("\n\n")]
+    lines = strip_head(lines)
+    lines, author = strip_tail(lines)
+    lines = [ln for ln in lines if not is_chrome_line(ln)]
+    title = lines[0] if lines and word_count(lines[0]) <= 30 and len(lines) > 1 else None
+    return Cleaned(text="\n\n".join(lines), title=title, author=author)
+
+
+def clean_html(content: str, source_uri: str | None = None) -> Cleaned:
+    content = BROKEN_ENTITY.sub("&amp;", content)
+    meta = html_metadata(content)
+    extracted = trafilatura.bare_extraction(
+        content, url=meta.get("url"), with_metadata=True, include_comments=False,
+        include_tables=False, deduplicate=True,
+    )
+    text = extracted.text if extracted is not None and extracted.text else ""
+    if word_count(text) < MIN_WORDS:
+        # Fragments and thin pages: trafilatura's recall mode keeps more.
+        text = trafilatura.extract(content, include_comments=False, favor_recall=True) or text
+    lines, author = strip_tail([ln for ln in normalize(text).split("\n\n") if not is_chrome_line(ln)])
+    md = extracted.as_dict() if extracted is not None else {}
+    url = meta.get("url") or md.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
+    return Cleaned(
+        text="\n\n".join(lines),
+        title=meta.get("title") or md.get("title"),
+        author=meta.get("author") or md.get("author") or author,
+        # Never trafilatura's date: its body search returns dates of other events.
+        published_date=meta.get("published_date"),
+        site=meta.get("site") or md.get("sitename") or (urlparse(url).hostname if url else None),
+        url=url,
+    )
+
+
+def html_metadata(content: str) -> dict[str, str]:
+    """Title, author, canonical URL, site name and publication date from the page head."""
+    try:
+        tree = lxml_html.fromstring(content.encode("utf-8", "replace"))
+    except (ValueError, lxml_html.etree.ParserError):
+        return {}
+    meta: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        value = (el.get("content") or "").strip()
+        if not key or not value:
+            continue
+        if key in PUBLISHED_META and (iso := iso_date(value)):
+            meta.setdefault("published_date", iso)
+        elif key in ("og:site_name", "application-name"):
+            meta.setdefault("site", value)
+        elif key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
+            if not value.startswith("http"):
+                meta.setdefault("author", value)
+        elif key in ("og:title", "twitter:title", "dc.title"):
+            meta.setdefault("title", value)
+        elif key == "og:url":
+            meta.setdefault("url", value)
+    for link in tree.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical" and link.get("href", "").startswith("http"):
+            meta["url"] = link.get("href")
+    for key, value in json_ld(tree).items():
+        meta.setdefault(key, value)
+    if "title" not in meta:
+        title = tree.findtext(".//title")
+        if title and title.strip():
+            meta["title"] = title.strip()
+    return {k: normalize(v) for k, v in meta.items()}
+
+
+def json_ld(tree) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except json.JSONDecodeError:
+            continue
+        for item in data if isinstance(data, list) else data.get("@graph", [data]):
+            if not isinstance(item, dict):
+                continue
+            if (iso := iso_date(str(item.get("datePublished", "")))):
+                found.setdefault("published_date", iso)
+            if isinstance(item.get("headline"), str):
+                found.setdefault("title", item["headline"])
+            author = item.get("author")
+            author = author[0] if isinstance(author, list) and author else author
+            name = author.get("name") if isinstance(author, dict) else author
+            if isinstance(name, str) and name:
+                found.setdefault("author", name)
+            publisher = item.get("publisher")
+            if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+                found.setdefault("site", publisher["name"])
+    return found
+
+
+def iso_date(value: str) -> str | None:
+    m = DATE_VALUE.match(value)
+    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+
+
+def detect_language(text: str) -> str:
+    lang, _ = py3langid.classify(text[:5000])
+    return lang
+
+
+def clean_document(content: str, content_type: str, source_uri: str | None) -> Cleaned:
+    if content_type == "text/html":
+        return clean_html(content, source_uri)
+    return clean_plain_text(content)
+
+
+CLEANED_SCHEMA = {
+    "doc_id": pl.String, "url": pl.String, "site": pl.String, "title": pl.String, "author": pl.String,
+    "published_date": pl.String, "language": pl.String, "text": pl.String, "word_count": pl.Int64,
+}
+REJECTED_SCHEMA = {"doc_id": pl.String, "reason": pl.String, "detail": pl.String}
+
+
+def clean_documents(raw_documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(cleaned documents, rejected doc_ids with reason no_main_content/parse_error)."""
+    cleaned, rejected = [], []
+    for row in raw_documents.iter_rows(named=True):
+        try:
+            doc = clean_document(row["content"], row["content_type"], row["source_uri"])
+        except Exception as exc:  # one bad page never stops the batch
+            rejected.append({"doc_id": row["doc_id"], "reason": "parse_error", "detail": f"{type(exc).__name__}: {exc}"})
+            continue
+        n_words = word_count(doc.text)
+        if n_words < MIN_WORDS:
+            rejected.append({"doc_id": row["doc_id"], "reason": "no_main_content",
+                             "detail": f"{n_words} words of article text after cleaning (need {MIN_WORDS})"})
+            continue
+        cleaned.append({
+            "doc_id": row["doc_id"], "url": doc.url, "site": doc.site, "title": doc.title,
+            "author": doc.author, "published_date": doc.published_date,
+            "language": detect_language(doc.text), "text": doc.text, "word_count": n_words,
+        })
+    return pl.DataFrame(cleaned, schema=CLEANED_SCHEMA), pl.DataFrame(rejected, schema=REJECTED_SCHEMA)

