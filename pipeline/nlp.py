@@ -44,6 +44,13 @@ def looks_like_title(s: str) -> bool:
     return not content or capitalised / len(content) >= 0.75
 
 
+def co_prefixed(doc: Doc) -> list:
+    """'co-founded' splits into co / - / founded and then parses as two verbs."""
+    return [doc[i:i + 3] for i in range(len(doc) - 2)
+            if doc[i].lower_ == "co" and doc[i + 1].text == "-" and doc[i + 2].is_alpha
+            and not doc[i].whitespace_ and not doc[i + 1].whitespace_]
+
+
 @Language.component("webfacts_quoted_titles")
 def merge_quoted_titles(doc: Doc) -> Doc:
     spans = []
@@ -51,12 +58,37 @@ def merge_quoted_titles(doc: Doc) -> Doc:
         span = doc.char_span(start, end, alignment_mode="contract")
         if span is not None and len(span) > 0:
             spans.append(span)
+    titles = spacy.util.filter_spans(spans)
+    title_chars = [(s.start_char, s.end_char) for s in titles]
     with doc.retokenize() as retokenizer:
-        for span in spacy.util.filter_spans(spans):
+        for span in titles:
             if len(span) > 1:
                 retokenizer.merge(span, attrs={"TAG": "NNP", "POS": "PROPN"})
-    doc._.titles = [(s.start_char, s.end_char) for s in spacy.util.filter_spans(spans)]
+        taken = {i for s in titles for i in range(s.start, s.end)}
+        for span in co_prefixed(doc):
+            if not taken.intersection(range(span.start, span.end)):
+                retokenizer.merge(span)
+    # A paragraph break always ends a sentence (headlines often lack a full stop).
+    for tok in doc[:-1]:
+        if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    doc._.titles = title_chars
     return doc
+
+
+@Language.factory("webfacts_co_lemmas")
+def make_co_lemmas(nlp: Language, name: str):
+    """Lemmas of merged 'co-' words from their base word: co-founded -> co-found."""
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+
+    def co_lemmas(doc: Doc) -> Doc:
+        for tok in doc:
+            if lemmatizer is not None and tok.lower_.startswith("co-") and len(tok.text) > 3:
+                base = Doc(doc.vocab, words=[tok.text[3:].lower()], pos=[tok.pos_ or "VERB"])
+                tok.lemma_ = "co-" + lemmatizer.rule_lemmatize(base[0])[0]
+        return doc
+
+    return co_lemmas
 
 
 def resolve_model_name(requested: str | None) -> str:
@@ -78,4 +110,5 @@ def load_nlp(model: str | None = None) -> Language:
     except OSError as exc:
         raise RuntimeError(f"cannot load spaCy model {name!r} (WEBFACTS_SPACY_MODEL): {exc}") from exc
     nlp.add_pipe("webfacts_quoted_titles", first=True)
+    nlp.add_pipe("webfacts_co_lemmas", last=True)
     return nlp

@@ -1,0 +1,145 @@
+"""`webfacts run` and `webfacts facts`: the same Definitions the UI and schedules use."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from pipeline.config import PROJECT_ROOT, settings_from_env
+
+# Step logs stay in the run (visible in `make dev`); the terminal gets warnings and the summary.
+QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+
+
+def ensure_dagster_home() -> Path:
+    """DAGSTER_HOME defaults to a git-ignored .dagster/ in the project, telemetry off."""
+    home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster")))
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        source = PROJECT_ROOT / "dagster.yaml"
+        config.write_text(source.read_text() if source.exists() else DAGSTER_YAML)
+    return home
+
+
+def run(inbox: str | None, warehouse: str | None) -> int:
+    ensure_dagster_home()
+    from dagster import DagsterInstance
+
+    from assets.definitions import build_definitions
+    from assets.resources import WebfactsSettings
+
+    settings = WebfactsSettings.from_env()
+    overrides = {k: str(Path(v).resolve()) for k, v in (("inbox", inbox), ("warehouse", warehouse)) if v}
+    settings = settings.model_copy(update=overrides) if overrides else settings
+    if not Path(settings.inbox).exists():
+        print(f"webfacts: inbox {settings.inbox} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
+              file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    job = build_definitions(settings).resolve_job_def("materialize_all")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
+    if not result.success:
+        print(f"webfacts: run failed: {failure_reason(result)}", file=sys.stderr)
+        return 1
+    print(summary(Path(settings.warehouse), time.perf_counter() - started))
+    return 0
+
+
+def failure_reason(result) -> str:
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None and error.cls_name in ("DagsterExecutionStepExecutionError",):
+                error = error.cause
+            first = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+            return f"step {event.step_key}: {first}"
+    return "unknown failure (see the run in `make dev`)"
+
+
+def summary(warehouse: Path, seconds: float) -> str:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        inputs = one("SELECT count(*) FROM (SELECT source_uri FROM document_sources UNION "
+                     "SELECT source_uri FROM quarantine)")
+        by_reason = con.execute("SELECT reason, count(*) FROM quarantine GROUP BY 1 ORDER BY 1").fetchall()
+        lines = [
+            f"webfacts: published {warehouse}",
+            f"  inputs seen         {inputs}",
+            f"  documents ok        {one('SELECT count(*) FROM documents')}"
+            f" ({one('SELECT count(*) FROM raw_documents')} distinct raw, "
+            f"{one('SELECT count(DISTINCT cluster_id) FROM documents')} independent clusters)",
+            f"  quarantined         {one('SELECT count(*) FROM quarantine')}"
+            + (" (" + ", ".join(f"{r}: {n}" for r, n in by_reason) + ")" if by_reason else ""),
+            f"  skipped by NLP      {one('SELECT count(*) FROM stage_skips')}",
+            f"  entities            {one('SELECT count(*) FROM entities')}",
+            f"  facts               {one('SELECT count(*) FROM facts')}",
+            f"  contested facts     {one('SELECT count(*) FROM facts WHERE contested')}",
+            f"  seconds             {seconds:.1f}",
+        ]
+    return "\n".join(lines)
+
+
+def facts(about: str | None, warehouse: str | None) -> int:
+    import duckdb
+
+    path = Path(warehouse).resolve() if warehouse else settings_from_env().warehouse
+    if not path.exists():
+        print(f"webfacts: no warehouse at {path}; run `webfacts run` first", file=sys.stderr)
+        return 2
+    where, params = "", []
+    if about:
+        where = "WHERE f.subject ILIKE ? OR f.object ILIKE ?"
+        params = [f"%{about}%", f"%{about}%"]
+    sql = f"""
+        SELECT f.subject, f.predicate, f.object, f.n_documents AS docs, f.n_independent AS indep,
+               round(f.confidence, 2) AS conf, CASE WHEN f.contested THEN 'CONTESTED' ELSE '' END AS contested,
+               string_agg(DISTINCT coalesce(fs.site, fs.source), '; ') AS sources
+        FROM facts f JOIN fact_sources fs USING (fact_id)
+        {where}
+        GROUP BY ALL ORDER BY f.subject, f.predicate, f.object"""
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(sql, params).fetchall()
+        header = [d[0] for d in con.description]
+    if not rows:
+        print(f"no facts{' about ' + repr(about) if about else ''} in {path}")
+        return 0
+    print(render_table(header, rows))
+    return 0
+
+
+def render_table(header: list[str], rows: list[tuple], max_width: int = 70) -> str:
+    cells = [[_fit(v, max_width) for v in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
+    line = lambda vals: "  ".join(v.ljust(w) for v, w in zip(vals, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in cells)])
+
+
+def _fit(value, width: int) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="webfacts", description="Web documents to a fact warehouse.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="materialize every asset from an inbox into the warehouse")
+    p_run.add_argument("--inbox", help="folder or file to read (default: $WEBFACTS_INBOX or data/sample)")
+    p_run.add_argument("--warehouse", help="DuckDB file (default: $WEBFACTS_WAREHOUSE or warehouse/webfacts.duckdb)")
+    p_facts = sub.add_parser("facts", help="print facts, optionally about one entity")
+    p_facts.add_argument("--about", help="subject or object name to match (case-insensitive substring)")
+    p_facts.add_argument("--warehouse", help="DuckDB file to read")
+    args = parser.parse_args(argv)
+    if args.command == "run":
+        return run(args.inbox, args.warehouse)
+    return facts(args.about, args.warehouse)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""Canonical entities across documents, with ids stable across runs.
+
+A document-level name joins a canonical entity by (type, normalised name);
+a bare single-word name ("Lamar") joins the one multi-word entity of its type
+whose first or last word it is, when exactly one such entity exists.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import polars as pl
+
+ENTITY_SCHEMA = {
+    "entity_id": pl.String, "name": pl.String, "type": pl.String, "aliases": pl.List(pl.String),
+    "n_mentions": pl.Int64, "n_documents": pl.Int64,
+}
+
+
+def name_key(name: str) -> str:
+    """Case, accents and punctuation do not make a different entity."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return re.sub(r"[^\w]+", " ", folded).strip()
+
+
+def entity_id_for(type_: str, key: str) -> str:
+    return hashlib.sha256(f"{type_}|{key}".encode()).hexdigest()[:16]
+
+
+def canonical_keys(local: pl.DataFrame) -> dict[tuple[str, str], str]:
+    """(type, key of a document-level name) -> key of the canonical entity."""
+    keys = {(t, name_key(n)) for t, n in local.select("type", "name").unique().iter_rows()}
+    multi: dict[tuple[str, str], set[str]] = {}
+    for t, k in keys:
+        words = k.split()
+        if len(words) >= 2 and t in ("PERSON", "ORG"):
+            firsts = {words[0]} if t == "ORG" else {words[0], words[-1]}
+            for w in firsts:
+                multi.setdefault((t, w), set()).add(k)
+    mapping = {}
+    for t, k in keys:
+        targets = multi.get((t, k), set()) if len(k.split()) == 1 else set()
+        mapping[(t, k)] = next(iter(targets)) if len(targets) == 1 else k
+    return mapping
+
+
+def resolve_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(entities, mentions with entity_id)."""
+    mapping = canonical_keys(mentions)
+    lookup = pl.DataFrame(
+        [{"type": t, "key": k, "canonical_key": c} for (t, k), c in mapping.items()],
+        schema={"type": pl.String, "key": pl.String, "canonical_key": pl.String})
+    resolved = (
+        mentions.with_columns(key=pl.col("name").map_elements(name_key, return_dtype=pl.String))
+        .join(lookup, on=["type", "key"], how="left")
+        .with_columns(entity_id=pl.struct("type", "canonical_key").map_elements(
+            lambda r: entity_id_for(r["type"], r["canonical_key"]), return_dtype=pl.String))
+    )
+    entities = (
+        resolved.group_by("entity_id")
+        .agg(pl.col("type").first(),
+             # the display name: the longest document-level name, then the most frequent
+             pl.col("name").sort_by(pl.col("name").str.len_chars(), descending=True).first().alias("name"),
+             pl.col("surface").unique().sort().alias("aliases"),
+             pl.len().cast(pl.Int64).alias("n_mentions"),
+             pl.col("doc_id").n_unique().cast(pl.Int64).alias("n_documents"))
+        .select(list(ENTITY_SCHEMA))
+        .sort("entity_id")
+    )
+    return entities, resolved.drop("key", "canonical_key")
+
+
+def entity_lookup(resolved_mentions: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, name, type) -> entity_id, for resolving extractions."""
+    return resolved_mentions.select("doc_id", "name", "type", "entity_id").unique(["doc_id", "name", "type"])

@@ -1,0 +1,64 @@
+"""One NLP pass per document: entity mentions and relation extractions together.
+
+Parsing is the expensive step, so both outputs come from the same nlp.pipe run.
+Non-English documents are skipped here and the skip is recorded.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from pipeline.mentions import document_mentions
+from pipeline.nlp import load_nlp
+from pipeline.relations import Triggers, extract_relations
+from pipeline.registry import load_registry
+
+MENTION_SCHEMA = {
+    "doc_id": pl.String, "surface": pl.String, "name": pl.String, "type": pl.String, "ner_label": pl.String,
+    "kind": pl.String, "sentence_index": pl.Int64, "start_char": pl.Int64, "end_char": pl.Int64,
+}
+EXTRACTION_SCHEMA = {
+    "doc_id": pl.String, "predicate": pl.String, "subject_name": pl.String, "subject_type": pl.String,
+    "object_name": pl.String, "object_type": pl.String, "sentence_index": pl.Int64, "sentence": pl.String,
+    "start_char": pl.Int64, "end_char": pl.Int64, "extractor": pl.String, "confidence": pl.Float64,
+}
+SKIP_SCHEMA = {"doc_id": pl.String, "stage": pl.String, "reason": pl.String}
+ENGLISH = "en"
+
+
+def english_documents(cleaned: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    english = cleaned.filter(pl.col("language") == ENGLISH)
+    skipped = cleaned.filter(pl.col("language") != ENGLISH).select(
+        "doc_id", stage=pl.lit("entity_mentions"),
+        reason=pl.format("language {} is not supported by the English model", pl.col("language")))
+    return english, skipped.cast(SKIP_SCHEMA)
+
+
+def extract_documents(cleaned: pl.DataFrame, model: str | None = None, batch_size: int = 32,
+                      n_process: int = 1) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(mentions, extractions) for English cleaned documents."""
+    nlp = load_nlp(model)
+    triggers = Triggers(load_registry())
+    mention_rows, extraction_rows = [], []
+    rows = cleaned.select("doc_id", "text", "author").iter_rows()
+    docs = nlp.pipe(((text, (doc_id, author)) for doc_id, text, author in rows),
+                    as_tuples=True, batch_size=batch_size, n_process=n_process)
+    for doc, (doc_id, author) in docs:
+        mentions = document_mentions(doc)
+        mention_rows.extend(_mention_row(doc_id, m) for m in mentions)
+        sentences = list(doc.sents)
+        for e in extract_relations(doc, mentions, author, triggers):
+            sent = sentences[e.sentence_index]
+            extraction_rows.append({
+                "doc_id": doc_id, "predicate": e.predicate, "subject_name": e.subject.text,
+                "subject_type": e.subject.type, "object_name": e.object.text, "object_type": e.object.type,
+                "sentence_index": e.sentence_index, "sentence": sent.text.strip(),
+                "start_char": sent.start_char, "end_char": sent.end_char,
+                "extractor": e.extractor, "confidence": e.confidence,
+            })
+    return (pl.DataFrame(mention_rows, schema=MENTION_SCHEMA),
+            pl.DataFrame(extraction_rows, schema=EXTRACTION_SCHEMA))
+
+
+def _mention_row(doc_id: str, m) -> dict:
+    return {"doc_id": doc_id, "surface": m.surface, "name": m.name, "type": m.type, "ner_label": m.label,
+            "kind": m.kind, "sentence_index": m.sentence_index, "start_char": m.start_char, "end_char": m.end_char}

@@ -1,0 +1,330 @@
+"""Registry-driven fact extraction from dependency parses.
+
+Each registry frame names where a fact's subject and object sit relative to a
+trigger verb or role noun (agent, patient, prep:P, referent, of). This module
+finds those tokens in either voice, expands coordination ("A and B", "A
+alongside B"), resolves them to the document's mentions, dates, or, for
+definite noun phrases ("the film"), the nearest preceding fitting mention.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from pipeline.dates import normalize_date
+from pipeline.mentions import KIND_NOUNS, Mention
+from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
+
+# "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
+CO_AGENT_PREPS = {"alongside"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+CONFIDENCE = {"verb": 0.9, "participle": 0.85, "noun": 0.8, "title": 0.75, "possessive": 0.75}
+COREF_PENALTY = 0.85
+
+
+@dataclass(frozen=True)
+class Value:
+    """A resolved argument: an entity name with its type, or a literal."""
+    text: str
+    type: str                 # PERSON, ORG, ..., DATE, STRING
+    kind: str | None = None   # the work kind, for subject_kinds checks
+    via_coref: bool = False
+
+
+@dataclass(frozen=True)
+class Extraction:
+    predicate: str
+    subject: Value
+    object: Value
+    sentence_index: int
+    extractor: str
+    confidence: float
+
+
+# ---------------------------------------------------------------- arguments
+def _children(tok: Token, *deps: str) -> list[Token]:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def is_passive(verb: Token) -> bool:
+    if _children(verb, "nsubjpass", "auxpass", "agent"):
+        return True
+    return verb.tag_ == "VBN" and verb.dep_ in ("acl", "advcl", "conj") and not _children(verb, "nsubj")
+
+
+def _conj_verbs(verb: Token) -> list[Token]:
+    """Verbs coordinated with this one ("written and directed by ...")."""
+    out = [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
+    if verb.dep_ == "conj":
+        out.append(verb.head)
+    return out
+
+
+def _shared(verb: Token, finder) -> list[Token]:
+    found = finder(verb)
+    if found:
+        return found
+    for other in _conj_verbs(verb):
+        if (found := finder(other)):
+            return found
+    return []
+
+
+def _relative_head(tok: Token) -> Token:
+    """'Brandt, who founded X': the subject 'who' stands for the noun the clause modifies."""
+    if tok.lower_ in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
+        return tok.head.head
+    return tok
+
+
+def _agent_tokens(verb: Token) -> list[Token]:
+    if is_passive(verb):
+        return _shared(verb, lambda v: [p for a in _children(v, "agent") for p in _children(a, "pobj")])
+    subj = _shared(verb, lambda v: _children(v, "nsubj"))
+    if subj:
+        return [_relative_head(t) for t in subj]
+    return [verb.head] if verb.dep_ == "acl" and verb.tag_ == "VBG" else []
+
+
+def _patient_tokens(verb: Token) -> list[Token]:
+    if not is_passive(verb):
+        return _children(verb, "dobj")
+    subj = _shared(verb, lambda v: _children(v, "nsubjpass"))
+    if subj:
+        return [_relative_head(t) for t in subj]
+    if verb.dep_ == "acl" or verb.head.pos_ in ("NOUN", "PROPN"):
+        return [verb.head]  # "the film, directed by X"
+    if verb.dep_ == "advcl":  # "Released on May 2, X stars ..."
+        return _children(verb.head, "nsubj", "nsubjpass")
+    return []
+
+
+def _subj_tokens(verb: Token) -> list[Token]:
+    subj = _shared(verb, lambda v: _children(v, "nsubj", "nsubjpass"))
+    if subj:
+        return [_relative_head(t) for t in subj]
+    return [verb.head] if verb.dep_ == "acl" else []
+
+
+def _prep_tokens(verb: Token, prep: str) -> list[Token]:
+    return [p for c in verb.children if c.dep_ == "prep" and c.lower_ == prep for p in _children(c, "pobj")]
+
+
+def role_tokens(verb: Token, role: str) -> list[Token]:
+    if role == "agent":
+        return _agent_tokens(verb)
+    if role == "patient":
+        return _patient_tokens(verb)
+    if role == "subj":
+        return _subj_tokens(verb)
+    return _prep_tokens(verb, role.split(":", 1)[1])
+
+
+def expand(tokens: list[Token]) -> list[Token]:
+    """Coordination: one argument per conjunct, plus 'alongside B' companions."""
+    out: list[Token] = []
+    for tok in tokens:
+        for t in (tok, *tok.conjuncts):
+            if t not in out:
+                out.append(t)
+            for prep in _children(t, "prep"):
+                if prep.lower_ in CO_AGENT_PREPS:
+                    out.extend(p for p in _children(prep, "pobj") if p not in out)
+    return out
+
+
+# ---------------------------------------------------------------- resolution
+class Resolver:
+    """Maps tokens of one document to mentions, dates or coreferent mentions."""
+
+    def __init__(self, doc: Doc, mentions: list[Mention], author: str | None):
+        self.doc = doc
+        self.mentions = mentions
+        self.by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
+        self.author = author.casefold() if author else None
+
+    def value(self, tok: Token) -> Value | None:
+        if (m := self.by_token.get(tok.i)) is not None:
+            return None if self._is_author(m.name) else Value(m.name, m.type, m.kind)
+        if tok.ent_type_ == "DATE" or tok.like_num:
+            span = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
+            iso = normalize_date(span.text if span is not None else tok.text)
+            return Value(iso, "DATE") if iso else None
+        named = [self.by_token[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.by_token]
+        if named:  # 'her album, "Paper Lanterns"'
+            return None if self._is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
+        return self._coref(tok)
+
+    def _is_author(self, name: str) -> bool:
+        return self.author is not None and name.casefold() == self.author
+
+    def _coref(self, tok: Token) -> Value | None:
+        """'the film' / 'the label': the nearest preceding mention of that kind of thing."""
+        kind_type = KIND_NOUNS.get(tok.lemma_.lower())
+        if tok.pos_ != "NOUN" or kind_type is None or not _children(tok, "det", "poss"):
+            return None
+        if any(c.lower_ in ("a", "an") for c in _children(tok, "det")):
+            return None
+        kind = tok.lemma_.lower() if kind_type == "WORK" else None
+        candidates = [m for m in self.mentions if m.end_char <= tok.idx and m.type == kind_type]
+        same_kind = [m for m in candidates if kind and m.kind == kind]
+        chosen = (same_kind or candidates or [None])[-1]
+        if chosen is None or self._is_author(chosen.name):
+            return None
+        return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True)
+
+
+# ---------------------------------------------------------------- frames
+def _type_ok(value: Value, allowed: frozenset[str]) -> bool:
+    return value.type in allowed
+
+
+def _accept(pred: Predicate, subj: Value, obj: Value) -> bool:
+    if not (_type_ok(subj, pred.subject_types) and _type_ok(obj, pred.object_types)):
+        return False
+    if pred.subject_kinds and subj.kind not in pred.subject_kinds:
+        return False
+    if pred.object_pattern is not None and not pred.object_pattern.search(obj.text):
+        return False
+    return subj.text != obj.text
+
+
+def _pairs(pred, subjects, objects, resolver, sent_i, extractor, base):
+    out = []
+    for s_tok in subjects:
+        for o_tok in objects:
+            subj, obj = resolver.value(s_tok), resolver.value(o_tok)
+            if subj is None or obj is None or not _accept(pred, subj, obj):
+                continue
+            conf = base * (COREF_PENALTY if subj.via_coref or obj.via_coref else 1.0)
+            out.append(Extraction(pred.name, subj, obj, sent_i, extractor, round(conf, 3)))
+    return out
+
+
+def verb_extractions(verb: Token, pred: Predicate, frame: VerbFrame, resolver, sent_i) -> list[Extraction]:
+    subjects = expand(role_tokens(verb, frame.subject))
+    objects = expand(role_tokens(verb, frame.object))
+    voice = "passive" if is_passive(verb) else "active"
+    style = "participle" if verb.dep_ in ("acl", "advcl") else "verb"
+    return _pairs(pred, subjects, objects, resolver, sent_i,
+                  f"{pred.name}:verb_{voice}:{verb.lemma_}", CONFIDENCE[style])
+
+
+def noun_phrase(noun: Token) -> str:
+    """'chief executive officer' from the noun and its compound modifiers."""
+    parts = [c for c in noun.children if c.dep_ in ("compound", "amod") and c.i < noun.i and c.pos_ != "PROPN"]
+    return " ".join(t.lower_ for t in sorted(parts + [noun], key=lambda t: t.i)).replace(" - ", "-")
+
+
+def noun_matches(noun: Token, lemmas: tuple[str, ...]) -> bool:
+    phrase = noun_phrase(noun)
+    return noun.lemma_.lower() in lemmas or any(phrase.endswith(l) for l in lemmas if " " in l or "-" in l)
+
+
+def _self_literal(noun: Token, lemmas: tuple[str, ...]) -> str:
+    """The longest registry term the noun phrase ends with ("singer-songwriter", not "co-starring actress")."""
+    phrase = noun_phrase(noun)
+    matches = [l for l in lemmas if phrase.endswith(l)]
+    return max(matches, key=len) if matches else noun.lemma_.lower()
+
+
+def _referents(noun: Token) -> tuple[list[Token], str]:
+    if noun.dep_ == "appos":
+        return [noun.head], "appos"
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        return _children(noun.head, "nsubj"), "copula"
+    if noun.dep_ == "compound" and noun.head.pos_ == "PROPN":
+        return [noun.head], "title"
+    appositives = [c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
+    return appositives, "title"
+
+
+def _complements(noun: Token) -> list[Token]:
+    of = [p for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "at") for p in _children(c, "pobj")]
+    return of + _children(noun, "poss") + [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+
+
+def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, sent_i) -> list[Extraction]:
+    referents, style = _referents(noun)
+    referents = expand(referents)
+    roles = {"referent": referents, "of": expand(_complements(noun))}
+    base = CONFIDENCE["title" if style == "title" else "noun"]
+    extractor = f"{pred.name}:noun_{style}:{noun.lemma_.lower()}"
+    if frame.object == "self":
+        out = []
+        for tok in referents:
+            subj = resolver.value(tok)
+            obj = Value(_self_literal(noun, frame.lemmas), "STRING")
+            if subj is not None and _accept(pred, subj, obj):
+                out.append(Extraction(pred.name, subj, obj, sent_i, extractor, base))
+        return out
+    return _pairs(pred, roles[frame.subject], roles[frame.object], resolver, sent_i, extractor, base)
+
+
+def possessive_extractions(noun: Token, pred: Predicate, resolver, sent_i) -> list[Extraction]:
+    """"Castellano's second album, "Paper Lanterns"": (Paper Lanterns, performer, Castellano)."""
+    works = [c for c in noun.children if c.dep_ == "appos"]
+    owners = _children(noun, "poss")
+    out = _pairs(pred, works, expand(owners), resolver, sent_i,
+                 f"{pred.name}:possessive:{noun.lemma_.lower()}", CONFIDENCE["possessive"])
+    return [e for e in out if e.subject.kind is None or e.subject.kind == noun.lemma_.lower()] and [
+        Extraction(e.predicate, Value(e.subject.text, e.subject.type, noun.lemma_.lower()), e.object,
+                   e.sentence_index, e.extractor, e.confidence) for e in out]
+
+
+class Triggers:
+    """Registry frames indexed by trigger lemma."""
+
+    def __init__(self, predicates: tuple[Predicate, ...]):
+        self.verbs: dict[str, list[tuple[Predicate, VerbFrame]]] = {}
+        self.nouns: list[tuple[Predicate, NounFrame]] = []
+        self.possessive: dict[str, list[Predicate]] = {}
+        for pred in predicates:
+            for frame in pred.verbs:
+                for lemma in frame.lemmas:
+                    self.verbs.setdefault(lemma, []).append((pred, frame))
+            self.nouns.extend((pred, frame) for frame in pred.nouns)
+            for lemma in pred.possessive:
+                self.possessive.setdefault(lemma, []).append(pred)
+        self.noun_heads = {l.split()[-1].split("-")[-1] for _, f in self.nouns for l in f.lemmas}
+
+
+def verb_lemma(tok: Token) -> str:
+    """'co-directed' is tokenised as co - directed: keep the prefix."""
+    lemma = tok.lemma_.lower()
+    if tok.i >= 2 and tok.nbor(-1).text == "-" and tok.nbor(-2).lower_ == "co":
+        return "co-" + lemma
+    return lemma
+
+
+def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = None,
+                      triggers: Triggers | None = None) -> list[Extraction]:
+    triggers = triggers or Triggers(load_registry())
+    resolver = Resolver(doc, mentions, author)
+    out: list[Extraction] = []
+    for sent_i, sent in enumerate(doc.sents):
+        for tok in sent:
+            if tok.pos_ in ("VERB", "AUX"):
+                for lemma in {verb_lemma(tok), tok.lemma_.lower()}:
+                    for pred, frame in triggers.verbs.get(lemma, []):
+                        out.extend(verb_extractions(tok, pred, frame, resolver, sent_i))
+            elif tok.pos_ in ("NOUN", "PROPN"):
+                lemma = tok.lemma_.lower()
+                if lemma.split("-")[-1] in triggers.noun_heads:
+                    for pred, frame in triggers.nouns:
+                        if noun_matches(tok, frame.lemmas):
+                            out.extend(noun_extractions(tok, pred, frame, resolver, sent_i))
+                for pred in triggers.possessive.get(lemma, []):
+                    out.extend(possessive_extractions(tok, pred, resolver, sent_i))
+    return _dedupe(out)
+
+
+def _dedupe(extractions: list[Extraction]) -> list[Extraction]:
+    """One extraction per (fact, sentence): the most confident rule wins."""
+    best: dict[tuple, Extraction] = {}
+    for e in extractions:
+        key = (e.predicate, e.subject.text, e.object.text, e.sentence_index)
+        if key not in best or e.confidence > best[key].confidence:
+            best[key] = e
+    return list(best.values())

@@ -1,0 +1,227 @@
+"""Pandera polars models: one per frame, the single source of column truth.
+
+Assets validate with `validate_frame` (lazy, so every failure is collected)
+and the asset checks in assets/checks.py are generated from MODELS.
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+import pandera.polars as pa
+import polars as pl
+
+UTC = pl.Datetime("us", "UTC")
+HEX_ID = r"^[0-9a-f]{16,64}$"
+REASONS = ["empty", "binary", "too_large", "undecodable", "unreadable", "malformed_record",
+           "fetch_failed", "no_main_content", "parse_error"]
+ENTITY_TYPES = ["PERSON", "ORG", "PLACE", "WORK", "EVENT", "MISC"]
+
+
+class Strict:
+    strict = True
+    coerce = False
+
+
+class RawDocuments(pa.DataFrameModel):
+    """One row per distinct raw content, with the decoded content for cleaning."""
+    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="Content hash of the raw bytes.")
+    content_type: str = pa.Field(isin=["text/html", "text/plain"], description="Sniffed from the bytes.")
+    encoding: str = pa.Field(description="Encoding used to decode the bytes.")
+    size_bytes: int = pa.Field(ge=1, description="Raw size in bytes.")
+    content: str = pa.Field(description="Decoded content.")
+    source_uri: str = pa.Field(description="The first input that carried this content.")
+    first_seen_at: UTC = pa.Field(description="When this content was first ingested.")
+
+    class Config(Strict):
+        pass
+
+
+class DocumentSources(pa.DataFrameModel):
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="The raw document this input produced.")
+    source_uri: str = pa.Field(description="file:// URI or URL of the input.")
+    batch_id: str = pa.Field(description="Batch that first saw the input.")
+    seen_at: UTC = pa.Field(description="When the input was first seen.")
+
+    class Config(Strict):
+        unique = ["doc_id", "source_uri"]
+
+
+class Quarantine(pa.DataFrameModel):
+    source_uri: str = pa.Field(description="The rejected input.")
+    batch_id: str = pa.Field(description="Batch that saw it.")
+    reason: str = pa.Field(isin=REASONS, description="Reason code.")
+    detail: str = pa.Field(str_length={"min_value": 1}, description="What was wrong, for a human.")
+    size_bytes: Optional[int] = pa.Field(nullable=True, ge=0, description="Input size in bytes.")
+    sha256: Optional[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the input.")
+    seen_at: UTC = pa.Field(description="When the input was seen.")
+
+    class Config(Strict):
+        pass
+
+
+class CleanedDocuments(pa.DataFrameModel):
+    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="raw_documents.doc_id.")
+    url: Optional[str] = pa.Field(nullable=True, description="Canonical URL.")
+    site: Optional[str] = pa.Field(nullable=True, description="Site name or host.")
+    title: Optional[str] = pa.Field(nullable=True, description="Title.")
+    author: Optional[str] = pa.Field(nullable=True, description="Author (metadata).")
+    published_date: Optional[str] = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$",
+                                             description="Publication date from metadata, ISO.")
+    language: str = pa.Field(str_matches=r"^[a-z]{2,3}$", description="ISO 639-1 code.")
+    text: str = pa.Field(str_length={"min_value": 1}, description="Cleaned main text.")
+    word_count: int = pa.Field(ge=1, description="Words in text.")
+    cluster_id: str = pa.Field(str_matches=HEX_ID, description="Near-duplicate cluster representative.")
+    first_seen_at: UTC = pa.Field(description="raw_documents.first_seen_at.")
+
+    class Config(Strict):
+        pass
+
+
+class StageSkips(pa.DataFrameModel):
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="Skipped document.")
+    stage: str = pa.Field(description="Asset that skipped it.")
+    reason: str = pa.Field(description="Why.")
+
+    class Config(Strict):
+        pass
+
+
+class EntityMentions(pa.DataFrameModel):
+    """Mentions resolved within their document, before cross-document canonicalisation."""
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
+    surface: str = pa.Field(str_length={"min_value": 1}, description="Text as written.")
+    name: str = pa.Field(str_length={"min_value": 1}, description="Fullest name in the document.")
+    type: str = pa.Field(isin=ENTITY_TYPES, description="Type voted within the document.")
+    ner_label: str = pa.Field(description="Raw NER label, or TITLE for quoted titles.")
+    kind: Optional[str] = pa.Field(nullable=True, description="Kind noun of a work (film, album).")
+    sentence_index: int = pa.Field(ge=0, description="Sentence number.")
+    start_char: int = pa.Field(ge=0, description="Start offset in text.")
+    end_char: int = pa.Field(ge=1, description="End offset in text.")
+
+    class Config(Strict):
+        pass
+
+
+class Extractions(pa.DataFrameModel):
+    """Relation extractions with document-level names, before entity resolution."""
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
+    predicate: str = pa.Field(description="Registry predicate.")
+    subject_name: str = pa.Field(description="Document-level subject name.")
+    subject_type: str = pa.Field(isin=ENTITY_TYPES, description="Subject type.")
+    object_name: str = pa.Field(description="Document-level object name or literal.")
+    object_type: str = pa.Field(isin=ENTITY_TYPES + ["DATE", "STRING"], description="Object type.")
+    sentence_index: int = pa.Field(ge=0, description="Sentence number.")
+    sentence: str = pa.Field(description="Evidence sentence.")
+    start_char: int = pa.Field(ge=0, description="Sentence start.")
+    end_char: int = pa.Field(ge=1, description="Sentence end.")
+    extractor: str = pa.Field(description="Rule that fired.")
+    confidence: float = pa.Field(gt=0, le=1, description="Rule confidence.")
+
+    class Config(Strict):
+        pass
+
+
+class Entities(pa.DataFrameModel):
+    entity_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="Stable id.")
+    name: str = pa.Field(str_length={"min_value": 1}, description="Canonical name.")
+    type: str = pa.Field(isin=ENTITY_TYPES, description="Entity type.")
+    aliases: pl.List(pl.String) = pa.Field(description="Surface forms.")
+    n_mentions: int = pa.Field(ge=1, description="Mentions.")
+    n_documents: int = pa.Field(ge=1, description="Documents.")
+
+    class Config(Strict):
+        pass
+
+
+class Mentions(pa.DataFrameModel):
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
+    entity_id: str = pa.Field(str_matches=HEX_ID, description="entities.entity_id.")
+    surface: str = pa.Field(description="Text as written.")
+    type: str = pa.Field(isin=ENTITY_TYPES, description="Type.")
+    sentence_index: int = pa.Field(ge=0, description="Sentence number.")
+    start_char: int = pa.Field(ge=0, description="Start offset.")
+    end_char: int = pa.Field(ge=1, description="End offset.")
+
+    class Config(Strict):
+        pass
+
+
+class Claims(pa.DataFrameModel):
+    """Per-document facts with their evidence, resolved to canonical entities."""
+    fact_id: str = pa.Field(str_matches=HEX_ID, description="facts.fact_id.")
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
+    subject_id: str = pa.Field(str_matches=HEX_ID, description="Subject entity.")
+    subject: str = pa.Field(description="Subject name.")
+    predicate: str = pa.Field(description="Predicate.")
+    object_id: Optional[str] = pa.Field(nullable=True, description="Object entity.")
+    object: str = pa.Field(description="Object name or literal.")
+    object_kind: str = pa.Field(isin=["entity", "date", "quantity", "string"], description="Object kind.")
+    wikidata_property: Optional[str] = pa.Field(nullable=True, str_matches=r"^P\d+$", description="Wikidata id.")
+    sentence_index: int = pa.Field(ge=0, description="Sentence number.")
+    sentence: str = pa.Field(description="Evidence sentence.")
+    start_char: int = pa.Field(ge=0, description="Sentence start.")
+    end_char: int = pa.Field(ge=1, description="Sentence end.")
+    extractor: str = pa.Field(description="Rule that fired.")
+    confidence: float = pa.Field(gt=0, le=1, description="Rule confidence.")
+
+    class Config(Strict):
+        pass
+
+
+class Facts(pa.DataFrameModel):
+    fact_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="Stable fact id.")
+    subject_id: str = pa.Field(str_matches=HEX_ID, description="Subject entity.")
+    subject: str = pa.Field(description="Subject name.")
+    predicate: str = pa.Field(description="Predicate.")
+    object_id: Optional[str] = pa.Field(nullable=True, description="Object entity.")
+    object: str = pa.Field(description="Object.")
+    object_kind: str = pa.Field(isin=["entity", "date", "quantity", "string"], description="Object kind.")
+    wikidata_property: Optional[str] = pa.Field(nullable=True, description="Wikidata id.")
+    n_documents: int = pa.Field(ge=1, description="Documents asserting it.")
+    n_independent: int = pa.Field(ge=1, description="Independent clusters asserting it.")
+    first_seen_at: UTC = pa.Field(description="First seen.")
+    last_seen_at: UTC = pa.Field(description="Last seen.")
+    confidence: float = pa.Field(gt=0, le=1, description="Combined confidence.")
+    contested: bool = pa.Field(description="Conflicts with another fact.")
+
+    class Config(Strict):
+        pass
+
+
+class FactEvidence(pa.DataFrameModel):
+    fact_id: str = pa.Field(str_matches=HEX_ID, description="facts.fact_id.")
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
+    sentence: str = pa.Field(description="Evidence sentence.")
+    start_char: int = pa.Field(ge=0, description="Sentence start.")
+    end_char: int = pa.Field(ge=1, description="Sentence end.")
+    extractor: str = pa.Field(description="Rule that fired.")
+    confidence: float = pa.Field(gt=0, le=1, description="Extraction confidence.")
+
+    class Config(Strict):
+        pass
+
+
+MODELS: dict[str, type[pa.DataFrameModel]] = {
+    "raw_documents": RawDocuments, "document_sources": DocumentSources, "quarantine": Quarantine,
+    "cleaned_documents": CleanedDocuments, "stage_skips": StageSkips, "entity_mentions": EntityMentions,
+    "extractions": Extractions, "entities": Entities, "mentions": Mentions, "claims": Claims,
+    "facts": Facts, "fact_evidence": FactEvidence,
+}
+
+
+class ContractViolation(ValueError):
+    """A frame failed its pandera model; the message names the failing rows."""
+
+    def __init__(self, frame: str, failures: pl.DataFrame):
+        self.frame = frame
+        self.failures = failures
+        sample = failures.head(10).select("column", "check", "failure_case", "index")
+        super().__init__(f"{frame}: {failures.height} contract failure(s):\n{sample}")
+
+
+def validate_frame(name: str, df: pl.DataFrame) -> pl.DataFrame:
+    try:
+        return MODELS[name].validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases.with_columns(pl.col("failure_case").cast(pl.String))
+        raise ContractViolation(name, failures) from exc

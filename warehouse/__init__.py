@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: its SQL contract (schema.sql, views.sql) and publishing."""
