@@ -32,9 +32,8 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     from assets.definitions import build_definitions
     from assets.resources import WebfactsSettings
 
-    settings = WebfactsSettings.from_env()
     overrides = {k: str(Path(v).resolve()) for k, v in (("inbox", inbox), ("warehouse", warehouse)) if v}
-    settings = settings.model_copy(update=overrides) if overrides else settings
+    settings = WebfactsSettings.from_env(**overrides)
     if not Path(settings.inbox).exists():
         print(f"webfacts: inbox {settings.inbox} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
               file=sys.stderr)

@@ -18,10 +18,11 @@ class WebfactsSettings(ConfigurableResource):
     nlp_processes: int = 1
 
     @classmethod
-    def from_env(cls) -> "WebfactsSettings":
+    def from_env(cls, **overrides: str) -> "WebfactsSettings":
         s = settings_from_env()
-        return cls(inbox=str(s.inbox), warehouse=str(s.warehouse), spacy_model=s.spacy_model or "",
-                   max_bytes=s.max_bytes, near_dup_threshold=s.near_dup_threshold)
+        fields = dict(inbox=str(s.inbox), warehouse=str(s.warehouse), spacy_model=s.spacy_model or "",
+                      max_bytes=s.max_bytes, near_dup_threshold=s.near_dup_threshold)
+        return cls(**(fields | overrides))
 
     @property
     def inbox_path(self) -> Path:

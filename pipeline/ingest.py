@@ -125,7 +125,16 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(name), name.replace("-sig", "")
         except (UnicodeDecodeError, LookupError):
             continue
-    best = charset_normalizer.from_bytes(data).best()
+    matches = charset_normalizer.from_bytes(data)
+    # Browsers default Western pages to windows-1252; the detector's first guess
+    # for short accented text is often a rarer code page (cp775, mac_roman).
+    for match in matches:
+        if match.encoding in ("cp1252", "latin_1", "iso8859_15"):
+            try:
+                return data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, ...)
+                break
+    best = matches.best()
     if best is None or best.encoding is None:
         raise Rejected("undecodable", "no character encoding decodes these bytes")
     return str(best), best.encoding

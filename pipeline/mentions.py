@@ -29,6 +29,13 @@ KIND_NOUNS = {
 }
 HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady)\.?\s+", re.I)
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+# A proper-noun name ending in one of these words names an organisation.
+ORG_DESIGNATORS = {
+    "records", "pictures", "studios", "studio", "works", "group", "media", "entertainment", "films",
+    "productions", "inc", "inc.", "ltd", "ltd.", "corp", "corp.", "corporation", "company", "co.", "llc",
+    "sound", "labs", "university", "institute", "college", "bank", "press", "publishing", "networks",
+    "agency", "foundation", "association", "society", "partners", "holdings", "music", "label",
+}
 SPEECH_VERBS = {"say", "tell", "add", "explain", "recall", "insist", "argue", "admit", "joke", "write"}
 TYPE_PRIORITY = ["WORK", "PERSON", "ORG", "PLACE", "EVENT", "MISC"]
 
@@ -89,8 +96,27 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for ent in doc.ents:
         etype = LABEL_TYPES.get(ent.label_)
         if etype and not taken.intersection(range(ent.start, ent.end)) and re.search(r"[^\W\d_]", clean_name(ent.text)):
+            if ent[-1].lower_ in ORG_DESIGNATORS and len(ent) > 1:
+                etype = "ORG"  # "Delta Sound" is a company whatever the model says
+            taken.update(range(ent.start, ent.end))
             mentions.append(_mention(doc, ent, ent.label_, etype, sent_of))
+    for span in designated_orgs(doc):
+        if not taken.intersection(range(span.start, span.end)):
+            mentions.append(_mention(doc, span, "ORG_NAME", "ORG", sent_of))
     return sorted(mentions, key=lambda m: m.start_char)
+
+
+def designated_orgs(doc: Doc) -> list:
+    """Proper-noun chains the model missed that end in an organisation designator."""
+    spans = []
+    for tok in doc:
+        if tok.pos_ == "PROPN" and tok.lower_ in ORG_DESIGNATORS and tok.i > 0:
+            start = tok.i
+            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i in range(start, tok.i + 1):
+                start -= 1
+            if start < tok.i:
+                spans.append(doc[start:tok.i + 1])
+    return spans
 
 
 def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int]) -> Mention:

@@ -79,6 +79,12 @@ def _relative_head(tok: Token) -> Token:
 
 
 def _agent_tokens(verb: Token) -> list[Token]:
+    companions = [p for c in verb.children if c.dep_ == "prep" and c.lower_ in CO_AGENT_PREPS
+                  for p in _children(c, "pobj")]
+    return _doers(verb) + companions
+
+
+def _doers(verb: Token) -> list[Token]:
     if is_passive(verb):
         return _shared(verb, lambda v: [p for a in _children(v, "agent") for p in _children(a, "pobj")])
     subj = _shared(verb, lambda v: _children(v, "nsubj"))
@@ -128,7 +134,8 @@ def expand(tokens: list[Token]) -> list[Token]:
         for t in (tok, *tok.conjuncts):
             if t not in out:
                 out.append(t)
-            for prep in _children(t, "prep"):
+            holders = [t, *_children(t, "appos")]
+            for prep in (p for h in holders for p in _children(h, "prep")):
                 if prep.lower_ in CO_AGENT_PREPS:
                     out.extend(p for p in _children(prep, "pobj") if p not in out)
     return out

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from pipeline.nlp import load_nlp
+    return load_nlp()
+
+
+@pytest.fixture(scope="session")
+def dagster_home(tmp_path_factory) -> Path:
+    home = tmp_path_factory.mktemp("dagster_home")
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def run_pipeline(inbox: Path, warehouse: Path) -> int:
+    from assets.cli import run
+    return run(str(inbox), str(warehouse))
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory, dagster_home) -> Path:
+    path = tmp_path_factory.mktemp("wh") / "sample.duckdb"
+    assert run_pipeline(SAMPLE, path) == 0
+    return path

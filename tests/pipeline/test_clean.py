@@ -1,0 +1,72 @@
+from pipeline.clean import clean_html, clean_plain_text, detect_language, normalize
+
+ARTICLE = " ".join(["The harbor drama follows two siblings who return home to sell a glassworks."] * 3)
+
+
+def page(body: str, head: str = "") -> str:
+    return f"<html><head><title>T</title>{head}</head><body>{body}</body></html>"
+
+
+def test_broken_entity_is_repaired():
+    assert normalize("Mr. Morale &; The Big Steppers") == "Mr. Morale & The Big Steppers"
+    html = page(f"<article><p>Mr. Morale &; The Big Steppers is an album. {ARTICLE}</p></article>")
+    assert "Mr. Morale & The Big Steppers" in clean_html(html).text
+
+
+def test_html_chrome_is_removed_and_article_kept():
+    html = page(
+        '<nav><a href="/">Home</a> | <a href="/film">Film</a> | <a href="/music">Music</a></nav>'
+        '<div class="cookie-banner">We use cookies to improve your experience. Accept all</div>'
+        f"<article><h1>Glass</h1><p>{ARTICLE}</p><p>Critics praised the long final scene in the furnace room.</p></article>"
+        '<aside><h3>Related articles</h3><ul><li><a href="/x">Another story entirely</a></li></ul></aside>'
+        '<section class="comments"><p>Reader42: I loved it!</p></section>'
+        "<footer>© 2025 Film Ledger. All rights reserved.</footer>")
+    text = clean_html(html).text
+    assert "harbor drama" in text and "furnace room" in text
+    for junk in ("cookies", "Related articles", "Reader42", "All rights reserved", "Home"):
+        assert junk not in text
+
+
+def test_published_date_only_from_metadata_never_from_body():
+    body = f"<article><p>The film was recorded live on March 15, 2020. {ARTICLE}</p></article>"
+    assert clean_html(page(body)).published_date is None
+    head = '<meta property="article:published_time" content="2025-11-20T09:00:00Z">'
+    assert clean_html(page(body, head)).published_date == "2025-11-20"
+
+
+def test_metadata_from_meta_tags_and_json_ld():
+    head = ('<meta property="og:site_name" content="Film Ledger">'
+            '<link rel="canonical" href="https://filmledger.example/a">'
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Glass",'
+            ' "datePublished": "2025-11-21", "author": {"name": "Dorothea Vance"}}</script>')
+    doc = clean_html(page(f"<article><p>{ARTICLE}</p></article>", head))
+    assert (doc.site, doc.url, doc.author, doc.published_date) == (
+        "Film Ledger", "https://filmledger.example/a", "Dorothea Vance", "2025-11-21")
+
+
+def test_plain_text_dump_boilerplate():
+    dump = "\n\n".join([
+        "DAILY REEL - film news since 1999", "Home | Film | Music | Contact", "Film > News",
+        "Okafor wins the harbor prize",
+        f"{ARTICLE}", "Okafor said the story grew out of summers she spent near the coast.",
+        "Jane Doe", "Jane Doe",
+        "Jane Doe is a staff writer who covers film festivals and the business of independent cinema.",
+        "Share this", "Related Articles", "Another headline here", "Latest Articles"])
+    doc = clean_plain_text(dump)
+    assert doc.text.startswith("Okafor wins the harbor prize")
+    assert doc.text.endswith("near the coast.")
+    assert doc.author == "Jane Doe"
+    assert doc.title == "Okafor wins the harbor prize"
+
+
+def test_photo_credits_and_widget_lines_dropped():
+    html = ("Kendrick Lamar (Photo by Someone/Agency)\n"
+            f"<p>{ARTICLE}</p><p>Second paragraph of real prose about the film and its release.</p>"
+            "<div>What Do You Think Roomies?</div><div>+1</div>")
+    text = clean_html(html).text
+    assert "Photo by" not in text and "Roomies" not in text and "+1" not in text
+
+
+def test_language():
+    assert detect_language(ARTICLE) == "en"
+    assert detect_language("Le festival a présenté mardi la liste des quatorze films retenus pour sa prochaine édition.") == "fr"

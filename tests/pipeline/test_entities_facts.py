@@ -1,0 +1,90 @@
+from datetime import datetime, timezone
+
+import polars as pl
+
+from pipeline.entities import entity_id_for, name_key, resolve_entities
+from pipeline.facts import aggregate_facts, contested_fact_ids, resolve_claims
+from pipeline.near_duplicates import cluster_documents
+from pipeline.extract import EXTRACTION_SCHEMA, MENTION_SCHEMA
+
+T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+
+
+def mentions(rows):
+    return pl.DataFrame([dict(zip(["doc_id", "surface", "name", "type"], r), ner_label="PERSON", kind=None,
+                              sentence_index=0, start_char=0, end_char=1) for r in rows], schema=MENTION_SCHEMA)
+
+
+def test_cross_document_surname_joins_the_one_full_name_and_ids_are_stable():
+    m = mentions([("d1", "Kendrick Lamar", "Kendrick Lamar", "PERSON"), ("d2", "Lamar", "Lamar", "PERSON"),
+                  ("d2", "Lamar's", "Lamar", "PERSON"), ("d3", "lamar", "LAMAR", "PERSON")])
+    entities, resolved = resolve_entities(m)
+    assert entities.height == 1
+    row = entities.row(0, named=True)
+    assert row["name"] == "Kendrick Lamar" and row["n_documents"] == 3 and row["n_mentions"] == 4
+    assert row["entity_id"] == entity_id_for("PERSON", name_key("Kendrick Lamar"))
+    assert set(row["aliases"]) == {"Kendrick Lamar", "Lamar", "Lamar's", "lamar"}
+
+
+def test_ambiguous_surname_stays_apart():
+    m = mentions([("d1", "Anna Free", "Anna Free", "PERSON"), ("d1", "Dave Free", "Dave Free", "PERSON"),
+                  ("d2", "Free", "Free", "PERSON")])
+    entities, _ = resolve_entities(m)
+    assert entities.height == 3
+
+
+def claims_for(rows, clusters):
+    ext = pl.DataFrame([dict(doc_id=d, predicate=p, subject_name=s, subject_type="WORK", object_name=o,
+                             object_type=t, sentence_index=0, sentence="x", start_char=0, end_char=1,
+                             extractor="r", confidence=0.9) for d, s, p, o, t in rows], schema=EXTRACTION_SCHEMA)
+    ments = mentions([(d, s, s, "WORK") for d, s, *_ in rows] +
+                     [(d, o, o, "PERSON") for d, _, _, o, t in rows if t == "PERSON"])
+    entities, resolved = resolve_entities(ments)
+    lookup = resolved.select("doc_id", "name", "type", "entity_id").unique()
+    claims = resolve_claims(ext, lookup, entities)
+    docs = pl.DataFrame({"doc_id": list(clusters), "cluster_id": list(clusters.values()),
+                         "first_seen_at": [T0] * len(clusters)})
+    return claims, aggregate_facts(claims, docs)
+
+
+def test_multi_valued_disjoint_sets_from_independent_sources_are_contested():
+    rows = [("a", "Film", "director", "Dave Free", "PERSON"), ("a", "Film", "director", "Jake Schreier", "PERSON"),
+            ("b", "Film", "director", "Kendrick Lamar", "PERSON")]
+    _, facts = claims_for(rows, {"a": "a", "b": "b"})
+    assert facts["contested"].all()
+
+
+def test_overlapping_sets_and_syndicated_copies_are_not_contested_nor_independent():
+    rows = [("a", "Film", "director", "Dave Free", "PERSON"), ("b", "Film", "director", "Dave Free", "PERSON"),
+            ("c", "Film", "director", "Dave Free", "PERSON"), ("c", "Film", "director", "Jo Park", "PERSON")]
+    _, facts = claims_for(rows, {"a": "a", "b": "a", "c": "c"})
+    free = facts.filter(pl.col("object") == "Dave Free").row(0, named=True)
+    assert (free["n_documents"], free["n_independent"]) == (3, 2)
+    assert not facts["contested"].any()
+    assert free["confidence"] == round(1 - 0.1 * 0.1, 4)  # two independent clusters, not three copies
+
+
+def test_single_valued_conflict_but_coarser_date_agrees():
+    rows = [("a", "Film", "publication_date", "2025-11-14", "DATE"), ("b", "Film", "publication_date", "2025-11", "DATE"),
+            ("c", "Film", "publication_date", "2024-01-01", "DATE")]
+    _, facts = claims_for(rows, {"a": "a", "b": "b", "c": "c"})
+    contested = dict(facts.select("object", "contested").iter_rows())
+    assert contested == {"2025-11-14": True, "2025-11": True, "2024-01-01": True}
+    _, facts = claims_for(rows[:2], {"a": "a", "b": "b"})
+    assert not facts["contested"].any()
+
+
+SYNDICATED = ("Tides of Glass was directed by Marisol Okafor and released in theaters on November 14. The slow drama "
+              "follows estranged siblings who return to a fishing town to sell their late father's glassworks. "
+              "Okafor said the story grew out of summers she spent near the coast as a child, and that she wanted "
+              "a film where the weather is a character. Filming began in March and lasted eleven weeks on a pier. ")
+
+
+def test_near_duplicates_cluster_syndicated_copies_only():
+    copy = "Directed by Marisol Okafor, the film opened nationwide this month. " + SYNDICATED.split(". ", 1)[1]
+    other = ("Critics found the harbor film patient and salt-stained. Amara Quill anchors a drama that takes its "
+             "time, and the final half hour is quietly devastating for anyone who settles into its rhythm.")
+    docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "text": [SYNDICATED, copy + " Originally published by X.", other],
+                         "first_seen_at": [T0, T0, T0]})
+    clusters = dict(cluster_documents(docs, 0.6).iter_rows())
+    assert clusters == {"a": "a", "b": "a", "c": "c"}
