@@ -157,7 +157,9 @@ def clean_html(content: str, source_uri: str | None = None) -> Cleaned:
     meta = html_metadata(content)
     extracted = trafilatura.bare_extraction(
         content, url=meta.get("url"), with_metadata=True, include_comments=False,
-        include_tables=False, deduplicate=True,
+        # Not deduplicate=True: its segment cache is process-global, so a second
+        # run in the same process (dagster dev) would lose text it saw before.
+        include_tables=False,
     )
     text = extracted.text if extracted is not None and extracted.text else ""
     if word_count(text) < MIN_WORDS:

@@ -1,0 +1,46 @@
+import polars as pl
+import pytest
+
+from pipeline.registry import RegistryError, load_registry, parse_predicate
+from schemas import ContractViolation, validate_frame
+
+REQUIRED = {"director": "P57", "cast_member": "P161", "screenwriter": "P58", "producer": "P162", "composer": "P86",
+            "performer": "P175", "author": "P50", "part_of": "P361", "publication_date": "P577",
+            "recording_date": "P10135", "distributed_by": "P750", "founded_by": "P112",
+            "headquarters_location": "P159", "record_label": "P264", "award_received": "P166",
+            "nominated_for": "P1411", "employer": "P108", "occupation": "P106", "place_of_birth": "P19",
+            "date_of_birth": "P569", "educated_at": "P69", "member_of": "P463", "spouse": "P26",
+            "owned_by": "P127", "chief_executive_officer": "P169", "located_in": "P131"}
+
+
+def test_definitions_load_with_every_asset_and_the_job():
+    from assets.definitions import defs
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {"raw_documents", "cleaned_documents", "entity_mentions", "entities", "claims", "facts",
+            "fact_warehouse", "quarantine", "document_sources", "mentions", "fact_evidence"} <= keys
+    assert defs.resolve_job_def("materialize_all") is not None
+
+
+def test_registry_has_every_contract_predicate_with_its_wikidata_id():
+    registry = {p.name: p.wikidata for p in load_registry()}
+    assert {k: registry.get(k) for k in REQUIRED} == REQUIRED
+
+
+def test_registry_rejects_bad_entries():
+    with pytest.raises(RegistryError):
+        parse_predicate({"name": "Director", "wikidata": "P57", "subject_types": ["WORK"],
+                         "object_types": ["PERSON"], "multi_valued": True, "verbs": []})
+    with pytest.raises(RegistryError):
+        parse_predicate({"name": "x", "wikidata": "57", "subject_types": ["WORK"], "object_types": ["PERSON"],
+                         "multi_valued": True, "verbs": [{"lemmas": ["a"], "subject": "patient", "object": "agent"}]})
+
+
+def test_contract_violation_names_failing_rows():
+    bad = pl.DataFrame({"entity_id": ["0123456789abcdef", "0123456789abcdef"], "name": ["A", ""],
+                        "type": ["PERSON", "PLANET"], "aliases": [["A"], ["B"]], "n_mentions": [1, 1],
+                        "n_documents": [1, 1]})
+    with pytest.raises(ContractViolation) as exc:
+        validate_frame("entities", bad)
+    failed = set(exc.value.failures["column"].to_list())
+    assert {"entity_id", "type", "name"} <= failed
+    assert "PLANET" in str(exc.value)

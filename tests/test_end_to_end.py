@@ -1,0 +1,113 @@
+"""The whole asset graph on the bundled sample corpus, into a temporary warehouse."""
+import duckdb
+import pytest
+
+from tests.conftest import SAMPLE, run_pipeline
+
+
+@pytest.fixture(scope="module")
+def con(sample_warehouse):
+    with duckdb.connect(str(sample_warehouse), read_only=True) as c:
+        yield c
+
+
+def rows(con, sql, *params):
+    return con.execute(sql, params).fetchall()
+
+
+def fact(con, subject, predicate, obj):
+    found = rows(con, "SELECT n_documents, n_independent, contested FROM facts WHERE subject = ? AND predicate = ? "
+                      "AND object = ?", subject, predicate, obj)
+    assert found, f"missing fact ({subject}, {predicate}, {obj})"
+    return found[0]
+
+
+def test_every_input_is_accounted_for(con):
+    inputs = sorted(p.resolve().as_uri() for p in SAMPLE.rglob("*") if p.is_file())
+    sources = {r[0] for r in rows(con, "SELECT source_uri FROM document_sources")}
+    quarantined = {r[0] for r in rows(con, "SELECT source_uri FROM quarantine")}
+    assert sorted(sources | quarantined) == inputs
+    assert not sources & quarantined
+
+
+def test_quarantine_reasons(con):
+    reasons = dict(rows(con, "SELECT regexp_extract(source_uri, '[^/]+$'), reason FROM quarantine"))
+    assert reasons == {"empty.html": "empty", "broken_image.html": "binary"}
+
+
+def test_exact_duplicate_shares_one_document(con):
+    dup = rows(con, "SELECT count(DISTINCT doc_id), count(*) FROM document_sources WHERE source_uri LIKE '%sundial_records_dump%'")
+    assert dup == [(1, 2)]
+    assert rows(con, "SELECT count(*) FROM raw_documents")[0][0] == 6
+
+
+def test_non_english_document_kept_and_skip_recorded(con):
+    fr = rows(con, "SELECT d.doc_id, s.stage FROM documents d JOIN stage_skips s USING (doc_id) WHERE d.language = 'fr'")
+    assert len(fr) == 1 and fr[0][1] == "entity_mentions"
+    assert not rows(con, "SELECT * FROM mentions WHERE doc_id = ?", fr[0][0])
+
+
+def test_syndicated_copy_is_one_independent_source(con):
+    clusters = rows(con, "SELECT count(DISTINCT cluster_id) FROM documents WHERE site IN ('Film Ledger', 'FilmWire')")
+    assert clusters == [(1,)]
+    assert fact(con, "Tides of Glass", "director", "Marisol Okafor") == (2, 1, True)
+    assert fact(con, "Tides of Glass", "producer", "Northwind Pictures") == (3, 2, False)
+
+
+def test_disagreeing_sources_are_contested_with_evidence(con):
+    assert fact(con, "Tides of Glass", "director", "Jonah Reyes") == (1, 1, True)
+    view = rows(con, "SELECT object, competing_objects, site FROM contested_facts WHERE subject = 'Tides of Glass' "
+                     "AND predicate = 'director' ORDER BY object, site")
+    assert ("Jonah Reyes", ["Marisol Okafor"], "Harbor Review") in view
+    assert ("Marisol Okafor", ["Jonah Reyes"], "FilmWire") in view
+
+
+def test_named_facts_across_the_corpus(con):
+    for triple in [("Northwind Pictures", "founded_by", "Elias Brandt"),
+                   ("Northwind Pictures", "headquarters_location", "Halifax"),
+                   ("Tides of Glass", "publication_date", "2025-11-14"),
+                   ("Priya Castellano", "place_of_birth", "Winnipeg"),
+                   ("Priya Castellano", "date_of_birth", "1986"),
+                   ("Priya Castellano", "record_label", "Sundial Records"),
+                   ("Orchard Lane Studios", "owned_by", "Meridian Media Group")]:
+        n_docs, _, contested = fact(con, *triple)
+        assert n_docs >= 1 and not contested
+
+
+def test_publication_date_comes_from_metadata_not_body(con):
+    dates = dict(rows(con, "SELECT site, CAST(published_date AS VARCHAR) FROM documents WHERE site IS NOT NULL"))
+    assert dates["Film Ledger"] == "2025-11-20"  # the body also says "March 3, 2023"
+
+
+def test_no_author_or_boilerplate_entities(con):
+    names = {r[0] for r in rows(con, "SELECT name FROM entities")}
+    assert not names & {"Lena Oduya", "Dorothea Vance", "Callum Ferreira"}  # bylines and bios are metadata
+
+
+def test_every_column_is_documented(con):
+    undocumented = rows(con, "SELECT table_name, column_name FROM duckdb_columns() WHERE comment IS NULL "
+                             "AND NOT internal AND table_name IN (SELECT table_name FROM duckdb_tables())")
+    assert undocumented == []
+
+
+def test_rerun_is_identical_and_keeps_first_seen(sample_warehouse, tmp_path):
+    def snapshot(path):
+        with duckdb.connect(str(path), read_only=True) as c:
+            return {t: c.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
+                    for t in ("raw_documents", "document_sources", "quarantine", "entities", "facts", "fact_evidence")}
+    target = tmp_path / "again.duckdb"
+    target.write_bytes(sample_warehouse.read_bytes())
+    before = snapshot(target)
+    assert run_pipeline(SAMPLE, target) == 0
+    after = snapshot(target)
+    for t in before:
+        assert [r for r in after[t] if r not in before[t]] == [r for r in before[t] if r not in after[t]] == [], t
+
+
+def test_cli_facts_about_and_failure_message(sample_warehouse, capsys, tmp_path):
+    from assets.cli import main
+    assert main(["facts", "--about", "tides of glass", "--warehouse", str(sample_warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert "Jonah Reyes" in out and "CONTESTED" in out and "Harbor Review" in out
+    assert main(["run", "--inbox", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -1,0 +1,39 @@
+"""The two documents the product was conceived from: they disagree on who directed the film."""
+import duckdb
+import pytest
+
+from tests.conftest import SEEDS, run_pipeline
+
+pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"{SEEDS} is absent (../shared not beside the repo)")
+
+
+@pytest.fixture(scope="module")
+def seed_warehouse(tmp_path_factory, dagster_home):
+    path = tmp_path_factory.mktemp("seeds") / "seeds.duckdb"
+    assert run_pipeline(SEEDS, path) == 0
+    return path
+
+
+def test_both_directing_claims_with_sources_and_contested(seed_warehouse):
+    with duckdb.connect(str(seed_warehouse), read_only=True) as con:
+        found = con.execute(
+            "SELECT object, contested, list(DISTINCT regexp_extract(source, '[^/]+$')) FROM fact_sources "
+            "WHERE subject = 'We Cry Together' AND predicate = 'director' GROUP BY ALL").fetchall()
+    by_director = {name: (contested, sorted(src)) for name, contested, src in found}
+    plain, html = "000_90dbc34315fbace9.txt", "002_7dbf4336f65663ee.txt"
+    assert by_director == {
+        "Dave Free": (True, [html]), "Jake Schreier": (True, [html]),
+        "Kendrick Lamar": (True, [plain]), "Taylour Paige": (True, [plain]),
+    }
+
+
+def test_seed_boilerplate_gone_and_entities_merged(seed_warehouse):
+    with duckdb.connect(str(seed_warehouse), read_only=True) as con:
+        text = " ".join(r[0] for r in con.execute("SELECT text FROM documents").fetchall())
+        lamar = con.execute("SELECT type, aliases FROM entities WHERE name = 'Kendrick Lamar'").fetchall()
+        dates = con.execute("SELECT published_date FROM documents").fetchall()
+    for junk in ("Ankita Gupta", "Related Articles", "Latest Articles", "Roomies", "Photo by", "&;"):
+        assert junk not in text
+    assert "Mr. Morale & The Big Steppers" in text
+    assert lamar and lamar[0][0] == "PERSON" and {"Lamar", "Kendrick"} <= set(lamar[0][1])
+    assert dates == [(None,), (None,)]  # the body's "March 15, 2020" is not a publication date
