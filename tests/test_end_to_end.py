@@ -111,3 +111,17 @@ def test_cli_facts_about_and_failure_message(sample_warehouse, capsys, tmp_path)
     assert "Jonah Reyes" in out and "CONTESTED" in out and "Harbor Review" in out
     assert main(["run", "--inbox", str(tmp_path / "missing"), "--warehouse", str(tmp_path / "w.duckdb")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_failed_publish_leaves_previous_warehouse_and_no_temp_file(sample_warehouse, tmp_path):
+    import polars as pl
+
+    from warehouse.publish import PublishError, publish
+    target = tmp_path / "live.duckdb"
+    target.write_bytes(sample_warehouse.read_bytes())
+    before = target.read_bytes()
+    broken = {"facts": pl.DataFrame({"fact_id": ["x"]})}  # most tables missing
+    with pytest.raises(PublishError):
+        publish(broken, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []

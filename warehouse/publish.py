@@ -40,8 +40,9 @@ def publish(frames: dict[str, pl.DataFrame], path: Path) -> dict[str, int]:
         os.replace(tmp, path)
         _fsync(path.parent)
     except (OSError, duckdb.Error) as exc:
-        tmp.unlink(missing_ok=True)
         raise PublishError(f"cannot publish warehouse {path}: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)  # after a successful rename it is already gone
     return counts
 
 
