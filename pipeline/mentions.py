@@ -100,23 +100,37 @@ def raw_mentions(doc: Doc) -> list[Mention]:
                 etype = "ORG"  # "Delta Sound" is a company whatever the model says
             taken.update(range(ent.start, ent.end))
             mentions.append(_mention(doc, ent, ent.label_, etype, sent_of))
-    for span in designated_orgs(doc):
+    known = {m.name.split()[-1]: m.type for m in mentions if m.type in ("PERSON", "ORG")}
+    for span, etype in untagged_names(doc, known):
         if not taken.intersection(range(span.start, span.end)):
-            mentions.append(_mention(doc, span, "ORG_NAME", "ORG", sent_of))
+            mentions.append(_mention(doc, span, "NAME_RULE", etype, sent_of))
     return sorted(mentions, key=lambda m: m.start_char)
 
 
-def designated_orgs(doc: Doc) -> list:
-    """Proper-noun chains the model missed that end in an organisation designator."""
-    spans = []
+def _propn_chain(doc: Doc, head: int) -> int:
+    """Start of the proper-noun compound chain ending at `head`."""
+    start = head
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i in range(start, head + 1) \
+            and not doc[start - 1].is_sent_end:
+        start -= 1
+    return start
+
+
+def untagged_names(doc: Doc, known: dict[str, str]) -> list[tuple]:
+    """Proper-noun chains the model missed: "X Records" is an organisation; "Wendell Marsh"
+    is whatever the document's other "Marsh" is."""
+    found = []
     for tok in doc:
-        if tok.pos_ == "PROPN" and tok.lower_ in ORG_DESIGNATORS and tok.i > 0:
-            start = tok.i
-            while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i in range(start, tok.i + 1):
-                start -= 1
-            if start < tok.i:
-                spans.append(doc[start:tok.i + 1])
-    return spans
+        if tok.pos_ != "PROPN" or tok.head.i == tok.i + 1 and tok.head.pos_ == "PROPN":
+            continue  # only chain heads
+        start = _propn_chain(doc, tok.i)
+        if start == tok.i:
+            continue
+        if tok.lower_ in ORG_DESIGNATORS:
+            found.append((doc[start:tok.i + 1], "ORG"))
+        elif tok.text in known and all(t.text[:1].isupper() for t in doc[start:tok.i + 1]):
+            found.append((doc[start:tok.i + 1], known[tok.text]))
+    return found
 
 
 def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int]) -> Mention:

@@ -69,9 +69,13 @@ def merge_quoted_titles(doc: Doc) -> Doc:
             if not taken.intersection(range(span.start, span.end)):
                 retokenizer.merge(span)
     # A paragraph break always ends a sentence (headlines often lack a full stop).
+    # The parser may still split right after that start ("Orchard | Lane Studios
+    # was founded ..."); a one-word sentence opening a paragraph is rare enough to forbid.
     for tok in doc[:-1]:
-        if "\n" in tok.text_with_ws and not tok.is_space or tok.is_space and "\n" in tok.text:
+        if tok.is_space and "\n" in tok.text:
             doc[tok.i + 1].is_sent_start = True
+            if tok.i + 2 < len(doc) and doc[tok.i + 1].is_alpha and not doc[tok.i + 2].is_space:
+                doc[tok.i + 2].is_sent_start = False
     doc._.titles = title_chars
     return doc
 

@@ -146,37 +146,38 @@ class Mentions(pa.DataFrameModel):
         pass
 
 
-class Claims(pa.DataFrameModel):
-    """Per-document facts with their evidence, resolved to canonical entities."""
-    fact_id: str = pa.Field(str_matches=HEX_ID, description="facts.fact_id.")
-    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
-    subject_id: str = pa.Field(str_matches=HEX_ID, description="Subject entity.")
-    subject: str = pa.Field(description="Subject name.")
-    predicate: str = pa.Field(description="Predicate.")
-    object_id: Optional[str] = pa.Field(nullable=True, description="Object entity.")
-    object: str = pa.Field(description="Object name or literal.")
+class _Triple(pa.DataFrameModel):
+    """Columns naming a fact, shared by claims and facts."""
+    fact_id: str = pa.Field(str_matches=HEX_ID, description="Stable fact id: hash of subject, predicate, object.")
+    subject_id: str = pa.Field(str_matches=HEX_ID, description="entities.entity_id of the subject.")
+    subject: str = pa.Field(description="Canonical subject name.")
+    predicate: str = pa.Field(description="Registry predicate.")
+    object_id: Optional[str] = pa.Field(nullable=True, description="entities.entity_id of an entity object.")
+    object: str = pa.Field(description="Canonical object name or literal.")
     object_kind: str = pa.Field(isin=["entity", "date", "quantity", "string"], description="Object kind.")
     wikidata_property: Optional[str] = pa.Field(nullable=True, str_matches=r"^P\d+$", description="Wikidata id.")
-    sentence_index: int = pa.Field(ge=0, description="Sentence number.")
+
+
+class _Evidence(pa.DataFrameModel):
+    """Columns locating the sentence that asserted a fact."""
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
     sentence: str = pa.Field(description="Evidence sentence.")
-    start_char: int = pa.Field(ge=0, description="Sentence start.")
-    end_char: int = pa.Field(ge=1, description="Sentence end.")
+    start_char: int = pa.Field(ge=0, description="Sentence start in documents.text.")
+    end_char: int = pa.Field(ge=1, description="Sentence end in documents.text.")
     extractor: str = pa.Field(description="Rule that fired.")
-    confidence: float = pa.Field(gt=0, le=1, description="Rule confidence.")
+    confidence: float = pa.Field(gt=0, le=1, description="Extraction confidence.")
+
+
+class Claims(_Triple, _Evidence):
+    """Per-document facts with their evidence, resolved to canonical entities."""
+    sentence_index: int = pa.Field(ge=0, description="Sentence number.")
 
     class Config(Strict):
         pass
 
 
-class Facts(pa.DataFrameModel):
+class Facts(_Triple):
     fact_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="Stable fact id.")
-    subject_id: str = pa.Field(str_matches=HEX_ID, description="Subject entity.")
-    subject: str = pa.Field(description="Subject name.")
-    predicate: str = pa.Field(description="Predicate.")
-    object_id: Optional[str] = pa.Field(nullable=True, description="Object entity.")
-    object: str = pa.Field(description="Object.")
-    object_kind: str = pa.Field(isin=["entity", "date", "quantity", "string"], description="Object kind.")
-    wikidata_property: Optional[str] = pa.Field(nullable=True, description="Wikidata id.")
     n_documents: int = pa.Field(ge=1, description="Documents asserting it.")
     n_independent: int = pa.Field(ge=1, description="Independent clusters asserting it.")
     first_seen_at: UTC = pa.Field(description="First seen.")
@@ -188,14 +189,8 @@ class Facts(pa.DataFrameModel):
         pass
 
 
-class FactEvidence(pa.DataFrameModel):
+class FactEvidence(_Evidence):
     fact_id: str = pa.Field(str_matches=HEX_ID, description="facts.fact_id.")
-    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
-    sentence: str = pa.Field(description="Evidence sentence.")
-    start_char: int = pa.Field(ge=0, description="Sentence start.")
-    end_char: int = pa.Field(ge=1, description="Sentence end.")
-    extractor: str = pa.Field(description="Rule that fired.")
-    confidence: float = pa.Field(gt=0, le=1, description="Extraction confidence.")
 
     class Config(Strict):
         pass

@@ -69,7 +69,10 @@ def test_named_facts_across_the_corpus(con):
                    ("Priya Castellano", "place_of_birth", "Winnipeg"),
                    ("Priya Castellano", "date_of_birth", "1986"),
                    ("Priya Castellano", "record_label", "Sundial Records"),
-                   ("Orchard Lane Studios", "owned_by", "Meridian Media Group")]:
+                   ("Orchard Lane Studios", "owned_by", "Meridian Media Group"),
+                   ("Orchard Lane Studios", "founded_by", "Tamsin Achterberg"),
+                   ("Orchard Lane Studios", "founded_by", "Rafael Delacroix-Moyo"),
+                   ("Sundial Records", "founded_by", "Wendell Marsh")]:
         n_docs, _, contested = fact(con, *triple)
         assert n_docs >= 1 and not contested
 

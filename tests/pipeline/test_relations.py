@@ -72,3 +72,16 @@ def test_surname_variants_resolve_and_type_is_voted(nlp):
     names = {m.surface: (m.name, m.type) for m in document_mentions(doc)}
     assert names["Lamarr"] == ("Kendra Lamarr", "PERSON")
     assert names.get("Paigeson", ("Taylor Paigeson", "PERSON"))[0] == "Taylor Paigeson"
+
+
+def test_names_the_model_missed_are_recovered_from_the_document(nlp):
+    doc = nlp("Wendell Marsh founded Sundial Records in 2004. Marsh said the label started in a basement.")
+    facts = {(e.subject.text, e.predicate, e.object.text)
+             for e in extract_relations(doc, document_mentions(doc))}
+    assert ("Sundial Records", "founded_by", "Wendell Marsh") in facts
+
+
+def test_headline_repeating_the_name_does_not_split_the_next_sentence(nlp):
+    doc = nlp("Orchard Lane Studios\n\nOrchard Lane Studios was co-founded by Tamsin Achterberg in 2009.")
+    facts = {(e.subject.text, e.predicate, e.object.text) for e in extract_relations(doc, document_mentions(doc))}
+    assert facts == {("Orchard Lane Studios", "founded_by", "Tamsin Achterberg")}
