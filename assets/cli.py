@@ -26,11 +26,14 @@ def ensure_dagster_home() -> Path:
 
 
 def run(inbox: str | None, warehouse: str | None) -> int:
+    """Register new or changed inbox files as a batch partition, then run every unpublished batch."""
     ensure_dagster_home()
     from dagster import DagsterInstance
 
     from assets.definitions import build_definitions
+    from assets.partitions import inbox_batches
     from assets.resources import WebfactsSettings
+    from pipeline.batches import pending_batches, register_batch
 
     overrides = {k: str(Path(v).resolve()) for k, v in (("inbox", inbox), ("warehouse", warehouse)) if v}
     settings = WebfactsSettings.from_env(**overrides)
@@ -39,14 +42,41 @@ def run(inbox: str | None, warehouse: str | None) -> int:
               file=sys.stderr)
         return 2
     started = time.perf_counter()
+    try:
+        register_batch(settings.ledger, settings.inbox_path, settings.warehouse_path.exists())
+    except OSError as exc:
+        print(f"webfacts: cannot record the batch in {settings.ledger}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    pending = pending_batches(settings.ledger)
+    if not pending:
+        print(f"webfacts: nothing new in {settings.inbox} since the last run: no extraction work done")
+        if settings.warehouse_path.exists():
+            print(summary(settings.warehouse_path, time.perf_counter() - started))
+        return 0
     job = build_definitions(settings).resolve_job_def("materialize_all")
     with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=QUIET)
-    if not result.success:
-        print(f"webfacts: run failed: {failure_reason(result)}", file=sys.stderr)
-        return 1
-    print(summary(Path(settings.warehouse), time.perf_counter() - started))
+        known = set(instance.get_dynamic_partitions(inbox_batches.name))
+        instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
+        for batch_id in pending:
+            result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
+                                            run_config=QUIET)
+            if not result.success:
+                print(f"webfacts: batch {batch_id} failed: {failure_reason(result)}", file=sys.stderr)
+                return 1
+            print(f"webfacts: batch {batch_id}: {batch_line(result)}")
+    print(summary(settings.warehouse_path, time.perf_counter() - started))
     return 0
+
+
+def batch_line(result) -> str:
+    """The reconciliation line of a batch, from its check result."""
+    for evaluation in result.get_asset_check_evaluations():
+        if evaluation.check_name == "every_input_accounted_for":
+            m = {k: v.value for k, v in evaluation.metadata.items()}
+            state = "balanced" if evaluation.passed else "UNBALANCED"
+            return (f"inputs seen {m['inputs_seen']} = sources {m['sources_recorded']} + quarantined "
+                    f"{m['quarantined']} + skipped {m['skipped_records']}: {state}")
+    return "no reconciliation result"
 
 
 def failure_reason(result) -> str:
@@ -65,18 +95,19 @@ def summary(warehouse: Path, seconds: float) -> str:
 
     with duckdb.connect(str(warehouse), read_only=True) as con:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        inputs = one("SELECT count(*) FROM (SELECT source_uri FROM document_sources UNION "
-                     "SELECT source_uri FROM quarantine)")
+        inputs = one("SELECT (SELECT count(*) FROM document_sources) + (SELECT count(*) FROM quarantine "
+                     "WHERE reason <> 'no_main_content') + (SELECT count(*) FROM skipped_records)")
         by_reason = con.execute("SELECT reason, count(*) FROM quarantine GROUP BY 1 ORDER BY 1").fetchall()
         lines = [
-            f"webfacts: published {warehouse}",
+            f"webfacts: warehouse {warehouse}",
             f"  inputs seen         {inputs}",
             f"  documents ok        {one('SELECT count(*) FROM documents')}"
             f" ({one('SELECT count(*) FROM raw_documents')} distinct raw, "
             f"{one('SELECT count(DISTINCT cluster_id) FROM documents')} independent clusters)",
             f"  quarantined         {one('SELECT count(*) FROM quarantine')}"
             + (" (" + ", ".join(f"{r}: {n}" for r, n in by_reason) + ")" if by_reason else ""),
-            f"  skipped by NLP      {one('SELECT count(*) FROM stage_skips')}",
+            f"  skipped records     {one('SELECT count(*) FROM skipped_records')} (archive records that are not documents)",
+            f"  skipped by NLP      {one('SELECT count(*) FROM stage_skips')} (not English)",
             f"  entities            {one('SELECT count(*) FROM entities')}",
             f"  facts               {one('SELECT count(*) FROM facts')}",
             f"  contested facts     {one('SELECT count(*) FROM facts WHERE contested')}",

@@ -1,25 +1,24 @@
-"""The one Definitions object: `dagster dev`, schedules and `webfacts run` all use it."""
-from __future__ import annotations
+"""The one Definitions object: `dagster dev`, the sensor, the schedule and `webfacts run` all use it."""
+from dagster import AssetSelection, Definitions, define_asset_job
 
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job
-
-from assets import pipeline_assets
+from assets import entities, facts, ingest, text, warehouse
+from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
+from assets.schedules import daily_pending_batches
+from assets.sensors import inbox_sensor
 
-ALL_ASSETS = [
-    pipeline_assets.raw_documents, pipeline_assets.cleaned_documents, pipeline_assets.entity_mentions,
-    pipeline_assets.entities, pipeline_assets.claims, pipeline_assets.facts, pipeline_assets.fact_warehouse,
-]
-materialize_all = define_asset_job("materialize_all", selection=AssetSelection.all(),
-                                   description="Inbox to published warehouse, every asset.")
-daily = ScheduleDefinition(name="daily_refresh", job=materialize_all, cron_schedule="0 3 * * *")
+ALL_ASSETS = [ingest.raw_documents, text.cleaned_documents, entities.entity_mentions, entities.entities,
+              facts.claims, facts.facts, warehouse.fact_warehouse]
+materialize_all = define_asset_job("materialize_all", selection=AssetSelection.all(), partitions_def=inbox_batches,
+                                   description="One inbox batch, from its files to the published warehouse.")
 
 
 def build_definitions(settings: WebfactsSettings | None = None) -> Definitions:
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[materialize_all],
-        schedules=[daily],
+        sensors=[inbox_sensor],
+        schedules=[daily_pending_batches],
         resources={"settings": settings or WebfactsSettings.from_env()},
     )
 

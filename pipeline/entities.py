@@ -28,11 +28,17 @@ def entity_id_for(type_: str, key: str) -> str:
     return hashlib.sha256(f"{type_}|{key}".encode()).hexdigest()[:16]
 
 
-def canonical_keys(local: pl.DataFrame) -> dict[tuple[str, str], str]:
-    """(type, key of a document-level name) -> key of the canonical entity."""
+def canonical_keys(local: pl.DataFrame, known: pl.DataFrame | None = None) -> dict[tuple[str, str], str]:
+    """(type, key of a document-level name) -> key of the canonical entity.
+
+    known: (type, name) of entities already in the warehouse, so a new bare
+    surname can join a full name seen in an earlier batch.
+    """
     keys = {(t, name_key(n)) for t, n in local.select("type", "name").unique().iter_rows()}
+    candidates = keys | ({(t, name_key(n)) for t, n in known.select("type", "name").iter_rows()}
+                         if known is not None else set())
     multi: dict[tuple[str, str], set[str]] = {}
-    for t, k in keys:
+    for t, k in candidates:
         words = k.split()
         if len(words) >= 2 and t in ("PERSON", "ORG"):
             firsts = {words[0]} if t == "ORG" else {words[0], words[-1]}
@@ -45,9 +51,10 @@ def canonical_keys(local: pl.DataFrame) -> dict[tuple[str, str], str]:
     return mapping
 
 
-def resolve_entities(mentions: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(entities, mentions with entity_id)."""
-    mapping = canonical_keys(mentions)
+def resolve_entities(mentions: pl.DataFrame, known: pl.DataFrame | None = None
+                     ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(entities mentioned here, mentions with entity_id)."""
+    mapping = canonical_keys(mentions, known)
     lookup = pl.DataFrame(
         [{"type": t, "key": k, "canonical_key": c} for (t, k), c in mapping.items()],
         schema={"type": pl.String, "key": pl.String, "canonical_key": pl.String})

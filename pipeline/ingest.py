@@ -5,16 +5,16 @@ quarantine row with a reason. Type is sniffed from the bytes, never the name.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from typing import Iterable
 
 import charset_normalizer
 import polars as pl
+
+from pipeline.sources import RawInput, Rejected
 
 HTML_TAG = re.compile(
     rb"<\s*(!doctype|html|head|body|p|div|span|a|br|h[1-6]|article|section|meta|script|"
@@ -36,15 +36,6 @@ ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp12
                     "us-ascii": "cp1252", "ascii": "cp1252", "iso8859-1": "cp1252"}
 
 
-class Rejected(Exception):
-    """An input that becomes a quarantine row."""
-
-    def __init__(self, reason: str, detail: str):
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
-
-
 @dataclass(frozen=True)
 class Decoded:
     content: str
@@ -61,38 +52,6 @@ def doc_id_for(data: bytes) -> str:
     return sha256_hex(data)[:24]
 
 
-def list_inputs(inbox: Path) -> list[Path]:
-    if inbox.is_file():
-        return [inbox]
-    if not inbox.is_dir():
-        raise FileNotFoundError(f"inbox {inbox} does not exist; set WEBFACTS_INBOX or pass --inbox")
-    return sorted(p for p in inbox.rglob("*") if p.is_file())
-
-
-def read_bytes(path: Path, max_bytes: int) -> bytes:
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise Rejected("too_large", f"{size} bytes is over the {max_bytes}-byte cap (WEBFACTS_MAX_BYTES)")
-    data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        data = gunzip_capped(data, max_bytes)
-    return data
-
-
-def gunzip_capped(data: bytes, max_bytes: int) -> bytes:
-    """Decompress gzip without letting a small bomb inflate past the cap."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, max_bytes + 1)
-    except zlib.error as exc:
-        raise Rejected("parse_error", f"corrupt gzip data: {exc}") from exc
-    if len(out) > max_bytes:
-        raise Rejected("too_large", f"decompresses to over the {max_bytes}-byte cap")
-    if not inflater.eof:
-        raise Rejected("parse_error", "truncated gzip data")
-    return out
-
-
 def sniff_binary(data: bytes) -> str | None:
     head = data[:8192]
     if any(head.startswith(m) for m in BINARY_MAGIC):
@@ -106,25 +65,33 @@ def sniff_binary(data: bytes) -> str | None:
 
 
 def declared_encoding(data: bytes) -> str | None:
-    for bom, name in BOMS:
-        if data.startswith(bom):
-            return name
     m = META_CHARSET.search(data[:4096])
     return m.group(1).decode("ascii", "ignore").lower() if m else None
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Bytes to text: byte-order mark, then <meta charset>, then detection."""
-    candidates = []
-    declared = declared_encoding(data)
-    if declared:
-        candidates.append(ENCODING_ALIASES.get(declared, declared))
-    candidates.append("utf-8")
-    for name in candidates:
+def decode(data: bytes, header_charset: str | None = None) -> tuple[str, str]:
+    """Bytes to text: byte-order mark, then HTTP/WARC header charset, then <meta charset>, then detection.
+
+    A declared charset that does not fit is only forgiven for the common
+    utf-8 / windows-1252 mix-up; otherwise the bytes are undecodable (guessing
+    would turn them into plausible-looking garbage).
+    """
+    bom = next((name for mark, name in BOMS if data.startswith(mark)), None)
+    declared = [ENCODING_ALIASES.get(d, d) for d in (bom, header_charset, declared_encoding(data)) if d]
+    for name in dict.fromkeys(declared + ["utf-8"]):
         try:
             return data.decode(name), name.replace("-sig", "")
         except (UnicodeDecodeError, LookupError):
             continue
+    if declared:
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            raise Rejected("undecodable", f"bytes are not valid {declared[0]} (declared) nor windows-1252") from None
+    return detect(data)
+
+
+def detect(data: bytes) -> tuple[str, str]:
     matches = charset_normalizer.from_bytes(data)
     # Browsers default Western pages to windows-1252; the detector's first guess
     # for short accented text is often a rarer code page (cp775, mac_roman).
@@ -144,63 +111,68 @@ def content_type_of(data: bytes) -> str:
     return "text/html" if len(HTML_TAG.findall(data[:65536])) >= 2 else "text/plain"
 
 
-def decode_input(data: bytes) -> Decoded:
+def decode_input(data: bytes, header_charset: str | None = None) -> Decoded:
     if not data.strip():
         raise Rejected("empty", "no content" if not data else "only whitespace")
     reason = sniff_binary(data)
     if reason:
         raise Rejected("binary", reason)
-    text, encoding = decode(data)
+    text, encoding = decode(data, header_charset)
     if not text.strip():
         raise Rejected("empty", "no text after decoding")
     return Decoded(text, content_type_of(data), encoding)
 
 
-def ingest_paths(paths: list[Path], batch_id: str, seen_at: datetime, max_bytes: int) -> pl.DataFrame:
-    """One row per input: either a document (doc_id set) or a rejection (reason set)."""
-    rows = [_ingest_one(p, batch_id, seen_at, max_bytes) for p in paths]
-    return pl.DataFrame(rows, schema=INPUT_SCHEMA)
+def ingest_inputs(inputs: Iterable[RawInput], batch_id: str, seen_at: datetime) -> pl.DataFrame:
+    """One row per input: a document (doc_id set), a rejection (reason set) or a skipped record."""
+    return pl.DataFrame([_row(r, batch_id, seen_at) for r in inputs], schema=INPUT_SCHEMA)
 
 
-def _ingest_one(path: Path, batch_id: str, seen_at: datetime, max_bytes: int) -> dict:
+def _row(raw: RawInput, batch_id: str, seen_at: datetime) -> dict:
     row = dict.fromkeys(INPUT_SCHEMA)
-    row.update(source_uri=path.resolve().as_uri(), batch_id=batch_id, seen_at=seen_at)
+    row.update(input_uri=raw.input_uri, source_uri=raw.source_uri, batch_id=batch_id, seen_at=seen_at,
+               size_bytes=raw.size_bytes, reason=raw.reason, detail=raw.detail, skipped=raw.skipped)
+    if raw.data is None or raw.reason or raw.skipped:
+        if raw.reason and not raw.detail:
+            row["detail"] = raw.reason
+        if raw.skipped:
+            row["detail"] = raw.detail or raw.skipped
+        if raw.extra.get("raw"):
+            row["sha256"] = sha256_hex(raw.extra["raw"])
+        return row
+    row.update(sha256=sha256_hex(raw.data), size_bytes=len(raw.data))
     try:
-        row["size_bytes"] = path.stat().st_size
-        data = read_bytes(path, max_bytes)
-        row["sha256"] = sha256_hex(data)
-        decoded = decode_input(data)
+        decoded = decode_input(raw.data, raw.declared_charset)
     except Rejected as rej:
         row.update(reason=rej.reason, detail=rej.detail)
         return row
-    except OSError as exc:
-        row.update(reason="unreadable", detail=f"cannot read file: {exc.strerror or exc}")
-        return row
-    row.update(doc_id=doc_id_for(data), size_bytes=len(data), content_type=decoded.content_type,
+    row.update(doc_id=doc_id_for(raw.data), content_type=decoded.content_type,
                encoding=decoded.encoding, content=decoded.content)
     return row
 
 
 INPUT_SCHEMA = {
-    "source_uri": pl.String, "batch_id": pl.String, "seen_at": pl.Datetime("us", "UTC"),
+    "input_uri": pl.String, "source_uri": pl.String, "batch_id": pl.String, "seen_at": pl.Datetime("us", "UTC"),
     "size_bytes": pl.Int64, "sha256": pl.String, "doc_id": pl.String, "content_type": pl.String,
-    "encoding": pl.String, "content": pl.String, "reason": pl.String, "detail": pl.String,
+    "encoding": pl.String, "content": pl.String, "reason": pl.String, "detail": pl.String, "skipped": pl.String,
 }
 
 
-def split_inputs(inputs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Inputs to (raw_documents, document_sources, quarantine)."""
+def split_inputs(inputs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Inputs to (raw_documents, document_sources, quarantine, skipped_records)."""
     ok = inputs.filter(pl.col("doc_id").is_not_null())
     raw_documents = (
-        ok.sort("seen_at", "source_uri")
+        ok.sort("seen_at", "input_uri")
         .group_by("doc_id", maintain_order=True)
         .agg(pl.col("content_type", "encoding", "size_bytes", "content", "source_uri").first(),
              pl.col("seen_at").min().alias("first_seen_at"))
     )
-    document_sources = ok.select("doc_id", "source_uri", "batch_id", "seen_at")
-    quarantine = inputs.filter(pl.col("doc_id").is_null()).select(
-        "source_uri", "batch_id", "reason", "detail", "size_bytes", "sha256", "seen_at")
-    return raw_documents, document_sources, quarantine
+    document_sources = ok.select("doc_id", "source_uri", "input_uri", "batch_id", "seen_at")
+    quarantine = inputs.filter(pl.col("reason").is_not_null() & pl.col("doc_id").is_null()).select(
+        pl.col("input_uri").alias("source_uri"), "batch_id", "reason", "detail", "size_bytes", "sha256", "seen_at")
+    skipped = inputs.filter(pl.col("skipped").is_not_null() & pl.col("reason").is_null()).select(
+        "input_uri", "source_uri", "batch_id", pl.col("skipped").alias("record_type"), "detail", "seen_at")
+    return raw_documents, document_sources, quarantine, skipped
 
 
 def keep_first_sightings(raw_documents: pl.DataFrame, document_sources: pl.DataFrame,
@@ -218,3 +190,31 @@ def keep_first_sightings(raw_documents: pl.DataFrame, document_sources: pl.DataF
                    .with_columns(batch_id=pl.coalesce("prev_batch", "batch_id"), seen_at=pl.coalesce("prev_seen", "seen_at"))
                    .drop("prev_batch", "prev_seen"))
     return raw, sources, quarantined
+
+
+@dataclass(frozen=True)
+class Balance:
+    seen: int
+    sources: int
+    quarantined: int
+    skipped: int
+    unaccounted: list[str]
+    duplicated: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.unaccounted and not self.duplicated and self.seen == self.sources + self.quarantined + self.skipped
+
+    def line(self) -> str:
+        state = "balanced" if self.ok else f"UNBALANCED ({len(self.unaccounted)} unaccounted, {len(self.duplicated)} twice)"
+        return (f"inputs seen {self.seen} = sources {self.sources} + quarantined {self.quarantined} "
+                f"+ skipped {self.skipped}: {state}")
+
+
+def reconcile(seen: pl.Series, sources: pl.Series, quarantined: pl.Series, skipped: pl.Series) -> Balance:
+    """Every input must land in exactly one of sources, quarantine and skipped records."""
+    landed = pl.concat([sources, quarantined, skipped])
+    counts = landed.value_counts()
+    duplicated = counts.filter(pl.col("count") > 1).get_column(landed.name).to_list()
+    unaccounted = sorted(set(seen.to_list()) - set(landed.to_list()))
+    return Balance(seen.len(), sources.len(), quarantined.len(), skipped.len(), unaccounted, duplicated)

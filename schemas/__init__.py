@@ -38,12 +38,13 @@ class RawDocuments(pa.DataFrameModel):
 
 class DocumentSources(pa.DataFrameModel):
     doc_id: str = pa.Field(str_matches=HEX_ID, description="The raw document this input produced.")
-    source_uri: str = pa.Field(description="file:// URI or URL of the input.")
+    source_uri: str = pa.Field(description="Page URL when known, else the file URI.")
+    input_uri: str = pa.Field(description="The exact input: file URI, #line=N or #record=N inside containers.")
     batch_id: str = pa.Field(description="Batch that first saw the input.")
     seen_at: UTC = pa.Field(description="When the input was first seen.")
 
     class Config(Strict):
-        unique = ["doc_id", "source_uri"]
+        unique = ["doc_id", "input_uri"]
 
 
 class Quarantine(pa.DataFrameModel):
@@ -54,6 +55,37 @@ class Quarantine(pa.DataFrameModel):
     size_bytes: Optional[int] = pa.Field(nullable=True, ge=0, description="Input size in bytes.")
     sha256: Optional[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the input.")
     seen_at: UTC = pa.Field(description="When the input was seen.")
+
+    class Config(Strict):
+        pass
+
+
+class SkippedRecords(pa.DataFrameModel):
+    """Archive records that are not documents by design, counted so nothing is lost."""
+    input_uri: str = pa.Field(unique=True, description="Archive file URI with #record=N.")
+    source_uri: str = pa.Field(description="Record target URI.")
+    batch_id: str = pa.Field(description="Batch that read it.")
+    record_type: str = pa.Field(str_matches=r"^(warc_\w+|non_text_response|http_status_\S+)$",
+                                description="Why it is not a document.")
+    detail: Optional[str] = pa.Field(nullable=True, description="E.g. the MIME type.")
+    seen_at: UTC = pa.Field(description="When it was read.")
+
+    class Config(Strict):
+        pass
+
+
+class BatchInputs(pa.DataFrameModel):
+    """Every input of a batch with its outcome: the ledger the reconciliation check balances."""
+    input_uri: str = pa.Field(unique=True, description="The input.")
+    outcome: str = pa.Field(isin=["document", "quarantined", "skipped"], description="What became of it.")
+
+    class Config(Strict):
+        pass
+
+
+class DocumentSignatures(pa.DataFrameModel):
+    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="documents.doc_id.")
+    signature: pl.Binary = pa.Field(description="MinHash hash values.")
 
     class Config(Strict):
         pass
@@ -198,6 +230,7 @@ class FactEvidence(_Evidence):
 
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "raw_documents": RawDocuments, "document_sources": DocumentSources, "quarantine": Quarantine,
+    "skipped_records": SkippedRecords, "batch_inputs": BatchInputs, "document_signatures": DocumentSignatures,
     "cleaned_documents": CleanedDocuments, "stage_skips": StageSkips, "entity_mentions": EntityMentions,
     "extractions": Extractions, "entities": Entities, "mentions": Mentions, "claims": Claims,
     "facts": Facts, "fact_evidence": FactEvidence,

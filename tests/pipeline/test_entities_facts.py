@@ -4,7 +4,7 @@ import polars as pl
 
 from pipeline.entities import entity_id_for, name_key, resolve_entities
 from pipeline.facts import aggregate_facts, contested_fact_ids, resolve_claims
-from pipeline.near_duplicates import cluster_documents
+from pipeline.near_duplicates import SIGNATURE_SCHEMA, assign_clusters
 from pipeline.extract import EXTRACTION_SCHEMA, MENTION_SCHEMA
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -13,6 +13,12 @@ T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 def mentions(rows):
     return pl.DataFrame([dict(zip(["doc_id", "surface", "name", "type"], r), ner_label="PERSON", kind=None,
                               sentence_index=0, start_char=0, end_char=1) for r in rows], schema=MENTION_SCHEMA)
+
+
+def test_new_surname_joins_a_full_name_known_from_an_earlier_batch():
+    known = pl.DataFrame({"type": ["PERSON"], "name": ["Kendrick Lamar"]})
+    entities, _ = resolve_entities(mentions([("d9", "Lamar", "Lamar", "PERSON")]), known)
+    assert entities["entity_id"].to_list() == [entity_id_for("PERSON", name_key("Kendrick Lamar"))]
 
 
 def test_cross_document_surname_joins_the_one_full_name_and_ids_are_stable():
@@ -86,5 +92,14 @@ def test_near_duplicates_cluster_syndicated_copies_only():
              "time, and the final half hour is quietly devastating for anyone who settles into its rhythm.")
     docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "text": [SYNDICATED, copy + " Originally published by X.", other],
                          "first_seen_at": [T0, T0, T0]})
-    clusters = dict(cluster_documents(docs, 0.6).iter_rows())
-    assert clusters == {"a": "a", "b": "a", "c": "c"}
+    clusters = assign_clusters(docs, pl.DataFrame(schema=SIGNATURE_SCHEMA), 0.6)
+    assert dict(clusters.select("doc_id", "cluster_id").iter_rows()) == {"a": "a", "b": "a", "c": "c"}
+
+
+def test_near_duplicates_are_incremental_against_stored_signatures():
+    first = pl.DataFrame({"doc_id": ["a"], "text": [SYNDICATED], "first_seen_at": [T0]})
+    stored = assign_clusters(first, pl.DataFrame(schema=SIGNATURE_SCHEMA), 0.6)
+    copy = pl.DataFrame({"doc_id": ["b"], "text": ["Reworded opening line. " + SYNDICATED.split(". ", 1)[1]],
+                         "first_seen_at": [T0]})
+    later = assign_clusters(copy, stored, 0.6)
+    assert later.row(0, named=True)["cluster_id"] == "a"

@@ -1,9 +1,9 @@
-import gzip
 from datetime import datetime, timezone
 
 import pytest
 
-from pipeline.ingest import Rejected, decode_input, ingest_paths, read_bytes, split_inputs
+from pipeline.ingest import Rejected, decode_input, ingest_inputs, reconcile, split_inputs
+from pipeline.sources import expand_file
 
 NOW = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -30,29 +30,21 @@ def test_meta_charset_latin1_decodes_accented_names_as_windows_1252():
     assert decoded.encoding == "cp1252"
 
 
-def test_utf8_bom_and_detection():
-    assert decode_input("Café au lait".encode("utf-8-sig")).content == "Café au lait"
+def test_header_charset_beats_meta_and_bom_beats_both():
+    page = '<html><head><meta charset="utf-8"></head><body><p>Ærøskøbing</p></body></html>'.encode("cp1252")
+    assert "Ærøskøbing" in decode_input(page, header_charset="windows-1252").content
+    assert decode_input("Café au lait".encode("utf-8-sig"), header_charset="latin-1").content == "Café au lait"
+
+
+def test_detection_prefers_windows_1252_for_western_text():
     text = "Le réalisateur Bastien Morlaix a présenté son drame à Québec. " * 5
     assert "réalisateur" in decode_input(text.encode("cp1252")).content
 
 
-def test_gzip_is_read_transparently_and_capped(tmp_path):
-    p = tmp_path / "page.html.gz"
-    p.write_bytes(gzip.compress(b"<p>Hello there</p><p>again</p>"))
-    assert read_bytes(p, 1000).startswith(b"<p>Hello")
-    with pytest.raises(Rejected, match="too_large"):
-        read_bytes(p, 10)
-    p.write_bytes(gzip.compress(b"<p>x</p>" * 100)[:20])
+def test_undecodable_bytes_are_quarantined():
     with pytest.raises(Rejected) as exc:
-        read_bytes(p, 10_000)
-    assert exc.value.reason == "parse_error"
-
-
-def test_too_large_file(tmp_path):
-    p = tmp_path / "big.txt"
-    p.write_bytes(b"a" * 100)
-    with pytest.raises(Rejected, match="too_large"):
-        read_bytes(p, 50)
+        decode_input(b"\x81\x8d\x8f\x90\x9d" * 40, header_charset="utf-8")
+    assert exc.value.reason in ("undecodable", "binary")
 
 
 def test_every_input_is_a_source_or_quarantined_and_duplicates_share_doc_id(tmp_path):
@@ -60,8 +52,18 @@ def test_every_input_is_a_source_or_quarantined_and_duplicates_share_doc_id(tmp_
     (tmp_path / "b.txt").write_text("Same words in a plain text file.")
     (tmp_path / "empty.html").write_bytes(b"")
     paths = sorted(tmp_path.iterdir())
-    raw, sources, quarantine = split_inputs(ingest_paths(paths, "b1", NOW, 10_000))
-    assert raw.height == 1 and sources.height == 2 and quarantine.height == 1
+    inputs = ingest_inputs((r for p in paths for r in expand_file(p, 10_000)), "b1", NOW)
+    raw, sources, quarantine, skipped = split_inputs(inputs)
+    assert raw.height == 1 and sources.height == 2 and quarantine.height == 1 and skipped.height == 0
     assert sources["doc_id"].n_unique() == 1
     assert quarantine.row(0, named=True)["reason"] == "empty"
-    assert sources.height + quarantine.height == len(paths)
+    balance = reconcile(inputs["input_uri"], sources["input_uri"], quarantine["source_uri"], skipped["input_uri"])
+    assert balance.ok and balance.seen == 3
+
+
+def test_reconciliation_fails_loudly_on_a_lost_input():
+    import polars as pl
+    s = lambda *v: pl.Series("u", list(v))  # noqa: E731
+    balance = reconcile(s("a", "b", "c"), s("a"), s("b"), s())
+    assert not balance.ok and balance.unaccounted == ["c"] and "UNBALANCED" in balance.line()
+    assert not reconcile(s("a"), s("a"), s("a"), s()).ok

@@ -1,0 +1,51 @@
+"""Entities group: one NLP pass per new English document, then cross-document canonical entities."""
+import time
+
+import polars as pl
+from dagster import AssetExecutionContext, AssetOut, multi_asset
+
+from assets.common import validated_output
+from assets.partitions import inbox_batches
+from assets.resources import WebfactsSettings
+from pipeline import entities as entity_steps, extract
+from warehouse.publish import read_frame
+
+
+@multi_asset(
+    group_name="entities",
+    partitions_def=inbox_batches,
+    outs={
+        "entity_mentions": AssetOut(description="Named-entity mentions resolved within each document."),
+        "extractions": AssetOut(description="Relation extractions from dependency rules, per sentence."),
+        "stage_skips": AssetOut(description="Documents the English NLP stage skipped, with the reason."),
+    },
+)
+def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, cleaned_documents: pl.DataFrame):
+    """spaCy once per document yields both the mentions and the relation extractions."""
+    started = time.perf_counter()
+    english, skipped = extract.english_documents(cleaned_documents)
+    mentions, extractions = extract.extract_documents(
+        english, settings.spacy_model or None, n_process=settings.nlp_processes)
+    context.log.info(f"{english.height} English documents parsed, {skipped.height} skipped")
+    yield validated_output("entity_mentions", mentions, started)
+    yield validated_output("extractions", extractions, started)
+    yield validated_output("stage_skips", skipped, started)
+
+
+@multi_asset(
+    group_name="entities",
+    partitions_def=inbox_batches,
+    outs={
+        "entities": AssetOut(description="Canonical entities the batch mentions, with stable ids."),
+        "mentions": AssetOut(description="Mentions with their canonical entity_id."),
+    },
+)
+def entities(settings: WebfactsSettings, entity_mentions: pl.DataFrame):
+    """Cross-document canonicalisation against this batch and every entity already in the warehouse."""
+    started = time.perf_counter()
+    known = read_frame(settings.warehouse_path, "SELECT type, name FROM entities",
+                       schema={"type": pl.String, "name": pl.String})
+    canonical, resolved = entity_steps.resolve_entities(entity_mentions, known)
+    yield validated_output("entities", canonical, started)
+    yield validated_output("mentions", resolved.select(
+        "doc_id", "entity_id", "surface", "type", "sentence_index", "start_char", "end_char"), started)

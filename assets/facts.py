@@ -1,0 +1,46 @@
+"""Facts group: claims resolved to entities, then facts aggregated with every earlier claim."""
+import time
+
+import polars as pl
+from dagster import AssetOut, MetadataValue, asset, multi_asset
+
+from assets.common import validated_output
+from assets.partitions import inbox_batches
+from assets.resources import WebfactsSettings
+from pipeline import facts as fact_steps
+from warehouse.publish import read_frame
+
+
+@asset(group_name="facts", partitions_def=inbox_batches,
+       description="Per-document facts with evidence, resolved to canonical entities.")
+def claims(extractions: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame,
+           entity_mentions: pl.DataFrame):
+    started = time.perf_counter()
+    lookup = (entity_mentions.select("doc_id", "name", "type").with_row_index()
+              .join(mentions.with_row_index().select("index", "entity_id"), on="index")
+              .drop("index").unique(["doc_id", "name", "type"]))
+    return validated_output("claims", fact_steps.resolve_claims(extractions, lookup, entities), started,
+                            output_name="result")
+
+
+@multi_asset(
+    group_name="facts",
+    partitions_def=inbox_batches,
+    outs={
+        "facts": AssetOut(description="Deduplicated facts over every claim so far, with support and contested flag."),
+        "fact_evidence": AssetOut(description="Every sentence of the batch that asserted a fact."),
+    },
+)
+def facts(settings: WebfactsSettings, claims: pl.DataFrame, cleaned_documents: pl.DataFrame):
+    started = time.perf_counter()
+    batch_docs = cleaned_documents.select("doc_id", "cluster_id", "first_seen_at")
+    earlier_claims = read_frame(settings.warehouse_path, "SELECT * FROM claims", schema=fact_steps.CLAIM_SCHEMA)
+    earlier_docs = read_frame(
+        settings.warehouse_path,
+        "SELECT d.doc_id, d.cluster_id, r.first_seen_at FROM documents d JOIN raw_documents r USING (doc_id)",
+        schema={"doc_id": pl.String, "cluster_id": pl.String, "first_seen_at": pl.Datetime("us", "UTC")})
+    all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims])
+    all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs])
+    table = fact_steps.aggregate_facts(all_claims, all_docs)
+    yield validated_output("facts", table, started, contested=MetadataValue.int(int(table["contested"].sum())))
+    yield validated_output("fact_evidence", fact_steps.fact_evidence(claims), started)

@@ -1,0 +1,69 @@
+"""Ingest group: one batch of inbox files to raw documents, sources, quarantine and skips."""
+import time
+from itertools import chain
+
+import polars as pl
+from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetOut,
+                     MetadataValue, multi_asset)
+
+from assets.common import validated_output
+from assets.partitions import inbox_batches
+from assets.resources import WebfactsSettings
+from pipeline import ingest
+from pipeline.batches import batch_created_at, batch_files
+from pipeline.fetch import Fetcher
+from pipeline.sources import expand_file
+from warehouse.publish import read_frame
+
+
+@multi_asset(
+    group_name="ingest",
+    partitions_def=inbox_batches,
+    outs={
+        "raw_documents": AssetOut(description="Distinct raw contents of the batch not seen in earlier batches."),
+        "document_sources": AssetOut(description="Every input of the batch that produced a raw document."),
+        "quarantine": AssetOut(description="Every rejected input of the batch, with a reason code and detail."),
+        "skipped_records": AssetOut(description="Archive records that are not documents by design, counted."),
+        "batch_inputs": AssetOut(description="Every input of the batch and its outcome, for reconciliation."),
+    },
+    check_specs=[AssetCheckSpec(
+        "every_input_accounted_for", asset="batch_inputs", blocking=True,
+        description="Inputs seen = sources recorded + quarantined + skipped records, each input exactly once.")],
+)
+def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
+    """Read the batch's files (HTML, text, .gz, JSON Lines, WARC, URL lists): sniff, decode, hash."""
+    started = time.perf_counter()
+    paths = batch_files(settings.ledger, context.partition_key)
+    fetcher = Fetcher(settings.fetch_policy())
+    now = batch_created_at(settings.ledger, context.partition_key)
+    inputs = ingest.ingest_inputs(
+        chain.from_iterable(expand_file(p, settings.max_bytes, fetcher) for p in paths), context.partition_key, now)
+    raw, sources, quarantined, skipped = ingest.split_inputs(inputs)
+    known = read_frame(settings.warehouse_path, "SELECT doc_id FROM raw_documents",
+                       schema={"doc_id": pl.String})
+    new_raw = raw.join(known, on="doc_id", how="anti")
+    outcomes = inputs.select("input_uri", outcome=pl.when(pl.col("doc_id").is_not_null()).then(pl.lit("document"))
+                             .when(pl.col("reason").is_not_null()).then(pl.lit("quarantined"))
+                             .otherwise(pl.lit("skipped")))
+    context.log.info(f"{len(paths)} files, {inputs.height} inputs: {raw.height} distinct documents "
+                     f"({new_raw.height} new), {quarantined.height} quarantined, {skipped.height} skipped")
+    counts = {"files": MetadataValue.int(len(paths)), "inputs_seen": MetadataValue.int(inputs.height),
+              "already_known_documents": MetadataValue.int(raw.height - new_raw.height)}
+    yield validated_output("raw_documents", new_raw, started, **counts)
+    yield validated_output("document_sources", sources, started)
+    yield validated_output("quarantine", quarantined, started)
+    yield validated_output("skipped_records", skipped, started)
+    yield validated_output("batch_inputs", outcomes, started)
+    yield reconciliation_result(outcomes, sources, quarantined, skipped)
+
+
+def reconciliation_result(inputs, sources, quarantined, skipped) -> AssetCheckResult:
+    balance = ingest.reconcile(inputs["input_uri"], sources["input_uri"], quarantined["source_uri"],
+                               skipped["input_uri"])
+    return AssetCheckResult(
+        check_name="every_input_accounted_for", asset_key="batch_inputs", passed=balance.ok,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"inputs_seen": balance.seen, "sources_recorded": balance.sources,
+                  "quarantined": balance.quarantined, "skipped_records": balance.skipped,
+                  "unaccounted": MetadataValue.md("\n".join(f"- {u}" for u in balance.unaccounted[:20]) or "none"),
+                  "counted_twice": MetadataValue.md("\n".join(f"- {u}" for u in balance.duplicated[:20]) or "none")})

@@ -1,0 +1,45 @@
+"""Text group: cleaning, language and near-duplicate clusters for the batch's new documents."""
+import time
+
+import polars as pl
+from dagster import AssetOut, MetadataValue, Output, multi_asset
+
+from assets.common import validated_output
+from assets.partitions import inbox_batches
+from assets.resources import WebfactsSettings
+from pipeline import clean, near_duplicates
+from schemas import validate_frame
+from warehouse.publish import read_frame
+
+PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
+                      FROM document_signatures s JOIN documents d USING (doc_id)"""
+
+
+@multi_asset(
+    group_name="text",
+    partitions_def=inbox_batches,
+    outs={
+        "cleaned_documents": AssetOut(description="Main text, metadata, language and near-duplicate cluster."),
+        "document_signatures": AssetOut(description="MinHash signatures, kept for later batches."),
+        "cleaning_rejections": AssetOut(description="Documents without main content, as quarantine rows."),
+    },
+)
+def cleaned_documents(settings: WebfactsSettings, raw_documents: pl.DataFrame, document_sources: pl.DataFrame):
+    """Boilerplate removal (trafilatura for HTML, own rules for text dumps), language, near-duplicates."""
+    started = time.perf_counter()
+    cleaned, rejected = clean.clean_documents(raw_documents)
+    cleaned = cleaned.join(raw_documents.select("doc_id", "first_seen_at"), on="doc_id")
+    prior = read_frame(settings.warehouse_path, PRIOR_SIGNATURES, schema=near_duplicates.SIGNATURE_SCHEMA)
+    clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at"), prior,
+                                               settings.near_dup_threshold)
+    cleaned = cleaned.join(clusters.select("doc_id", "cluster_id"), on="doc_id")
+    rejections = (rejected.join(document_sources, on="doc_id")
+                  .join(raw_documents.select("doc_id", "size_bytes"), on="doc_id")
+                  .select(pl.col("input_uri").alias("source_uri"), "batch_id", "reason", "detail", "size_bytes",
+                          pl.lit(None, pl.String).alias("sha256"), "seen_at"))
+    yield validated_output("cleaned_documents", cleaned, started,
+                           joined_earlier_clusters=MetadataValue.int(
+                               clusters.filter(pl.col("doc_id") != pl.col("cluster_id")).height))
+    yield validated_output("document_signatures", clusters.select("doc_id", "signature"), started)
+    yield Output(validate_frame("quarantine", rejections), output_name="cleaning_rejections",
+                 metadata={"dagster/row_count": MetadataValue.int(rejections.height)})

@@ -1,0 +1,39 @@
+"""Warehouse group: merge the batch into the DuckDB file and publish it atomically."""
+import time
+
+import polars as pl
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from assets.partitions import inbox_batches
+from assets.resources import WebfactsSettings
+from pipeline.batches import mark_published
+from pipeline.facts import aggregate_facts
+from warehouse.publish import publish_batch
+
+
+@asset(
+    group_name="warehouse",
+    partitions_def=inbox_batches,
+    description="The DuckDB fact warehouse: the batch replaces its own rows (delete, then insert), facts are "
+                "recomputed, and the file is built beside the live one and renamed in.",
+)
+def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, raw_documents: pl.DataFrame,
+                   document_sources: pl.DataFrame, quarantine: pl.DataFrame, skipped_records: pl.DataFrame,
+                   cleaning_rejections: pl.DataFrame, cleaned_documents: pl.DataFrame,
+                   document_signatures: pl.DataFrame, stage_skips: pl.DataFrame, entities: pl.DataFrame,
+                   mentions: pl.DataFrame, claims: pl.DataFrame, fact_evidence: pl.DataFrame) -> MaterializeResult:
+    started = time.perf_counter()
+    frames = {
+        "raw_documents": raw_documents, "document_sources": document_sources,
+        "quarantine": pl.concat([quarantine, cleaning_rejections]), "skipped_records": skipped_records,
+        "documents": cleaned_documents.with_columns(pl.col("published_date").str.to_date()),
+        "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
+        "mentions": mentions, "claims": claims, "fact_evidence": fact_evidence,
+    }
+    counts = publish_batch(context.partition_key, frames, settings.warehouse_path, aggregate_facts)
+    mark_published(settings.ledger, context.partition_key)
+    return MaterializeResult(metadata={
+        "path": MetadataValue.path(str(settings.warehouse_path)),
+        **{f"rows/{t}": MetadataValue.int(n) for t, n in counts.items()},
+        "elapsed_s": MetadataValue.float(round(time.perf_counter() - started, 3)),
+    })
