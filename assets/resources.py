@@ -26,7 +26,8 @@ class WebfactsSettings(ConfigurableResource):
     def from_env(cls, **overrides) -> "WebfactsSettings":
         s = settings_from_env()
         fields = dict(inbox=str(s.inbox), warehouse=str(s.warehouse), spacy_model=s.spacy_model or "",
-                      max_bytes=s.max_bytes, near_dup_threshold=s.near_dup_threshold)
+                      max_bytes=s.max_bytes, near_dup_threshold=s.near_dup_threshold,
+                      fetch_timeout_s=s.fetch_timeout_s, fetch_per_host_delay_s=s.fetch_per_host_delay_s)
         return cls(**(fields | overrides))
 
     @property

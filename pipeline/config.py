@@ -21,6 +21,8 @@ class Settings:
     spacy_model: str | None  # None: the first of DEFAULT_SPACY_MODELS installed
     max_bytes: int = DEFAULT_MAX_BYTES
     near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD
+    fetch_timeout_s: float = 10.0
+    fetch_per_host_delay_s: float = 1.0
 
 
 def _resolve(path: str) -> Path:
@@ -36,4 +38,6 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         spacy_model=env.get("WEBFACTS_SPACY_MODEL") or None,
         max_bytes=int(env.get("WEBFACTS_MAX_BYTES", DEFAULT_MAX_BYTES)),
         near_dup_threshold=float(env.get("WEBFACTS_NEAR_DUP_THRESHOLD", DEFAULT_NEAR_DUP_THRESHOLD)),
+        fetch_timeout_s=float(env.get("WEBFACTS_FETCH_TIMEOUT_S", 10.0)),
+        fetch_per_host_delay_s=float(env.get("WEBFACTS_FETCH_DELAY_S", 1.0)),
     )

@@ -31,9 +31,15 @@ BOMS = (
     (b"\xff\xfe", "utf-16"),
     (b"\xfe\xff", "utf-16"),
 )
-# WHATWG: pages labelled latin-1 or ASCII are decoded as windows-1252.
-ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
-                    "us-ascii": "cp1252", "ascii": "cp1252", "iso8859-1": "cp1252"}
+# WHATWG: a declared legacy charset is decoded as the superset browsers use
+# (pages labelled latin-1 are windows-1252, gb2312 pages contain GBK, ...).
+ENCODING_ALIASES = {
+    "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
+    "iso8859-1": "cp1252", "iso-8859-9": "cp1254", "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030",
+    "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "euc-kr": "cp949",
+    "ks_c_5601-1987": "cp949", "big5": "big5hkscs", "tis-620": "cp874", "iso-8859-11": "cp874",
+    "x-euc-jp": "euc_jp", "utf8": "utf-8", "unicode": "utf-8",
+}
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ def decode(data: bytes, header_charset: str | None = None) -> tuple[str, str]:
     would turn them into plausible-looking garbage).
     """
     bom = next((name for mark, name in BOMS if data.startswith(mark)), None)
-    declared = [ENCODING_ALIASES.get(d, d) for d in (bom, header_charset, declared_encoding(data)) if d]
+    declared = [ENCODING_ALIASES.get(d.lower(), d) for d in (bom, header_charset, declared_encoding(data)) if d]
     for name in dict.fromkeys(declared + ["utf-8"]):
         try:
             return data.decode(name), name.replace("-sig", "")

@@ -220,14 +220,18 @@ def decode_transfer(body: bytes, headers: dict[str, str], max_bytes: int) -> byt
     if "chunked" in headers.get("transfer-encoding", "").lower() and re.match(rb"^[0-9a-fA-F]+\r?\n", body):
         body = dechunk(body)
     encoding = headers.get("content-encoding", "").lower()
-    if encoding in ("gzip", "x-gzip") or body.startswith(GZIP_MAGIC):
+    # Crawlers often store the decoded body but keep the header (ClueWeb09 does):
+    # decompress only what actually is compressed.
+    if body.startswith(GZIP_MAGIC):
         return gunzip_capped(body, max_bytes)
     if encoding == "deflate":
-        try:
-            return zlib.decompress(body)
-        except zlib.error:
-            return zlib.decompress(body, -zlib.MAX_WBITS)
-    if encoding not in ("", "identity"):
+        for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
+            try:
+                return zlib.decompress(body, wbits)
+            except zlib.error:
+                continue
+        return body
+    if encoding in ("br", "zstd") and not body.lstrip()[:1] == b"<":
         raise Rejected("undecodable", f"unsupported Content-Encoding {encoding}")
     return body
 

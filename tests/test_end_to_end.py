@@ -23,22 +23,27 @@ def fact(con, subject, predicate, obj):
 
 
 def test_every_input_is_accounted_for(con):
-    inputs = sorted(p.resolve().as_uri() for p in SAMPLE.rglob("*") if p.is_file())
+    files = sorted(p.resolve().as_uri() for p in SAMPLE.rglob("*") if p.is_file())
     sources = {r[0] for r in rows(con, "SELECT input_uri FROM document_sources")}
     quarantined = {r[0] for r in rows(con, "SELECT source_uri FROM quarantine")}
-    assert sorted(sources | quarantined) == inputs
+    assert sorted({u.split("#")[0] for u in sources | quarantined}) == files
     assert not sources & quarantined
+    jsonl = sorted(u.rsplit("#", 1)[1] for u in sources | quarantined if "#" in u)
+    assert jsonl == ["line=1", "line=2", "line=3"]
 
 
 def test_quarantine_reasons(con):
     reasons = dict(rows(con, "SELECT regexp_extract(source_uri, '[^/]+$'), reason FROM quarantine"))
-    assert reasons == {"empty.html": "empty", "broken_image.html": "binary"}
+    assert reasons == {"empty.html": "empty", "broken_image.html": "binary",
+                       "scraper_export.jsonl#line=2": "malformed_record"}
+    detail = rows(con, "SELECT detail FROM quarantine WHERE reason = 'malformed_record'")[0][0]
+    assert detail.startswith("line 2: not valid JSON")
 
 
 def test_exact_duplicate_shares_one_document(con):
     dup = rows(con, "SELECT count(DISTINCT doc_id), count(*) FROM document_sources WHERE input_uri LIKE '%sundial_records_dump%'")
     assert dup == [(1, 2)]
-    assert rows(con, "SELECT count(*) FROM raw_documents")[0][0] == 6
+    assert rows(con, "SELECT count(*) FROM raw_documents")[0][0] == 8
 
 
 def test_non_english_document_kept_and_skip_recorded(con):
@@ -50,7 +55,8 @@ def test_non_english_document_kept_and_skip_recorded(con):
 def test_syndicated_copy_is_one_independent_source(con):
     clusters = rows(con, "SELECT count(DISTINCT cluster_id) FROM documents WHERE site IN ('Film Ledger', 'FilmWire')")
     assert clusters == [(1,)]
-    assert fact(con, "Tides of Glass", "director", "Marisol Okafor") == (2, 1, True)
+    # Film Ledger + its FilmWire copy are one independent source; the JSON Lines interview is another.
+    assert fact(con, "Tides of Glass", "director", "Marisol Okafor") == (3, 2, True)
     assert fact(con, "Tides of Glass", "producer", "Northwind Pictures") == (3, 2, False)
 
 
@@ -60,6 +66,8 @@ def test_disagreeing_sources_are_contested_with_evidence(con):
                      "AND predicate = 'director' ORDER BY object, site")
     assert ("Jonah Reyes", ["Marisol Okafor"], "Harbor Review") in view
     assert ("Marisol Okafor", ["Jonah Reyes"], "FilmWire") in view
+    sources = {r[0] for r in rows(con, "SELECT source FROM contested_facts WHERE object = 'Marisol Okafor'")}
+    assert "https://coastlinecinema.example/features/okafor-interview" in sources
 
 
 def test_named_facts_across_the_corpus(con):
@@ -72,7 +80,9 @@ def test_named_facts_across_the_corpus(con):
                    ("Orchard Lane Studios", "owned_by", "Meridian Media Group"),
                    ("Orchard Lane Studios", "founded_by", "Tamsin Achterberg"),
                    ("Orchard Lane Studios", "founded_by", "Rafael Delacroix-Moyo"),
-                   ("Sundial Records", "founded_by", "Wendell Marsh")]:
+                   ("Sundial Records", "founded_by", "Wendell Marsh"),
+                   ("Brightwater Records", "founded_by", "Marta Quell"),
+                   ("Brightwater Records", "headquarters_location", "Regina")]:
         n_docs, _, contested = fact(con, *triple)
         assert n_docs >= 1 and not contested
 
