@@ -96,3 +96,16 @@ def test_sensor_requests_a_run_only_for_new_files(inbox, tmp_path):
         (inbox / "later.txt").write_text("A later arrival with enough words to be an article of its own.")
         third = inbox_sensor(build_sensor_context(instance=instance, resources={"settings": settings}))
         assert third.run_requests[0].partition_key != result.run_requests[0].partition_key
+
+
+def test_whole_inbox_ingested_again_as_a_new_batch_changes_nothing(inbox, tmp_path, dagster_home, capsys):
+    wh = tmp_path / "w.duckdb"
+    assert run_pipeline(inbox, wh) == 0
+    before = snapshot(wh)
+    for path in inbox.rglob("*"):
+        if path.is_file():
+            path.touch()  # every file "changed": one new batch with all of them
+    capsys.readouterr()
+    assert run_pipeline(inbox, wh) == 0
+    assert "balanced" in capsys.readouterr().out
+    assert snapshot(wh) == before
