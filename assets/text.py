@@ -31,7 +31,8 @@ def cleaned_documents(settings: WebfactsSettings, raw_documents: pl.DataFrame, d
     cleaned = cleaned.join(raw_documents.select("doc_id", "first_seen_at"), on="doc_id")
     prior = read_frame(settings.warehouse_path, PRIOR_SIGNATURES, schema=near_duplicates.SIGNATURE_SCHEMA)
     clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at"), prior,
-                                               settings.near_dup_threshold)
+                                               settings.near_dup_threshold,
+                                               lambda ids: earlier_texts(settings, ids))
     cleaned = cleaned.join(clusters.select("doc_id", "cluster_id"), on="doc_id")
     rejections = (rejected.join(document_sources, on="doc_id")
                   .join(raw_documents.select("doc_id", "size_bytes"), on="doc_id")
@@ -43,3 +44,9 @@ def cleaned_documents(settings: WebfactsSettings, raw_documents: pl.DataFrame, d
     yield validated_output("document_signatures", clusters.select("doc_id", "signature"), started)
     yield Output(validate_frame("quarantine", rejections), output_name="cleaning_rejections",
                  metadata={"dagster/row_count": MetadataValue.int(rejections.height)})
+
+
+def earlier_texts(settings: WebfactsSettings, doc_ids: list[str]) -> dict[str, str]:
+    found = read_frame(settings.warehouse_path, "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))",
+                       [doc_ids], schema={"doc_id": pl.String, "text": pl.String})
+    return dict(found.iter_rows())

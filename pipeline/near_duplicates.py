@@ -7,6 +7,7 @@ cluster's id is its first member's doc_id and never changes.
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 import numpy as np
 import polars as pl
@@ -39,27 +40,44 @@ def from_bytes(blob: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(blob, dtype="<u8"), scheme=SCHEME)
 
 
-def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float) -> pl.DataFrame:
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float,
+                    texts_of: Callable[[list[str]], dict[str, str]] | None = None) -> pl.DataFrame:
     """(doc_id, cluster_id, signature) for new documents (doc_id, text, first_seen_at).
 
     prior: (doc_id, cluster_id, signature) of documents already in the warehouse.
+    texts_of: fetches earlier documents' texts by id, to confirm candidates with
+    the exact Jaccard (the 128-permutation estimate wobbles by about 0.03).
     A new document joins the cluster of its most similar earlier document at or
     above the threshold, else starts its own.
     """
-    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    # LSH misses pairs just above its own threshold: index lower, confirm exactly.
+    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.25), num_perm=NUM_PERM)
     known: dict[str, tuple[MinHash, str]] = {}
     for doc_id, cluster_id, blob in prior.select("doc_id", "cluster_id", "signature").iter_rows():
         sig = from_bytes(blob)
         lsh.insert(doc_id, sig)
         known[doc_id] = (sig, cluster_id)
+    order = {doc_id: i for i, doc_id in enumerate(known)}
+    texts: dict[str, set[str]] = {}
     rows = []
     for doc_id, text in new.sort("first_seen_at", "doc_id").select("doc_id", "text").iter_rows():
-        sig = signature(text)
-        scored = [(known[o][0].jaccard(sig), o) for o in lsh.query(sig) if o in known and o != doc_id]
-        matches = sorted((s, o) for s, o in scored if s >= threshold)
-        cluster_id = known[max(matches, key=lambda m: (m[0], -list(known).index(m[1])))[1]][1] if matches else doc_id
+        sig, own = signature(text), shingles(text)
+        candidates = [o for o in lsh.query(sig) if o != doc_id]
+        missing = [o for o in candidates if o not in texts]
+        if missing and texts_of is not None:
+            texts.update({k: shingles(v) for k, v in texts_of(missing).items()})
+        scored = [(jaccard(own, texts[o]) if o in texts else known[o][0].jaccard(sig), o) for o in candidates]
+        matches = [(score, o) for score, o in scored if score >= threshold]
+        best = max(matches, key=lambda m: (m[0], -order[m[1]]), default=None)
+        cluster_id = known[best[1]][1] if best else doc_id
         if doc_id not in known:
             lsh.insert(doc_id, sig)
+            order[doc_id] = len(order)
         known[doc_id] = (sig, cluster_id)
+        texts[doc_id] = own
         rows.append({"doc_id": doc_id, "cluster_id": cluster_id, "signature": to_bytes(sig)})
     return pl.DataFrame(rows, schema=SIGNATURE_SCHEMA)

@@ -83,7 +83,13 @@ def test_single_valued_conflict_but_coarser_date_agrees():
 SYNDICATED = ("Tides of Glass was directed by Marisol Okafor and released in theaters on November 14. The slow drama "
               "follows estranged siblings who return to a fishing town to sell their late father's glassworks. "
               "Okafor said the story grew out of summers she spent near the coast as a child, and that she wanted "
-              "a film where the weather is a character. Filming began in March and lasted eleven weeks on a pier. ")
+              "a film where the weather is a character. Filming began in March and lasted eleven weeks on a pier. "
+              "Lindqvist, best known for stage work, plays the older brother, while Quill plays a sister who has spent "
+              "a decade working abroad. Critics at an early screening praised both performances, and several singled "
+              "out a long, wordless scene in the furnace room. The studio behind it has built a reputation for modest "
+              "budgets and long shooting schedules, and its founder said it waited years for the right script. "
+              "The company plans to release two more features next year, both shot on the same stretch of coast, "
+              "and both with casts drawn from the local theater scene that trained most of its regular actors. ")
 
 
 def test_near_duplicates_cluster_syndicated_copies_only():
@@ -92,7 +98,7 @@ def test_near_duplicates_cluster_syndicated_copies_only():
              "time, and the final half hour is quietly devastating for anyone who settles into its rhythm.")
     docs = pl.DataFrame({"doc_id": ["a", "b", "c"], "text": [SYNDICATED, copy + " Originally published by X.", other],
                          "first_seen_at": [T0, T0, T0]})
-    clusters = assign_clusters(docs, pl.DataFrame(schema=SIGNATURE_SCHEMA), 0.6)
+    clusters = assign_clusters(docs, pl.DataFrame(schema=SIGNATURE_SCHEMA), 0.8)
     assert dict(clusters.select("doc_id", "cluster_id").iter_rows()) == {"a": "a", "b": "a", "c": "c"}
 
 
@@ -101,5 +107,9 @@ def test_near_duplicates_are_incremental_against_stored_signatures():
     stored = assign_clusters(first, pl.DataFrame(schema=SIGNATURE_SCHEMA), 0.6)
     copy = pl.DataFrame({"doc_id": ["b"], "text": ["Reworded opening line. " + SYNDICATED.split(". ", 1)[1]],
                          "first_seen_at": [T0]})
-    later = assign_clusters(copy, stored, 0.6)
+    later = assign_clusters(copy, stored, 0.8, lambda ids: {"a": SYNDICATED} if "a" in ids else {})
     assert later.row(0, named=True)["cluster_id"] == "a"
+    unrelated = pl.DataFrame({"doc_id": ["c"], "text": ["Critics found the harbor film patient and salt-stained, "
+                                                        "and the final half hour quietly devastating."],
+                              "first_seen_at": [T0]})
+    assert assign_clusters(unrelated, stored, 0.8).row(0, named=True)["cluster_id"] == "c"
