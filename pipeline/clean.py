@@ -168,15 +168,42 @@ def clean_html(content: str, source_uri: str | None = None) -> Cleaned:
     lines, author = strip_tail([ln for ln in normalize(text).split("\n\n") if not is_chrome_line(ln)])
     md = extracted.as_dict() if extracted is not None else {}
     url = meta.get("url") or md.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
+    site = meta.get("site") or md.get("sitename") or (urlparse(url).hostname if url else None)
     return Cleaned(
         text="\n\n".join(lines),
-        title=meta.get("title") or md.get("title"),
-        author=meta.get("author") or md.get("author") or author,
+        title=clean_title(meta.get("title") or md.get("title"), site),
+        author=clean_author(meta.get("author") or md.get("author") or author),
         # Never trafilatura's date: its body search returns dates of other events.
         published_date=meta.get("published_date"),
-        site=meta.get("site") or md.get("sitename") or (urlparse(url).hostname if url else None),
+        site=site,
         url=url,
     )
+
+
+TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·»]\s+")
+
+
+def clean_title(title: str | None, site: str | None) -> str | None:
+    """'Harbor festival opens | Coast Daily' -> 'Harbor festival opens' when the suffix is the site."""
+    if not title:
+        return None
+    parts = TITLE_SEPARATORS.split(title)
+    if len(parts) > 1 and site and parts[-1].strip().casefold() in (site.casefold(), site.casefold().removeprefix("www.")):
+        return TITLE_SEPARATORS.split(title, maxsplit=len(parts) - 2)[0] if len(parts) > 2 else parts[0]
+    return title
+
+
+def clean_author(author: str | None) -> str | None:
+    """Bylines carry dates and roles: keep the name parts ('By Ines Marlow; November 3' -> 'Ines Marlow')."""
+    if not author:
+        return None
+    names = []
+    for part in re.split(r"\s*[;|]\s*", author):
+        part = re.sub(r"^(?:by|von|par|por)\s+", "", part.strip(), flags=re.I)
+        if part and not re.search(r"\d", part):  # dates and times carry digits; names do not
+            names.append(part)
+    return "; ".join(names) or None
+
 
 
 def html_metadata(content: str) -> dict[str, str]:

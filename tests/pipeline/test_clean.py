@@ -70,3 +70,21 @@ def test_photo_credits_and_widget_lines_dropped():
 def test_language():
     assert detect_language(ARTICLE) == "en"
     assert detect_language("Le festival a présenté mardi la liste des quatorze films retenus pour sa prochaine édition.") == "fr"
+
+
+def test_every_kind_of_page_furniture_is_removed():
+    from pathlib import Path
+    doc = clean_html((Path(__file__).parent / "coast_daily.html").read_text())
+    assert "largest crowd in its twelve-year history" in doc.text and "ran past midnight" in doc.text
+    for junk in ("cookies", "Share on", "Photo by", "Subscribe", "Image credit", "comments", "harborfan88",
+                 "nightmare", "Related articles", "All rights reserved", "Privacy"):
+        assert junk not in doc.text, junk
+    assert (doc.title, doc.author, doc.site) == ("Harbor festival opens", "Ines Marlow", "Coast Daily")
+
+
+def test_title_and_author_cleanup():
+    from pipeline.clean import clean_author, clean_title
+    assert clean_title("Glass wins | Film Ledger", "Film Ledger") == "Glass wins"
+    assert clean_title("Glass: a review", "Film Ledger") == "Glass: a review"
+    assert clean_author("By Jane Doe | March 3, 2024") == "Jane Doe"
+    assert clean_author("Jane Doe; John Roe") == "Jane Doe; John Roe"
