@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install run test dev clean
+.PHONY: install run test dev clean eval-clean
 
 $(BIN)/webfacts: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,3 +27,7 @@ dev: install
 
 clean:
 	rm -rf $(VENV) .dagster warehouse/*.duckdb
+
+# Text-extraction quality against the Zyte and trafilatura benchmarks in ../shared (see bench/README.md).
+eval-clean: install
+	$(BIN)/python bench/eval_clean.py
