@@ -15,13 +15,16 @@ DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
 def ensure_dagster_home() -> Path:
-    """DAGSTER_HOME defaults to a git-ignored .dagster/ in the project, telemetry off."""
+    """DAGSTER_HOME defaults to a git-ignored .dagster/ in the project, configured by the project's
+    dagster.yaml (telemetry off, queued runs, the duckdb pool). A DAGSTER_HOME the user set is theirs."""
+    chosen = "DAGSTER_HOME" in os.environ
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster")))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
-        source = PROJECT_ROOT / "dagster.yaml"
-        config.write_text(source.read_text() if source.exists() else DAGSTER_YAML)
+    source = PROJECT_ROOT / "dagster.yaml"
+    wanted = source.read_text() if source.exists() else DAGSTER_YAML
+    if not config.exists() or not chosen and config.read_text() != wanted:
+        config.write_text(wanted)
     return home
 
 
@@ -80,6 +83,14 @@ def batch_line(result) -> str:
 
 
 def failure_reason(result) -> str:
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            meta = {k: v.value for k, v in evaluation.metadata.items()}
+            detail = meta.get("failures_by_check") or meta.get("unaccounted") or meta.get("violating_rows") or ""
+            first = next((ln for ln in str(detail).splitlines()[2:3]), "").strip()
+            return (f"check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}"
+                    + (f" ({meta['failures']} failing values; first: {first})" if "failures" in meta else "")
+                    + "; see the run's checks in `make dev`")
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error

@@ -1,17 +1,44 @@
-"""Shared asset plumbing: validate a frame against its model and attach metadata."""
+"""Shared asset plumbing: one blocking contract check per output, generated from schemas/."""
 import time
 
 import polars as pl
-from dagster import MetadataValue, Output
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue, Output
 
-from assets.metadata import frame_metadata
-from schemas import validate_frame
+from assets.metadata import frame_metadata, markdown_preview
+from schemas import MODELS, contract_failures
+
+CONTRACT = "contract"
+
+
+def contract_specs(*outputs: str, models: dict[str, str] | None = None) -> list[AssetCheckSpec]:
+    """A blocking check per output, described by its pandera model: the data contract lives in schemas/."""
+    models = models or {}
+    return [AssetCheckSpec(CONTRACT, asset=out, blocking=True,
+                           description=f"Every row satisfies schemas.{MODELS[models.get(out, out)].__name__} "
+                                       "(types, nulls, ranges, uniqueness).")
+            for out in outputs]
 
 
 def validated_output(name: str, df: pl.DataFrame, started: float, output_name: str | None = None,
-                     **extra) -> Output:
-    """Fails the step (naming the failing rows) when `df` breaks the `name` contract."""
-    checked = validate_frame(name, df)
-    metadata = frame_metadata(name, checked) | {
+                     model: str | None = None, **extra):
+    """Yields the output and its contract check; a failing check stops everything downstream."""
+    output_name = output_name or name
+    asset_key = name if output_name == "result" else output_name
+    failures = contract_failures(model or name, df)
+    metadata = frame_metadata(model or name, df) | {
         "elapsed_s": MetadataValue.float(round(time.perf_counter() - started, 3))}
-    return Output(checked, output_name=output_name or name, metadata=metadata | extra)
+    yield Output(df, output_name=output_name, metadata=metadata | extra)
+    yield contract_result(asset_key, failures, df.height)
+
+
+def contract_result(asset_key: str, failures: pl.DataFrame | None, rows: int) -> AssetCheckResult:
+    if failures is None:
+        return AssetCheckResult(check_name=CONTRACT, asset_key=asset_key, passed=True,
+                                metadata={"rows_checked": MetadataValue.int(rows)})
+    by_check = failures.group_by("column", "check").len().sort("len", descending=True)
+    sample = failures.select("column", "check", "failure_case", "index").head(20)
+    return AssetCheckResult(
+        check_name=CONTRACT, asset_key=asset_key, passed=False, severity=AssetCheckSeverity.ERROR,
+        metadata={"rows_checked": MetadataValue.int(rows), "failures": MetadataValue.int(failures.height),
+                  "failures_by_check": MetadataValue.md(markdown_preview(by_check, rows=50)),
+                  "failing_rows_sample": MetadataValue.md(markdown_preview(sample, rows=20))})

@@ -4,7 +4,7 @@ import time
 import polars as pl
 from dagster import AssetExecutionContext, AssetOut, multi_asset
 
-from assets.common import validated_output
+from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline import entities as entity_steps, extract
@@ -19,6 +19,7 @@ from warehouse.publish import read_frame
         "extractions": AssetOut(description="Relation extractions from dependency rules, per sentence."),
         "stage_skips": AssetOut(description="Documents the English NLP stage skipped, with the reason."),
     },
+    check_specs=contract_specs("entity_mentions", "extractions", "stage_skips"),
 )
 def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, cleaned_documents: pl.DataFrame):
     """spaCy once per document yields both the mentions and the relation extractions."""
@@ -27,9 +28,9 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
     mentions, extractions = extract.extract_documents(
         english, settings.spacy_model or None, n_process=settings.nlp_processes)
     context.log.info(f"{english.height} English documents parsed, {skipped.height} skipped")
-    yield validated_output("entity_mentions", mentions, started)
-    yield validated_output("extractions", extractions, started)
-    yield validated_output("stage_skips", skipped, started)
+    yield from validated_output("entity_mentions", mentions, started)
+    yield from validated_output("extractions", extractions, started)
+    yield from validated_output("stage_skips", skipped, started)
 
 
 @multi_asset(
@@ -39,6 +40,7 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
         "entities": AssetOut(description="Canonical entities the batch mentions, with stable ids."),
         "mentions": AssetOut(description="Mentions with their canonical entity_id."),
     },
+    check_specs=contract_specs("entities", "mentions"),
 )
 def entities(settings: WebfactsSettings, entity_mentions: pl.DataFrame):
     """Cross-document canonicalisation against this batch and every entity already in the warehouse."""
@@ -46,6 +48,6 @@ def entities(settings: WebfactsSettings, entity_mentions: pl.DataFrame):
     known = read_frame(settings.warehouse_path, "SELECT type, name FROM entities",
                        schema={"type": pl.String, "name": pl.String})
     canonical, resolved = entity_steps.resolve_entities(entity_mentions, known)
-    yield validated_output("entities", canonical, started)
-    yield validated_output("mentions", resolved.select(
+    yield from validated_output("entities", canonical, started)
+    yield from validated_output("mentions", resolved.select(
         "doc_id", "entity_id", "surface", "type", "sentence_index", "start_char", "end_char"), started)

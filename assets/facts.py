@@ -4,14 +4,14 @@ import time
 import polars as pl
 from dagster import AssetOut, MetadataValue, asset, multi_asset
 
-from assets.common import validated_output
+from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline import facts as fact_steps
 from warehouse.publish import read_frame
 
 
-@asset(group_name="facts", partitions_def=inbox_batches,
+@asset(group_name="facts", partitions_def=inbox_batches, check_specs=contract_specs("claims"),
        description="Per-document facts with evidence, resolved to canonical entities.")
 def claims(extractions: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame,
            entity_mentions: pl.DataFrame):
@@ -19,8 +19,8 @@ def claims(extractions: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataF
     lookup = (entity_mentions.select("doc_id", "name", "type").with_row_index()
               .join(mentions.with_row_index().select("index", "entity_id"), on="index")
               .drop("index").unique(["doc_id", "name", "type"]))
-    return validated_output("claims", fact_steps.resolve_claims(extractions, lookup, entities), started,
-                            output_name="result")
+    yield from validated_output("claims", fact_steps.resolve_claims(extractions, lookup, entities), started,
+                                output_name="result")
 
 
 @multi_asset(
@@ -30,6 +30,7 @@ def claims(extractions: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataF
         "facts": AssetOut(description="Deduplicated facts over every claim so far, with support and contested flag."),
         "fact_evidence": AssetOut(description="Every sentence of the batch that asserted a fact."),
     },
+    check_specs=contract_specs("facts", "fact_evidence"),
 )
 def facts(settings: WebfactsSettings, claims: pl.DataFrame, cleaned_documents: pl.DataFrame):
     started = time.perf_counter()
@@ -42,5 +43,5 @@ def facts(settings: WebfactsSettings, claims: pl.DataFrame, cleaned_documents: p
     all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims])
     all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs])
     table = fact_steps.aggregate_facts(all_claims, all_docs)
-    yield validated_output("facts", table, started, contested=MetadataValue.int(int(table["contested"].sum())))
-    yield validated_output("fact_evidence", fact_steps.fact_evidence(claims), started)
+    yield from validated_output("facts", table, started, contested=MetadataValue.int(int(table["contested"].sum())))
+    yield from validated_output("fact_evidence", fact_steps.fact_evidence(claims), started)

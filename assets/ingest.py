@@ -6,7 +6,7 @@ import polars as pl
 from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetOut,
                      MetadataValue, multi_asset)
 
-from assets.common import validated_output
+from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline import ingest
@@ -28,7 +28,8 @@ from warehouse.publish import read_frame
     },
     check_specs=[AssetCheckSpec(
         "every_input_accounted_for", asset="batch_inputs", blocking=True,
-        description="Inputs seen = sources recorded + quarantined + skipped records, each input exactly once.")],
+        description="Inputs seen = sources recorded + quarantined + skipped records, each input exactly once.")]
+    + contract_specs("raw_documents", "document_sources", "quarantine", "skipped_records", "batch_inputs"),
 )
 def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
     """Read the batch's files (HTML, text, .gz, JSON Lines, WARC, URL lists): sniff, decode, hash."""
@@ -49,11 +50,11 @@ def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
                      f"({new_raw.height} new), {quarantined.height} quarantined, {skipped.height} skipped")
     counts = {"files": MetadataValue.int(len(paths)), "inputs_seen": MetadataValue.int(inputs.height),
               "already_known_documents": MetadataValue.int(raw.height - new_raw.height)}
-    yield validated_output("raw_documents", new_raw, started, **counts)
-    yield validated_output("document_sources", sources, started)
-    yield validated_output("quarantine", quarantined, started)
-    yield validated_output("skipped_records", skipped, started)
-    yield validated_output("batch_inputs", outcomes, started)
+    yield from validated_output("raw_documents", new_raw, started, **counts)
+    yield from validated_output("document_sources", sources, started)
+    yield from validated_output("quarantine", quarantined, started)
+    yield from validated_output("skipped_records", skipped, started)
+    yield from validated_output("batch_inputs", outcomes, started)
     yield reconciliation_result(outcomes, sources, quarantined, skipped)
 
 

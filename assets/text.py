@@ -2,13 +2,12 @@
 import time
 
 import polars as pl
-from dagster import AssetOut, MetadataValue, Output, multi_asset
+from dagster import AssetOut, MetadataValue, multi_asset
 
-from assets.common import validated_output
+from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline import clean, near_duplicates
-from schemas import validate_frame
 from warehouse.publish import read_frame
 
 PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
@@ -23,6 +22,8 @@ PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
         "document_signatures": AssetOut(description="MinHash signatures, kept for later batches."),
         "cleaning_rejections": AssetOut(description="Documents without main content, as quarantine rows."),
     },
+    check_specs=contract_specs("cleaned_documents", "document_signatures", "cleaning_rejections",
+                               models={"cleaning_rejections": "quarantine"}),
 )
 def cleaned_documents(settings: WebfactsSettings, raw_documents: pl.DataFrame, document_sources: pl.DataFrame):
     """Boilerplate removal (trafilatura for HTML, own rules for text dumps), language, near-duplicates."""
@@ -38,12 +39,11 @@ def cleaned_documents(settings: WebfactsSettings, raw_documents: pl.DataFrame, d
                   .join(raw_documents.select("doc_id", "size_bytes"), on="doc_id")
                   .select(pl.col("input_uri").alias("source_uri"), "batch_id", "reason", "detail", "size_bytes",
                           pl.lit(None, pl.String).alias("sha256"), "seen_at"))
-    yield validated_output("cleaned_documents", cleaned, started,
+    yield from validated_output("cleaned_documents", cleaned, started,
                            joined_earlier_clusters=MetadataValue.int(
                                clusters.filter(pl.col("doc_id") != pl.col("cluster_id")).height))
-    yield validated_output("document_signatures", clusters.select("doc_id", "signature"), started)
-    yield Output(validate_frame("quarantine", rejections), output_name="cleaning_rejections",
-                 metadata={"dagster/row_count": MetadataValue.int(rejections.height)})
+    yield from validated_output("document_signatures", clusters.select("doc_id", "signature"), started)
+    yield from validated_output("cleaning_rejections", rejections, started, model="quarantine")
 
 
 def earlier_texts(settings: WebfactsSettings, doc_ids: list[str]) -> dict[str, str]:

@@ -2,18 +2,25 @@
 import time
 
 import polars as pl
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, MaterializeResult, MetadataValue,
+                     asset)
 
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline.batches import mark_published
 from pipeline.facts import aggregate_facts
-from warehouse.publish import publish_batch
+from warehouse.publish import INTEGRITY_CHECKS, IntegrityError, integrity_report, publish_batch
+
+INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
+                                  description=f"No violating rows for: {' '.join(sql.split())}")
+                   for name, sql in INTEGRITY_CHECKS.items()]
 
 
 @asset(
     group_name="warehouse",
     partitions_def=inbox_batches,
+    pool="duckdb",  # one writer at a time (dagster.yaml limits the pool to 1)
+    check_specs=INTEGRITY_SPECS,
     description="The DuckDB fact warehouse: the batch replaces its own rows (delete, then insert), facts are "
                 "recomputed, and the file is built beside the live one and renamed in.",
 )
@@ -21,7 +28,7 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
                    document_sources: pl.DataFrame, quarantine: pl.DataFrame, skipped_records: pl.DataFrame,
                    cleaning_rejections: pl.DataFrame, cleaned_documents: pl.DataFrame,
                    document_signatures: pl.DataFrame, stage_skips: pl.DataFrame, entities: pl.DataFrame,
-                   mentions: pl.DataFrame, claims: pl.DataFrame, fact_evidence: pl.DataFrame) -> MaterializeResult:
+                   mentions: pl.DataFrame, claims: pl.DataFrame, fact_evidence: pl.DataFrame):
     started = time.perf_counter()
     frames = {
         "raw_documents": raw_documents, "document_sources": document_sources,
@@ -30,10 +37,26 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
         "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
         "mentions": mentions, "claims": claims, "fact_evidence": fact_evidence,
     }
-    counts = publish_batch(context.partition_key, frames, settings.warehouse_path, aggregate_facts)
+    try:
+        counts = publish_batch(context.partition_key, frames, settings.warehouse_path, aggregate_facts)
+        report = integrity_report(settings.warehouse_path)
+    except IntegrityError as exc:  # nothing was published; show what is wrong
+        yield MaterializeResult(metadata={"published": False})
+        for name, rows in exc.results.items():
+            yield integrity_result(name, rows)
+        return
     mark_published(settings.ledger, context.partition_key)
-    return MaterializeResult(metadata={
+    yield MaterializeResult(metadata={
         "path": MetadataValue.path(str(settings.warehouse_path)),
         **{f"rows/{t}": MetadataValue.int(n) for t, n in counts.items()},
         "elapsed_s": MetadataValue.float(round(time.perf_counter() - started, 3)),
     })
+    for name, rows in report.items():
+        yield integrity_result(name, rows)
+
+
+def integrity_result(name: str, rows: list[tuple]) -> AssetCheckResult:
+    sample = "\n".join(f"- {row}" for row in rows) or "none"
+    return AssetCheckResult(check_name=name, asset_key="fact_warehouse", passed=not rows,
+                            metadata={"violations_shown": MetadataValue.int(len(rows)),
+                                      "violating_rows": MetadataValue.md(sample)})

@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlparse
 
 import polars as pl
@@ -303,8 +304,14 @@ def json_ld(tree) -> dict[str, str]:
 
 
 def iso_date(value: str) -> str | None:
+    """'2025-11-20T09:00:00Z' -> '2025-11-20'; impossible dates ('2025-13-45') -> None."""
     m = DATE_VALUE.match(value)
-    return f"{m.group(1)}-{m.group(2)}-{m.group(3)}" if m else None
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+    except ValueError:
+        return None
 
 
 def detect_language(text: str) -> str:

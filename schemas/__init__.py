@@ -247,9 +247,17 @@ class ContractViolation(ValueError):
         super().__init__(f"{frame}: {failures.height} contract failure(s):\n{sample}")
 
 
-def validate_frame(name: str, df: pl.DataFrame) -> pl.DataFrame:
+def contract_failures(name: str, df: pl.DataFrame) -> pl.DataFrame | None:
+    """The failure cases of `df` against the `name` model (every one: lazy validation), or None."""
     try:
-        return MODELS[name].validate(df, lazy=True)
+        MODELS[name].validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        failures = exc.failure_cases.with_columns(pl.col("failure_case").cast(pl.String))
-        raise ContractViolation(name, failures) from exc
+        return exc.failure_cases.with_columns(pl.col("failure_case").cast(pl.String))
+    return None
+
+
+def validate_frame(name: str, df: pl.DataFrame) -> pl.DataFrame:
+    failures = contract_failures(name, df)
+    if failures is not None:
+        raise ContractViolation(name, failures)
+    return df

@@ -124,3 +124,14 @@ def test_failed_publish_leaves_previous_warehouse_and_no_temp_file(sample_wareho
         publish_batch("b", {"facts": pl.DataFrame({"fact_id": ["x"]})}, target, aggregate_facts)
     assert target.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_contract_failure_stops_the_run_and_names_the_check(tmp_path, dagster_home, monkeypatch, capsys):
+    """A deliberately broken stage (a language name instead of an ISO code) fails the blocking contract check."""
+    import pipeline.clean
+    monkeypatch.setattr(pipeline.clean, "detect_language", lambda text: "English")
+    target = tmp_path / "w.duckdb"
+    assert run_pipeline(SAMPLE, target) == 1
+    err = capsys.readouterr().err
+    assert "check contract failed on cleaned_documents" in err and "language" in err
+    assert not target.exists()  # nothing downstream ran, nothing was published

@@ -29,6 +29,35 @@ class PublishError(RuntimeError):
     pass
 
 
+# Each query returns the violating rows; publishing stops before the rename if any returns one.
+INTEGRITY_CHECKS = {
+    "fact_id_unique": "SELECT fact_id, count(*) AS n FROM facts GROUP BY fact_id HAVING count(*) > 1",
+    "facts_reference_entities": """
+        SELECT f.fact_id, f.subject_id, f.object_id FROM facts f
+        WHERE f.subject_id NOT IN (SELECT entity_id FROM entities)
+           OR (f.object_id IS NOT NULL AND f.object_id NOT IN (SELECT entity_id FROM entities))""",
+    "evidence_references_facts_and_documents": """
+        SELECT e.fact_id, e.doc_id FROM fact_evidence e
+        WHERE e.fact_id NOT IN (SELECT fact_id FROM facts) OR e.doc_id NOT IN (SELECT doc_id FROM documents)""",
+    "mentions_reference_entities_and_documents": """
+        SELECT m.doc_id, m.entity_id, m.surface FROM mentions m
+        WHERE m.entity_id NOT IN (SELECT entity_id FROM entities) OR m.doc_id NOT IN (SELECT doc_id FROM documents)""",
+    "sources_reference_raw_documents": """
+        SELECT s.doc_id, s.input_uri FROM document_sources s WHERE s.doc_id NOT IN (SELECT doc_id FROM raw_documents)""",
+}
+
+
+class IntegrityError(PublishError):
+    def __init__(self, results: dict[str, list[tuple]]):
+        self.results = results
+        broken = {k: len(v) for k, v in results.items() if v}
+        super().__init__(f"warehouse integrity violated, not published: {broken}")
+
+
+def check_integrity(con) -> dict[str, list[tuple]]:
+    return {name: con.execute(sql + " LIMIT 20").fetchall() for name, sql in INTEGRITY_CHECKS.items()}
+
+
 @contextmanager
 def publish_lock(path: Path):
     lock = Path(f"{path}.lock")
@@ -95,12 +124,21 @@ def _merge(batch_id, frames, tmp: Path, aggregate_facts) -> dict[str, int]:
             _insert(con, table, frames[table])
         _merge_entities(con, frames["entities"])
         _replace_facts(con, aggregate_facts)
+        integrity = check_integrity(con)
+        if any(integrity.values()):
+            con.execute("ROLLBACK")
+            raise IntegrityError(integrity)
         con.execute("COMMIT")
         con.execute((SQL_DIR / "views.sql").read_text())
         con.execute("CHECKPOINT")
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
     finally:
         con.close()
+
+
+def integrity_report(path: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return check_integrity(con)
 
 
 def _columns(con, table: str) -> list[str]:
