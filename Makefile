@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install run test dev clean eval-clean
+.PHONY: install run test dev clean eval-clean eval-ner eval-facts
 
 $(BIN)/webfacts: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,3 +31,11 @@ clean:
 # Text-extraction quality against the Zyte and trafilatura benchmarks in ../shared (see bench/README.md).
 eval-clean: install
 	$(BIN)/python bench/eval_clean.py
+
+# Entity recognition on CoNLL-2003 English test (evaluation-only licence; data stays in ../shared).
+eval-ner: install
+	$(BIN)/python bench/eval_ner.py
+
+# Fact extraction on Re-DocRED test, restricted to the registry's Wikidata relations.
+eval-facts: install
+	$(BIN)/python bench/eval_facts.py

@@ -44,6 +44,9 @@ def run(inbox: str | None, warehouse: str | None) -> int:
         print(f"webfacts: inbox {settings.inbox} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
               file=sys.stderr)
         return 2
+    from warehouse.publish import READ_WRITE_WARNING, read_write_holder
+    if read_write_holder(settings.warehouse_path):
+        print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=settings.warehouse_path)}", file=sys.stderr)
     started = time.perf_counter()
     try:
         register_batch(settings.ledger, settings.inbox_path, settings.warehouse_path.exists())

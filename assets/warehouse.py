@@ -9,7 +9,8 @@ from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline.batches import mark_published
 from pipeline.facts import aggregate_facts
-from warehouse.publish import INTEGRITY_CHECKS, IntegrityError, integrity_report, publish_batch
+from warehouse.publish import (INTEGRITY_CHECKS, READ_WRITE_WARNING, IntegrityError, integrity_report,
+                               publish_batch, read_write_holder)
 
 INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
                                   description=f"No violating rows for: {' '.join(sql.split())}")
@@ -37,6 +38,8 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
         "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
         "mentions": mentions, "claims": claims, "fact_evidence": fact_evidence,
     }
+    if read_write_holder(settings.warehouse_path):
+        context.log.warning(READ_WRITE_WARNING.format(path=settings.warehouse_path))
     try:
         counts = publish_batch(context.partition_key, frames, settings.warehouse_path, aggregate_facts)
         report = integrity_report(settings.warehouse_path)

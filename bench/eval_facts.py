@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import random
 import re
@@ -146,15 +147,16 @@ class OffsetMap:
 # ---------------------------------------------------------------------------
 # Name and date matching
 # ---------------------------------------------------------------------------
-_DROP = re.compile(r"[.'’`]")           # "U.S." = "US", "O'Brien" = "OBrien"
-_PUNCT = re.compile(r"[^\w]+|_")         # other punctuation separates words
+_DROP = re.compile(r"\.")               # "U.S." = "US", "Ltd." = "Ltd"
+_PUNCT = re.compile(r"[^\w]+|_")         # other punctuation (' - , ...) separates words:
+                                         # "Doctor's" = "Doctor 's", "Ex-Girlfriend" = "Ex - Girlfriend"
 _ARTICLE = re.compile(r"^(?:the|a|an) ")
 _YEAR = re.compile(r"(?<!\d)(1\d{3}|20\d{2})(?!\d|s\b)")   # not the decade "1920s"
 _ISO_SHAPE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 def normalize_name(text: str, lenient: bool = False) -> str:
-    """Casefold, drop . and ', turn other punctuation into spaces, collapse whitespace.
+    """Casefold, drop periods, turn other punctuation into spaces, collapse whitespace.
     lenient: also drop a leading article ("The Loud Tour" = "Loud Tour")."""
     s = unicodedata.normalize("NFKC", text).casefold()
     s = " ".join(_PUNCT.sub(" ", _DROP.sub("", s)).split())
@@ -190,13 +192,15 @@ def contains_tokens(longer: str, shorter: str) -> bool:
 @dataclass
 class GoldEntity:
     names: list[str]          # raw mention texts (annotated name and token-span text)
-    type: str                 # DocRED type of the first mention
+    type: str                 # DocRED type of the first mention (PER, ORG, LOC, TIME, NUM, MISC)
     mentions: list[tuple[int, int, int]]  # (sent_id, start_tok, end_tok)
+    all_types: set[str] = field(default_factory=set)  # DocRED types over all mentions
     keys: set[str] = field(default_factory=set)
     lenient_keys: set[str] = field(default_factory=set)
     dates: set[str] = field(default_factory=set)
 
     def __post_init__(self):
+        self.all_types = set(self.all_types) or {self.type}
         self.keys = {normalize_name(n) for n in self.names} - {""}
         self.lenient_keys = {normalize_name(n, lenient=True) for n in self.names} - {""}
         self.dates = {d for n in self.names if (d := gold_date(n))}
@@ -229,7 +233,8 @@ class GoldDoc:
                 names.append(m["name"])
                 names.append(" ".join(self.sents[s][a:b]))
                 mentions.append((s, a, b))
-            self.entities.append(GoldEntity(list(dict.fromkeys(names)), cluster[0].get("type", ""), mentions))
+            self.entities.append(GoldEntity(list(dict.fromkeys(names)), cluster[0].get("type", ""), mentions,
+                                            {m.get("type", "") for m in cluster}))
         self.relations_between: dict[tuple[int, int], set[str]] = defaultdict(set)
         self.evidence: dict[tuple[int, str, int], list[int]] = {}
         for lab in doc["labels"]:
@@ -383,6 +388,13 @@ def fp_cause(gold: GoldDoc, score: DocScore, i: int, rel_names: dict[str, str]) 
     if near:
         h, _, t = near[0]
         return "name_mismatch", (f"gold: {gold.entities[h].names[0]!r} -> {gold.entities[t].names[0]!r}")
+    cause, detail = _fp_base_cause(gold, p, subj, obj, psubj, pobj, rel_names)
+    if p.via_coref:
+        return "coref_antecedent", f"an argument was resolved from a definite NP ('the film', 'the company'); {cause}: {detail}"
+    return cause, detail
+
+
+def _fp_base_cause(gold, p, subj, obj, psubj, pobj, rel_names) -> tuple[str, str]:
     if subj and obj:
         if any(p.wikidata in gold.relations_between[(o, s)] for s in subj for o in obj):
             return "reversed", "gold has the triple the other way round"
@@ -395,7 +407,7 @@ def fp_cause(gold: GoldDoc, score: DocScore, i: int, rel_names: dict[str, str]) 
     missing = [role for role, m in (("subject", subj), ("object", obj)) if not m]
     partial = [role for role, m in (("subject", psubj), ("object", pobj)) if m]
     detail = ", ".join(f"{r}{' (partial name match)' if r in partial else ''}" for r in missing)
-    return "argument_not_gold", f"no gold entity for the {detail}" + (" [via coref]" if p.via_coref else "")
+    return "argument_not_gold", f"no gold entity for the {detail}"
 
 
 @dataclass(frozen=True)
@@ -406,6 +418,17 @@ class SystemSpan:
     type: str
     kind: str | None
     name: str
+
+
+# DocRED entity types -> the webfacts types they can legitimately take.
+DOCRED_TYPES = {"PER": {"PERSON"}, "ORG": {"ORG"}, "LOC": {"PLACE"}, "TIME": {"DATE"},
+                "NUM": {"DATE", "STRING"}, "MISC": {"WORK", "EVENT", "MISC", "STRING"}}
+
+
+def in_registry_scope(entity: GoldEntity, allowed) -> bool:
+    """Whether any of the gold entity's DocRED types can map to an allowed registry type
+    (P361 part_of between two places is outside the registry's WORK -> WORK frame)."""
+    return any(DOCRED_TYPES.get(t, set()) & set(allowed) for t in entity.all_types)
 
 
 def fn_cause(gold: GoldDoc, score: DocScore, g: tuple[int, str, int], spans_by_sent: dict[int, list[tuple]],
@@ -431,10 +454,15 @@ def fn_cause(gold: GoldDoc, score: DocScore, g: tuple[int, str, int], spans_by_s
             other.append(p.predicate)
     if other:
         return "other_predicate", "predicted as " + ", ".join(sorted(set(other)))
+    subj_types, obj_types, kinds = types[r]
+    out = [f"{role} is DocRED {sorted(e.all_types)}, registry wants {sorted(allowed)}"
+           for role, e, allowed in (("head", gold.entities[h], subj_types), ("tail", gold.entities[t], obj_types))
+           if not in_registry_scope(e, allowed)]
+    if out:
+        return "registry_scope", "; ".join(out)
     co = gold.co_sentences(h, t)
     if not co:
         return "cross_sentence", "head and tail never named in one sentence (pronoun/coref or document-level inference)"
-    subj_types, obj_types, kinds = types[r]
     best = None
     for s in co:
         h_spans = _overlapping(gold.entities[h], s, spans_by_sent.get(s, []), offsets)
@@ -487,6 +515,18 @@ def system_spans(doc, mentions, offsets: OffsetMap) -> dict[int, list[SystemSpan
     return by_sent
 
 
+PIPELINE_FILES = ("nlp.py", "mentions.py", "relations.py", "dates.py", "registry.py", "registry.yaml")
+
+
+def pipeline_fingerprint() -> str:
+    """sha256 (12 hex) over the pipeline files the extraction depends on, to tell runs of different code apart."""
+    h = hashlib.sha256()
+    for name in PIPELINE_FILES:
+        path = REPO_ROOT / "pipeline" / name
+        h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
+    return h.hexdigest()[:12]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--split", choices=sorted(SPLIT_FILES), default="test")
@@ -504,6 +544,7 @@ def main(argv: list[str] | None = None) -> int:
     from pipeline.registry import load_registry
     from pipeline.relations import extract_relations
 
+    fingerprint = pipeline_fingerprint()
     predicates = load_registry()
     registry = {p.wikidata: p.name for p in predicates}
     name_to_id = {p.name: p.wikidata for p in predicates}
@@ -517,7 +558,8 @@ def main(argv: list[str] | None = None) -> int:
     built = [build_text(d["sents"], detok) for d in docs]
     nlp = load_nlp()
     model = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')} {nlp.meta.get('version')}"
-    print(f"re-docred {args.split}: {len(docs)} docs, join={args.join}, model {model}", file=sys.stderr)
+    print(f"re-docred {args.split}: {len(docs)} docs, join={args.join}, model {model}, "
+          f"pipeline {fingerprint}", file=sys.stderr)
 
     per_rel: dict[str, Counts] = defaultdict(Counts)
     per_rel_lenient: dict[str, Counts] = defaultdict(Counts)
@@ -573,6 +615,8 @@ def main(argv: list[str] | None = None) -> int:
         if (k + 1) % 100 == 0:
             print(f"  {k + 1}/{len(docs)} docs, {time.perf_counter() - t0:.0f}s", file=sys.stderr)
 
+    if pipeline_fingerprint() != fingerprint:
+        print("WARNING: pipeline/ files changed during the run; the scores mix code versions", file=sys.stderr)
     rows = []
     for r in sorted(registry, key=lambda r: (-per_rel[r].gold, registry[r])):
         row = {"relation": registry[r], "wikidata": r, "judged": r in judged, **per_rel[r].row()}
@@ -604,7 +648,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({
         "config": {"split": args.split, "docs": len(docs), "join": args.join, "sentence_separator": SENT_SEP,
-                   "model": model, "dataset": str(args.data_dir / SPLIT_FILES[args.split]),
+                   "model": model, "pipeline_fingerprint": fingerprint, "dataset": str(args.data_dir / SPLIT_FILES[args.split]),
                    "judged_relations": judged, "unjudged_relations": unjudged,
                    "extract_seconds": round(extract_s, 2)},
         "relations": rows, **summary,

@@ -46,7 +46,9 @@ def extract_documents(cleaned: pl.DataFrame, model: str | None = None, batch_siz
         mentions = document_mentions(doc)
         mention_rows.extend(_mention_row(doc_id, m) for m in mentions)
         sentences = list(doc.sents)
-        for e in extract_relations(doc, mentions, author, triggers):
+        extracted = extract_relations(doc, mentions, author, triggers)
+        mention_rows.extend(frame_typed_mentions(doc_id, doc, extracted, {(m.start_char, m.end_char) for m in mentions}))
+        for e in extracted:
             sent = sentences[e.sentence_index]
             extraction_rows.append({
                 "doc_id": doc_id, "predicate": e.predicate, "subject_name": e.subject.text,
@@ -57,6 +59,21 @@ def extract_documents(cleaned: pl.DataFrame, model: str | None = None, batch_siz
             })
     return (pl.DataFrame(mention_rows, schema=MENTION_SCHEMA),
             pl.DataFrame(extraction_rows, schema=EXTRACTION_SCHEMA))
+
+
+def frame_typed_mentions(doc_id: str, doc, extracted, known_spans: set) -> list[dict]:
+    """Names the model missed but a fact frame typed: they become mentions so their facts resolve."""
+    rows, seen = [], set(known_spans)
+    for e in extracted:
+        for value in (e.subject, e.object):
+            if value.span is not None and value.span not in seen:
+                seen.add(value.span)
+                span = doc.char_span(*value.span, alignment_mode="expand")
+                rows.append({"doc_id": doc_id, "surface": value.text, "name": value.text, "type": value.type,
+                             "ner_label": "FRAME_TYPED", "kind": None,
+                             "sentence_index": [i for i, s in enumerate(doc.sents) if s.start <= span.start < s.end][0],
+                             "start_char": value.span[0], "end_char": value.span[1]})
+    return rows
 
 
 def _mention_row(doc_id: str, m) -> dict:

@@ -135,6 +135,8 @@ def untagged_names(doc: Doc, known: dict[str, str]) -> list[tuple]:
 
 def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int]) -> Mention:
     name = span.text.strip() if label == "TITLE" else clean_name(span.text)
+    if etype in ("ORG", "PLACE"):  # "The University of Uyo" is the University of Uyo; "The Eminem Show" keeps its "The"
+        name = re.sub(r"^The\s+(?=[A-Z])", "", name)
     kind = work_kind(doc, span.start, span.end) if etype == "WORK" else None
     root = span.root
     speaker = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
@@ -161,7 +163,7 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
     by_name: dict[str, Counter] = defaultdict(Counter)
     for m in mentions:
         by_name[m.name][m.type] += 3 if m.label == "TITLE" else 1
-        by_name[m.name]["PERSON"] += 2 if m.speaker else 0
+        by_name[m.name]["PERSON"] += 1 if _speaker_vote(m) else 0
     full_names = {n: _vote(c) for n, c in by_name.items() if len(n.split()) >= 2 and _vote(c) != "WORK"}
     canonical = {n: _variant_target(n, full_names, _vote(by_name[n])) or n for n in by_name}
     # Full-form mentions decide the type: a bare surname is ambiguous ("Lamar"
@@ -170,10 +172,11 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if canonical[m.name] == m.name:
             votes[m.name][m.type] += 3 if m.label == "TITLE" else 1
-    # Whoever "said" something is a person, whatever the model labelled the name.
+    # Whoever "said" something is usually a person ("Marsh said"), but companies speak
+    # too ("Newmont said"): one vote, and none for names that carry an organisation word.
     for m in mentions:
-        if m.speaker:
-            votes[canonical[m.name]]["PERSON"] += 2
+        if _speaker_vote(m) and not _org_designated(canonical[m.name]):
+            votes[canonical[m.name]]["PERSON"] += 1
     for m in mentions:
         if not votes[canonical[m.name]]:
             votes[canonical[m.name]][m.type] += 1
@@ -183,6 +186,14 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
             kinds.setdefault(canonical[m.name], m.kind)
     return [replace(m, name=canonical[m.name], type=_vote(votes[canonical[m.name]]),
                     kind=kinds.get(canonical[m.name])) for m in mentions]
+
+
+def _speaker_vote(m: Mention) -> bool:
+    return m.speaker and not _org_designated(m.name)
+
+
+def _org_designated(name: str) -> bool:
+    return name.split()[-1].lower() in ORG_DESIGNATORS if name.split() else False
 
 
 def _vote(counter: Counter) -> str:

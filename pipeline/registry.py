@@ -11,7 +11,7 @@ import yaml
 REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
 ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "WORK", "EVENT", "MISC"}
 LITERAL_TYPES = {"DATE", "STRING"}
-VERB_ROLES = {"agent", "patient", "subj"}
+VERB_ROLES = {"agent", "patient", "subj", "date"}
 NOUN_ROLES = {"referent", "of", "self"}
 
 
@@ -39,6 +39,7 @@ class Predicate:
     verbs: tuple[VerbFrame, ...] = ()
     nouns: tuple[NounFrame, ...] = ()
     possessive: frozenset[str] = frozenset()
+    comma_apposition: str | None = None   # "any", "country" or "not_country": what the second name may be
     subject_kinds: frozenset[str] = frozenset()
     object_pattern: re.Pattern | None = None
 
@@ -77,11 +78,11 @@ def parse_predicate(raw: dict) -> Predicate:
                   _check_role(n["object"], NOUN_ROLES, name))
         for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
-    if not (verbs or nouns or possessive):
+    if not (verbs or nouns or possessive or raw.get("comma_apposition")):
         raise RegistryError(f"{name}: no frame triggers it")
     pattern = raw.get("object_pattern")
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
-                     bool(raw["multi_valued"]), verbs, nouns, possessive,
+                     bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
                      frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None)
 
 

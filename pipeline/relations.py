@@ -8,7 +8,11 @@ definite noun phrases ("the film"), the nearest preceding fitting mention.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import pycountry
 
 from spacy.tokens import Doc, Token
 
@@ -23,13 +27,19 @@ CONFIDENCE = {"verb": 0.9, "participle": 0.85, "noun": 0.8, "title": 0.75, "poss
 COREF_PENALTY = 0.85
 
 
+UNTYPED = "UNTYPED"   # a proper name the model did not tag; the frame slot decides its type
+FRAME_TYPED_PENALTY = 0.8
+CAMEL_CASE = re.compile(r"^[a-z]+[A-Z][A-Za-z]*$")  # pgLang, iPhone
+
+
 @dataclass(frozen=True)
 class Value:
     """A resolved argument: an entity name with its type, or a literal."""
     text: str
-    type: str                 # PERSON, ORG, ..., DATE, STRING
+    type: str                 # PERSON, ORG, ..., DATE, STRING, or UNTYPED before a frame types it
     kind: str | None = None   # the work kind, for subject_kinds checks
     via_coref: bool = False
+    span: tuple[int, int] | None = None  # character span of an untagged name, to become a mention
 
 
 @dataclass(frozen=True)
@@ -117,7 +127,14 @@ def _prep_tokens(verb: Token, prep: str) -> list[Token]:
     return [p for c in verb.children if c.dep_ == "prep" and c.lower_ == prep for p in _children(c, "pobj")]
 
 
+def _date_tokens(verb: Token) -> list[Token]:
+    """A date hanging directly off the verb: 'born 7 February 1837'."""
+    return [c for c in verb.children if c.ent_type_ == "DATE" and c.dep_ in ("npadvmod", "dobj", "nummod", "appos", "pobj")]
+
+
 def role_tokens(verb: Token, role: str) -> list[Token]:
+    if role == "date":
+        return _date_tokens(verb)
     if role == "agent":
         return _agent_tokens(verb)
     if role == "patient":
@@ -127,13 +144,15 @@ def role_tokens(verb: Token, role: str) -> list[Token]:
     return _prep_tokens(verb, role.split(":", 1)[1])
 
 
-def expand(tokens: list[Token]) -> list[Token]:
-    """Coordination: one argument per conjunct, plus 'alongside B' companions."""
+def expand(tokens: list[Token], companions: bool = True) -> list[Token]:
+    """Coordination: one argument per conjunct, plus 'alongside B' companions of a verb's argument."""
     out: list[Token] = []
     for tok in tokens:
         for t in (tok, *tok.conjuncts):
             if t not in out:
                 out.append(t)
+            if not companions:
+                continue
             holders = [t, *_children(t, "appos")]
             for prep in (p for h in holders for p in _children(h, "prep")):
                 if prep.lower_ in CO_AGENT_PREPS:
@@ -161,7 +180,22 @@ class Resolver:
         named = [self.by_token[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.by_token]
         if named:  # 'her album, "Paper Lanterns"'
             return None if self._is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
-        return self._coref(tok)
+        return self._coref(tok) or self._untagged_name(tok)
+
+    def _untagged_name(self, tok: Token) -> Value | None:
+        """'directed by Vera Lund' where the model tagged nothing: a name for the frame to type."""
+        if not (tok.pos_ == "PROPN" or CAMEL_CASE.match(tok.text)):
+            return None
+        start = tok.i
+        while start > 0 and self.doc[start - 1].pos_ == "PROPN" and self.doc[start - 1].head.i in range(start, tok.i + 1):
+            start -= 1
+        span = self.doc[start:tok.i + 1]
+        words = [t.text for t in span]
+        if any(i in self.by_token for i in range(start, tok.i + 1)) or not all(
+                w[:1].isupper() and w.replace("-", "").isalpha() or CAMEL_CASE.match(w) for w in words):
+            return None
+        name = span.text
+        return None if self._is_author(name) else Value(name, UNTYPED, span=(span.start_char, span.end_char))
 
     def _is_author(self, name: str) -> bool:
         return self.author is not None and name.casefold() == self.author
@@ -174,9 +208,14 @@ class Resolver:
         if any(c.lower_ in ("a", "an") for c in _children(tok, "det")):
             return None
         kind = tok.lemma_.lower() if kind_type == "WORK" else None
-        candidates = [m for m in self.mentions if m.end_char <= tok.idx and m.type == kind_type]
+        candidates = [m for m in self.mentions if m.end_char <= tok.idx and m.type == kind_type
+                      and (kind is None or m.kind in (None, kind))]  # "the film" is not the album
         same_kind = [m for m in candidates if kind and m.kind == kind]
-        chosen = (same_kind or candidates or [None])[-1]
+        pool = same_kind or candidates
+        # An encyclopedic text names its topic first; "the film" then means the topic, not
+        # the last film mentioned. Otherwise the nearest preceding fitting mention.
+        topic = [m for m in pool if m.sentence_index == 0]
+        chosen = topic[0] if topic else (pool[-1] if pool else None)
         if chosen is None or self._is_author(chosen.name):
             return None
         return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True)
@@ -185,6 +224,14 @@ class Resolver:
 # ---------------------------------------------------------------- frames
 def _type_ok(value: Value, allowed: frozenset[str]) -> bool:
     return value.type in allowed
+
+
+def frame_type(value: Value, allowed: frozenset[str]) -> Value:
+    """An untagged name takes the slot's type when the slot allows exactly one entity type."""
+    if value.type != UNTYPED:
+        return value
+    entity_types = allowed - {"DATE", "STRING"}
+    return replace(value, type=next(iter(entity_types))) if len(entity_types) == 1 else value
 
 
 def _accept(pred: Predicate, subj: Value, obj: Value) -> bool:
@@ -202,9 +249,14 @@ def _pairs(pred, subjects, objects, resolver, sent_i, extractor, base):
     for s_tok in subjects:
         for o_tok in objects:
             subj, obj = resolver.value(s_tok), resolver.value(o_tok)
-            if subj is None or obj is None or not _accept(pred, subj, obj):
+            if subj is None or obj is None:
+                continue
+            typed_by_frame = UNTYPED in (subj.type, obj.type)
+            subj, obj = frame_type(subj, pred.subject_types), frame_type(obj, pred.object_types)
+            if not _accept(pred, subj, obj):
                 continue
             conf = base * (COREF_PENALTY if subj.via_coref or obj.via_coref else 1.0)
+            conf *= FRAME_TYPED_PENALTY if typed_by_frame else 1.0
             out.append(Extraction(pred.name, subj, obj, sent_i, extractor, round(conf, 3)))
     return out
 
@@ -254,8 +306,10 @@ def _complements(noun: Token) -> list[Token]:
 
 def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, sent_i) -> list[Extraction]:
     referents, style = _referents(noun)
-    referents = expand(referents)
-    roles = {"referent": referents, "of": expand(_complements(noun))}
+    # 'Free, a co-founder of pgLang, alongside Schreier': 'alongside' belongs to the verb, not the noun;
+    # 'A, B and Institute founder X': a title before a name is X's alone, not the whole list's.
+    referents = referents if style == "title" else expand(referents, companions=False)
+    roles = {"referent": referents, "of": expand(_complements(noun), companions=False)}
     base = CONFIDENCE["title" if style == "title" else "noun"]
     extractor = f"{pred.name}:noun_{style}:{noun.lemma_.lower()}"
     if frame.object == "self":
@@ -280,6 +334,59 @@ def possessive_extractions(noun: Token, pred: Predicate, resolver, sent_i) -> li
                    e.sentence_index, e.extractor, e.confidence) for e in out]
 
 
+def in_list(doc: Doc, start: int, end: int, resolver) -> bool:
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    after2 = doc[end + 1] if end + 1 < len(doc) else None
+    if before is not None and (before.text == "," or before.lower_ in ("and", "or")):
+        return True
+    if after is not None and after.lower_ in ("and", "or"):
+        return True
+    if after is not None and after.text == "," and after2 is not None and (
+            after2.i in resolver.by_token or after2.lower_ in ("and", "or")):
+        return True
+    return after is not None and after.pos_ in ("PROPN", "NOUN") and after.i not in resolver.by_token
+
+
+@lru_cache(maxsize=4096)
+def is_country(name: str) -> bool:
+    """ISO 3166 names, official names and common short forms ('United States', 'UK', 'Russia')."""
+    cleaned = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
+    if cleaned.upper() in COUNTRY_ABBREVIATIONS:
+        return True
+    try:
+        pycountry.countries.lookup(cleaned)
+        return True
+    except LookupError:
+        return bool(pycountry.countries.search_fuzzy(cleaned)) if cleaned in COMMON_COUNTRY_NAMES else False
+
+
+COUNTRY_ABBREVIATIONS = {"US", "USA", "U.S.", "U.S.A.", "UK", "U.K.", "UAE"}
+COMMON_COUNTRY_NAMES = {"Russia", "South Korea", "North Korea", "Iran", "Syria", "Vietnam", "Laos", "Bolivia",
+                        "Venezuela", "Tanzania", "Moldova", "Taiwan", "Czech Republic", "Ivory Coast", "Macedonia"}
+
+
+def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> list[Extraction]:
+    """'Dover, Delaware': a name, a comma, then a second name of the object type in the same phrase."""
+    out = []
+    for m in resolver.mentions:
+        if not (sent.start <= m.token_start < sent.end) or m.token_end + 1 >= sent.end:
+            continue
+        if doc[m.token_end].text != "," or (nxt := resolver.by_token.get(m.token_end + 1)) is None:
+            continue
+        if doc[nxt.token_start:nxt.token_end].root.dep_ in ("nsubj", "nsubjpass"):
+            continue  # "In London, Rihanna played ...": the comma ends a fronted phrase
+        if in_list(doc, m.token_start, nxt.token_end, resolver):
+            continue  # "offices in the Middle East, Europe and Asia" is a list, not an apposition
+        subj, obj = Value(m.name, m.type, m.kind), Value(nxt.name, nxt.type, nxt.kind)
+        if (pred.comma_apposition == "country") != is_country(nxt.name):
+            continue
+        if _accept(pred, subj, obj):
+            out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:comma_apposition",
+                                  CONFIDENCE["noun"]))
+    return out
+
+
 class Triggers:
     """Registry frames indexed by trigger lemma."""
 
@@ -295,6 +402,7 @@ class Triggers:
             for lemma in pred.possessive:
                 self.possessive.setdefault(lemma, []).append(pred)
         self.noun_heads = {l.split()[-1].split("-")[-1] for _, f in self.nouns for l in f.lemmas}
+        self.comma_apposition = [p for p in predicates if p.comma_apposition]
 
 
 def verb_lemma(tok: Token) -> str:
@@ -311,6 +419,8 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
     resolver = Resolver(doc, mentions, author)
     out: list[Extraction] = []
     for sent_i, sent in enumerate(doc.sents):
+        for pred in triggers.comma_apposition:
+            out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
         for tok in sent:
             if tok.pos_ in ("VERB", "AUX"):
                 for lemma in {verb_lemma(tok), tok.lemma_.lower()}:

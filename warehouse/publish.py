@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
@@ -52,6 +53,27 @@ class IntegrityError(PublishError):
         self.results = results
         broken = {k: len(v) for k, v in results.items() if v}
         super().__init__(f"warehouse integrity violated, not published: {broken}")
+
+
+def read_write_holder(path: Path) -> bool:
+    """True when another process has the warehouse open read-write (DuckDB then holds a write lock).
+
+    Publishing does not need that process's lock (the new file is renamed in), but whatever it
+    writes goes to a file that is about to be replaced.
+    """
+    if not Path(path).exists():
+        return False
+    with open(path, "rb") as fh:
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.lockf(fh, fcntl.LOCK_UN)
+    return False
+
+
+READ_WRITE_WARNING = ("{path} is open read-write by another process: its changes will be lost when this run "
+                      "publishes. Open the warehouse with duckdb.connect('{path}', read_only=True) in notebooks.")
 
 
 def check_integrity(con) -> dict[str, list[tuple]]:
@@ -197,9 +219,24 @@ def _fsync(path: Path) -> None:
 
 
 def read_frame(path: Path, sql: str, params: list | None = None, schema: dict | None = None) -> pl.DataFrame | None:
-    """A query on the live warehouse, read-only; None when there is no warehouse yet."""
+    """A query on the live warehouse, read-only; None when there is no warehouse yet.
+
+    When another process holds the file read-write, DuckDB refuses even read-only
+    connections; the query then runs on a private copy (copying needs no lock, and
+    the copy holds everything that process had checkpointed).
+    """
     if not Path(path).exists():
         return pl.DataFrame(schema=schema) if schema is not None else None
-    with duckdb.connect(str(path), read_only=True) as con:
-        frame = pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+    try:
+        frame = _query(Path(path), sql, params)
+    except duckdb.IOException as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        with tempfile.TemporaryDirectory(prefix="webfacts-snapshot-") as tmpdir:
+            frame = _query(Path(shutil.copy(path, Path(tmpdir) / "snapshot.duckdb")), sql, params)
     return frame.cast(schema) if schema is not None else frame
+
+
+def _query(path: Path, sql: str, params: list | None) -> pl.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
