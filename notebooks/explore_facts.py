@@ -1,0 +1,90 @@
+"""What do sources claim, how many agree, where do they disagree? (marimo notebook)
+
+Open interactively: `.venv/bin/marimo edit notebooks/explore_facts.py`
+Run headless:       `.venv/bin/python notebooks/explore_facts.py` (WEBFACTS_WAREHOUSE picks the file)
+"""
+import marimo
+
+__generated_with = "0.25.2"
+app = marimo.App(width="medium")
+
+
+@app.cell
+def _():
+    import os
+    from pathlib import Path
+
+    import duckdb
+    import marimo as mo
+    import polars as pl
+
+    warehouse = Path(os.environ.get("WEBFACTS_WAREHOUSE", Path(__file__).parent.parent / "warehouse" / "webfacts.duckdb"))
+    # Read-only: a run can publish a new warehouse at any time without touching this connection.
+    con = duckdb.connect(str(warehouse), read_only=True)
+
+    def query(sql, params=None):
+        return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+
+    mo.md(f"# Facts in `{warehouse.name}`")
+    return mo, pl, query
+
+
+@app.cell
+def _(mo, query):
+    top_entities = query("""
+        SELECT type, name, n_documents, n_mentions FROM (
+            SELECT *, row_number() OVER (PARTITION BY type ORDER BY n_documents DESC, n_mentions DESC, name) AS rank
+            FROM entities) WHERE rank <= 5 ORDER BY type, rank""")
+    mo.vstack([mo.md("## Top entities by type"), mo.ui.table(top_entities, selection=None)])
+    return (top_entities,)
+
+
+@app.cell
+def _(mo):
+    about = mo.ui.text(value="Tides of Glass", label="Facts about")
+    about
+    return (about,)
+
+
+@app.cell
+def _(about, mo, query):
+    facts_about = query("""
+        SELECT subject, predicate, object, n_documents, n_independent, round(confidence, 2) AS confidence, contested
+        FROM facts WHERE subject ILIKE '%' || ? || '%' OR object ILIKE '%' || ? || '%'
+        ORDER BY subject, predicate, n_independent DESC""", [about.value, about.value])
+    mo.vstack([mo.md(f"## Every fact about *{about.value}*"), mo.ui.table(facts_about, selection=None)])
+    return (facts_about,)
+
+
+@app.cell
+def _(mo, query):
+    contested = query("""
+        SELECT subject, predicate, object, n_independent, site, sentence
+        FROM contested_facts ORDER BY subject, predicate, object, site""")
+    sides = [mo.vstack([mo.md(f"**{obj}** ({grp['n_independent'][0]} independent)"),
+                        *[mo.md(f"> {s}  \n— *{site}*") for site, s in grp.select("site", "sentence").unique().iter_rows()]])
+             for (obj,), grp in contested.group_by("object", maintain_order=True)]
+    mo.vstack([mo.md("## Contested facts, competing evidence side by side"), mo.hstack(sides, widths="equal")])
+    return (contested,)
+
+
+@app.cell
+def _(mo, query):
+    support = query("""
+        SELECT coalesce(site, 'unknown') AS site, count(DISTINCT doc_id) AS documents, count(DISTINCT fact_id) AS facts,
+               round(avg(CASE WHEN n_independent > 1 THEN 1.0 ELSE 0.0 END), 2) AS corroborated_share
+        FROM fact_sources GROUP BY ALL ORDER BY facts DESC""")
+    mo.vstack([mo.md("## Support per source site"), mo.ui.table(support, selection=None)])
+    return (support,)
+
+
+@app.cell
+def _(mo, query):
+    per_predicate = query("SELECT predicate, count(*) AS facts FROM facts GROUP BY predicate ORDER BY facts DESC")
+    chart = mo.md("\n".join(f"`{p:<24}` {'█' * n} {n}" for p, n in per_predicate.iter_rows()))
+    mo.vstack([mo.md("## Facts per predicate"), chart])
+    return (per_predicate,)
+
+
+if __name__ == "__main__":
+    app.run()
