@@ -215,7 +215,9 @@ class Resolver:
         # An encyclopedic text names its topic first; "the film" then means the topic, not
         # the last film mentioned. Otherwise the nearest preceding fitting mention.
         topic = [m for m in pool if m.sentence_index == 0]
-        chosen = topic[0] if topic else (pool[-1] if pool else None)
+        sent_i = next(i for i, sent in enumerate(self.doc.sents) if sent.start <= tok.i < sent.end)
+        recent = [m for m in pool if m.sentence_index >= sent_i - 1]  # farther back is a guess, not a reading
+        chosen = topic[0] if topic else (recent[-1] if recent else None)
         if chosen is None or self._is_author(chosen.name):
             return None
         return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True)
