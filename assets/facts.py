@@ -40,8 +40,8 @@ def facts(settings: WebfactsSettings, claims: pl.DataFrame, cleaned_documents: p
         settings.warehouse_path,
         "SELECT d.doc_id, d.cluster_id, r.first_seen_at FROM documents d JOIN raw_documents r USING (doc_id)",
         schema={"doc_id": pl.String, "cluster_id": pl.String, "first_seen_at": pl.Datetime("us", "UTC")})
-    all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims])
-    all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs])
+    all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims], how="diagonal")
+    all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs], how="diagonal")
     table = fact_steps.aggregate_facts(all_claims, all_docs)
     yield from validated_output("facts", table, started, contested=MetadataValue.int(int(table["contested"].sum())))
     yield from validated_output("fact_evidence", fact_steps.fact_evidence(claims), started)

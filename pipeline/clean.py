@@ -19,6 +19,8 @@ import py3langid
 import trafilatura
 from lxml import html as lxml_html
 
+from schemas import polars_schema
+
 MIN_WORDS = 15
 
 # A bare "&;" or an "&" before whitespace is a broken entity for a literal ampersand.
@@ -325,10 +327,8 @@ def clean_document(content: str, content_type: str, source_uri: str | None) -> C
     return clean_plain_text(content)
 
 
-CLEANED_SCHEMA = {
-    "doc_id": pl.String, "url": pl.String, "site": pl.String, "title": pl.String, "author": pl.String,
-    "published_date": pl.String, "language": pl.String, "text": pl.String, "word_count": pl.Int64,
-}
+# Cleaning adds everything of the contract but the cluster and first sighting (joined in later).
+CLEANED_SCHEMA = {c: t for c, t in polars_schema("cleaned_documents").items() if c not in ("cluster_id", "first_seen_at")}
 REJECTED_SCHEMA = {"doc_id": pl.String, "reason": pl.String, "detail": pl.String}
 
 

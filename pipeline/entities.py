@@ -12,10 +12,9 @@ import unicodedata
 
 import polars as pl
 
-ENTITY_SCHEMA = {
-    "entity_id": pl.String, "name": pl.String, "type": pl.String, "aliases": pl.List(pl.String),
-    "n_mentions": pl.Int64, "n_documents": pl.Int64,
-}
+from schemas import polars_schema
+
+ENTITY_SCHEMA = polars_schema("entities")
 
 
 def name_key(name: str) -> str:

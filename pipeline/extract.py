@@ -11,17 +11,11 @@ from pipeline.mentions import document_mentions
 from pipeline.nlp import load_nlp
 from pipeline.relations import Triggers, extract_relations
 from pipeline.registry import load_registry
+from schemas import polars_schema
 
-MENTION_SCHEMA = {
-    "doc_id": pl.String, "surface": pl.String, "name": pl.String, "type": pl.String, "ner_label": pl.String,
-    "kind": pl.String, "sentence_index": pl.Int64, "start_char": pl.Int64, "end_char": pl.Int64,
-}
-EXTRACTION_SCHEMA = {
-    "doc_id": pl.String, "predicate": pl.String, "subject_name": pl.String, "subject_type": pl.String,
-    "object_name": pl.String, "object_type": pl.String, "sentence_index": pl.Int64, "sentence": pl.String,
-    "start_char": pl.Int64, "end_char": pl.Int64, "extractor": pl.String, "confidence": pl.Float64,
-}
-SKIP_SCHEMA = {"doc_id": pl.String, "stage": pl.String, "reason": pl.String}
+MENTION_SCHEMA = polars_schema("entity_mentions")
+EXTRACTION_SCHEMA = polars_schema("extractions")
+SKIP_SCHEMA = polars_schema("stage_skips")
 ENGLISH = "en"
 
 

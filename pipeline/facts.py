@@ -11,13 +11,9 @@ from itertools import combinations
 import polars as pl
 
 from pipeline.registry import registry_by_name
+from schemas import polars_schema
 
-CLAIM_SCHEMA = {
-    "fact_id": pl.String, "doc_id": pl.String, "subject_id": pl.String, "subject": pl.String,
-    "predicate": pl.String, "object_id": pl.String, "object": pl.String, "object_kind": pl.String,
-    "wikidata_property": pl.String, "sentence_index": pl.Int64, "sentence": pl.String,
-    "start_char": pl.Int64, "end_char": pl.Int64, "extractor": pl.String, "confidence": pl.Float64,
-}
+CLAIM_SCHEMA = polars_schema("claims")
 
 
 def fact_id_for(subject_id: str, predicate: str, object_kind: str, object_key: str) -> str:

@@ -237,6 +237,11 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
 }
 
 
+def polars_schema(name: str) -> dict[str, pl.DataType]:
+    """The frame's columns and dtypes, from its model: pipeline/ builds frames with this."""
+    return {col: column.dtype.type for col, column in MODELS[name].to_schema().columns.items()}
+
+
 class ContractViolation(ValueError):
     """A frame failed its pandera model; the message names the failing rows."""
 
