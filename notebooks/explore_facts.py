@@ -70,10 +70,7 @@ def _(mo, query):
 
 @app.cell
 def _(mo, query):
-    support = query("""
-        SELECT coalesce(site, 'unknown') AS site, count(DISTINCT doc_id) AS documents, count(DISTINCT fact_id) AS facts,
-               round(avg(CASE WHEN n_independent > 1 THEN 1.0 ELSE 0.0 END), 2) AS corroborated_share
-        FROM fact_sources GROUP BY ALL ORDER BY facts DESC""")
+    support = query("SELECT site, n_documents, n_facts, corroborated_share, contested_share FROM sources")
     mo.vstack([mo.md("## Support per source site"), mo.ui.table(support, selection=None)])
     return (support,)
 

@@ -10,7 +10,7 @@ import html as html_lib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlparse
 
@@ -332,6 +332,13 @@ CLEANED_SCHEMA = {c: t for c, t in polars_schema("cleaned_documents").items() if
 REJECTED_SCHEMA = {"doc_id": pl.String, "reason": pl.String, "detail": pl.String}
 
 
+def with_source_url(doc: Cleaned, source_uri: str | None) -> Cleaned:
+    """A page fetched or exported with its URL has that URL and host even without metadata."""
+    if doc.url or not source_uri or not source_uri.startswith(("http://", "https://")):
+        return doc
+    return replace(doc, url=source_uri, site=doc.site or urlparse(source_uri).hostname)
+
+
 def clean_documents(raw_documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(cleaned documents, rejected doc_ids with reason no_main_content/parse_error)."""
     cleaned, rejected = [], []
@@ -341,6 +348,7 @@ def clean_documents(raw_documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataF
         except Exception as exc:  # one bad page never stops the batch
             rejected.append({"doc_id": row["doc_id"], "reason": "parse_error", "detail": f"{type(exc).__name__}: {exc}"})
             continue
+        doc = with_source_url(doc, row["source_uri"])
         n_words = word_count(doc.text)
         if n_words < MIN_WORDS:
             rejected.append({"doc_id": row["doc_id"], "reason": "no_main_content",

@@ -23,7 +23,7 @@ import polars as pl
 SQL_DIR = Path(__file__).parent
 BATCH_TABLES = ("document_sources", "quarantine", "skipped_records")   # replaced by batch_id
 DOCUMENT_TABLES = ("documents", "document_signatures", "stage_skips", "mentions", "claims", "fact_evidence")
-TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts")
+TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts", "sources")
 
 
 class PublishError(RuntimeError):
@@ -99,7 +99,7 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], path: Path,
     documents, document_signatures, stage_skips, mentions, claims, fact_evidence (documents new
     in this batch), entities (entities those documents mention).
     """
-    missing = set(TABLES) - {"facts"} - set(frames)
+    missing = set(TABLES) - {"facts", "sources"} - set(frames)
     if missing:
         raise PublishError(f"cannot publish batch {batch_id}: missing frames {sorted(missing)}")
     path = Path(path)
@@ -146,6 +146,7 @@ def _merge(batch_id, frames, tmp: Path, aggregate_facts) -> dict[str, int]:
             _insert(con, table, frames[table])
         _merge_entities(con, frames["entities"])
         _replace_facts(con, aggregate_facts)
+        con.execute((SQL_DIR / "derived.sql").read_text())
         integrity = check_integrity(con)
         if any(integrity.values()):
             con.execute("ROLLBACK")
