@@ -23,7 +23,7 @@ from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
 # "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
 CO_AGENT_PREPS = {"alongside"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
-CONFIDENCE = {"verb": 0.9, "participle": 0.85, "noun": 0.8, "title": 0.75, "possessive": 0.75}
+CONFIDENCE = {"verb": 0.9, "participle": 0.85, "noun": 0.8, "title": 0.75, "possessive": 0.75, "surface": 0.7}
 COREF_PENALTY = 0.85
 
 
@@ -389,6 +389,48 @@ def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver, sent_i, se
     return out
 
 
+SURFACE_FILLER = {"DET", "ADJ", "PUNCT", "NOUN", "NUM"}
+
+
+def surface_extractions(tok: Token, pred: Predicate, frame: VerbFrame, resolver, sent_i) -> list[Extraction]:
+    """'A and B star in the short film "W"' when the model tagged 'star' as a noun: the frame's
+    agent is the list of names just before the trigger, its prep:P argument the first name after P."""
+    roles = {frame.subject, frame.object}
+    prep_role = next((r for r in roles if r.startswith("prep:")), None)
+    if prep_role is None or not roles & {"agent", "subj"}:
+        return []
+    doc, prep = tok.doc, prep_role.split(":", 1)[1]
+    if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != prep:
+        return []
+    after = next((resolver.by_token[i] for i in range(tok.i + 2, min(len(doc), tok.i + 9))
+                  if i in resolver.by_token), None)
+    if after is None or any(doc[i].pos_ not in SURFACE_FILLER for i in range(tok.i + 2, after.token_start)):
+        return []
+    before = _names_before(tok, resolver)
+    agent_role = "agent" if "agent" in roles else "subj"
+    out = []
+    for name in before:
+        values = {agent_role: Value(name.name, name.type, name.kind), prep_role: Value(after.name, after.type, after.kind)}
+        subj, obj = values[frame.subject], values[frame.object]
+        if _accept(pred, subj, obj):
+            out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:surface:{tok.lemma_.lower()}",
+                                  CONFIDENCE["surface"]))
+    return out
+
+
+def _names_before(tok: Token, resolver) -> list:
+    """'A, B and C' ending right before the token."""
+    names, i = [], tok.i - 1
+    while i >= 0 and (m := resolver.by_token.get(i)) is not None:
+        names.append(m)
+        i = m.token_start - 1
+        if i >= 0 and tok.doc[i].lower_ in (",", "and", "&"):
+            i -= 1
+        else:
+            break
+    return names
+
+
 class Triggers:
     """Registry frames indexed by trigger lemma."""
 
@@ -430,6 +472,8 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
                         out.extend(verb_extractions(tok, pred, frame, resolver, sent_i))
             elif tok.pos_ in ("NOUN", "PROPN"):
                 lemma = tok.lemma_.lower()
+                for pred, frame in triggers.verbs.get(lemma, []):  # a verb the model took for a noun
+                    out.extend(surface_extractions(tok, pred, frame, resolver, sent_i))
                 if lemma.split("-")[-1] in triggers.noun_heads:
                     for pred, frame in triggers.nouns:
                         if noun_matches(tok, frame.lemmas):

@@ -85,3 +85,8 @@ def test_headline_repeating_the_name_does_not_split_the_next_sentence(nlp):
     doc = nlp("Orchard Lane Studios\n\nOrchard Lane Studios was co-founded by Tamsin Achterberg in 2009.")
     facts = {(e.subject.text, e.predicate, e.object.text) for e in extract_relations(doc, document_mentions(doc))}
     assert facts == {("Orchard Lane Studios", "founded_by", "Tamsin Achterberg")}
+
+
+def test_surface_fallback_when_the_verb_is_tagged_as_a_noun(nlp):
+    facts = triples(nlp, 'Kendra Lamarr and Taylor Paigeson star in the short film “Wet Glass.” The film is short.')
+    assert {("Wet Glass", "cast_member", "Kendra Lamarr"), ("Wet Glass", "cast_member", "Taylor Paigeson")} <= facts
