@@ -60,10 +60,12 @@ def run(inbox: str | None, warehouse: str | None) -> int:
             print(summary(settings.warehouse_path, time.perf_counter() - started))
         return 0
     job = build_definitions(settings).resolve_job_def("materialize_all")
+    os.environ.setdefault("WEBFACTS_PROGRESS", "1")
     with DagsterInstance.get() as instance:
         known = set(instance.get_dynamic_partitions(inbox_batches.name))
         instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
         for batch_id in pending:
+            print(f"webfacts: batch {batch_id}: {batch_size(settings.ledger, batch_id)} files", file=sys.stderr)
             result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
                                             run_config=QUIET)
             if not result.success:
@@ -72,6 +74,11 @@ def run(inbox: str | None, warehouse: str | None) -> int:
             print(f"webfacts: batch {batch_id}: {batch_line(result)}")
     print(summary(settings.warehouse_path, time.perf_counter() - started))
     return 0
+
+
+def batch_size(ledger: Path, batch_id: str) -> int:
+    from pipeline.batches import batch_files
+    return len(batch_files(ledger, batch_id))
 
 
 def batch_line(result) -> str:

@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, AssetOut, multi_asset
 
 from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
+from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
 from pipeline import entities as entity_steps, extract
 from warehouse.publish import read_frame
@@ -26,7 +27,8 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
     started = time.perf_counter()
     english, skipped = extract.english_documents(cleaned_documents)
     mentions, extractions = extract.extract_documents(
-        english, settings.spacy_model or None, n_process=settings.nlp_processes)
+        english, settings.spacy_model or None, n_process=settings.nlp_processes,
+        progress=StageProgress(context, "entities and facts (spaCy)"))
     context.log.info(f"{english.height} English documents parsed, {skipped.height} skipped")
     yield from validated_output("entity_mentions", mentions, started)
     yield from validated_output("extractions", extractions, started)

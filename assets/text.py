@@ -2,10 +2,11 @@
 import time
 
 import polars as pl
-from dagster import AssetOut, MetadataValue, multi_asset
+from dagster import AssetExecutionContext, AssetOut, MetadataValue, multi_asset
 
 from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
+from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
 from pipeline import clean, near_duplicates
 from warehouse.publish import read_frame
@@ -25,10 +26,11 @@ PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
     check_specs=contract_specs("cleaned_documents", "document_signatures", "cleaning_rejections",
                                models={"cleaning_rejections": "quarantine"}),
 )
-def cleaned_documents(settings: WebfactsSettings, raw_documents: pl.DataFrame, document_sources: pl.DataFrame):
+def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings, raw_documents: pl.DataFrame,
+                      document_sources: pl.DataFrame):
     """Boilerplate removal (trafilatura for HTML, own rules for text dumps), language, near-duplicates."""
     started = time.perf_counter()
-    cleaned, rejected = clean.clean_documents(raw_documents)
+    cleaned, rejected = clean.clean_documents(raw_documents, progress=StageProgress(context, "cleaning"))
     cleaned = cleaned.join(raw_documents.select("doc_id", "first_seen_at"), on="doc_id")
     prior = read_frame(settings.warehouse_path, PRIOR_SIGNATURES, schema=near_duplicates.SIGNATURE_SCHEMA)
     clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at"), prior,

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Callable
 from urllib.parse import urlparse
 
 import polars as pl
@@ -339,10 +340,13 @@ def with_source_url(doc: Cleaned, source_uri: str | None) -> Cleaned:
     return replace(doc, url=source_uri, site=doc.site or urlparse(source_uri).hostname)
 
 
-def clean_documents(raw_documents: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def clean_documents(raw_documents: pl.DataFrame, progress: Callable[[int, int], None] | None = None
+                    ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(cleaned documents, rejected doc_ids with reason no_main_content/parse_error)."""
     cleaned, rejected = [], []
-    for row in raw_documents.iter_rows(named=True):
+    for i, row in enumerate(raw_documents.iter_rows(named=True), start=1):
+        if progress is not None:
+            progress(i, raw_documents.height)
         try:
             doc = clean_document(row["content"], row["content_type"], row["source_uri"])
         except Exception as exc:  # one bad page never stops the batch

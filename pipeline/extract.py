@@ -5,6 +5,8 @@ Non-English documents are skipped here and the skip is recorded.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 import polars as pl
 
 from pipeline.mentions import document_mentions
@@ -28,7 +30,8 @@ def english_documents(cleaned: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
 
 
 def extract_documents(cleaned: pl.DataFrame, model: str | None = None, batch_size: int = 32,
-                      n_process: int = 1) -> tuple[pl.DataFrame, pl.DataFrame]:
+                      n_process: int = 1, progress: Callable[[int, int], None] | None = None
+                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(mentions, extractions) for English cleaned documents."""
     nlp = load_nlp(model)
     triggers = Triggers(load_registry())
@@ -36,7 +39,9 @@ def extract_documents(cleaned: pl.DataFrame, model: str | None = None, batch_siz
     rows = cleaned.select("doc_id", "text", "author").iter_rows()
     docs = nlp.pipe(((text, (doc_id, author)) for doc_id, text, author in rows),
                     as_tuples=True, batch_size=batch_size, n_process=n_process)
-    for doc, (doc_id, author) in docs:
+    for done, (doc, (doc_id, author)) in enumerate(docs, start=1):
+        if progress is not None:
+            progress(done, cleaned.height)
         mentions = document_mentions(doc)
         mention_rows.extend(_mention_row(doc_id, m) for m in mentions)
         sentences = list(doc.sents)
