@@ -1,4 +1,5 @@
 """Entities group: one NLP pass per new English document, then cross-document canonical entities."""
+import os
 import time
 
 import polars as pl
@@ -10,6 +11,8 @@ from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
 from pipeline import entities as entity_steps, extract
 from warehouse.publish import read_frame
+
+PARALLEL_FROM = 200  # documents; below this, starting spaCy worker processes costs more than it saves
 
 
 @multi_asset(
@@ -26,8 +29,9 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
     """spaCy once per document yields both the mentions and the relation extractions."""
     started = time.perf_counter()
     english, skipped = extract.english_documents(cleaned_documents)
+    processes = settings.nlp_processes or (min(2, os.cpu_count() or 1) if english.height >= PARALLEL_FROM else 1)
     mentions, extractions = extract.extract_documents(
-        english, settings.spacy_model or None, n_process=settings.nlp_processes,
+        english, settings.spacy_model or None, n_process=processes,
         progress=StageProgress(context, "entities and facts (spaCy)"))
     context.log.info(f"{english.height} English documents parsed, {skipped.height} skipped")
     yield from validated_output("entity_mentions", mentions, started)
