@@ -9,8 +9,8 @@ from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline.batches import mark_published
 from pipeline.facts import aggregate_facts
-from warehouse.publish import (INTEGRITY_CHECKS, READ_WRITE_WARNING, IntegrityError, integrity_report,
-                               publish_batch, read_write_holder)
+from warehouse.publish import (INTEGRITY_CHECKS, READ_WRITE_WARNING, TABLES, IntegrityError, integrity_report,
+                               publish_batch, read_frame, read_write_holder)
 
 INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
                                   description=f"No violating rows for: {' '.join(sql.split())}")
@@ -38,6 +38,7 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
         "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
         "mentions": mentions, "claims": claims, "fact_evidence": fact_evidence,
     }
+    before = table_counts(settings.warehouse_path)
     if read_write_holder(settings.warehouse_path):
         context.log.warning(READ_WRITE_WARNING.format(path=settings.warehouse_path))
     try:
@@ -52,10 +53,18 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
     yield MaterializeResult(metadata={
         "path": MetadataValue.path(str(settings.warehouse_path)),
         **{f"rows/{t}": MetadataValue.int(n) for t, n in counts.items()},
+        **{f"new_rows/{t}": MetadataValue.int(n - before.get(t, 0)) for t, n in counts.items()},
         "elapsed_s": MetadataValue.float(round(time.perf_counter() - started, 3)),
     })
     for name, rows in report.items():
         yield integrity_result(name, rows)
+
+
+def table_counts(path) -> dict[str, int]:
+    """Row counts of the live warehouse before this publish (empty when there is none yet)."""
+    union = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in TABLES)
+    frame = read_frame(path, union)
+    return dict(frame.iter_rows()) if frame is not None and frame.height else {}
 
 
 def integrity_result(name: str, rows: list[tuple]) -> AssetCheckResult:

@@ -109,3 +109,17 @@ def test_whole_inbox_ingested_again_as_a_new_batch_changes_nothing(inbox, tmp_pa
     assert run_pipeline(inbox, wh) == 0
     assert "balanced" in capsys.readouterr().out
     assert snapshot(wh) == before
+
+
+def test_materialization_records_new_rows_per_table(inbox, tmp_path, dagster_home):
+    from dagster import AssetKey, DagsterInstance
+    wh = tmp_path / "w.duckdb"
+    assert run_pipeline(inbox, wh) == 0
+    (inbox / "extra.txt").write_text("Extra\n\n\"Blue Hour\" was directed by Vera Lund and released on May 9, 2026. "
+                                     "It follows two sisters who restore a lighthouse on the northern coast.")
+    assert run_pipeline(inbox, wh) == 0
+    with DagsterInstance.get() as instance:
+        latest = instance.get_latest_materialization_event(AssetKey("fact_warehouse")).asset_materialization
+    meta = {k: v.value for k, v in latest.metadata.items()}
+    assert meta["new_rows/raw_documents"] == 1 and meta["new_rows/quarantine"] == 0
+    assert meta["new_rows/facts"] >= 1 and meta["rows/facts"] > meta["new_rows/facts"]
