@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -50,8 +51,9 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     started = time.perf_counter()
     try:
         register_batch(settings.ledger, settings.inbox_path, settings.warehouse_path.exists())
-    except OSError as exc:
-        print(f"webfacts: cannot record the batch in {settings.ledger}: {exc.strerror or exc}", file=sys.stderr)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"webfacts: cannot write beside the warehouse ({settings.ledger}): "
+              f"{getattr(exc, 'strerror', None) or exc}; choose a writable --warehouse path", file=sys.stderr)
         return 1
     pending = pending_batches(settings.ledger)
     if not pending:

@@ -110,6 +110,7 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], path: Path,
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
         with publish_lock(path):
+            remove_stale_builds(path)
             tmp.unlink(missing_ok=True)
             if path.exists():
                 shutil.copyfile(path, tmp)
@@ -123,6 +124,14 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], path: Path,
     finally:
         tmp.unlink(missing_ok=True)  # after a successful rename it is already gone
     return counts
+
+
+def remove_stale_builds(path: Path) -> None:
+    """Half-built files of publishers that died (kill -9, power loss); the live file never was one of them."""
+    for stale in path.parent.glob(f"{path.name}.tmp-*"):
+        pid = stale.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+            stale.unlink(missing_ok=True)
 
 
 def _merge(batch_id, frames, tmp: Path, aggregate_facts) -> dict[str, int]:

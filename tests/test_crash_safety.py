@@ -1,0 +1,94 @@
+"""kill -9 in the middle of a stage, then re-run: the warehouse equals one built without interruption."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from tests.conftest import SAMPLE, run_pipeline
+from tests.test_incremental import snapshot
+
+RUNNER = """
+import os, sys, time
+import pipeline.{module} as target
+original = target.{function}
+def slow(*args, **kwargs):
+    print("IN_STAGE", flush=True)
+    time.sleep(float(os.environ.get("HOLD_S", "60")))  # the kill arrives here
+    return original(*args, **kwargs)
+target.{function} = slow
+{patch_importers}
+from assets.cli import main
+sys.exit(main(["run", "--inbox", sys.argv[1], "--warehouse", sys.argv[2]]))
+"""
+STAGES = {
+    "extraction": ("extract", "extract_documents", "import assets.entities as a; a.extract.extract_documents = slow"),
+    "publish": ("facts", "aggregate_facts", "import assets.warehouse as w; w.aggregate_facts = slow"),
+}
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory, dagster_home):
+    inbox = tmp_path_factory.mktemp("ref") / "inbox"
+    shutil.copytree(SAMPLE, inbox)
+    wh = inbox.parent / "w.duckdb"
+    assert run_pipeline(inbox, wh) == 0
+    return snapshot(wh)
+
+
+@pytest.mark.parametrize("stage", sorted(STAGES))
+def test_kill_9_mid_stage_then_rerun_gives_the_same_warehouse(stage, reference, tmp_path, dagster_home):
+    inbox, wh = tmp_path / "inbox", tmp_path / "w.duckdb"
+    shutil.copytree(SAMPLE, inbox)
+    # a previous, complete publish of part of the inbox, so the kill hits a live warehouse
+    (tmp_path / "first").mkdir()
+    shutil.copy(SAMPLE / "harbor_review_tides_of_glass.html", tmp_path / "first" / "harbor_review_tides_of_glass.html")
+    assert run_pipeline(tmp_path / "first", wh) == 0
+    live_before = wh.read_bytes()
+    module, function, patch = STAGES[stage]
+    script = RUNNER.format(module=module, function=function, patch_importers=patch)
+    proc = subprocess.Popen([sys.executable, "-c", script, str(inbox), str(wh)], stdout=subprocess.PIPE, text=True,
+                            env=dict(os.environ, DAGSTER_HOME=str(dagster_home)), start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while proc.stdout.readline().strip() != "IN_STAGE":
+            assert time.monotonic() < deadline and proc.poll() is None, "the run never reached the stage"
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    assert wh.read_bytes() == live_before  # readers never saw a partial publish
+    assert run_pipeline(inbox, wh) == 0
+    after = snapshot(wh)
+    for table in ("facts", "entities", "fact_evidence", "mentions", "raw_documents", "quarantine"):
+        assert len(after[table]) == len(reference[table]), table
+    assert {r[0] for r in after["facts"]} == {r[0] for r in reference["facts"]}  # same fact_ids
+    assert {r[0] for r in after["entities"]} == {r[0] for r in reference["entities"]}  # same entity_ids
+    assert not list(tmp_path.glob("w.duckdb.tmp-*"))  # the dead publisher's half-built file is gone
+
+
+def test_unwritable_warehouse_path_is_one_clear_error_naming_it(tmp_path, dagster_home, capsys):
+    not_a_folder = tmp_path / "plain_file"
+    not_a_folder.write_text("a file where a folder should be")  # fails for root too, unlike permissions
+    wh = not_a_folder / "w.duckdb"
+    assert run_pipeline(SAMPLE, wh) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(not_a_folder) in err[0] and "writable --warehouse" in err[0]
+
+
+def test_failed_publish_keeps_the_previous_warehouse(tmp_path, dagster_home, monkeypatch):
+    import warehouse.publish
+    inbox, wh = tmp_path / "inbox", tmp_path / "w.duckdb"
+    shutil.copytree(SAMPLE, inbox)
+    assert run_pipeline(inbox, wh) == 0
+    before = wh.read_bytes()
+    (inbox / "new.txt").write_text("New\n\n\"Dry Dock\" was directed by Vera Lund and released on May 2, 2026.")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(warehouse.publish, "_fsync", disk_full)  # the new file cannot be made durable
+    assert run_pipeline(inbox, wh) == 1
+    assert wh.read_bytes() == before and not list(tmp_path.glob("w.duckdb.tmp-*"))
