@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install run test dev clean eval-clean eval-ner eval-facts
+.PHONY: install run test dev clean eval-clean eval-ner eval-facts bench
 
 $(BIN)/webfacts: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,3 +39,8 @@ eval-ner: install
 # Fact extraction on Re-DocRED test, restricted to the registry's Wikidata relations.
 eval-facts: install
 	$(BIN)/python bench/eval_facts.py
+
+# End-to-end throughput, memory and the trafilatura + spaCy limit (N=1000 by default: make bench N=10000).
+N ?= 1000
+bench: install
+	$(BIN)/python bench/bench_pipeline.py --n $(N)

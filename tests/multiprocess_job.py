@@ -1,0 +1,24 @@
+"""A reconstructable handle on the same job, for Dagster's multiprocess executor (settings from the environment).
+
+`python tests/multiprocess_job.py BATCH_ID` runs one partition with it and prints the steps it ran.
+"""
+import json
+import sys
+
+from dagster import multiprocess_executor
+
+from assets.definitions import build_definitions
+
+
+def webfacts_job():
+    return build_definitions().resolve_job_def("materialize_all").with_executor_def(multiprocess_executor)
+
+
+if __name__ == "__main__":
+    from dagster import DagsterInstance, execute_job, reconstructable
+
+    with DagsterInstance.get() as instance, execute_job(
+            reconstructable(webfacts_job), instance=instance, tags={"dagster/partition": sys.argv[1]}) as result:
+        steps = sorted({e.step_key for e in result.all_events if e.is_step_start})
+        pids = sorted({e.pid for e in result.all_events if e.is_step_start and e.pid})
+        print(json.dumps({"success": result.success, "steps": steps, "step_pids": pids}))
