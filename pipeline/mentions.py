@@ -23,6 +23,7 @@ KIND_NOUNS = {
     "show": "WORK", "episode": "WORK", "album": "WORK", "song": "WORK", "track": "WORK",
     "single": "WORK", "ep": "WORK", "record": "WORK", "mixtape": "WORK", "book": "WORK",
     "novel": "WORK", "memoir": "WORK", "play": "WORK", "musical": "WORK", "feature": "WORK",
+    "chapter": "WORK",
     "company": "ORG", "studio": "ORG", "label": "ORG", "firm": "ORG", "band": "ORG",
     "group": "ORG", "network": "ORG", "publisher": "ORG", "agency": "ORG", "organization": "ORG",
     "organisation": "ORG", "university": "ORG", "city": "PLACE", "town": "PLACE",

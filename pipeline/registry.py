@@ -27,6 +27,7 @@ class NounFrame:
     lemmas: tuple[str, ...]
     subject: str
     object: str
+    preps: tuple[str, ...] = ("of", "at")  # prepositions introducing the noun's complement
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def parse_predicate(raw: dict) -> Predicate:
         for v in raw.get("verbs", []))
     nouns = tuple(
         NounFrame(tuple(n["lemmas"]), _check_role(n["subject"], NOUN_ROLES, name),
-                  _check_role(n["object"], NOUN_ROLES, name))
+                  _check_role(n["object"], NOUN_ROLES, name), tuple(n.get("preps", ("of", "at"))))
         for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
     if not (verbs or nouns or possessive or raw.get("comma_apposition")):

@@ -301,8 +301,8 @@ def _referents(noun: Token) -> tuple[list[Token], str]:
     return appositives, "title"
 
 
-def _complements(noun: Token) -> list[Token]:
-    of = [p for c in noun.children if c.dep_ == "prep" and c.lower_ in ("of", "at") for p in _children(c, "pobj")]
+def _complements(noun: Token, preps: tuple[str, ...] = ("of", "at")) -> list[Token]:
+    of = [p for c in noun.children if c.dep_ == "prep" and c.lower_ in preps for p in _children(c, "pobj")]
     return of + _children(noun, "poss") + [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
 
 
@@ -311,7 +311,7 @@ def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, s
     # 'Free, a co-founder of pgLang, alongside Schreier': 'alongside' belongs to the verb, not the noun;
     # 'A, B and Institute founder X': a title before a name is X's alone, not the whole list's.
     referents = referents if style == "title" else expand(referents, companions=False)
-    roles = {"referent": referents, "of": expand(_complements(noun), companions=False)}
+    roles = {"referent": referents, "of": expand(_complements(noun, frame.preps), companions=False)}
     base = CONFIDENCE["title" if style == "title" else "noun"]
     extractor = f"{pred.name}:noun_{style}:{noun.lemma_.lower()}"
     if frame.object == "self":

@@ -90,3 +90,10 @@ def test_headline_repeating_the_name_does_not_split_the_next_sentence(nlp):
 def test_surface_fallback_when_the_verb_is_tagged_as_a_noun(nlp):
     facts = triples(nlp, 'Kendra Lamarr and Taylor Paigeson star in the short film “Wet Glass.” The film is short.')
     assert {("Wet Glass", "cast_member", "Kendra Lamarr"), ("Wet Glass", "cast_member", "Taylor Paigeson")} <= facts
+
+
+def test_part_of_from_a_role_noun(nlp):
+    facts = triples(nlp, '"Low Tide" is the second track from the album "Harbor Lights". '
+                         'The band released "Paper Moon", a song from their album "Night Swim", in May.')
+    assert ("Low Tide", "part_of", "Harbor Lights") in facts
+    assert ("Night Swim", "part_of", "Paper Moon") not in facts  # an album is never part of a song
