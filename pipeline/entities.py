@@ -75,8 +75,3 @@ def resolve_entities(mentions: pl.DataFrame, known: pl.DataFrame | None = None
         .sort("entity_id")
     )
     return entities, resolved.drop("key", "canonical_key")
-
-
-def entity_lookup(resolved_mentions: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, name, type) -> entity_id, for resolving extractions."""
-    return resolved_mentions.select("doc_id", "name", "type", "entity_id").unique(["doc_id", "name", "type"])

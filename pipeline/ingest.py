@@ -181,23 +181,6 @@ def split_inputs(inputs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
     return raw_documents, document_sources, quarantine, skipped
 
 
-def keep_first_sightings(raw_documents: pl.DataFrame, document_sources: pl.DataFrame,
-                         quarantine: pl.DataFrame, previous: dict[str, pl.DataFrame]):
-    """Re-running never moves first_seen_at, batch_id or seen_at of what was seen before."""
-    raw = (raw_documents.join(previous["raw_documents"].rename({"first_seen_at": "prev"}), on="doc_id", how="left")
-           .with_columns(first_seen_at=pl.min_horizontal("first_seen_at", "prev")).drop("prev"))
-    prev_src = previous["document_sources"].rename({"batch_id": "prev_batch", "seen_at": "prev_seen"})
-    sources = (document_sources.join(prev_src, on=["doc_id", "source_uri"], how="left")
-               .with_columns(batch_id=pl.coalesce("prev_batch", "batch_id"), seen_at=pl.coalesce("prev_seen", "seen_at"))
-               .drop("prev_batch", "prev_seen"))
-    prev_q = (previous["quarantine"].unique(["source_uri", "sha256"])
-              .rename({"batch_id": "prev_batch", "seen_at": "prev_seen"}))
-    quarantined = (quarantine.join(prev_q, on=["source_uri", "sha256"], how="left", nulls_equal=True)
-                   .with_columns(batch_id=pl.coalesce("prev_batch", "batch_id"), seen_at=pl.coalesce("prev_seen", "seen_at"))
-                   .drop("prev_batch", "prev_seen"))
-    return raw, sources, quarantined
-
-
 @dataclass(frozen=True)
 class Balance:
     seen: int

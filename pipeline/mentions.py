@@ -108,7 +108,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     return sorted(mentions, key=lambda m: m.start_char)
 
 
-def _propn_chain(doc: Doc, head: int) -> int:
+def propn_chain_start(doc: Doc, head: int) -> int:
     """Start of the proper-noun compound chain ending at `head`."""
     start = head
     while start > 0 and doc[start - 1].pos_ == "PROPN" and doc[start - 1].head.i in range(start, head + 1) \
@@ -124,7 +124,7 @@ def untagged_names(doc: Doc, known: dict[str, str]) -> list[tuple]:
     for tok in doc:
         if tok.pos_ != "PROPN" or tok.head.i == tok.i + 1 and tok.head.pos_ == "PROPN":
             continue  # only chain heads
-        start = _propn_chain(doc, tok.i)
+        start = propn_chain_start(doc, tok.i)
         if start == tok.i:
             continue
         if tok.lower_ in ORG_DESIGNATORS:

@@ -17,7 +17,7 @@ import pycountry
 from spacy.tokens import Doc, Token
 
 from pipeline.dates import normalize_date
-from pipeline.mentions import KIND_NOUNS, Mention
+from pipeline.mentions import KIND_NOUNS, Mention, propn_chain_start
 from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
 
 # "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
@@ -186,9 +186,7 @@ class Resolver:
         """'directed by Vera Lund' where the model tagged nothing: a name for the frame to type."""
         if not (tok.pos_ == "PROPN" or CAMEL_CASE.match(tok.text)):
             return None
-        start = tok.i
-        while start > 0 and self.doc[start - 1].pos_ == "PROPN" and self.doc[start - 1].head.i in range(start, tok.i + 1):
-            start -= 1
+        start = propn_chain_start(self.doc, tok.i)
         span = self.doc[start:tok.i + 1]
         words = [t.text for t in span]
         if any(i in self.by_token for i in range(start, tok.i + 1)) or not all(

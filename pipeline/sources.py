@@ -36,14 +36,6 @@ class RawInput:
     extra: dict = field(default_factory=dict)
 
 
-def list_inputs(inbox: Path) -> list[Path]:
-    if inbox.is_file():
-        return [inbox]
-    if not inbox.is_dir():
-        raise FileNotFoundError(f"inbox {inbox} does not exist; set WEBFACTS_INBOX or pass --inbox")
-    return sorted(p for p in inbox.rglob("*") if p.is_file())
-
-
 def expand_file(path: Path, max_bytes: int, fetch: Callable[[list[str]], Iterator[RawInput]] | None = None
                 ) -> Iterator[RawInput]:
     uri = path.resolve().as_uri()

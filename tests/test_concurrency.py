@@ -7,7 +7,7 @@ import time
 
 import duckdb
 
-from tests.conftest import SAMPLE, SEEDS, run_pipeline
+from tests.conftest import SAMPLE, run_pipeline
 
 
 def test_reader_survives_two_publishes_with_consistent_snapshots(tmp_path, dagster_home):

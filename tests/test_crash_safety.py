@@ -6,7 +6,6 @@ import subprocess
 import sys
 import time
 
-import duckdb
 import pytest
 
 from tests.conftest import SAMPLE, run_pipeline

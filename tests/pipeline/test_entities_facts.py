@@ -3,7 +3,7 @@ from datetime import datetime, timezone
 import polars as pl
 
 from pipeline.entities import entity_id_for, name_key, resolve_entities
-from pipeline.facts import aggregate_facts, contested_fact_ids, resolve_claims
+from pipeline.facts import aggregate_facts, resolve_claims
 from pipeline.near_duplicates import SIGNATURE_SCHEMA, assign_clusters
 from pipeline.extract import EXTRACTION_SCHEMA, MENTION_SCHEMA
 

@@ -1,5 +1,4 @@
 """Extraction rules on tiny documents we wrote (the rules, not the examples, are under test)."""
-import pytest
 
 from pipeline.mentions import document_mentions
 from pipeline.nlp import title_spans
@@ -75,15 +74,12 @@ def test_surname_variants_resolve_and_type_is_voted(nlp):
 
 
 def test_names_the_model_missed_are_recovered_from_the_document(nlp):
-    doc = nlp("Wendell Marsh founded Sundial Records in 2004. Marsh said the label started in a basement.")
-    facts = {(e.subject.text, e.predicate, e.object.text)
-             for e in extract_relations(doc, document_mentions(doc))}
+    facts = triples(nlp, "Wendell Marsh founded Sundial Records in 2004. Marsh said the label started in a basement.")
     assert ("Sundial Records", "founded_by", "Wendell Marsh") in facts
 
 
 def test_headline_repeating_the_name_does_not_split_the_next_sentence(nlp):
-    doc = nlp("Orchard Lane Studios\n\nOrchard Lane Studios was co-founded by Tamsin Achterberg in 2009.")
-    facts = {(e.subject.text, e.predicate, e.object.text) for e in extract_relations(doc, document_mentions(doc))}
+    facts = triples(nlp, "Orchard Lane Studios\n\nOrchard Lane Studios was co-founded by Tamsin Achterberg in 2009.")
     assert facts == {("Orchard Lane Studios", "founded_by", "Tamsin Achterberg")}
 
 
