@@ -88,3 +88,60 @@ def test_title_and_author_cleanup():
     assert clean_title("Glass: a review", "Film Ledger") == "Glass: a review"
     assert clean_author("By Jane Doe | March 3, 2024") == "Jane Doe"
     assert clean_author("Jane Doe; John Roe") == "Jane Doe; John Roe"
+
+
+def test_pages_without_a_charset_declaration_are_read_as_the_decoded_text():
+    doc = clean_html("<html><head><title>Zoë’s café reopens</title></head>"
+                     f"<body><article><p>{ARTICLE}</p></article></body></html>")
+    assert doc.title == "Zoë’s café reopens"
+
+
+def test_hidden_blocks_are_not_article_text():
+    hidden = ('<div style="display: none" itemscope itemtype="http://schema.org/NewsArticle">'
+              '<div itemprop="headline">Harbor siblings sell the glassworks</div>'
+              '<div itemprop="datePublished">2025-11-19T08:57:40+01:00</div>'
+              '<div itemprop="image">https://img.example/glassworks.jpg</div></div>'
+              '<p hidden>Members-only teaser about an unrelated auction.</p>')
+    text = clean_html(page(f"<article><p>{ARTICLE}</p><p>The sale closes in spring.</p>{hidden}</article>")).text
+    assert "harbor drama" in text and "sale closes in spring" in text
+    for junk in ("2025-11-19T08:57:40", "img.example", "unrelated auction"):
+        assert junk not in text
+
+
+PART_ONE = [f"Part one, paragraph {i}: the glassworks opened in 1921 and employed most of the harbor town for decades."
+            for i in range(1, 9)]
+PART_TWO = [f"Part two, paragraph {i}: the siblings found the ledgers of the furnace crews in the attic of the office."
+            for i in range(1, 5)]
+
+
+def split_body_page(gap: str) -> str:
+    grid = '<div class="grid article-grid">{}</div>'
+    body = '<div class="article__body body-text">{}</div>'
+    paragraphs = lambda ps: "".join(f"<p>{p}</p>" for p in ps)
+    return page("<main>" + grid.format(body.format(paragraphs(PART_ONE)) + '<aside class="rail"></aside>')
+                + gap + grid.format(body.format(paragraphs(PART_TWO))) + "</main>")
+
+
+def test_article_body_split_by_ad_rows_is_joined():
+    """Long bodies split into repeated containers with an ad row between: both parts are the article."""
+    text = clean_html(split_body_page('<div class="ad-row">Advertisement<div class="ad-slot"></div></div>')).text
+    for p in PART_ONE + PART_TWO:
+        assert p in text
+    assert text.index(PART_ONE[-1]) < text.index(PART_TWO[0])
+    assert "Advertisement" not in text
+
+
+def test_look_alike_containers_behind_other_content_are_not_joined():
+    """A same-class container after a block of other prose (a teaser list, comments) is not a continuation."""
+    other = '<section class="promo">' + " ".join(["Another story about the city budget and new ferry routes."] * 8) + "</section>"
+    text = clean_html(split_body_page(other)).text
+    assert PART_ONE[0] in text
+    assert not any(p in text for p in PART_TWO)
+
+
+def test_headline_repeated_at_the_top_of_the_body_is_the_title_only():
+    html = ('<html><head><meta property="og:title" content="Harbor siblings sell the glassworks"></head><body>'
+            f"<article><h1>Harbor siblings sell the glassworks</h1><p>{ARTICLE}</p></article></body></html>")
+    doc = clean_html(html)
+    assert doc.title == "Harbor siblings sell the glassworks"
+    assert doc.text.startswith("The harbor drama")
