@@ -48,6 +48,19 @@ TAIL_MARKER = re.compile(
     r"you (?:may|might) also like|more from .{1,40}|read next|comments?)[.:!]?$",
     re.IGNORECASE,
 )
+# Calls to action and cross-links: newsletter boxes, "follow us", "Also on…", in several languages.
+CALL_TO_ACTION = re.compile(
+    r"^(?:(?:sign up|subscribe|register|join|download|follow|share|listen|watch|click|tap|submit|get)\b.{0,200}"
+    r"\b(?:newsletters?|inbox|updates|twitter|facebook|instagram|youtube|app|friends?|podcast|here)\b|"
+    r"like this (?:story|article)\b.*|.{0,120}\b(?:newsletters?|in your inbox)\b.{0,120})[.!?…]*$",
+    re.IGNORECASE,
+)
+CROSS_LINK = re.compile(
+    r"^(?:also on|also read|read also|see also|related|recommended|more:|lea también|vea también|lesen sie auch|"
+    r"mehr zum thema|auch interessant|weiterlesen|à lire aussi|lire aussi|leggi anche|zobacz też|czytaj też)\b",
+    re.IGNORECASE,
+)
+EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
 AUTHOR_BIO = re.compile(
     r"\bis an? (?:[\w-]+ ){0,8}?(?:writer|journalist|editor|reporter|contributor|author|correspondent|"
     r"columnist|blogger|critic|freelancer)\b",
@@ -110,6 +123,22 @@ def _short_fragment(line: str) -> bool:
     return word_count(stripped) <= 8 and len(stripped) <= 60 and not SENTENCE_END.search(stripped)
 
 
+def drop_calls_to_action(lines: list[str]) -> list[str]:
+    """Short promotional lines: cross-links anywhere; newsletter and follow-us boxes in the second half;
+    contact lines ("Email the writer at …") among the last three. An article may mention a newsletter
+    early on; a sign-up box sits after the story."""
+    n = len(lines)
+    keep = []
+    for i, line in enumerate(lines):
+        short = word_count(line) <= 40
+        in_tail = n > 2 and i >= n / 2
+        if short and (CROSS_LINK.match(line) or in_tail and CALL_TO_ACTION.match(line)
+                      or in_tail and i >= n - 3 and EMAIL_ADDRESS.search(line)):
+            continue
+        keep.append(line)
+    return keep
+
+
 def strip_tail(lines: list[str]) -> tuple[list[str], str | None]:
     """Cut trailing chrome: markers, repeated byline, author bio. Returns (lines, author)."""
     author = None
@@ -164,7 +193,7 @@ def _shouted(line: str) -> bool:
 def clean_plain_text(content: str) -> Cleaned:
     lines = [ln for ln in normalize(content).split("\n\n")]
     lines = strip_head(lines)
-    lines, author = strip_tail(lines)
+    lines, author = strip_tail(drop_calls_to_action(lines))
     lines = [ln for ln in lines if not is_chrome_line(ln)]
     title = lines[0] if lines and word_count(lines[0]) <= 30 and len(lines) > 1 else None
     return Cleaned(text="\n\n".join(lines), title=title, author=author)
@@ -190,7 +219,8 @@ def clean_html(content: str, source_uri: str | None = None) -> Cleaned:
         text = trafilatura.extract(visible or content, include_comments=False, favor_recall=True) or text
     if tree is not None:
         text = with_split_body(tree, text)
-    lines, author = strip_tail([ln for ln in normalize(text).split("\n\n") if not is_chrome_line(ln)])
+    lines = drop_calls_to_action([ln for ln in normalize(text).split("\n\n") if not is_chrome_line(ln)])
+    lines, author = strip_tail(lines)
     url = meta.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
     site = meta.get("site") or (urlparse(url).hostname if url else None)
     title = clean_title(meta.get("title"), site)

@@ -145,3 +145,20 @@ def test_headline_repeated_at_the_top_of_the_body_is_the_title_only():
     doc = clean_html(html)
     assert doc.title == "Harbor siblings sell the glassworks"
     assert doc.text.startswith("The harbor drama")
+
+
+def test_calls_to_action_and_cross_links_are_dropped_but_prose_about_them_kept():
+    body = [
+        "The harbor paper launched a weekly newsletter in 2019 to cover the glassworks sale.",
+        ARTICLE,
+        "Also on Coast Daily: Ferry timetable changes for the winter season",
+        "Like many of us, the siblings had never read the ledgers before the sale.",
+        "The furnace crews kept their own records, written in pencil on the back of order forms.",
+        "Sign up for the Morning Tide newsletter to get the day's top stories in your inbox.",
+        "Email the writer at ines.marlow@coastdaily.example.",
+    ]
+    text = clean_html(page("<article>" + "".join(f"<p>{p}</p>" for p in body) + "</article>")).text
+    assert "weekly newsletter in 2019" in text
+    assert "Like many of us" in text and "written in pencil" in text
+    for junk in ("Also on Coast Daily", "Sign up for", "ines.marlow@"):
+        assert junk not in text
