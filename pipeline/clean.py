@@ -57,7 +57,9 @@ CALL_TO_ACTION = re.compile(
 )
 CROSS_LINK = re.compile(
     r"^(?:also on|also read|read also|see also|related|recommended|more:|lea también|vea también|lesen sie auch|"
-    r"mehr zum thema|auch interessant|weiterlesen|à lire aussi|lire aussi|leggi anche|zobacz też|czytaj też)\b",
+    r"mehr zum thema|auch interessant|weiterlesen|weitere (?:artikel|beiträge|\w*tipps)\b|"
+    r"(?:das|dies|diese[sr]?) (?:\w+ )?könnte (?:dich|sie|euch) auch interessieren|vorschau auf|"
+    r"à lire aussi|lire aussi|leggi anche|zobacz też|czytaj też)\b",
     re.IGNORECASE,
 )
 EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
@@ -152,13 +154,18 @@ def strip_tail(lines: list[str]) -> tuple[list[str], str | None]:
         if bio and len(lines) > 1 and (author_name := _bio_subject(last[: bio.start()], lines)):
             author = author_name
             lines = lines[:-1]
-        elif _short_fragment(last) or is_chrome_line(last):
+        elif _short_fragment(last) or is_chrome_line(last) or _dangling_lead_in(last):
             if author is None and _looks_like_name(last):
                 author = last
             lines = lines[:-1]
         else:
             break
     return lines, author
+
+
+def _dangling_lead_in(line: str) -> bool:
+    """'Das Thema könnte dich auch interessieren:' as the last line: what it introduced was page chrome."""
+    return word_count(line) <= 15 and bool(re.search(r"\w:$", line))
 
 
 def _bio_subject(prefix: str, lines: list[str]) -> str | None:

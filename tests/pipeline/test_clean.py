@@ -156,9 +156,11 @@ def test_calls_to_action_and_cross_links_are_dropped_but_prose_about_them_kept()
         "The furnace crews kept their own records, written in pencil on the back of order forms.",
         "Sign up for the Morning Tide newsletter to get the day's top stories in your inbox.",
         "Email the writer at ines.marlow@coastdaily.example.",
+        "Weitere Artikel zum Thema",
+        "Das könnte Sie auch interessieren:",
     ]
     text = clean_html(page("<article>" + "".join(f"<p>{p}</p>" for p in body) + "</article>")).text
     assert "weekly newsletter in 2019" in text
     assert "Like many of us" in text and "written in pencil" in text
-    for junk in ("Also on Coast Daily", "Sign up for", "ines.marlow@"):
+    for junk in ("Also on Coast Daily", "Sign up for", "ines.marlow@", "Weitere Artikel", "auch interessieren"):
         assert junk not in text
