@@ -22,6 +22,8 @@ from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
 
 # "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
 CO_AGENT_PREPS = {"alongside"}
+# Verbs saying that someone runs an organisation: a title before that someone's name is held there.
+LEADING_VERBS = {"lead", "head", "run", "chair", "helm", "manage"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 CONFIDENCE = {"verb": 0.9, "participle": 0.85, "noun": 0.8, "title": 0.75, "possessive": 0.75, "surface": 0.7}
 COREF_PENALTY = 0.85
@@ -301,7 +303,23 @@ def _referents(noun: Token) -> tuple[list[Token], str]:
 
 def _complements(noun: Token, preps: tuple[str, ...] = ("of", "at")) -> list[Token]:
     of = [p for c in noun.children if c.dep_ == "prep" and c.lower_ in preps for p in _children(c, "pobj")]
-    return of + _children(noun, "poss") + [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    own = of + _children(noun, "poss") + [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return own or _led_by_title_holder(noun)
+
+
+def _led_by_title_holder(noun: Token) -> list[Token]:
+    """'The company is led by chief executive officer X' / 'CEO X runs the studio': a title before a
+    name, whose holder leads something, holds the title there."""
+    if noun.dep_ != "compound" or noun.head.pos_ != "PROPN":
+        return []
+    name = noun.head
+    if name.dep_ == "pobj" and name.head.dep_ == "agent":
+        verb = name.head.head
+    elif name.dep_ == "nsubj":
+        verb = name.head
+    else:
+        return []
+    return _patient_tokens(verb) if verb.lemma_.lower() in LEADING_VERBS else []
 
 
 def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, sent_i) -> list[Extraction]:

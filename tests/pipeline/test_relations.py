@@ -93,3 +93,13 @@ def test_part_of_from_a_role_noun(nlp):
                          'The band released "Paper Moon", a song from their album "Night Swim", in May.')
     assert ("Low Tide", "part_of", "Harbor Lights") in facts
     assert ("Night Swim", "part_of", "Paper Moon") not in facts  # an album is never part of a song
+
+
+def test_title_before_the_name_of_whoever_leads_an_organisation(nlp):
+    facts = triples(nlp, "Harrow Labs is a design firm in Leeds. The company is headed by chief executive Ola Brandvik. "
+                         "Chief executive officer Tom Marsh runs Kestrel Pictures. "
+                         "Delta Corp was bought by chief executive Ana Ruiz in 2019.")
+    assert ("Harrow Labs", "chief_executive_officer", "Ola Brandvik") in facts
+    assert ("Kestrel Pictures", "chief_executive_officer", "Tom Marsh") in facts
+    # Buying a company is not leading it: her title is held somewhere the text does not say.
+    assert not any(s == "Delta Corp" and p == "chief_executive_officer" for s, p, _ in facts)
