@@ -17,7 +17,7 @@ import pycountry
 from spacy.tokens import Doc, Token
 
 from pipeline.dates import normalize_date
-from pipeline.mentions import KIND_NOUNS, Mention, propn_chain_start
+from pipeline.mentions import KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
 from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
 
 # "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
@@ -96,18 +96,53 @@ def _agent_tokens(verb: Token) -> list[Token]:
     return _doers(verb) + companions
 
 
+def fronted_participle(verb: Token) -> bool:
+    """'Starring X, the film follows ...': a present participle opening its sentence, its phrase
+    closed by a comma before the main verb. The parser often takes it for a noun modifier
+    ('Co-starring actress X, Y delivered ...'), so its dependency label is not required."""
+    sent = verb.sent
+    first = next((t for t in sent if not (t.is_punct or t.is_space)), None)
+    return (verb.tag_ == "VBG" and verb == first and verb.dep_ not in ("ROOT", "csubj", "csubjpass", "nsubj")
+            and _phrase_end(verb) is not None)
+
+
+def _phrase_end(verb: Token) -> int | None:
+    """Index of the comma closing a fronted participle's phrase: the last one before the main verb."""
+    root = verb.sent.root
+    commas = [t.i for t in verb.doc[verb.i + 1:root.i] if t.text == ","]
+    return commas[-1] if commas else None
+
+
+def _main_subject(verb: Token) -> list[Token]:
+    """A fronted participle's understood subject is the main clause's ('Graduating from X, Y joined ...')."""
+    end = _phrase_end(verb)
+    return [t for t in _children(verb.sent.root, "nsubj", "nsubjpass") if t.i > end]
+
+
+def _modified_name(verb: Token) -> list[Token]:
+    """'Co-starring actress Taylour Paige' parsed as one noun phrase: the name the participle's chain of
+    modifiers ends in is its object, not the role noun in between."""
+    tok = verb
+    while tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head
+    return [tok] if tok is not verb and tok.pos_ == "PROPN" else []
+
+
 def _doers(verb: Token) -> list[Token]:
     if is_passive(verb):
         return _shared(verb, lambda v: [p for a in _children(v, "agent") for p in _children(a, "pobj")])
     subj = _shared(verb, lambda v: _children(v, "nsubj"))
     if subj:
         return [_relative_head(t) for t in subj]
+    if fronted_participle(verb):
+        return _main_subject(verb)
     return [verb.head] if verb.dep_ == "acl" and verb.tag_ == "VBG" else []
 
 
 def _patient_tokens(verb: Token) -> list[Token]:
     if not is_passive(verb):
-        return _children(verb, "dobj")
+        objects = _children(verb, "dobj")
+        return objects or (_modified_name(verb) if fronted_participle(verb) else [])
     subj = _shared(verb, lambda v: _children(v, "nsubjpass"))
     if subj:
         return [_relative_head(t) for t in subj]
@@ -171,6 +206,10 @@ class Resolver:
         self.mentions = mentions
         self.by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
         self.author = author.casefold() if author else None
+        self.sentence_of = sentence_indexes(doc)
+
+    def values(self, tokens: list[Token]) -> list[Value]:
+        return [v for v in map(self.value, tokens) if v is not None]
 
     def value(self, tok: Token) -> Value | None:
         if (m := self.by_token.get(tok.i)) is not None:
@@ -179,8 +218,11 @@ class Resolver:
             span = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
             iso = normalize_date(span.text if span is not None else tok.text)
             return Value(iso, "DATE") if iso else None
-        named = [self.by_token[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.by_token]
-        if named:  # 'her album, "Paper Lanterns"'
+        # 'her album, "Paper Lanterns"': a common noun named by its appositive. A name is not renamed
+        # by one: in 'Starring Ines Moreau, ..., "Glass Harbor" opened' the parser's apposition is wrong.
+        named = [self.by_token[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.by_token
+                 and tok.pos_ != "PROPN"]
+        if named:
             return None if self._is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
         return self._coref(tok) or self._untagged_name(tok)
 
@@ -215,12 +257,23 @@ class Resolver:
         # An encyclopedic text names its topic first; "the film" then means the topic, not
         # the last film mentioned. Otherwise the nearest preceding fitting mention.
         topic = [m for m in pool if m.sentence_index == 0]
-        sent_i = next(i for i, sent in enumerate(self.doc.sents) if sent.start <= tok.i < sent.end)
+        sent_i = self.sentence_of[tok.i]
         recent = [m for m in pool if m.sentence_index >= sent_i - 1]  # farther back is a guess, not a reading
         chosen = topic[0] if topic else (recent[-1] if recent else None)
         if chosen is None or self._is_author(chosen.name):
             return None
         return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True)
+
+    def discussed_work(self, verb: Token) -> Value | None:
+        """The work a sentence goes on about when it does not name it: one named in its main clause,
+        else the last one the previous sentence named, else the document's first."""
+        sent_i, end = self.sentence_of[verb.i], _phrase_end(verb) or verb.i
+        works = [m for m in self.mentions if m.type == "WORK" and not self._is_author(m.name)]
+        here = [m for m in works if m.sentence_index == sent_i and m.token_start > end]
+        before = [m for m in reversed(works) if m.sentence_index == sent_i - 1]
+        topic = [m for m in works if m.sentence_index == 0 and m.token_start < verb.i]
+        chosen = next(iter(here + before + topic), None)
+        return None if chosen is None else Value(chosen.name, chosen.type, chosen.kind, via_coref=True)
 
 
 # ---------------------------------------------------------------- frames
@@ -246,13 +299,10 @@ def _accept(pred: Predicate, subj: Value, obj: Value) -> bool:
     return subj.text != obj.text
 
 
-def _pairs(pred, subjects, objects, resolver, sent_i, extractor, base):
+def _pairs(pred, subjects: list[Value], objects: list[Value], sent_i, extractor, base):
     out = []
-    for s_tok in subjects:
-        for o_tok in objects:
-            subj, obj = resolver.value(s_tok), resolver.value(o_tok)
-            if subj is None or obj is None:
-                continue
+    for subj in subjects:
+        for obj in objects:
             typed_by_frame = UNTYPED in (subj.type, obj.type)
             subj, obj = frame_type(subj, pred.subject_types), frame_type(obj, pred.object_types)
             if not _accept(pred, subj, obj):
@@ -264,12 +314,27 @@ def _pairs(pred, subjects, objects, resolver, sent_i, extractor, base):
 
 
 def verb_extractions(verb: Token, pred: Predicate, frame: VerbFrame, resolver, sent_i) -> list[Extraction]:
-    subjects = expand(role_tokens(verb, frame.subject))
-    objects = expand(role_tokens(verb, frame.object))
+    values = {role: resolver.values(expand(role_tokens(verb, role))) for role in (frame.subject, frame.object)}
+    fronted = fronted_participle(verb)
+    if fronted and "agent" in values:
+        slot = pred.subject_types if frame.subject == "agent" else pred.object_types
+        values["agent"] = _fronted_agent(verb, slot, values["agent"], resolver)
     voice = "passive" if is_passive(verb) else "active"
-    style = "participle" if verb.dep_ in ("acl", "advcl") else "verb"
-    return _pairs(pred, subjects, objects, resolver, sent_i,
+    style = "participle" if fronted or verb.dep_ in ("acl", "advcl") else "verb"
+    return _pairs(pred, values[frame.subject], values[frame.object], sent_i,
                   f"{pred.name}:verb_{voice}:{verb.lemma_}", CONFIDENCE[style])
+
+
+def _fronted_agent(verb: Token, slot_types: frozenset[str], found: list[Value], resolver) -> list[Value]:
+    """'Co-starring actress X, Lamar delivered a short film': when the main clause's subject cannot be the
+    work the participle describes (a person, a pronoun, nothing), that work is the one under discussion.
+    A common noun coreference could not place ('Starring X, the campaign ...') is not guessed at."""
+    if "WORK" not in slot_types or any(v.type == "WORK" for v in found):
+        return found
+    if any(t.pos_ == "NOUN" for t in _main_subject(verb)):
+        return found
+    work = resolver.discussed_work(verb)
+    return [work] if work is not None else found
 
 
 def noun_phrase(noun: Token) -> str:
@@ -338,14 +403,15 @@ def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, s
             if subj is not None and _accept(pred, subj, obj):
                 out.append(Extraction(pred.name, subj, obj, sent_i, extractor, base))
         return out
-    return _pairs(pred, roles[frame.subject], roles[frame.object], resolver, sent_i, extractor, base)
+    return _pairs(pred, resolver.values(roles[frame.subject]), resolver.values(roles[frame.object]), sent_i,
+                  extractor, base)
 
 
 def possessive_extractions(noun: Token, pred: Predicate, resolver, sent_i) -> list[Extraction]:
     """"Castellano's second album, "Paper Lanterns"": (Paper Lanterns, performer, Castellano)."""
     works = [c for c in noun.children if c.dep_ == "appos"]
     owners = _children(noun, "poss")
-    out = _pairs(pred, works, expand(owners), resolver, sent_i,
+    out = _pairs(pred, resolver.values(works), resolver.values(expand(owners)), sent_i,
                  f"{pred.name}:possessive:{noun.lemma_.lower()}", CONFIDENCE["possessive"])
     return [e for e in out if e.subject.kind is None or e.subject.kind == noun.lemma_.lower()] and [
         Extraction(e.predicate, Value(e.subject.text, e.subject.type, noun.lemma_.lower()), e.object,

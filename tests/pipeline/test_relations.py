@@ -103,3 +103,22 @@ def test_title_before_the_name_of_whoever_leads_an_organisation(nlp):
     assert ("Kestrel Pictures", "chief_executive_officer", "Tom Marsh") in facts
     # Buying a company is not leading it: her title is held somewhere the text does not say.
     assert not any(s == "Delta Corp" and p == "chief_executive_officer" for s, p, _ in facts)
+
+
+def test_fronted_participle_takes_the_main_subject_else_the_work_under_discussion(nlp):
+    facts = triples(nlp, 'Starring Ines Moreau, Paul Achebe and Lena Voss, "Glass Harbor" opened in May. '
+                         "Graduating from Yale University, Tom Vale joined Acme Corp in 1990.")
+    assert {("Glass Harbor", "cast_member", name) for name in ("Ines Moreau", "Paul Achebe", "Lena Voss")} <= facts
+    assert ("Tom Vale", "educated_at", "Yale University") in facts
+    facts = triples(nlp, '"Salt Road" is a drama by Mara Quint. Co-starring actress Lena Voss, Quint shot it on an '
+                         "island. Starring Ada Kerr, the campaign was filmed in one day.")
+    assert ("Salt Road", "cast_member", "Lena Voss") in facts  # the name, not the role noun before it
+    assert ("Lena Voss", "occupation", "actress") in facts
+    # 'the campaign' is whatever stars Ada Kerr; it is not the drama named earlier.
+    assert not any(p == "cast_member" and o == "Ada Kerr" for _, p, o in facts)
+
+
+def test_opening_participle_retagged_but_not_a_gerund_subject(nlp):
+    doc = nlp("Starring Ines Moreau, the film opened in May. Filming began in March.")
+    assert (doc[0].tag_, doc[0].lemma_) == ("VBG", "star")
+    assert next(t for t in doc if t.text == "Filming").pos_ == "NOUN"
