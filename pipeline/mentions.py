@@ -21,12 +21,21 @@ LABEL_TYPES = {
 KIND_NOUNS = {
     "film": "WORK", "movie": "WORK", "documentary": "WORK", "short": "WORK", "series": "WORK",
     "show": "WORK", "episode": "WORK", "album": "WORK", "song": "WORK", "track": "WORK",
-    "single": "WORK", "ep": "WORK", "record": "WORK", "mixtape": "WORK", "book": "WORK",
+    "single": "WORK", "ep": "WORK", "lp": "WORK", "record": "WORK", "mixtape": "WORK", "book": "WORK",
     "novel": "WORK", "memoir": "WORK", "play": "WORK", "musical": "WORK", "feature": "WORK",
     "chapter": "WORK",
     "company": "ORG", "studio": "ORG", "label": "ORG", "firm": "ORG", "band": "ORG",
     "group": "ORG", "network": "ORG", "publisher": "ORG", "agency": "ORG", "organization": "ORG",
     "organisation": "ORG", "university": "ORG", "city": "PLACE", "town": "PLACE",
+}
+# What "the <noun>" may refer back to when that is broader than the noun's own kind: "the record" is an
+# album, an EP or a single, "the LP" an album, "the project" any work. "project" names no kind, so it is
+# not in KIND_NOUNS: '"X", his new project' says nothing of what X is.
+ANY_KIND = None
+ANTECEDENT_KINDS = {
+    "record": frozenset({"record", "album", "ep", "lp", "mixtape", "single", "song", "track"}),
+    "lp": frozenset({"lp", "album", "record"}),
+    "project": ANY_KIND,
 }
 HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady)\.?\s+", re.I)
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")

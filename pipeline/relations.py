@@ -17,7 +17,7 @@ import pycountry
 from spacy.tokens import Doc, Token
 
 from pipeline.dates import normalize_date
-from pipeline.mentions import KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
+from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
 from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
 
 # "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
@@ -198,6 +198,14 @@ def expand(tokens: list[Token], companions: bool = True) -> list[Token]:
 
 
 # ---------------------------------------------------------------- resolution
+def _refers_back(noun: Token) -> bool:
+    """'the film', 'its label' refer back; 'a film', 'their first project', 'his latest album' bring in a new one."""
+    if not _children(noun, "det", "poss") or any(c.lower_ in ("a", "an") for c in _children(noun, "det")):
+        return False
+    return not any(c.tag_ == "JJS" or c.ent_type_ == "ORDINAL" or c.lower_ in ("new", "next", "another")
+                   for c in _children(noun, "amod"))
+
+
 class Resolver:
     """Maps tokens of one document to mentions, dates or coreferent mentions."""
 
@@ -243,26 +251,29 @@ class Resolver:
         return self.author is not None and name.casefold() == self.author
 
     def _coref(self, tok: Token) -> Value | None:
-        """'the film' / 'the label': the nearest preceding mention of that kind of thing."""
-        kind_type = KIND_NOUNS.get(tok.lemma_.lower())
-        if tok.pos_ != "NOUN" or kind_type is None or not _children(tok, "det", "poss"):
+        """'the film' / 'the label' / 'the record': a preceding mention of that kind of thing."""
+        lemma = tok.lemma_.lower()
+        kind_type = KIND_NOUNS.get(lemma) or ("WORK" if lemma in ANTECEDENT_KINDS else None)
+        # The tagger calls 'the LP' / 'their EP' proper nouns; a capitalised 'The Record' is a name.
+        if not (tok.pos_ == "NOUN" or tok.is_upper) or kind_type is None or not _refers_back(tok):
             return None
-        if any(c.lower_ in ("a", "an") for c in _children(tok, "det")):
-            return None
-        kind = tok.lemma_.lower() if kind_type == "WORK" else None
+        kind = lemma if kind_type == "WORK" and lemma in KIND_NOUNS else None
+        accepted = ANTECEDENT_KINDS.get(lemma, ANY_KIND if kind is None else frozenset({kind}))
         candidates = [m for m in self.mentions if m.end_char <= tok.idx and m.type == kind_type
-                      and (kind is None or m.kind in (None, kind))]  # "the film" is not the album
-        same_kind = [m for m in candidates if kind and m.kind == kind]
-        pool = same_kind or candidates
-        # An encyclopedic text names its topic first; "the film" then means the topic, not
-        # the last film mentioned. Otherwise the nearest preceding fitting mention.
-        topic = [m for m in pool if m.sentence_index == 0]
-        sent_i = self.sentence_of[tok.i]
-        recent = [m for m in pool if m.sentence_index >= sent_i - 1]  # farther back is a guess, not a reading
-        chosen = topic[0] if topic else (recent[-1] if recent else None)
+                      and (accepted is ANY_KIND or m.kind in accepted | {None})]  # "the film" is not the album
+        known_kind = [m for m in candidates if accepted is not ANY_KIND and m.kind in accepted]
+        chosen = self._antecedent(known_kind or candidates, tok, nearest_first=lemma in ANTECEDENT_KINDS)
         if chosen is None or self._is_author(chosen.name):
             return None
         return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True)
+
+    def _antecedent(self, pool: list[Mention], tok: Token, nearest_first: bool) -> Mention | None:
+        """An encyclopedic text names its topic first; "the film" then means the topic, not the last film
+        mentioned. A broad noun ("the project", "the record") fits every work named, so the reader takes
+        the nearest. Either way only the current and previous sentence are near: farther is a guess."""
+        topic = [m for m in pool if m.sentence_index == 0][:1]
+        recent = [m for m in pool if m.sentence_index >= self.sentence_of[tok.i] - 1][-1:]
+        return next(iter(recent + topic if nearest_first else topic + recent), None)
 
     def discussed_work(self, verb: Token) -> Value | None:
         """The work a sentence goes on about when it does not name it: one named in its main clause,
@@ -363,7 +374,33 @@ def _referents(noun: Token) -> tuple[list[Token], str]:
     if noun.dep_ == "compound" and noun.head.pos_ == "PROPN":
         return [noun.head], "title"
     appositives = [c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
-    return appositives, "title"
+    if appositives:
+        return appositives, "title"
+    return _trailing_title(noun), "appos"
+
+
+# Where the parser puts a title it could not attach: anything but an argument of its own.
+ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "compound", "poss"}
+
+
+def _trailing_title(noun: Token) -> list[Token]:
+    """'the fan-favorite track from the project, "We Cry Together."': a quoted title right after the noun's
+    phrase, set off by a comma and attached by the parser to nothing in it, is an apposition naming the
+    noun. It could name 'the project' instead; a part_of fact then needs 'the project' resolved by
+    coreference to another work, which the title cannot be the name of."""
+    doc, i = noun.doc, noun.right_edge.i + 1
+    if i >= len(doc) or doc[i].text != ",":
+        return []
+    while i < len(doc) and doc[i].is_punct:  # the comma, then opening quotes
+        i += 1
+    if i >= len(doc) or not _is_title(doc[i]) or doc[i].dep_ in ARGUMENT_DEPS:
+        return []
+    return [doc[i]] if doc[i].head.i not in range(noun.left_edge.i, noun.right_edge.i + 1) else []
+
+
+def _is_title(tok: Token) -> bool:
+    """A quoted title, merged into one token by the nlp pipeline."""
+    return any(start == tok.idx and end == tok.idx + len(tok.text) for start, end in tok.doc._.titles)
 
 
 def _complements(noun: Token, preps: tuple[str, ...] = ("of", "at")) -> list[Token]:
@@ -392,19 +429,21 @@ def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, s
     # 'Free, a co-founder of pgLang, alongside Schreier': 'alongside' belongs to the verb, not the noun;
     # 'A, B and Institute founder X': a title before a name is X's alone, not the whole list's.
     referents = referents if style == "title" else expand(referents, companions=False)
-    roles = {"referent": referents, "of": expand(_complements(noun, frame.preps), companions=False)}
+    roles = {"referent": [_described_as(v, noun) for v in resolver.values(referents)],
+             "of": resolver.values(expand(_complements(noun, frame.preps), companions=False))}
     base = CONFIDENCE["title" if style == "title" else "noun"]
     extractor = f"{pred.name}:noun_{style}:{noun.lemma_.lower()}"
     if frame.object == "self":
-        out = []
-        for tok in referents:
-            subj = resolver.value(tok)
-            obj = Value(_self_literal(noun, frame.lemmas), "STRING")
-            if subj is not None and _accept(pred, subj, obj):
-                out.append(Extraction(pred.name, subj, obj, sent_i, extractor, base))
-        return out
-    return _pairs(pred, resolver.values(roles[frame.subject]), resolver.values(roles[frame.object]), sent_i,
-                  extractor, base)
+        obj = Value(_self_literal(noun, frame.lemmas), "STRING")
+        return [Extraction(pred.name, subj, obj, sent_i, extractor, base)
+                for subj in roles["referent"] if _accept(pred, subj, obj)]
+    return _pairs(pred, roles[frame.subject], roles[frame.object], sent_i, extractor, base)
+
+
+def _described_as(value: Value, noun: Token) -> Value:
+    """'"X", a track from ...': the sentence itself says what kind of work X is."""
+    kind = noun.lemma_.lower()
+    return replace(value, kind=kind) if value.type == "WORK" and KIND_NOUNS.get(kind) == "WORK" else value
 
 
 def possessive_extractions(noun: Token, pred: Predicate, resolver, sent_i) -> list[Extraction]:

@@ -122,3 +122,27 @@ def test_opening_participle_retagged_but_not_a_gerund_subject(nlp):
     doc = nlp("Starring Ines Moreau, the film opened in May. Filming began in March.")
     assert (doc[0].tag_, doc[0].lemma_) == ("VBG", "star")
     assert next(t for t in doc if t.text == "Filming").pos_ == "NOUN"
+
+
+def test_referring_nouns_reach_back_to_a_work_of_a_compatible_kind(nlp):
+    facts = triples(nlp, 'Pale Harbor released the album "Night Swim" in 2019. The record was produced by Ada Kerr. '
+                         "The LP was recorded by Pale Harbor in a barn. "
+                         'Mara Quint shot the short film "Salt Road" in 2020. The project was produced by Delta Sound.')
+    assert ("Night Swim", "producer", "Ada Kerr") in facts  # 'the record' is the album
+    assert ("Night Swim", "performer", "Pale Harbor") in facts  # 'the LP' too
+    assert ("Salt Road", "producer", "Delta Sound") in facts  # 'the project' is any work
+
+
+def test_referring_nouns_skip_other_kinds_and_new_works(nlp):
+    facts = triples(nlp, 'Tom Vale directed the film "Blue Hour". The record was produced by Ada Kerr. '
+                         "Their first project was produced by Ina Berg.")
+    # A film is no record, and 'their first project' brings in a work rather than pointing back to one.
+    assert not any(p == "producer" for _, p, _ in facts)
+
+
+def test_title_after_a_role_noun_phrase_names_the_role_noun(nlp):
+    facts = triples(nlp, 'Pale Harbor released the album "Night Swim" in 2019. Months later the band shared a video '
+                         'for the closing track from the record, "Low Tide." They played a track from the record, '
+                         'and "Sea Glass" closed the show.')
+    assert ("Low Tide", "part_of", "Night Swim") in facts
+    assert not any(s == "Sea Glass" for s, _, _ in facts)  # a title with a role of its own is not an apposition
