@@ -181,11 +181,19 @@ def role_tokens(verb: Token, role: str) -> list[Token]:
     return _prep_tokens(verb, role.split(":", 1)[1])
 
 
+def coordinated(tok: Token) -> tuple[Token, ...]:
+    """'A, B and C' are coordinated; 'Toronto, Ontario, Canada', with no conjunction, is one place and
+    where it lies (the parser calls both conj), so the first name alone is the argument."""
+    group = sorted((tok, *tok.conjuncts), key=lambda t: t.i)
+    between = tok.doc[group[0].i:group[-1].i]
+    return tok.conjuncts if any(t.dep_ == "cc" or t.lower_ in ("and", "or", "&") for t in between) else ()
+
+
 def expand(tokens: list[Token], companions: bool = True) -> list[Token]:
     """Coordination: one argument per conjunct, plus 'alongside B' companions of a verb's argument."""
     out: list[Token] = []
     for tok in tokens:
-        for t in (tok, *tok.conjuncts):
+        for t in (tok, *coordinated(tok)):
             if t not in out:
                 out.append(t)
             if not companions:
@@ -198,6 +206,13 @@ def expand(tokens: list[Token], companions: bool = True) -> list[Token]:
 
 
 # ---------------------------------------------------------------- resolution
+def _copula_subject(noun: Token) -> Token | None:
+    """'X is a drama ...': the common noun after 'be' is X itself."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return None
+    return next(iter(_children(noun.head, "nsubj")), None)
+
+
 def _refers_back(noun: Token) -> bool:
     """'the film', 'its label' refer back; 'a film', 'their first project', 'his latest album' bring in a new one."""
     if not _children(noun, "det", "poss") or any(c.lower_ in ("a", "an") for c in _children(noun, "det")):
@@ -232,6 +247,8 @@ class Resolver:
                  and tok.pos_ != "PROPN"]
         if named:
             return None if self._is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
+        if (subject := _copula_subject(tok)) is not None:  # '"X" is the fourth album, released on ...'
+            return self.value(subject)
         return self._coref(tok) or self._untagged_name(tok)
 
     def _untagged_name(self, tok: Token) -> Value | None:
@@ -428,7 +445,12 @@ def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, s
     referents, style = _referents(noun)
     # 'Free, a co-founder of pgLang, alongside Schreier': 'alongside' belongs to the verb, not the noun;
     # 'A, B and Institute founder X': a title before a name is X's alone, not the whole list's.
-    referents = referents if style == "title" else expand(referents, companions=False)
+    if style != "title":
+        referents = expand(referents, companions=False)
+    if style == "appos" and noun.tag_ not in ("NNS", "NNPS"):
+        # 'A, B and C, founder of X' is C's alone ('A and B, co-founders of X' are both's).
+        before = [t for t in referents if t.i < noun.i]
+        referents = [max(before, key=lambda t: t.i)] if before else referents[:1]
     roles = {"referent": [_described_as(v, noun) for v in resolver.values(referents)],
              "of": resolver.values(expand(_complements(noun, frame.preps), companions=False))}
     base = CONFIDENCE["title" if style == "title" else "noun"]

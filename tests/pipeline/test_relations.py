@@ -146,3 +146,24 @@ def test_title_after_a_role_noun_phrase_names_the_role_noun(nlp):
                          'and "Sea Glass" closed the show.')
     assert ("Low Tide", "part_of", "Night Swim") in facts
     assert not any(s == "Sea Glass" for s, _, _ in facts)  # a title with a role of its own is not an apposition
+
+
+def test_common_noun_after_be_is_the_subject(nlp):
+    facts = triples(nlp, '"Bone Road" is the tenth album by Pale Harbor, released in 1992. '
+                         "Harrow Labs is a design company founded by Ada Kerr.")
+    assert ("Bone Road", "publication_date", "1992") in facts
+    assert ("Harrow Labs", "founded_by", "Ada Kerr") in facts
+
+
+def test_place_and_where_it_lies_is_one_argument_but_a_list_is_many(nlp):
+    facts = triples(nlp, "Kestrel Pictures is a studio based in Halifax, Nova Scotia, Canada. "
+                         "Lumen Works was founded by Ada Kerr, Piet Vos and Ina Berg.")
+    assert {o for s, p, o in facts if p == "headquarters_location"} == {"Halifax"}
+    assert {o for s, p, o in facts if p == "founded_by"} == {"Ada Kerr", "Piet Vos", "Ina Berg"}
+
+
+def test_singular_role_noun_after_a_list_is_the_last_names(nlp):
+    facts = triples(nlp, "Mara Quint, Tom Vale and Ina Berg, founder of Delta Sound, attended. "
+                         "Ada Kerr and Piet Vos, co-founders of Lumen Works, sent flowers.")
+    assert {(s, o) for s, p, o in facts if p == "founded_by"} == {
+        ("Delta Sound", "Ina Berg"), ("Lumen Works", "Ada Kerr"), ("Lumen Works", "Piet Vos")}
