@@ -167,3 +167,9 @@ def test_singular_role_noun_after_a_list_is_the_last_names(nlp):
                          "Ada Kerr and Piet Vos, co-founders of Lumen Works, sent flowers.")
     assert {(s, o) for s, p, o in facts if p == "founded_by"} == {
         ("Delta Sound", "Ina Berg"), ("Lumen Works", "Ada Kerr"), ("Lumen Works", "Piet Vos")}
+
+
+def test_part_of_through_on_and_off(nlp):
+    facts = triples(nlp, 'Pale Harbor released "Sea Glass", a song on their album "Harbor Lights", in May. '
+                         '"Low Tide" is the second track off "Harbor Lights".')
+    assert {("Sea Glass", "part_of", "Harbor Lights"), ("Low Tide", "part_of", "Harbor Lights")} <= facts
