@@ -66,11 +66,9 @@ def is_passive(verb: Token) -> bool:
 
 
 def _conj_verbs(verb: Token) -> list[Token]:
-    """Verbs coordinated with this one ("written and directed by ...")."""
-    out = [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
-    if verb.dep_ == "conj":
-        out.append(verb.head)
-    return out
+    """Verbs coordinated with this one, nearest first: in "written and directed by A and co-produced by
+    B" the film is the subject of all three, though the parser hangs 'co-produced' off 'directed'."""
+    return sorted((c for c in verb.conjuncts if c.pos_ in ("VERB", "AUX")), key=lambda c: abs(c.i - verb.i))
 
 
 def _shared(verb: Token, finder) -> list[Token]:

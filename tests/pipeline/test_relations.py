@@ -173,3 +173,16 @@ def test_part_of_through_on_and_off(nlp):
     facts = triples(nlp, 'Pale Harbor released "Sea Glass", a song on their album "Harbor Lights", in May. '
                          '"Low Tide" is the second track off "Harbor Lights".')
     assert {("Sea Glass", "part_of", "Harbor Lights"), ("Low Tide", "part_of", "Harbor Lights")} <= facts
+
+
+def test_a_third_coordinated_verb_shares_the_subject(nlp):
+    facts = triples(nlp, '"Salt Road" was written and directed by Mara Quint and co-produced by Delta Sound '
+                         "and Lumen Works.")
+    assert {("Salt Road", "producer", "Delta Sound"), ("Salt Road", "producer", "Lumen Works"),
+            ("Salt Road", "director", "Mara Quint")} <= facts
+
+
+def test_a_name_does_not_end_in_the_lists_and(nlp):
+    doc = nlp('The film was co-produced by Delta Sound and Lumen Works.')
+    assert {m.name for m in document_mentions(doc)} >= {"Delta Sound"}
+    assert not any(m.name.endswith(" and") for m in document_mentions(doc))
