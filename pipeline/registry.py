@@ -43,6 +43,7 @@ class Predicate:
     comma_apposition: str | None = None   # "any", "country" or "not_country": what the second name may be
     subject_kinds: frozenset[str] = frozenset()
     object_pattern: re.Pattern | None = None
+    lifespan: bool = False   # the first date of "Name (1 May 1900 – 2 June 1980)" / "Name (born 1949)"
 
     @property
     def object_kind(self) -> str:
@@ -84,12 +85,13 @@ def parse_predicate(raw: dict) -> Predicate:
         for v in raw.get("verbs", []))
     nouns = tuple(_noun_frame(n, name) for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
-    if not (verbs or nouns or possessive or raw.get("comma_apposition")):
+    if not (verbs or nouns or possessive or raw.get("comma_apposition") or raw.get("lifespan")):
         raise RegistryError(f"{name}: no frame triggers it")
     pattern = raw.get("object_pattern")
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
                      bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
-                     frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None)
+                     frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
+                     bool(raw.get("lifespan", False)))
 
 
 @lru_cache(maxsize=4)

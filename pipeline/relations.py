@@ -234,7 +234,7 @@ class Resolver:
 
     def value(self, tok: Token) -> Value | None:
         if (m := self.by_token.get(tok.i)) is not None:
-            return None if self._is_author(m.name) else Value(m.name, m.type, m.kind)
+            return None if self.is_author(m.name) else Value(m.name, m.type, m.kind)
         if tok.ent_type_ == "DATE" or tok.like_num:
             span = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
             iso = normalize_date(span.text if span is not None else tok.text)
@@ -244,7 +244,7 @@ class Resolver:
         named = [self.by_token[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.by_token
                  and tok.pos_ != "PROPN"]
         if named:
-            return None if self._is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
+            return None if self.is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
         if (subject := _copula_subject(tok)) is not None:  # '"X" is the fourth album, released on ...'
             return self.value(subject)
         return self._coref(tok) or self._untagged_name(tok)
@@ -260,9 +260,9 @@ class Resolver:
                 w[:1].isupper() and w.replace("-", "").isalpha() or CAMEL_CASE.match(w) for w in words):
             return None
         name = span.text
-        return None if self._is_author(name) else Value(name, UNTYPED, span=(span.start_char, span.end_char))
+        return None if self.is_author(name) else Value(name, UNTYPED, span=(span.start_char, span.end_char))
 
-    def _is_author(self, name: str) -> bool:
+    def is_author(self, name: str) -> bool:
         return self.author is not None and name.casefold() == self.author
 
     def _coref(self, tok: Token) -> Value | None:
@@ -278,7 +278,7 @@ class Resolver:
                       and (accepted is ANY_KIND or m.kind in accepted | {None})]  # "the film" is not the album
         known_kind = [m for m in candidates if accepted is not ANY_KIND and m.kind in accepted]
         chosen = self._antecedent(known_kind or candidates, tok, nearest_first=lemma in ANTECEDENT_KINDS)
-        if chosen is None or self._is_author(chosen.name):
+        if chosen is None or self.is_author(chosen.name):
             return None
         return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True)
 
@@ -294,7 +294,7 @@ class Resolver:
         """The work a sentence goes on about when it does not name it: one named in its main clause,
         else the last one the previous sentence named, else the document's first."""
         sent_i, end = self.sentence_of[verb.i], _phrase_end(verb) or verb.i
-        works = [m for m in self.mentions if m.type == "WORK" and not self._is_author(m.name)]
+        works = [m for m in self.mentions if m.type == "WORK" and not self.is_author(m.name)]
         here = [m for m in works if m.sentence_index == sent_i and m.token_start > end]
         before = [m for m in reversed(works) if m.sentence_index == sent_i - 1]
         topic = [m for m in works if m.sentence_index == 0 and m.token_start < verb.i]
@@ -530,6 +530,30 @@ def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver, sent_i, se
     return out
 
 
+# "( )", "( 椎崎二郎 )": parentheses without a date may stand between a name and its life span.
+NO_DATE_PARENTHESES = re.compile(r"\s*(?:\([^()\d]*\)\s*)*")
+# "(11 February 1916 – 14 October 1993)", "(born 29 April 1936)", "(born 6 October 1974 in Buenos Aires)".
+LIFE_SPAN = re.compile(r"\(\s*(?P<born>(?:born|b\.)\s+)?(?P<date>[^()–—;]+?)\s*(?:(?P<dash>[–—]|-(?=\s))[^()]*)?\)")
+
+
+def lifespan_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> list[Extraction]:
+    """A person's name followed by a life span in parentheses: the first date is the birth date. A lone
+    date ('Name (1999)') may be anything, so 'born' or a dash to a second date is required."""
+    out = []
+    for m in resolver.mentions:
+        if m.type != "PERSON" or not sent.start_char <= m.start_char < sent.end_char:
+            continue
+        rest = doc.text[m.end_char:sent.end_char]
+        span = LIFE_SPAN.match(rest, NO_DATE_PARENTHESES.match(rest).end())
+        if span is None or not (span["born"] or span["dash"]):
+            continue
+        iso = normalize_date(re.split(r"\s+(?:in|at)\s+", span["date"])[0])
+        if iso is not None and not resolver.is_author(m.name):
+            out.append(Extraction(pred.name, Value(m.name, m.type), Value(iso, "DATE"), sent_i,
+                                  f"{pred.name}:lifespan", CONFIDENCE["noun"]))
+    return out
+
+
 SURFACE_FILLER = {"DET", "ADJ", "PUNCT", "NOUN", "NUM"}
 
 
@@ -588,6 +612,7 @@ class Triggers:
                 self.possessive.setdefault(lemma, []).append(pred)
         self.noun_heads = {l.split()[-1].split("-")[-1] for _, f in self.nouns for l in f.lemmas}
         self.comma_apposition = [p for p in predicates if p.comma_apposition]
+        self.lifespan = [p for p in predicates if p.lifespan]
 
 
 def verb_lemma(tok: Token) -> str:
@@ -606,6 +631,8 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
     for sent_i, sent in enumerate(doc.sents):
         for pred in triggers.comma_apposition:
             out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
+        for pred in triggers.lifespan:
+            out.extend(lifespan_extractions(doc, pred, resolver, sent_i, sent))
         for tok in sent:
             if tok.pos_ in ("VERB", "AUX"):
                 for lemma in {verb_lemma(tok), tok.lemma_.lower()}:

@@ -186,3 +186,13 @@ def test_a_name_does_not_end_in_the_lists_and(nlp):
     doc = nlp('The film was co-produced by Delta Sound and Lumen Works.')
     assert {m.name for m in document_mentions(doc)} >= {"Delta Sound"}
     assert not any(m.name.endswith(" and") for m in document_mentions(doc))
+
+
+def test_birth_date_from_a_life_span_after_a_name(nlp):
+    facts = triples(nlp, "Walter Newman (11 February 1916 – 14 October 1993) was an American radio writer. "
+                         "Ada Kerr (born 1949 in Leeds) runs a small press. "
+                         "Piet Vos (2004) is remembered for one film.")
+    assert ("Walter Newman", "date_of_birth", "1916-02-11") in facts
+    assert ("Ada Kerr", "date_of_birth", "1949") in facts
+    # A lone year may be anything (a film's, a book's): no 'born', no span, no birth date.
+    assert not any(s == "Piet Vos" and p == "date_of_birth" for s, p, _ in facts)
