@@ -477,18 +477,34 @@ def possessive_extractions(noun: Token, pred: Predicate, resolver, sent_i) -> li
                    e.sentence_index, e.extractor, e.confidence) for e in out]
 
 
+LIST_JOINERS = (",", "and", "or", "&")
+
+
 def in_list(doc: Doc, start: int, end: int, resolver) -> bool:
-    before = doc[start - 1] if start > 0 else None
+    """Names joined by commas are a list when a conjunction joins any of them ("offices in the Middle
+    East, Europe, and Asia"); without one they are a place and where it lies ("Lane County, Oregon,
+    United States"). A name running on into more words ("Paris, Texas Instruments") is no place."""
+    first, last = _comma_run(doc, start, end, resolver)
+    # The conjunction may also join a last item that is no name: "in China, Hong Kong and among ...".
+    if any(t.lower_ in ("and", "or", "&") for t in doc[max(0, first - 2):last + 2]):
+        return True
     after = doc[end] if end < len(doc) else None
-    after2 = doc[end + 1] if end + 1 < len(doc) else None
-    if before is not None and (before.text == "," or before.lower_ in ("and", "or")):
-        return True
-    if after is not None and after.lower_ in ("and", "or"):
-        return True
-    if after is not None and after.text == "," and after2 is not None and (
-            after2.i in resolver.by_token or after2.lower_ in ("and", "or")):
-        return True
     return after is not None and after.pos_ in ("PROPN", "NOUN") and after.i not in resolver.by_token
+
+
+def _comma_run(doc: Doc, start: int, end: int, resolver) -> tuple[int, int]:
+    """Token range of the names around [start, end) joined by commas and conjunctions ('A, B, and C')."""
+    while (j := _skip_joiners(doc, start - 1, -1)) < start - 1 and (m := resolver.by_token.get(j)) is not None:
+        start = m.token_start
+    while (j := _skip_joiners(doc, end, 1)) > end and (m := resolver.by_token.get(j)) is not None:
+        end = m.token_end
+    return start, end
+
+
+def _skip_joiners(doc: Doc, i: int, step: int) -> int:
+    while 0 <= i < len(doc) and doc[i].lower_ in LIST_JOINERS:
+        i += step
+    return i
 
 
 @lru_cache(maxsize=4096)

@@ -196,3 +196,11 @@ def test_birth_date_from_a_life_span_after_a_name(nlp):
     assert ("Ada Kerr", "date_of_birth", "1949") in facts
     # A lone year may be anything (a film's, a book's): no 'born', no span, no birth date.
     assert not any(s == "Piet Vos" and p == "date_of_birth" for s, p, _ in facts)
+
+
+def test_a_comma_chain_of_places_without_a_conjunction_is_a_hierarchy(nlp):
+    facts = triples(nlp, "Low Pass is a small community in Lane County, Oregon, United States. "
+                         "The firm has offices in Paris, Berlin, and Rome.")
+    assert ("Lane County", "located_in", "Oregon") in facts
+    assert ("Oregon", "country", "United States") in facts
+    assert not any(s in ("Paris", "Berlin") for s, _, _ in facts)  # a list, Oxford comma and all
