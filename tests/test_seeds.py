@@ -40,6 +40,7 @@ def test_the_other_facts_each_seed_states(seed_warehouse):
     assert sources[(film, "screenwriter", "Kendrick Lamar")] == sources[(film, "screenwriter", "Taylour Paige")] == [plain]
     assert sources[(film, "part_of", "Mr. Morale & The Big Steppers")] == [html]  # '... track from the project, "X"'
     assert sources[(film, "recording_date", "2020-03-15")] == [html]
+    assert sources[(film, "producer", "Top Dawg Entertainment")] == sources[(film, "producer", "Dreamville Records")] == [plain]
     assert sources[("pgLang", "founded_by", "Dave Free")] == [html]
 
 
