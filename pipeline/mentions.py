@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 LABEL_TYPES = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
@@ -21,12 +21,21 @@ LABEL_TYPES = {
 KIND_NOUNS = {
     "film": "WORK", "movie": "WORK", "documentary": "WORK", "short": "WORK", "series": "WORK",
     "show": "WORK", "episode": "WORK", "album": "WORK", "song": "WORK", "track": "WORK",
-    "single": "WORK", "ep": "WORK", "record": "WORK", "mixtape": "WORK", "book": "WORK",
+    "single": "WORK", "ep": "WORK", "lp": "WORK", "record": "WORK", "mixtape": "WORK", "book": "WORK",
     "novel": "WORK", "memoir": "WORK", "play": "WORK", "musical": "WORK", "feature": "WORK",
     "chapter": "WORK",
     "company": "ORG", "studio": "ORG", "label": "ORG", "firm": "ORG", "band": "ORG",
     "group": "ORG", "network": "ORG", "publisher": "ORG", "agency": "ORG", "organization": "ORG",
     "organisation": "ORG", "university": "ORG", "city": "PLACE", "town": "PLACE",
+}
+# What "the <noun>" may refer back to when that is broader than the noun's own kind: "the record" is an
+# album, an EP or a single, "the LP" an album, "the project" any work. "project" names no kind, so it is
+# not in KIND_NOUNS: '"X", his new project' says nothing of what X is.
+ANY_KIND = None
+ANTECEDENT_KINDS = {
+    "record": frozenset({"record", "album", "ep", "lp", "mixtape", "single", "song", "track"}),
+    "lp": frozenset({"lp", "album", "record"}),
+    "project": ANY_KIND,
 }
 HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady)\.?\s+", re.I)
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -94,7 +103,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
             continue
         taken.update(range(span.start, span.end))
         mentions.append(_mention(doc, span, "TITLE", "WORK", sent_of))
-    for ent in doc.ents:
+    for ent in map(without_trailing_conjunction, doc.ents):
         etype = LABEL_TYPES.get(ent.label_)
         if etype and not taken.intersection(range(ent.start, ent.end)) and re.search(r"[^\W\d_]", clean_name(ent.text)):
             if ent[-1].lower_ in ORG_DESIGNATORS and len(ent) > 1:
@@ -106,6 +115,14 @@ def raw_mentions(doc: Doc) -> list[Mention]:
         if not taken.intersection(range(span.start, span.end)):
             mentions.append(_mention(doc, span, "NAME_RULE", etype, sent_of))
     return sorted(mentions, key=lambda m: m.start_char)
+
+
+def without_trailing_conjunction(ent: Span) -> Span:
+    """The small model sometimes ends a name with the 'and' of a list ("Delta Sound and | Lumen Works")."""
+    end = ent.end
+    while end - ent.start > 1 and ent.doc[end - 1].pos_ == "CCONJ":
+        end -= 1
+    return ent if end == ent.end else Span(ent.doc, ent.start, end, label=ent.label_)
 
 
 def propn_chain_start(doc: Doc, head: int) -> int:

@@ -80,6 +80,10 @@ def merge_quoted_titles(doc: Doc) -> Doc:
     return doc
 
 
+def _lemma(lemmatizer, doc: Doc, word: str, pos: str) -> str:
+    return lemmatizer.rule_lemmatize(Doc(doc.vocab, words=[word], pos=[pos])[0])[0]
+
+
 @Language.factory("webfacts_co_lemmas")
 def make_co_lemmas(nlp: Language, name: str):
     """Lemmas of merged 'co-' words from their base word: co-founded -> co-found."""
@@ -88,11 +92,34 @@ def make_co_lemmas(nlp: Language, name: str):
     def co_lemmas(doc: Doc) -> Doc:
         for tok in doc:
             if lemmatizer is not None and tok.lower_.startswith("co-") and len(tok.text) > 3:
-                base = Doc(doc.vocab, words=[tok.text[3:].lower()], pos=[tok.pos_ or "VERB"])
-                tok.lemma_ = "co-" + lemmatizer.rule_lemmatize(base[0])[0]
+                tok.lemma_ = "co-" + _lemma(lemmatizer, doc, tok.text[3:].lower(), tok.pos_ or "VERB")
         return doc
 
     return co_lemmas
+
+
+@Language.factory("webfacts_opening_participles")
+def make_opening_participles(nlp: Language, name: str):
+    """'Starring Ines Moreau, ...', 'Co-starring actor X, ...': the small model takes a capitalised -ing
+    word opening a sentence for part of a name or for a noun modifier. When it is no entity, not the
+    sentence's subject ('Filming began ...' is a noun) and its stem is a verb the lemmatizer knows, it
+    is a participle."""
+    lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
+    verbs = lemmatizer.lookups.get_table("lemma_index").get("verb", []) if lemmatizer is not None else []
+
+    def opening_participles(doc: Doc) -> Doc:
+        for sent in doc.sents:
+            tok = next((t for t in sent if not (t.is_punct or t.is_space)), None)
+            if tok is None or tok.pos_ not in ("PROPN", "NOUN") or tok.ent_type_ or not tok.lower_.endswith("ing") \
+                    or tok.dep_ in ("ROOT", "nsubj", "nsubjpass", "csubj"):
+                continue
+            prefix = "co-" if tok.lower_.startswith("co-") else ""
+            lemma = _lemma(lemmatizer, doc, tok.lower_[len(prefix):], "VERB")
+            if lemma in verbs:
+                tok.tag_, tok.pos_, tok.lemma_ = "VBG", "VERB", prefix + lemma
+        return doc
+
+    return opening_participles
 
 
 def resolve_model_name(requested: str | None) -> str:
@@ -115,4 +142,5 @@ def load_nlp(model: str | None = None) -> Language:
         raise RuntimeError(f"cannot load spaCy model {name!r} (WEBFACTS_SPACY_MODEL): {exc}") from exc
     nlp.add_pipe("webfacts_quoted_titles", first=True)
     nlp.add_pipe("webfacts_co_lemmas", last=True)
+    nlp.add_pipe("webfacts_opening_participles", last=True)
     return nlp

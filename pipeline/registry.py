@@ -43,6 +43,7 @@ class Predicate:
     comma_apposition: str | None = None   # "any", "country" or "not_country": what the second name may be
     subject_kinds: frozenset[str] = frozenset()
     object_pattern: re.Pattern | None = None
+    lifespan: bool = False   # the first date of "Name (1 May 1900 – 2 June 1980)" / "Name (born 1949)"
 
     @property
     def object_kind(self) -> str:
@@ -61,6 +62,14 @@ def _check_role(role: str, allowed: set[str], where: str) -> str:
     raise RegistryError(f"{where}: unknown role {role!r}")
 
 
+def _noun_frame(raw: dict, name: str) -> NounFrame:
+    preps = tuple(raw.get("preps", ("of", "at")))
+    if not all(isinstance(p, str) for p in preps):  # YAML reads a bare on/off/yes/no as a boolean
+        raise RegistryError(f"{name}: preps must be words, got {preps!r} (quote on/off)")
+    return NounFrame(tuple(raw["lemmas"]), _check_role(raw["subject"], NOUN_ROLES, name),
+                     _check_role(raw["object"], NOUN_ROLES, name), preps)
+
+
 def parse_predicate(raw: dict) -> Predicate:
     name = raw["name"]
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
@@ -74,17 +83,15 @@ def parse_predicate(raw: dict) -> Predicate:
         VerbFrame(frozenset(v["lemmas"]), _check_role(v["subject"], VERB_ROLES, name),
                   _check_role(v["object"], VERB_ROLES, name))
         for v in raw.get("verbs", []))
-    nouns = tuple(
-        NounFrame(tuple(n["lemmas"]), _check_role(n["subject"], NOUN_ROLES, name),
-                  _check_role(n["object"], NOUN_ROLES, name), tuple(n.get("preps", ("of", "at"))))
-        for n in raw.get("nouns", []))
+    nouns = tuple(_noun_frame(n, name) for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
-    if not (verbs or nouns or possessive or raw.get("comma_apposition")):
+    if not (verbs or nouns or possessive or raw.get("comma_apposition") or raw.get("lifespan")):
         raise RegistryError(f"{name}: no frame triggers it")
     pattern = raw.get("object_pattern")
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
                      bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
-                     frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None)
+                     frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
+                     bool(raw.get("lifespan", False)))
 
 
 @lru_cache(maxsize=4)

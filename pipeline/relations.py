@@ -17,11 +17,13 @@ import pycountry
 from spacy.tokens import Doc, Token
 
 from pipeline.dates import normalize_date
-from pipeline.mentions import KIND_NOUNS, Mention, propn_chain_start
+from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
 from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
 
 # "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
 CO_AGENT_PREPS = {"alongside"}
+# Verbs saying that someone runs an organisation: a title before that someone's name is held there.
+LEADING_VERBS = {"lead", "head", "run", "chair", "helm", "manage"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 CONFIDENCE = {"verb": 0.9, "participle": 0.85, "noun": 0.8, "title": 0.75, "possessive": 0.75, "surface": 0.7}
 COREF_PENALTY = 0.85
@@ -64,11 +66,9 @@ def is_passive(verb: Token) -> bool:
 
 
 def _conj_verbs(verb: Token) -> list[Token]:
-    """Verbs coordinated with this one ("written and directed by ...")."""
-    out = [c for c in verb.children if c.dep_ == "conj" and c.pos_ in ("VERB", "AUX")]
-    if verb.dep_ == "conj":
-        out.append(verb.head)
-    return out
+    """Verbs coordinated with this one, nearest first: in "written and directed by A and co-produced by
+    B" the film is the subject of all three, though the parser hangs 'co-produced' off 'directed'."""
+    return sorted((c for c in verb.conjuncts if c.pos_ in ("VERB", "AUX")), key=lambda c: abs(c.i - verb.i))
 
 
 def _shared(verb: Token, finder) -> list[Token]:
@@ -94,18 +94,53 @@ def _agent_tokens(verb: Token) -> list[Token]:
     return _doers(verb) + companions
 
 
+def fronted_participle(verb: Token) -> bool:
+    """'Starring X, the film follows ...': a present participle opening its sentence, its phrase
+    closed by a comma before the main verb. The parser often takes it for a noun modifier
+    ('Co-starring actress X, Y delivered ...'), so its dependency label is not required."""
+    sent = verb.sent
+    first = next((t for t in sent if not (t.is_punct or t.is_space)), None)
+    return (verb.tag_ == "VBG" and verb == first and verb.dep_ not in ("ROOT", "csubj", "csubjpass", "nsubj")
+            and _phrase_end(verb) is not None)
+
+
+def _phrase_end(verb: Token) -> int | None:
+    """Index of the comma closing a fronted participle's phrase: the last one before the main verb."""
+    root = verb.sent.root
+    commas = [t.i for t in verb.doc[verb.i + 1:root.i] if t.text == ","]
+    return commas[-1] if commas else None
+
+
+def _main_subject(verb: Token) -> list[Token]:
+    """A fronted participle's understood subject is the main clause's ('Graduating from X, Y joined ...')."""
+    end = _phrase_end(verb)
+    return [t for t in _children(verb.sent.root, "nsubj", "nsubjpass") if t.i > end]
+
+
+def _modified_name(verb: Token) -> list[Token]:
+    """'Co-starring actress Taylour Paige' parsed as one noun phrase: the name the participle's chain of
+    modifiers ends in is its object, not the role noun in between."""
+    tok = verb
+    while tok.dep_ in ("compound", "amod") and tok.head.i > tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head
+    return [tok] if tok is not verb and tok.pos_ == "PROPN" else []
+
+
 def _doers(verb: Token) -> list[Token]:
     if is_passive(verb):
         return _shared(verb, lambda v: [p for a in _children(v, "agent") for p in _children(a, "pobj")])
     subj = _shared(verb, lambda v: _children(v, "nsubj"))
     if subj:
         return [_relative_head(t) for t in subj]
+    if fronted_participle(verb):
+        return _main_subject(verb)
     return [verb.head] if verb.dep_ == "acl" and verb.tag_ == "VBG" else []
 
 
 def _patient_tokens(verb: Token) -> list[Token]:
     if not is_passive(verb):
-        return _children(verb, "dobj")
+        objects = _children(verb, "dobj")
+        return objects or (_modified_name(verb) if fronted_participle(verb) else [])
     subj = _shared(verb, lambda v: _children(v, "nsubjpass"))
     if subj:
         return [_relative_head(t) for t in subj]
@@ -144,11 +179,19 @@ def role_tokens(verb: Token, role: str) -> list[Token]:
     return _prep_tokens(verb, role.split(":", 1)[1])
 
 
+def coordinated(tok: Token) -> tuple[Token, ...]:
+    """'A, B and C' are coordinated; 'Toronto, Ontario, Canada', with no conjunction, is one place and
+    where it lies (the parser calls both conj), so the first name alone is the argument."""
+    group = sorted((tok, *tok.conjuncts), key=lambda t: t.i)
+    between = tok.doc[group[0].i:group[-1].i]
+    return tok.conjuncts if any(t.dep_ == "cc" or t.lower_ in ("and", "or", "&") for t in between) else ()
+
+
 def expand(tokens: list[Token], companions: bool = True) -> list[Token]:
     """Coordination: one argument per conjunct, plus 'alongside B' companions of a verb's argument."""
     out: list[Token] = []
     for tok in tokens:
-        for t in (tok, *tok.conjuncts):
+        for t in (tok, *coordinated(tok)):
             if t not in out:
                 out.append(t)
             if not companions:
@@ -161,6 +204,21 @@ def expand(tokens: list[Token], companions: bool = True) -> list[Token]:
 
 
 # ---------------------------------------------------------------- resolution
+def _copula_subject(noun: Token) -> Token | None:
+    """'X is a drama ...': the common noun after 'be' is X itself."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "attr" or noun.head.lemma_ != "be":
+        return None
+    return next(iter(_children(noun.head, "nsubj")), None)
+
+
+def _refers_back(noun: Token) -> bool:
+    """'the film', 'its label' refer back; 'a film', 'their first project', 'his latest album' bring in a new one."""
+    if not _children(noun, "det", "poss") or any(c.lower_ in ("a", "an") for c in _children(noun, "det")):
+        return False
+    return not any(c.tag_ == "JJS" or c.ent_type_ == "ORDINAL" or c.lower_ in ("new", "next", "another")
+                   for c in _children(noun, "amod"))
+
+
 class Resolver:
     """Maps tokens of one document to mentions, dates or coreferent mentions."""
 
@@ -169,17 +227,26 @@ class Resolver:
         self.mentions = mentions
         self.by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
         self.author = author.casefold() if author else None
+        self.sentence_of = sentence_indexes(doc)
+
+    def values(self, tokens: list[Token]) -> list[Value]:
+        return [v for v in map(self.value, tokens) if v is not None]
 
     def value(self, tok: Token) -> Value | None:
         if (m := self.by_token.get(tok.i)) is not None:
-            return None if self._is_author(m.name) else Value(m.name, m.type, m.kind)
+            return None if self.is_author(m.name) else Value(m.name, m.type, m.kind)
         if tok.ent_type_ == "DATE" or tok.like_num:
             span = next((e for e in self.doc.ents if e.start <= tok.i < e.end), None)
             iso = normalize_date(span.text if span is not None else tok.text)
             return Value(iso, "DATE") if iso else None
-        named = [self.by_token[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.by_token]
-        if named:  # 'her album, "Paper Lanterns"'
-            return None if self._is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
+        # 'her album, "Paper Lanterns"': a common noun named by its appositive. A name is not renamed
+        # by one: in 'Starring Ines Moreau, ..., "Glass Harbor" opened' the parser's apposition is wrong.
+        named = [self.by_token[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.by_token
+                 and tok.pos_ != "PROPN"]
+        if named:
+            return None if self.is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
+        if (subject := _copula_subject(tok)) is not None:  # '"X" is the fourth album, released on ...'
+            return self.value(subject)
         return self._coref(tok) or self._untagged_name(tok)
 
     def _untagged_name(self, tok: Token) -> Value | None:
@@ -193,32 +260,46 @@ class Resolver:
                 w[:1].isupper() and w.replace("-", "").isalpha() or CAMEL_CASE.match(w) for w in words):
             return None
         name = span.text
-        return None if self._is_author(name) else Value(name, UNTYPED, span=(span.start_char, span.end_char))
+        return None if self.is_author(name) else Value(name, UNTYPED, span=(span.start_char, span.end_char))
 
-    def _is_author(self, name: str) -> bool:
+    def is_author(self, name: str) -> bool:
         return self.author is not None and name.casefold() == self.author
 
     def _coref(self, tok: Token) -> Value | None:
-        """'the film' / 'the label': the nearest preceding mention of that kind of thing."""
-        kind_type = KIND_NOUNS.get(tok.lemma_.lower())
-        if tok.pos_ != "NOUN" or kind_type is None or not _children(tok, "det", "poss"):
+        """'the film' / 'the label' / 'the record': a preceding mention of that kind of thing."""
+        lemma = tok.lemma_.lower()
+        kind_type = KIND_NOUNS.get(lemma) or ("WORK" if lemma in ANTECEDENT_KINDS else None)
+        # The tagger calls 'the LP' / 'their EP' proper nouns; a capitalised 'The Record' is a name.
+        if not (tok.pos_ == "NOUN" or tok.is_upper) or kind_type is None or not _refers_back(tok):
             return None
-        if any(c.lower_ in ("a", "an") for c in _children(tok, "det")):
-            return None
-        kind = tok.lemma_.lower() if kind_type == "WORK" else None
+        kind = lemma if kind_type == "WORK" and lemma in KIND_NOUNS else None
+        accepted = ANTECEDENT_KINDS.get(lemma, ANY_KIND if kind is None else frozenset({kind}))
         candidates = [m for m in self.mentions if m.end_char <= tok.idx and m.type == kind_type
-                      and (kind is None or m.kind in (None, kind))]  # "the film" is not the album
-        same_kind = [m for m in candidates if kind and m.kind == kind]
-        pool = same_kind or candidates
-        # An encyclopedic text names its topic first; "the film" then means the topic, not
-        # the last film mentioned. Otherwise the nearest preceding fitting mention.
-        topic = [m for m in pool if m.sentence_index == 0]
-        sent_i = next(i for i, sent in enumerate(self.doc.sents) if sent.start <= tok.i < sent.end)
-        recent = [m for m in pool if m.sentence_index >= sent_i - 1]  # farther back is a guess, not a reading
-        chosen = topic[0] if topic else (recent[-1] if recent else None)
-        if chosen is None or self._is_author(chosen.name):
+                      and (accepted is ANY_KIND or m.kind in accepted | {None})]  # "the film" is not the album
+        known_kind = [m for m in candidates if accepted is not ANY_KIND and m.kind in accepted]
+        chosen = self._antecedent(known_kind or candidates, tok, nearest_first=lemma in ANTECEDENT_KINDS)
+        if chosen is None or self.is_author(chosen.name):
             return None
         return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True)
+
+    def _antecedent(self, pool: list[Mention], tok: Token, nearest_first: bool) -> Mention | None:
+        """An encyclopedic text names its topic first; "the film" then means the topic, not the last film
+        mentioned. A broad noun ("the project", "the record") fits every work named, so the reader takes
+        the nearest. Either way only the current and previous sentence are near: farther is a guess."""
+        topic = [m for m in pool if m.sentence_index == 0][:1]
+        recent = [m for m in pool if m.sentence_index >= self.sentence_of[tok.i] - 1][-1:]
+        return next(iter(recent + topic if nearest_first else topic + recent), None)
+
+    def discussed_work(self, verb: Token) -> Value | None:
+        """The work a sentence goes on about when it does not name it: one named in its main clause,
+        else the last one the previous sentence named, else the document's first."""
+        sent_i, end = self.sentence_of[verb.i], _phrase_end(verb) or verb.i
+        works = [m for m in self.mentions if m.type == "WORK" and not self.is_author(m.name)]
+        here = [m for m in works if m.sentence_index == sent_i and m.token_start > end]
+        before = [m for m in reversed(works) if m.sentence_index == sent_i - 1]
+        topic = [m for m in works if m.sentence_index == 0 and m.token_start < verb.i]
+        chosen = next(iter(here + before + topic), None)
+        return None if chosen is None else Value(chosen.name, chosen.type, chosen.kind, via_coref=True)
 
 
 # ---------------------------------------------------------------- frames
@@ -244,13 +325,10 @@ def _accept(pred: Predicate, subj: Value, obj: Value) -> bool:
     return subj.text != obj.text
 
 
-def _pairs(pred, subjects, objects, resolver, sent_i, extractor, base):
+def _pairs(pred, subjects: list[Value], objects: list[Value], sent_i, extractor, base):
     out = []
-    for s_tok in subjects:
-        for o_tok in objects:
-            subj, obj = resolver.value(s_tok), resolver.value(o_tok)
-            if subj is None or obj is None:
-                continue
+    for subj in subjects:
+        for obj in objects:
             typed_by_frame = UNTYPED in (subj.type, obj.type)
             subj, obj = frame_type(subj, pred.subject_types), frame_type(obj, pred.object_types)
             if not _accept(pred, subj, obj):
@@ -262,12 +340,27 @@ def _pairs(pred, subjects, objects, resolver, sent_i, extractor, base):
 
 
 def verb_extractions(verb: Token, pred: Predicate, frame: VerbFrame, resolver, sent_i) -> list[Extraction]:
-    subjects = expand(role_tokens(verb, frame.subject))
-    objects = expand(role_tokens(verb, frame.object))
+    values = {role: resolver.values(expand(role_tokens(verb, role))) for role in (frame.subject, frame.object)}
+    fronted = fronted_participle(verb)
+    if fronted and "agent" in values:
+        slot = pred.subject_types if frame.subject == "agent" else pred.object_types
+        values["agent"] = _fronted_agent(verb, slot, values["agent"], resolver)
     voice = "passive" if is_passive(verb) else "active"
-    style = "participle" if verb.dep_ in ("acl", "advcl") else "verb"
-    return _pairs(pred, subjects, objects, resolver, sent_i,
+    style = "participle" if fronted or verb.dep_ in ("acl", "advcl") else "verb"
+    return _pairs(pred, values[frame.subject], values[frame.object], sent_i,
                   f"{pred.name}:verb_{voice}:{verb.lemma_}", CONFIDENCE[style])
+
+
+def _fronted_agent(verb: Token, slot_types: frozenset[str], found: list[Value], resolver) -> list[Value]:
+    """'Co-starring actress X, Lamar delivered a short film': when the main clause's subject cannot be the
+    work the participle describes (a person, a pronoun, nothing), that work is the one under discussion.
+    A common noun coreference could not place ('Starring X, the campaign ...') is not guessed at."""
+    if "WORK" not in slot_types or any(v.type == "WORK" for v in found):
+        return found
+    if any(t.pos_ == "NOUN" for t in _main_subject(verb)):
+        return found
+    work = resolver.discussed_work(verb)
+    return [work] if work is not None else found
 
 
 def noun_phrase(noun: Token) -> str:
@@ -296,56 +389,122 @@ def _referents(noun: Token) -> tuple[list[Token], str]:
     if noun.dep_ == "compound" and noun.head.pos_ == "PROPN":
         return [noun.head], "title"
     appositives = [c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
-    return appositives, "title"
+    if appositives:
+        return appositives, "title"
+    return _trailing_title(noun), "appos"
+
+
+# Where the parser puts a title it could not attach: anything but an argument of its own.
+ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "conj", "compound", "poss"}
+
+
+def _trailing_title(noun: Token) -> list[Token]:
+    """'the fan-favorite track from the project, "We Cry Together."': a quoted title right after the noun's
+    phrase, set off by a comma and attached by the parser to nothing in it, is an apposition naming the
+    noun. It could name 'the project' instead; a part_of fact then needs 'the project' resolved by
+    coreference to another work, which the title cannot be the name of."""
+    doc, i = noun.doc, noun.right_edge.i + 1
+    if i >= len(doc) or doc[i].text != ",":
+        return []
+    while i < len(doc) and doc[i].is_punct:  # the comma, then opening quotes
+        i += 1
+    if i >= len(doc) or not _is_title(doc[i]) or doc[i].dep_ in ARGUMENT_DEPS:
+        return []
+    return [doc[i]] if doc[i].head.i not in range(noun.left_edge.i, noun.right_edge.i + 1) else []
+
+
+def _is_title(tok: Token) -> bool:
+    """A quoted title, merged into one token by the nlp pipeline."""
+    return any(start == tok.idx and end == tok.idx + len(tok.text) for start, end in tok.doc._.titles)
 
 
 def _complements(noun: Token, preps: tuple[str, ...] = ("of", "at")) -> list[Token]:
     of = [p for c in noun.children if c.dep_ == "prep" and c.lower_ in preps for p in _children(c, "pobj")]
-    return of + _children(noun, "poss") + [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    own = of + _children(noun, "poss") + [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+    return own or _led_by_title_holder(noun)
+
+
+def _led_by_title_holder(noun: Token) -> list[Token]:
+    """'The company is led by chief executive officer X' / 'CEO X runs the studio': a title before a
+    name, whose holder leads something, holds the title there."""
+    if noun.dep_ != "compound" or noun.head.pos_ != "PROPN":
+        return []
+    name = noun.head
+    if name.dep_ == "pobj" and name.head.dep_ == "agent":
+        verb = name.head.head
+    elif name.dep_ == "nsubj":
+        verb = name.head
+    else:
+        return []
+    return _patient_tokens(verb) if verb.lemma_.lower() in LEADING_VERBS else []
 
 
 def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, sent_i) -> list[Extraction]:
     referents, style = _referents(noun)
     # 'Free, a co-founder of pgLang, alongside Schreier': 'alongside' belongs to the verb, not the noun;
     # 'A, B and Institute founder X': a title before a name is X's alone, not the whole list's.
-    referents = referents if style == "title" else expand(referents, companions=False)
-    roles = {"referent": referents, "of": expand(_complements(noun, frame.preps), companions=False)}
+    if style != "title":
+        referents = expand(referents, companions=False)
+    if style == "appos" and noun.tag_ not in ("NNS", "NNPS"):
+        # 'A, B and C, founder of X' is C's alone ('A and B, co-founders of X' are both's).
+        before = [t for t in referents if t.i < noun.i]
+        referents = [max(before, key=lambda t: t.i)] if before else referents[:1]
+    roles = {"referent": [_described_as(v, noun) for v in resolver.values(referents)],
+             "of": resolver.values(expand(_complements(noun, frame.preps), companions=False))}
     base = CONFIDENCE["title" if style == "title" else "noun"]
     extractor = f"{pred.name}:noun_{style}:{noun.lemma_.lower()}"
     if frame.object == "self":
-        out = []
-        for tok in referents:
-            subj = resolver.value(tok)
-            obj = Value(_self_literal(noun, frame.lemmas), "STRING")
-            if subj is not None and _accept(pred, subj, obj):
-                out.append(Extraction(pred.name, subj, obj, sent_i, extractor, base))
-        return out
-    return _pairs(pred, roles[frame.subject], roles[frame.object], resolver, sent_i, extractor, base)
+        obj = Value(_self_literal(noun, frame.lemmas), "STRING")
+        return [Extraction(pred.name, subj, obj, sent_i, extractor, base)
+                for subj in roles["referent"] if _accept(pred, subj, obj)]
+    return _pairs(pred, roles[frame.subject], roles[frame.object], sent_i, extractor, base)
+
+
+def _described_as(value: Value, noun: Token) -> Value:
+    """'"X", a track from ...': the sentence itself says what kind of work X is."""
+    kind = noun.lemma_.lower()
+    return replace(value, kind=kind) if value.type == "WORK" and KIND_NOUNS.get(kind) == "WORK" else value
 
 
 def possessive_extractions(noun: Token, pred: Predicate, resolver, sent_i) -> list[Extraction]:
     """"Castellano's second album, "Paper Lanterns"": (Paper Lanterns, performer, Castellano)."""
     works = [c for c in noun.children if c.dep_ == "appos"]
     owners = _children(noun, "poss")
-    out = _pairs(pred, works, expand(owners), resolver, sent_i,
+    out = _pairs(pred, resolver.values(works), resolver.values(expand(owners)), sent_i,
                  f"{pred.name}:possessive:{noun.lemma_.lower()}", CONFIDENCE["possessive"])
     return [e for e in out if e.subject.kind is None or e.subject.kind == noun.lemma_.lower()] and [
         Extraction(e.predicate, Value(e.subject.text, e.subject.type, noun.lemma_.lower()), e.object,
                    e.sentence_index, e.extractor, e.confidence) for e in out]
 
 
+LIST_JOINERS = (",", "and", "or", "&")
+
+
 def in_list(doc: Doc, start: int, end: int, resolver) -> bool:
-    before = doc[start - 1] if start > 0 else None
+    """Names joined by commas are a list when a conjunction joins any of them ("offices in the Middle
+    East, Europe, and Asia"); without one they are a place and where it lies ("Lane County, Oregon,
+    United States"). A name running on into more words ("Paris, Texas Instruments") is no place."""
+    first, last = _comma_run(doc, start, end, resolver)
+    # The conjunction may also join a last item that is no name: "in China, Hong Kong and among ...".
+    if any(t.lower_ in ("and", "or", "&") for t in doc[max(0, first - 2):last + 2]):
+        return True
     after = doc[end] if end < len(doc) else None
-    after2 = doc[end + 1] if end + 1 < len(doc) else None
-    if before is not None and (before.text == "," or before.lower_ in ("and", "or")):
-        return True
-    if after is not None and after.lower_ in ("and", "or"):
-        return True
-    if after is not None and after.text == "," and after2 is not None and (
-            after2.i in resolver.by_token or after2.lower_ in ("and", "or")):
-        return True
     return after is not None and after.pos_ in ("PROPN", "NOUN") and after.i not in resolver.by_token
+
+
+def _comma_run(doc: Doc, start: int, end: int, resolver) -> tuple[int, int]:
+    """Token range of the names around [start, end) joined by commas and conjunctions ('A, B, and C')."""
+    while (j := _skip_joiners(doc, start - 1, -1)) < start - 1 and (m := resolver.by_token.get(j)) is not None:
+        start = m.token_start
+    while (j := _skip_joiners(doc, end, 1)) > end and (m := resolver.by_token.get(j)) is not None:
+        end = m.token_end
+    return start, end
+
+
+def _skip_joiners(doc: Doc, i: int, step: int) -> int:
+    while 0 <= i < len(doc) and doc[i].lower_ in LIST_JOINERS:
+        i += step
+    return i
 
 
 @lru_cache(maxsize=4096)
@@ -384,6 +543,30 @@ def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver, sent_i, se
         if _accept(pred, subj, obj):
             out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:comma_apposition",
                                   CONFIDENCE["noun"]))
+    return out
+
+
+# "( )", "( 椎崎二郎 )": parentheses without a date may stand between a name and its life span.
+NO_DATE_PARENTHESES = re.compile(r"\s*(?:\([^()\d]*\)\s*)*")
+# "(11 February 1916 – 14 October 1993)", "(born 29 April 1936)", "(born 6 October 1974 in Buenos Aires)".
+LIFE_SPAN = re.compile(r"\(\s*(?P<born>(?:born|b\.)\s+)?(?P<date>[^()–—;]+?)\s*(?:(?P<dash>[–—]|-(?=\s))[^()]*)?\)")
+
+
+def lifespan_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> list[Extraction]:
+    """A person's name followed by a life span in parentheses: the first date is the birth date. A lone
+    date ('Name (1999)') may be anything, so 'born' or a dash to a second date is required."""
+    out = []
+    for m in resolver.mentions:
+        if m.type != "PERSON" or not sent.start_char <= m.start_char < sent.end_char:
+            continue
+        rest = doc.text[m.end_char:sent.end_char]
+        span = LIFE_SPAN.match(rest, NO_DATE_PARENTHESES.match(rest).end())
+        if span is None or not (span["born"] or span["dash"]):
+            continue
+        iso = normalize_date(re.split(r"\s+(?:in|at)\s+", span["date"])[0])
+        if iso is not None and not resolver.is_author(m.name):
+            out.append(Extraction(pred.name, Value(m.name, m.type), Value(iso, "DATE"), sent_i,
+                                  f"{pred.name}:lifespan", CONFIDENCE["noun"]))
     return out
 
 
@@ -445,6 +628,7 @@ class Triggers:
                 self.possessive.setdefault(lemma, []).append(pred)
         self.noun_heads = {l.split()[-1].split("-")[-1] for _, f in self.nouns for l in f.lemmas}
         self.comma_apposition = [p for p in predicates if p.comma_apposition]
+        self.lifespan = [p for p in predicates if p.lifespan]
 
 
 def verb_lemma(tok: Token) -> str:
@@ -463,6 +647,8 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
     for sent_i, sent in enumerate(doc.sents):
         for pred in triggers.comma_apposition:
             out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
+        for pred in triggers.lifespan:
+            out.extend(lifespan_extractions(doc, pred, resolver, sent_i, sent))
         for tok in sent:
             if tok.pos_ in ("VERB", "AUX"):
                 for lemma in {verb_lemma(tok), tok.lemma_.lower()}:

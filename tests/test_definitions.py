@@ -1,5 +1,6 @@
 import polars as pl
 import pytest
+import yaml
 
 from pipeline.registry import RegistryError, load_registry, parse_predicate
 from schemas import ContractViolation, validate_frame
@@ -33,6 +34,10 @@ def test_registry_rejects_bad_entries():
     with pytest.raises(RegistryError):
         parse_predicate({"name": "x", "wikidata": "57", "subject_types": ["WORK"], "object_types": ["PERSON"],
                          "multi_valued": True, "verbs": [{"lemmas": ["a"], "subject": "patient", "object": "agent"}]})
+    unquoted = yaml.safe_load("{lemmas: [track], subject: referent, object: of, preps: [from, off, on]}")
+    with pytest.raises(RegistryError, match="preps"):
+        parse_predicate({"name": "part_of", "wikidata": "P361", "subject_types": ["WORK"], "object_types": ["WORK"],
+                         "multi_valued": True, "nouns": [unquoted]})
 
 
 def test_contract_violation_names_failing_rows():

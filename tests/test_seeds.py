@@ -27,6 +27,23 @@ def test_both_directing_claims_with_sources_and_contested(seed_warehouse):
     }
 
 
+def test_the_other_facts_each_seed_states(seed_warehouse):
+    with duckdb.connect(str(seed_warehouse), read_only=True) as con:
+        found = con.execute(
+            "SELECT subject, predicate, object, list(DISTINCT regexp_extract(source, '[^/]+$') ORDER BY 1) "
+            "FROM fact_sources GROUP BY ALL").fetchall()
+    sources = {(s, p, o): src for s, p, o, src in found}
+    plain, html = "000_90dbc34315fbace9.txt", "002_7dbf4336f65663ee.txt"
+    film = "We Cry Together"
+    assert sources[(film, "cast_member", "Taylour Paige")] == [plain, html]  # html: 'Co-starring actress ...'
+    assert sources[(film, "cast_member", "Kendrick Lamar")] == [plain]
+    assert sources[(film, "screenwriter", "Kendrick Lamar")] == sources[(film, "screenwriter", "Taylour Paige")] == [plain]
+    assert sources[(film, "part_of", "Mr. Morale & The Big Steppers")] == [html]  # '... track from the project, "X"'
+    assert sources[(film, "recording_date", "2020-03-15")] == [html]
+    assert sources[(film, "producer", "Top Dawg Entertainment")] == sources[(film, "producer", "Dreamville Records")] == [plain]
+    assert sources[("pgLang", "founded_by", "Dave Free")] == [html]
+
+
 def test_seed_boilerplate_gone_and_entities_merged(seed_warehouse):
     with duckdb.connect(str(seed_warehouse), read_only=True) as con:
         text = " ".join(r[0] for r in con.execute("SELECT text FROM documents").fetchall())

@@ -93,3 +93,114 @@ def test_part_of_from_a_role_noun(nlp):
                          'The band released "Paper Moon", a song from their album "Night Swim", in May.')
     assert ("Low Tide", "part_of", "Harbor Lights") in facts
     assert ("Night Swim", "part_of", "Paper Moon") not in facts  # an album is never part of a song
+
+
+def test_title_before_the_name_of_whoever_leads_an_organisation(nlp):
+    facts = triples(nlp, "Harrow Labs is a design firm in Leeds. The company is headed by chief executive Ola Brandvik. "
+                         "Chief executive officer Tom Marsh runs Kestrel Pictures. "
+                         "Delta Corp was bought by chief executive Ana Ruiz in 2019.")
+    assert ("Harrow Labs", "chief_executive_officer", "Ola Brandvik") in facts
+    assert ("Kestrel Pictures", "chief_executive_officer", "Tom Marsh") in facts
+    # Buying a company is not leading it: her title is held somewhere the text does not say.
+    assert not any(s == "Delta Corp" and p == "chief_executive_officer" for s, p, _ in facts)
+
+
+def test_fronted_participle_takes_the_main_subject_else_the_work_under_discussion(nlp):
+    facts = triples(nlp, 'Starring Ines Moreau, Paul Achebe and Lena Voss, "Glass Harbor" opened in May. '
+                         "Graduating from Yale University, Tom Vale joined Acme Corp in 1990.")
+    assert {("Glass Harbor", "cast_member", name) for name in ("Ines Moreau", "Paul Achebe", "Lena Voss")} <= facts
+    assert ("Tom Vale", "educated_at", "Yale University") in facts
+    facts = triples(nlp, '"Salt Road" is a drama by Mara Quint. Co-starring actress Lena Voss, Quint shot it on an '
+                         "island. Starring Ada Kerr, the campaign was filmed in one day.")
+    assert ("Salt Road", "cast_member", "Lena Voss") in facts  # the name, not the role noun before it
+    assert ("Lena Voss", "occupation", "actress") in facts
+    # 'the campaign' is whatever stars Ada Kerr; it is not the drama named earlier.
+    assert not any(p == "cast_member" and o == "Ada Kerr" for _, p, o in facts)
+
+
+def test_opening_participle_retagged_but_not_a_gerund_subject(nlp):
+    doc = nlp("Starring Ines Moreau, the film opened in May. Filming began in March.")
+    assert (doc[0].tag_, doc[0].lemma_) == ("VBG", "star")
+    assert next(t for t in doc if t.text == "Filming").pos_ == "NOUN"
+
+
+def test_referring_nouns_reach_back_to_a_work_of_a_compatible_kind(nlp):
+    facts = triples(nlp, 'Pale Harbor released the album "Night Swim" in 2019. The record was produced by Ada Kerr. '
+                         "The LP was recorded by Pale Harbor in a barn. "
+                         'Mara Quint shot the short film "Salt Road" in 2020. The project was produced by Delta Sound.')
+    assert ("Night Swim", "producer", "Ada Kerr") in facts  # 'the record' is the album
+    assert ("Night Swim", "performer", "Pale Harbor") in facts  # 'the LP' too
+    assert ("Salt Road", "producer", "Delta Sound") in facts  # 'the project' is any work
+
+
+def test_referring_nouns_skip_other_kinds_and_new_works(nlp):
+    facts = triples(nlp, 'Tom Vale directed the film "Blue Hour". The record was produced by Ada Kerr. '
+                         "Their first project was produced by Ina Berg.")
+    # A film is no record, and 'their first project' brings in a work rather than pointing back to one.
+    assert not any(p == "producer" for _, p, _ in facts)
+
+
+def test_title_after_a_role_noun_phrase_names_the_role_noun(nlp):
+    facts = triples(nlp, 'Pale Harbor released the album "Night Swim" in 2019. Months later the band shared a video '
+                         'for the closing track from the record, "Low Tide." They played a track from the record, '
+                         'and "Sea Glass" closed the show.')
+    assert ("Low Tide", "part_of", "Night Swim") in facts
+    assert not any(s == "Sea Glass" for s, _, _ in facts)  # a title with a role of its own is not an apposition
+
+
+def test_common_noun_after_be_is_the_subject(nlp):
+    facts = triples(nlp, '"Bone Road" is the tenth album by Pale Harbor, released in 1992. '
+                         "Harrow Labs is a design company founded by Ada Kerr.")
+    assert ("Bone Road", "publication_date", "1992") in facts
+    assert ("Harrow Labs", "founded_by", "Ada Kerr") in facts
+
+
+def test_place_and_where_it_lies_is_one_argument_but_a_list_is_many(nlp):
+    facts = triples(nlp, "Kestrel Pictures is a studio based in Halifax, Nova Scotia, Canada. "
+                         "Lumen Works was founded by Ada Kerr, Piet Vos and Ina Berg.")
+    assert {o for s, p, o in facts if p == "headquarters_location"} == {"Halifax"}
+    assert {o for s, p, o in facts if p == "founded_by"} == {"Ada Kerr", "Piet Vos", "Ina Berg"}
+
+
+def test_singular_role_noun_after_a_list_is_the_last_names(nlp):
+    facts = triples(nlp, "Mara Quint, Tom Vale and Ina Berg, founder of Delta Sound, attended. "
+                         "Ada Kerr and Piet Vos, co-founders of Lumen Works, sent flowers.")
+    assert {(s, o) for s, p, o in facts if p == "founded_by"} == {
+        ("Delta Sound", "Ina Berg"), ("Lumen Works", "Ada Kerr"), ("Lumen Works", "Piet Vos")}
+
+
+def test_part_of_through_on_and_off(nlp):
+    facts = triples(nlp, 'Pale Harbor released "Sea Glass", a song on their album "Harbor Lights", in May. '
+                         '"Low Tide" is the second track off "Harbor Lights".')
+    assert {("Sea Glass", "part_of", "Harbor Lights"), ("Low Tide", "part_of", "Harbor Lights")} <= facts
+
+
+def test_a_third_coordinated_verb_shares_the_subject(nlp):
+    facts = triples(nlp, '"Salt Road" was written and directed by Mara Quint and co-produced by Delta Sound '
+                         "and Lumen Works.")
+    assert {("Salt Road", "producer", "Delta Sound"), ("Salt Road", "producer", "Lumen Works"),
+            ("Salt Road", "director", "Mara Quint")} <= facts
+
+
+def test_a_name_does_not_end_in_the_lists_and(nlp):
+    doc = nlp('The film was co-produced by Delta Sound and Lumen Works.')
+    assert {m.name for m in document_mentions(doc)} >= {"Delta Sound"}
+    assert not any(m.name.endswith(" and") for m in document_mentions(doc))
+
+
+def test_birth_date_from_a_life_span_after_a_name(nlp):
+    facts = triples(nlp, "Walter Newman (11 February 1916 – 14 October 1993) was an American radio writer. "
+                         "Ada Kerr (born 1949 in Leeds) runs a small press. "
+                         "Piet Vos (2004) is remembered for one film.")
+    assert ("Walter Newman", "date_of_birth", "1916-02-11") in facts
+    assert ("Ada Kerr", "date_of_birth", "1949") in facts
+    # A lone year may be anything (a film's, a book's): no 'born', no span, no birth date.
+    assert not any(s == "Piet Vos" and p == "date_of_birth" for s, p, _ in facts)
+
+
+def test_a_comma_chain_of_places_without_a_conjunction_is_a_hierarchy(nlp):
+    facts = triples(nlp, "Low Pass is a small community in Lane County, Oregon, United States. "
+                         "The firm has offices in Paris, Berlin, and Rome.")
+    assert ("Lane County", "located_in", "Oregon") in facts
+    assert ("Oregon", "country", "United States") in facts
+    assert not any(s in ("Paris", "Berlin") for s, _, _ in facts)  # a list, Oxford comma and all
