@@ -153,7 +153,8 @@ def facts(about: str | None, warehouse: str | None) -> int:
     sql = f"""
         SELECT f.subject, f.predicate, f.object, f.n_documents AS docs, f.n_independent AS indep,
                round(f.confidence, 2) AS conf, CASE WHEN f.contested THEN 'CONTESTED' ELSE '' END AS contested,
-               string_agg(DISTINCT coalesce(fs.site, fs.source), '; ') AS sources
+               string_agg(DISTINCT coalesce(fs.site, fs.source), '; ' ORDER BY coalesce(fs.site, fs.source))
+                   AS sources
         FROM facts f JOIN fact_sources fs USING (fact_id)
         {where}
         GROUP BY ALL ORDER BY f.subject, f.predicate, f.object"""
