@@ -10,8 +10,9 @@ from pathlib import Path
 
 from pipeline.config import PROJECT_ROOT, resolve_warehouse, settings_from_env
 
-# Step logs stay in the run (visible in `make dev`); the terminal gets warnings and the summary.
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Step logs and failure traces stay in the run (visible in `make dev`); the terminal gets the CLI's own
+# warnings, the summary, or one line saying what failed.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
@@ -47,7 +48,7 @@ def run(inbox: str | None, warehouse: str | None) -> int:
         print(f"webfacts: inbox {settings.inbox} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
               file=sys.stderr)
         return 2
-    from warehouse.publish import READ_WRITE_WARNING, read_write_holder
+    from warehouse.publish import DISK_FULL, READ_WRITE_WARNING, is_disk_full, read_write_holder
     from warehouse.store import WarehouseConfigError
     store = settings.store
     try:
@@ -61,8 +62,9 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     try:
         register_batch(ledger, settings.inbox_path, published_before)
     except (OSError, sqlite3.Error) as exc:
-        print(f"webfacts: cannot write beside the warehouse ({ledger}): "
-              f"{getattr(exc, 'strerror', None) or exc}; choose a writable --warehouse path", file=sys.stderr)
+        reason = DISK_FULL if is_disk_full(exc) else getattr(exc, "strerror", None) or exc
+        print(f"webfacts: cannot write beside the warehouse ({ledger}): {reason}; "
+              "choose a writable --warehouse path", file=sys.stderr)
         return 1
     pending = pending_batches(ledger)
     if not pending:

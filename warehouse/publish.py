@@ -16,9 +16,11 @@ and the integrity check that enforces them on either backend.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
@@ -98,6 +100,15 @@ def read_write_holder(warehouse: "Warehouse | str | Path") -> bool:
 
 READ_WRITE_WARNING = ("{path} is open read-write by another process: its changes will be lost when this run "
                       "publishes. Open the warehouse with duckdb.connect('{path}', read_only=True) in notebooks.")
+DISK_FULL = f"the disk is full (ENOSPC: {os.strerror(errno.ENOSPC)})"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC however it surfaces: an OSError's errno, SQLite's SQLITE_FULL, or DuckDB's message (its
+    exceptions carry no errno, only the strerror text)."""
+    if isinstance(exc, OSError):
+        return exc.errno == errno.ENOSPC
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or os.strerror(errno.ENOSPC) in str(exc)
 
 
 def check_integrity(con) -> dict[str, list[tuple]]:
@@ -152,6 +163,8 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Wa
 
 def _reason(warehouse: Warehouse, exc: BaseException) -> str:
     """What went wrong, on one line (the CLI shows the first line of a failure)."""
+    if is_disk_full(exc):
+        return DISK_FULL
     detail = " ".join(str(exc).split())
     if warehouse.is_lake and "Could not set lock" in detail:  # e.g. an analyst's notebook, even read-only
         return (f"another process has the catalog {warehouse.local_file} open, and a DuckDB-file catalog takes one "
@@ -180,9 +193,24 @@ def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, in
 
 
 def _publish_lake(batch_id, frames, warehouse: Warehouse, aggregate_facts) -> dict[str, int]:
-    """One DuckLake transaction; DuckLake itself removes the data files of a transaction that rolls back."""
-    with warehouse.connect(read_only=False) as con:
-        return _merge(con, batch_id, frames, aggregate_facts, primary_keys=False)
+    """One DuckLake transaction. A rollback removes the data files the transaction wrote, except one whose
+    write failed (ENOSPC leaves it empty): those are removed here, for a local catalog, whose lock rules out
+    any other writer's files appearing meanwhile."""
+    before = _local_data_files(warehouse)
+    try:
+        with warehouse.connect(read_only=False) as con:
+            return _merge(con, batch_id, frames, aggregate_facts, primary_keys=False)
+    except BaseException:
+        for leftover in _local_data_files(warehouse) - before:
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def _local_data_files(warehouse: Warehouse) -> set[Path]:
+    folder = Path(warehouse.lake_data_path)
+    if warehouse.local_file is None or "://" in warehouse.lake_data_path or not folder.exists():
+        return set()
+    return {p for p in folder.rglob("*") if p.is_file()}
 
 
 def remove_stale_builds(path: Path) -> None:
