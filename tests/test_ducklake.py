@@ -205,32 +205,36 @@ def test_an_analyst_holding_a_local_catalog_blocks_publishing_with_a_clear_error
 @pytest.fixture(scope="module")
 def postgres_catalog():
     """A private PostgreSQL server on a Unix socket (no TCP), for the production catalog; skipped without one."""
+    import glob
     import pwd
     import tempfile
-    if not (shutil.which("initdb") and shutil.which("pg_ctl")):
-        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed")
+    # Debian keeps them off PATH, in /usr/lib/postgresql/<version>/bin
+    bindir = next((Path(p).resolve().parent for p in [shutil.which("initdb"), *sorted(glob.glob(
+        "/usr/lib/postgresql/*/bin/initdb"))] if p and Path(p).resolve().with_name("pg_ctl").exists()), None)
+    if bindir is None:
+        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed (.ci/run installs them)")
     as_postgres = []
     if os.geteuid() == 0:  # the server refuses to run as root
         try:
             pwd.getpwnam("postgres")
         except KeyError:
             pytest.skip("running as root without a postgres user to run the server as")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
+        as_postgres = [shutil.which("runuser") or "/usr/sbin/runuser", "-u", "postgres", "--"]
     home = Path(tempfile.mkdtemp(prefix="webfacts-pg-"))  # short: a socket path has a length limit
     if as_postgres:
         shutil.chown(home, "postgres")
     port = "5999"
     try:
-        subprocess.run(as_postgres + ["initdb", "-D", str(home / "data"), "--auth=trust", "--username=postgres",
-                                      "-E", "UTF8"], check=True, capture_output=True)
-        subprocess.run(as_postgres + ["pg_ctl", "-D", str(home / "data"), "-l", str(home / "log"), "-w", "-o",
+        subprocess.run(as_postgres + [f"{bindir}/initdb", "-D", str(home / "data"), "--auth=trust",
+                                      "--username=postgres", "-E", "UTF8"], check=True, capture_output=True)
+        subprocess.run(as_postgres + [f"{bindir}/pg_ctl", "-D", str(home / "data"), "-l", str(home / "log"), "-w", "-o",
                                       f"-k {home} -c listen_addresses= -p {port}", "start"], check=True,
                        capture_output=True)
-        subprocess.run(as_postgres + ["createdb", "-h", str(home), "-p", port, "-U", "postgres", "webfacts"],
+        subprocess.run(as_postgres + [f"{bindir}/createdb", "-h", str(home), "-p", port, "-U", "postgres", "webfacts"],
                        check=True, capture_output=True)
         yield f"ducklake:postgres:dbname=webfacts host={home} port={port} user=postgres"
     finally:
-        subprocess.run(as_postgres + ["pg_ctl", "-D", str(home / "data"), "-m", "fast", "-w", "stop"],
+        subprocess.run(as_postgres + [f"{bindir}/pg_ctl", "-D", str(home / "data"), "-m", "fast", "-w", "stop"],
                        capture_output=True)
         shutil.rmtree(home, ignore_errors=True)
 
