@@ -19,7 +19,7 @@ import polars as pl
 from pipeline.config import DUCKLAKE, ducklake_catalog
 
 ALIAS = "webfacts"  # the name the DuckLake catalog is attached as (USE'd, so queries need no prefix)
-HAS_TABLES = ("SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() "
+HAS_TABLES = ("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
               "AND table_name = 'facts'")
 
 
@@ -91,36 +91,37 @@ class Warehouse:
 
     def exists(self) -> bool:
         """True once a publish has committed (a DuckLake catalog can exist with no tables yet)."""
-        if self.local_file is not None and not self.local_file.exists():
-            return False
         if not self.is_lake:
-            return True
-        try:
-            return self.query(HAS_TABLES)["n"][0] > 0
-        except duckdb.InvalidInputException as exc:  # a catalog database no publish has initialised yet
-            if "does not exist" not in str(exc):
-                raise
-            return False
+            return self.local_file.exists()
+        return self.query("SELECT 1", published_only=True) is not None
 
-    def query(self, sql: str, params: list | None = None) -> pl.DataFrame:
-        """A read-only query.
+    def query(self, sql: str, params: list | None = None, published_only: bool = False) -> pl.DataFrame | None:
+        """A read-only query; with published_only, None instead of an error when nothing is published yet.
 
         When another process holds the local file read-write (an analyst's read-write connection; for a
         DuckDB-file DuckLake catalog, also a publish in progress), DuckDB refuses even read-only
         connections; the query then runs on a private copy of that file, which holds everything that
         process had checkpointed (a DuckLake catalog copy still reads the shared, immutable data files).
         """
+        if published_only and self.local_file is not None and not self.local_file.exists():
+            return None
         try:
-            return self._query(sql, params)
+            return self._query(sql, params, published_only)
+        except duckdb.InvalidInputException as exc:  # a catalog database no publish has initialised yet
+            if not (published_only and "does not exist" in str(exc)):
+                raise
+            return None
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or self.local_file is None:
                 raise
         with tempfile.TemporaryDirectory(prefix="webfacts-snapshot-") as tmpdir:
             copy = Path(shutil.copy(self.local_file, Path(tmpdir) / self.local_file.name))
-            return self.with_local_file(copy)._query(sql, params)
+            return self.with_local_file(copy)._query(sql, params, published_only)
 
-    def _query(self, sql: str, params: list | None) -> pl.DataFrame:
-        with self.connect(read_only=True) as con:
+    def _query(self, sql: str, params: list | None, published_only: bool) -> pl.DataFrame | None:
+        with self.connect(read_only=True) as con:  # one ATTACH for the check and the query
+            if published_only and self.is_lake and not con.execute(HAS_TABLES).fetchone()[0]:
+                return None
             return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
 
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
@@ -155,8 +156,7 @@ def as_warehouse(target: "Warehouse | str | Path") -> Warehouse:
 def read_frame(warehouse: "Warehouse | str | Path", sql: str, params: list | None = None,
                schema: dict | None = None) -> pl.DataFrame | None:
     """A query on the live warehouse, read-only; None (or an empty frame of `schema`) when there is none yet."""
-    warehouse = as_warehouse(warehouse)
-    if not warehouse.exists():
+    frame = as_warehouse(warehouse).query(sql, params, published_only=True)
+    if frame is None:
         return pl.DataFrame(schema=schema) if schema is not None else None
-    frame = warehouse.query(sql, params)
     return frame.cast(schema) if schema is not None else frame
