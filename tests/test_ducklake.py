@@ -234,9 +234,11 @@ def postgres_catalog():
                        check=True, capture_output=True)
         yield f"ducklake:postgres:dbname=webfacts host={home} port={port} user=postgres"
     finally:
-        subprocess.run(as_postgres + [f"{bindir}/pg_ctl", "-D", str(home / "data"), "-m", "fast", "-w", "stop"],
-                       capture_output=True)
-        shutil.rmtree(home, ignore_errors=True)
+        try:
+            subprocess.run(as_postgres + [f"{bindir}/pg_ctl", "-D", str(home / "data"), "-m", "fast", "-w", "stop"],
+                           capture_output=True)
+        finally:  # the folder goes even when the server never started
+            shutil.rmtree(home, ignore_errors=True)
 
 
 def test_postgres_catalog_end_to_end(postgres_catalog, sample_warehouse, tmp_path, monkeypatch, capsys):
