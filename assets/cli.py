@@ -8,10 +8,11 @@ import sys
 import time
 from pathlib import Path
 
-from pipeline.config import PROJECT_ROOT, settings_from_env
+from pipeline.config import PROJECT_ROOT, resolve_warehouse, settings_from_env
 
-# Step logs stay in the run (visible in `make dev`); the terminal gets warnings and the summary.
-QUIET = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# Step logs and failure traces stay in the run (visible in `make dev`); the terminal gets the CLI's own
+# warnings, the summary, or one line saying what failed.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
@@ -39,27 +40,37 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     from assets.resources import WebfactsSettings
     from pipeline.batches import pending_batches, register_batch
 
-    overrides = {k: str(Path(v).resolve()) for k, v in (("inbox", inbox), ("warehouse", warehouse)) if v}
+    overrides = {"inbox": str(Path(inbox).resolve())} if inbox else {}
+    if warehouse:
+        overrides["warehouse"] = resolve_warehouse(warehouse)
     settings = WebfactsSettings.from_env(**overrides)
     if not Path(settings.inbox).exists():
         print(f"webfacts: inbox {settings.inbox} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
               file=sys.stderr)
         return 2
-    from warehouse.publish import READ_WRITE_WARNING, read_write_holder
-    if read_write_holder(settings.warehouse_path):
-        print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=settings.warehouse_path)}", file=sys.stderr)
+    from warehouse.publish import DISK_FULL, READ_WRITE_WARNING, is_disk_full, read_write_holder
+    from warehouse.store import WarehouseConfigError
+    store = settings.store
+    try:
+        ledger, published_before = settings.ledger, store.exists()
+    except WarehouseConfigError as exc:  # a missing extension package, or no place for the ledger
+        print(f"webfacts: {exc}", file=sys.stderr)
+        return 2
+    if read_write_holder(store):
+        print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=store)}", file=sys.stderr)
     started = time.perf_counter()
     try:
-        register_batch(settings.ledger, settings.inbox_path, settings.warehouse_path.exists())
+        register_batch(ledger, settings.inbox_path, published_before)
     except (OSError, sqlite3.Error) as exc:
-        print(f"webfacts: cannot write beside the warehouse ({settings.ledger}): "
-              f"{getattr(exc, 'strerror', None) or exc}; choose a writable --warehouse path", file=sys.stderr)
+        reason = DISK_FULL if is_disk_full(exc) else getattr(exc, "strerror", None) or exc
+        print(f"webfacts: cannot write beside the warehouse ({ledger}): {reason}; "
+              "choose a writable --warehouse path", file=sys.stderr)
         return 1
-    pending = pending_batches(settings.ledger)
+    pending = pending_batches(ledger)
     if not pending:
         print(f"webfacts: nothing new in {settings.inbox} since the last run: no extraction work done")
-        if settings.warehouse_path.exists():
-            print(summary(settings.warehouse_path, time.perf_counter() - started))
+        if published_before:
+            print(summary(store, time.perf_counter() - started))
         return 0
     job = build_definitions(settings).resolve_job_def("materialize_all")
     os.environ.setdefault("WEBFACTS_PROGRESS", "1")
@@ -67,14 +78,14 @@ def run(inbox: str | None, warehouse: str | None) -> int:
         known = set(instance.get_dynamic_partitions(inbox_batches.name))
         instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
         for batch_id in pending:
-            print(f"webfacts: batch {batch_id}: {batch_size(settings.ledger, batch_id)} files", file=sys.stderr)
+            print(f"webfacts: batch {batch_id}: {batch_size(ledger, batch_id)} files", file=sys.stderr)
             result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
                                             run_config=QUIET)
             if not result.success:
                 print(f"webfacts: batch {batch_id} failed: {failure_reason(result)}", file=sys.stderr)
                 return 1
             print(f"webfacts: batch {batch_id}: {batch_line(result)}")
-    print(summary(settings.warehouse_path, time.perf_counter() - started))
+    print(summary(store, time.perf_counter() - started))
     return 0
 
 
@@ -113,10 +124,8 @@ def failure_reason(result) -> str:
     return "unknown failure (see the run in `make dev`)"
 
 
-def summary(warehouse: Path, seconds: float) -> str:
-    import duckdb
-
-    with duckdb.connect(str(warehouse), read_only=True) as con:
+def summary(warehouse, seconds: float) -> str:
+    with warehouse.connect(read_only=True) as con:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
         inputs = one("SELECT (SELECT count(*) FROM document_sources) + (SELECT count(*) FROM quarantine "
                      "WHERE reason <> 'no_main_content') + (SELECT count(*) FROM skipped_records)")
@@ -140,9 +149,10 @@ def summary(warehouse: Path, seconds: float) -> str:
 
 
 def facts(about: str | None, warehouse: str | None) -> int:
-    import duckdb
+    from warehouse.store import Warehouse
 
-    path = Path(warehouse).resolve() if warehouse else settings_from_env().warehouse
+    settings = settings_from_env()
+    path = Warehouse(resolve_warehouse(warehouse) if warehouse else settings.warehouse, settings.ducklake_data_path)
     if not path.exists():
         print(f"webfacts: no warehouse at {path}; run `webfacts run` first", file=sys.stderr)
         return 2
@@ -153,11 +163,12 @@ def facts(about: str | None, warehouse: str | None) -> int:
     sql = f"""
         SELECT f.subject, f.predicate, f.object, f.n_documents AS docs, f.n_independent AS indep,
                round(f.confidence, 2) AS conf, CASE WHEN f.contested THEN 'CONTESTED' ELSE '' END AS contested,
-               string_agg(DISTINCT coalesce(fs.site, fs.source), '; ') AS sources
+               string_agg(DISTINCT coalesce(fs.site, fs.source), '; ' ORDER BY coalesce(fs.site, fs.source))
+                   AS sources
         FROM facts f JOIN fact_sources fs USING (fact_id)
         {where}
         GROUP BY ALL ORDER BY f.subject, f.predicate, f.object"""
-    with duckdb.connect(str(path), read_only=True) as con:
+    with path.connect(read_only=True) as con:
         rows = con.execute(sql, params).fetchall()
         header = [d[0] for d in con.description]
     if not rows:
@@ -184,10 +195,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p_run = sub.add_parser("run", help="materialize every asset from an inbox into the warehouse")
     p_run.add_argument("--inbox", help="folder or file to read (default: $WEBFACTS_INBOX or data/sample)")
-    p_run.add_argument("--warehouse", help="DuckDB file (default: $WEBFACTS_WAREHOUSE or warehouse/webfacts.duckdb)")
+    p_run.add_argument("--warehouse", help="DuckDB file or ducklake:<catalog> (default: $WEBFACTS_WAREHOUSE or "
+                                           "warehouse/webfacts.duckdb)")
     p_facts = sub.add_parser("facts", help="print facts, optionally about one entity")
     p_facts.add_argument("--about", help="subject or object name to match (case-insensitive substring)")
-    p_facts.add_argument("--warehouse", help="DuckDB file to read")
+    p_facts.add_argument("--warehouse", help="DuckDB file or ducklake:<catalog> to read")
     args = parser.parse_args(argv)
     if args.command == "run":
         return run(args.inbox, args.warehouse)

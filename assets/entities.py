@@ -10,7 +10,7 @@ from assets.partitions import inbox_batches
 from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
 from pipeline import entities as entity_steps, extract
-from warehouse.publish import read_frame
+from warehouse.store import read_frame
 
 PARALLEL_FROM = 200  # documents; below this, starting spaCy worker processes costs more than it saves
 
@@ -51,7 +51,7 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
 def entities(settings: WebfactsSettings, entity_mentions: pl.DataFrame):
     """Cross-document canonicalisation against this batch and every entity already in the warehouse."""
     started = time.perf_counter()
-    known = read_frame(settings.warehouse_path, "SELECT type, name FROM entities",
+    known = read_frame(settings.store, "SELECT type, name FROM entities",
                        schema={"type": pl.String, "name": pl.String})
     canonical, resolved = entity_steps.resolve_entities(entity_mentions, known)
     yield from validated_output("entities", canonical, started)

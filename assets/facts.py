@@ -8,7 +8,7 @@ from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline import facts as fact_steps
-from warehouse.publish import read_frame
+from warehouse.store import read_frame
 
 
 @asset(group_name="facts", partitions_def=inbox_batches, check_specs=contract_specs("claims"),
@@ -35,9 +35,9 @@ def claims(extractions: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataF
 def facts(settings: WebfactsSettings, claims: pl.DataFrame, cleaned_documents: pl.DataFrame):
     started = time.perf_counter()
     batch_docs = cleaned_documents.select("doc_id", "cluster_id", "first_seen_at")
-    earlier_claims = read_frame(settings.warehouse_path, "SELECT * FROM claims", schema=fact_steps.CLAIM_SCHEMA)
+    earlier_claims = read_frame(settings.store, "SELECT * FROM claims", schema=fact_steps.CLAIM_SCHEMA)
     earlier_docs = read_frame(
-        settings.warehouse_path,
+        settings.store,
         "SELECT d.doc_id, d.cluster_id, r.first_seen_at FROM documents d JOIN raw_documents r USING (doc_id)",
         schema={"doc_id": pl.String, "cluster_id": pl.String, "first_seen_at": pl.Datetime("us", "UTC")})
     all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims], how="diagonal")

@@ -13,7 +13,7 @@ from pipeline import ingest
 from pipeline.batches import batch_created_at, batch_files
 from pipeline.fetch import Fetcher
 from pipeline.sources import expand_file
-from warehouse.publish import read_frame
+from warehouse.store import read_frame
 
 
 @multi_asset(
@@ -40,7 +40,7 @@ def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
     inputs = ingest.ingest_inputs(
         chain.from_iterable(expand_file(p, settings.max_bytes, fetcher) for p in paths), context.partition_key, now)
     raw, sources, quarantined, skipped = ingest.split_inputs(inputs)
-    known = read_frame(settings.warehouse_path, "SELECT doc_id FROM raw_documents",
+    known = read_frame(settings.store, "SELECT doc_id FROM raw_documents",
                        schema={"doc_id": pl.String})
     new_raw = raw.join(known, on="doc_id", how="anti")
     outcomes = inputs.select("input_uri", outcome=pl.when(pl.col("doc_id").is_not_null()).then(pl.lit("document"))

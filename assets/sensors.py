@@ -10,7 +10,7 @@ from pipeline.batches import register_batch
         description="Scans the inbox (one stat per file, compared with the batch ledger); new or changed "
                     "files become a batch partition and a run for that partition only.")
 def inbox_sensor(context: SensorEvaluationContext, settings: WebfactsSettings):
-    batch_id = register_batch(settings.ledger, settings.inbox_path, settings.warehouse_path.exists())
+    batch_id = register_batch(settings.ledger, settings.inbox_path, settings.store.exists())
     if batch_id is None:
         return SkipReason(f"no new or changed files in {settings.inbox}")
     context.update_cursor(batch_id)  # the latest batch, for the UI; the ledger is the real state

@@ -9,7 +9,7 @@ from assets.partitions import inbox_batches
 from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
 from pipeline import clean, near_duplicates
-from warehouse.publish import read_frame
+from warehouse.store import read_frame
 
 PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
                       FROM document_signatures s JOIN documents d USING (doc_id)"""
@@ -32,7 +32,7 @@ def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings
     started = time.perf_counter()
     cleaned, rejected = clean.clean_documents(raw_documents, progress=StageProgress(context, "cleaning"))
     cleaned = cleaned.join(raw_documents.select("doc_id", "first_seen_at"), on="doc_id")
-    prior = read_frame(settings.warehouse_path, PRIOR_SIGNATURES, schema=near_duplicates.SIGNATURE_SCHEMA)
+    prior = read_frame(settings.store, PRIOR_SIGNATURES, schema=near_duplicates.SIGNATURE_SCHEMA)
     clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at"), prior,
                                                settings.near_dup_threshold,
                                                lambda ids: earlier_texts(settings, ids))
@@ -49,6 +49,6 @@ def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings
 
 
 def earlier_texts(settings: WebfactsSettings, doc_ids: list[str]) -> dict[str, str]:
-    found = read_frame(settings.warehouse_path, "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))",
+    found = read_frame(settings.store, "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))",
                        [doc_ids], schema={"doc_id": pl.String, "text": pl.String})
     return dict(found.iter_rows())

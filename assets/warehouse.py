@@ -1,4 +1,4 @@
-"""Warehouse group: merge the batch into the DuckDB file and publish it atomically."""
+"""Warehouse group: merge the batch into the warehouse (DuckDB file or DuckLake) and publish it atomically."""
 import time
 
 import polars as pl
@@ -10,7 +10,8 @@ from assets.resources import WebfactsSettings
 from pipeline.batches import mark_published
 from pipeline.facts import aggregate_facts
 from warehouse.publish import (INTEGRITY_CHECKS, READ_WRITE_WARNING, TABLES, IntegrityError, integrity_report,
-                               publish_batch, read_frame, read_write_holder)
+                               publish_batch, read_write_holder)
+from warehouse.store import read_frame
 
 INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
                                   description=f"No violating rows for: {' '.join(sql.split())}")
@@ -22,8 +23,9 @@ INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
     partitions_def=inbox_batches,
     pool="duckdb",  # one writer at a time (dagster.yaml limits the pool to 1)
     check_specs=INTEGRITY_SPECS,
-    description="The DuckDB fact warehouse: the batch replaces its own rows (delete, then insert), facts are "
-                "recomputed, and the file is built beside the live one and renamed in.",
+    description="The fact warehouse (a DuckDB file, or DuckLake): the batch replaces its own rows (delete, then "
+                "insert) and facts are recomputed in one transaction that commits only if the integrity checks "
+                "pass; a DuckDB file is built beside the live one and renamed in.",
 )
 def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, raw_documents: pl.DataFrame,
                    document_sources: pl.DataFrame, quarantine: pl.DataFrame, skipped_records: pl.DataFrame,
@@ -38,12 +40,12 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
         "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
         "mentions": mentions, "claims": claims, "fact_evidence": fact_evidence,
     }
-    before = table_counts(settings.warehouse_path)
-    if read_write_holder(settings.warehouse_path):
-        context.log.warning(READ_WRITE_WARNING.format(path=settings.warehouse_path))
+    before = table_counts(settings.store)
+    if read_write_holder(settings.store):
+        context.log.warning(READ_WRITE_WARNING.format(path=settings.store))
     try:
-        counts = publish_batch(context.partition_key, frames, settings.warehouse_path, aggregate_facts)
-        report = integrity_report(settings.warehouse_path)
+        counts = publish_batch(context.partition_key, frames, settings.store, aggregate_facts)
+        report = integrity_report(settings.store)
     except IntegrityError as exc:  # nothing was published; show what is wrong
         yield MaterializeResult(metadata={"published": False})
         for name, rows in exc.results.items():
@@ -51,7 +53,7 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
         return
     mark_published(settings.ledger, context.partition_key)
     yield MaterializeResult(metadata={
-        "path": MetadataValue.path(str(settings.warehouse_path)),
+        "path": MetadataValue.path(str(settings.store)),
         **{f"rows/{t}": MetadataValue.int(n) for t, n in counts.items()},
         **{f"new_rows/{t}": MetadataValue.int(n - before.get(t, 0)) for t, n in counts.items()},
         "elapsed_s": MetadataValue.float(round(time.perf_counter() - started, 3)),
@@ -60,10 +62,10 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
         yield integrity_result(name, rows)
 
 
-def table_counts(path) -> dict[str, int]:
+def table_counts(warehouse) -> dict[str, int]:
     """Row counts of the live warehouse before this publish (empty when there is none yet)."""
     union = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in TABLES)
-    frame = read_frame(path, union)
+    frame = read_frame(warehouse, union)
     return dict(frame.iter_rows()) if frame is not None and frame.height else {}
 
 

@@ -1,7 +1,7 @@
 """What do sources claim, how many agree, where do they disagree? (marimo notebook)
 
 Open interactively: `.venv/bin/marimo edit notebooks/explore_facts.py`
-Run headless:       `.venv/bin/python notebooks/explore_facts.py` (WEBFACTS_WAREHOUSE picks the file)
+Run headless:       `.venv/bin/python notebooks/explore_facts.py` (WEBFACTS_WAREHOUSE picks the warehouse)
 """
 import marimo
 
@@ -11,21 +11,22 @@ app = marimo.App(width="medium")
 
 @app.cell
 def _():
-    import os
-    from pathlib import Path
-
-    import duckdb
     import marimo as mo
     import polars as pl
 
-    warehouse = Path(os.environ.get("WEBFACTS_WAREHOUSE", Path(__file__).parent.parent / "warehouse" / "webfacts.duckdb"))
-    # Read-only: a run can publish a new warehouse at any time without touching this connection.
-    con = duckdb.connect(str(warehouse), read_only=True)
+    from pipeline.config import settings_from_env
+    from warehouse.store import Warehouse
+
+    settings = settings_from_env()  # WEBFACTS_WAREHOUSE: a DuckDB file or ducklake:<catalog>
+    store = Warehouse(settings.warehouse, settings.ducklake_data_path)
+    # Read-only: a run can publish a new DuckDB file at any time without touching this connection. A local
+    # DuckLake catalog (a DuckDB file) is different: while this connection is open, runs cannot publish.
+    con = store.connect(read_only=True)
 
     def query(sql, params=None):
         return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
 
-    mo.md(f"# Facts in `{warehouse.name}`")
+    mo.md(f"# Facts in `{store.local_file.name if store.local_file else store}`")
     return mo, pl, query
 
 

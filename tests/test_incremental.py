@@ -5,13 +5,15 @@ import duckdb
 import pytest
 
 from tests.conftest import SAMPLE, run_pipeline
+from warehouse.store import as_warehouse
 
 TABLES = ("raw_documents", "document_sources", "quarantine", "skipped_records", "documents", "entities",
           "mentions", "claims", "facts", "fact_evidence", "document_signatures")
 
 
-def snapshot(path):
-    with duckdb.connect(str(path), read_only=True) as con:
+def snapshot(warehouse):
+    """Every table's rows, of a DuckDB file or a ducklake: warehouse."""
+    with as_warehouse(warehouse).connect(read_only=True) as con:
         return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
 
 

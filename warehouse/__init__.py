@@ -1,1 +1,2 @@
-"""The DuckDB warehouse: its SQL contract (schema.sql, views.sql) and publishing."""
+"""The warehouse: its SQL contract (schema.sql, views.sql, derived.sql), where it lives (store.py: a DuckDB file or
+a DuckLake catalog) and publishing (publish.py)."""

@@ -1,18 +1,26 @@
 """Publish a batch into the warehouse, atomically and idempotently.
 
-The live file is copied aside, the batch's rows are replaced (delete, then
-insert), entity aggregates and facts are recomputed from all claims, and the
-copy is renamed over the live file. A reader that already opened the old file
-keeps a consistent snapshot, new connections see the new one, and a crash
-mid-publish leaves the previous warehouse intact. A lock file serialises
-publishers.
+The batch's rows are replaced (delete, then insert), entity aggregates and facts are recomputed from all
+claims and the integrity checks run, all in one transaction that commits only when the checks pass.
+
+A DuckDB file is published by copy and rename: the live file is copied aside, the transaction runs on the
+copy, and the copy is renamed over the live file. A reader that already opened the old file keeps a
+consistent snapshot, new connections see the new one, and a crash mid-publish leaves the previous
+warehouse intact. A DuckLake warehouse needs no copy: its transaction commits as one snapshot, so readers
+see whole publishes only, and a failed publish leaves no snapshot behind. A lock file beside the local
+file serialises publishers.
+
+DuckLake has no PRIMARY KEY, UNIQUE, ON CONFLICT or indexes, so the SQL here uses none of them: new rows
+are inserted where their key is absent (NOT EXISTS), and KEYS drives both the DuckDB file's primary keys
+and the integrity check that enforces them on either backend.
 """
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
-import tempfile
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
@@ -20,19 +28,35 @@ from typing import Callable
 import duckdb
 import polars as pl
 
+from warehouse.store import HAS_TABLES, Warehouse, as_warehouse
+
 SQL_DIR = Path(__file__).parent
 BATCH_TABLES = ("document_sources", "quarantine", "skipped_records")   # replaced by batch_id
 DOCUMENT_TABLES = ("documents", "document_signatures", "stage_skips", "mentions", "claims", "fact_evidence")
 TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts", "sources")
+# Each table's key. The DuckDB file declares them as primary keys; DuckLake cannot, so the keys_unique and
+# fact_id_unique checks hold both backends to them.
+KEYS = {
+    "raw_documents": ("doc_id",), "document_sources": ("doc_id", "input_uri"), "skipped_records": ("input_uri",),
+    "documents": ("doc_id",), "entities": ("entity_id",), "facts": ("fact_id",), "document_signatures": ("doc_id",),
+}
+QUARANTINE_IDENTITY = ("source_uri", "sha256", "reason")  # no key (sha256 may be NULL), but no repeats either
 
 
 class PublishError(RuntimeError):
     pass
 
 
-# Each query returns the violating rows; publishing stops before the rename if any returns one.
+def _duplicate_keys(tables) -> str:
+    return " UNION ALL ".join(
+        f"SELECT '{t}' AS table_name, concat_ws(' | ', {', '.join(KEYS[t])}) AS key, count(*) AS n FROM {t} "
+        f"GROUP BY ALL HAVING count(*) > 1" for t in tables)
+
+
+# Each query returns the violating rows; publishing rolls back instead of committing if any returns one.
 INTEGRITY_CHECKS = {
-    "fact_id_unique": "SELECT fact_id, count(*) AS n FROM facts GROUP BY fact_id HAVING count(*) > 1",
+    "fact_id_unique": _duplicate_keys(["facts"]),
+    "keys_unique": _duplicate_keys([t for t in KEYS if t != "facts"]),
     "facts_reference_entities": """
         SELECT f.fact_id, f.subject_id, f.object_id FROM facts f
         WHERE f.subject_id NOT IN (SELECT entity_id FROM entities)
@@ -55,13 +79,15 @@ class IntegrityError(PublishError):
         super().__init__(f"warehouse integrity violated, not published: {broken}")
 
 
-def read_write_holder(path: Path) -> bool:
-    """True when another process has the warehouse open read-write (DuckDB then holds a write lock).
+def read_write_holder(warehouse: "Warehouse | str | Path") -> bool:
+    """True when another process has the DuckDB-file warehouse open read-write (DuckDB then holds a write lock).
 
     Publishing does not need that process's lock (the new file is renamed in), but whatever it
-    writes goes to a file that is about to be replaced.
+    writes goes to a file that is about to be replaced. A DuckLake warehouse is never replaced.
     """
-    if not Path(path).exists():
+    warehouse = as_warehouse(warehouse)
+    path = warehouse.local_file
+    if warehouse.is_lake or not path.exists():
         return False
     with open(path, "rb") as fh:
         try:
@@ -74,6 +100,15 @@ def read_write_holder(path: Path) -> bool:
 
 READ_WRITE_WARNING = ("{path} is open read-write by another process: its changes will be lost when this run "
                       "publishes. Open the warehouse with duckdb.connect('{path}', read_only=True) in notebooks.")
+DISK_FULL = f"the disk is full (ENOSPC: {os.strerror(errno.ENOSPC)})"
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC however it surfaces: an OSError's errno, SQLite's SQLITE_FULL, or DuckDB's message (its
+    exceptions carry no errno, only the strerror text)."""
+    if isinstance(exc, OSError):
+        return exc.errno == errno.ENOSPC
+    return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or os.strerror(errno.ENOSPC) in str(exc)
 
 
 def check_integrity(con) -> dict[str, list[tuple]]:
@@ -81,9 +116,13 @@ def check_integrity(con) -> dict[str, list[tuple]]:
 
 
 @contextmanager
-def publish_lock(path: Path):
-    lock = Path(f"{path}.lock")
-    with open(lock, "a") as fh:
+def publish_lock(path: Path | None):
+    """Serialises publishers on this machine. A server catalog has no local file: there the Dagster pool
+    allows one publisher, and DuckLake refuses a commit that conflicts with another."""
+    if path is None:
+        yield
+        return
+    with open(Path(f"{path}.lock"), "a") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -91,9 +130,9 @@ def publish_lock(path: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], path: Path,
+def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Warehouse | str | Path",
                   aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]) -> dict[str, int]:
-    """Merge one batch's frames into the warehouse at `path`; returns row counts per table.
+    """Merge one batch's frames into the warehouse; returns row counts per table.
 
     frames: raw_documents, document_sources, quarantine, skipped_records (this batch's inputs),
     documents, document_signatures, stage_skips, mentions, claims, fact_evidence (documents new
@@ -102,28 +141,76 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], path: Path,
     missing = set(TABLES) - {"facts", "sources"} - set(frames)
     if missing:
         raise PublishError(f"cannot publish batch {batch_id}: missing frames {sorted(missing)}")
-    path = Path(path)
+    warehouse = as_warehouse(warehouse)
+    folders = [p.parent for p in [warehouse.local_file] if p is not None]
+    if warehouse.is_lake and "://" not in warehouse.lake_data_path and warehouse.lake_data_path:
+        folders.append(Path(warehouse.lake_data_path))
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PublishError(f"cannot create warehouse folder {folder}: {exc.strerror}") from exc
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PublishError(f"cannot create warehouse folder {path.parent}: {exc.strerror}") from exc
+        with publish_lock(warehouse.local_file):
+            if not warehouse.is_lake:
+                return _publish_file(batch_id, frames, warehouse.local_file, aggregate_facts)
+            return _publish_lake(batch_id, frames, warehouse, aggregate_facts)
+    except (OSError, duckdb.Error) as exc:
+        where = f" (data path {warehouse.lake_data_path})" if warehouse.is_lake else ""
+        raise PublishError(f"cannot publish warehouse {warehouse}{where}: {_reason(warehouse, exc)}; the previous "
+                           f"warehouse is unchanged") from exc
+
+
+def _reason(warehouse: Warehouse, exc: BaseException) -> str:
+    """What went wrong, on one line (the CLI shows the first line of a failure)."""
+    if is_disk_full(exc):
+        return DISK_FULL
+    detail = " ".join(str(exc).split())
+    if warehouse.is_lake and "Could not set lock" in detail:  # e.g. an analyst's notebook, even read-only
+        return (f"another process has the catalog {warehouse.local_file} open, and a DuckDB-file catalog takes one "
+                f"process at a time (close that connection, or use a PostgreSQL catalog): {detail}")
+    return detail
+
+
+def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, int]:
+    """Build the new file beside the live one, make it durable, rename it in."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
-        with publish_lock(path):
-            remove_stale_builds(path)
-            tmp.unlink(missing_ok=True)
-            if path.exists():
-                shutil.copyfile(path, tmp)
-            counts = _merge(batch_id, frames, tmp, aggregate_facts)
-            _fsync(tmp)
-            Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
-            os.replace(tmp, path)
-            _fsync(path.parent)
-    except (OSError, duckdb.Error) as exc:
-        raise PublishError(f"cannot publish warehouse {path}: {exc}") from exc
+        remove_stale_builds(path)
+        tmp.unlink(missing_ok=True)
+        if path.exists():
+            shutil.copyfile(path, tmp)
+        with duckdb.connect(str(tmp)) as con:
+            counts = _merge(con, batch_id, frames, aggregate_facts, primary_keys=True)
+            con.execute("CHECKPOINT")
+        _fsync(tmp)
+        Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
+        os.replace(tmp, path)
+        _fsync(path.parent)
     finally:
         tmp.unlink(missing_ok=True)  # after a successful rename it is already gone
     return counts
+
+
+def _publish_lake(batch_id, frames, warehouse: Warehouse, aggregate_facts) -> dict[str, int]:
+    """One DuckLake transaction. A rollback removes the data files the transaction wrote, except one whose
+    write failed (ENOSPC leaves it empty): those are removed here, for a local catalog, whose lock rules out
+    any other writer's files appearing meanwhile."""
+    before = _local_data_files(warehouse)
+    try:
+        with warehouse.connect(read_only=False) as con:
+            return _merge(con, batch_id, frames, aggregate_facts, primary_keys=False)
+    except BaseException:
+        for leftover in _local_data_files(warehouse) - before:
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def _local_data_files(warehouse: Warehouse) -> set[Path]:
+    folder = Path(warehouse.lake_data_path)
+    if warehouse.local_file is None or "://" in warehouse.lake_data_path or not folder.exists():
+        return set()
+    return {p for p in folder.rglob("*") if p.is_file()}
 
 
 def remove_stale_builds(path: Path) -> None:
@@ -134,42 +221,45 @@ def remove_stale_builds(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _merge(batch_id, frames, tmp: Path, aggregate_facts) -> dict[str, int]:
-    con = duckdb.connect(str(tmp))
+def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[str, int]:
+    """The whole publish as one transaction on `con`, committed only if every integrity check passes."""
+    con.execute("BEGIN TRANSACTION")
     try:
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'facts'").fetchone()[0]:
+        if not con.execute(HAS_TABLES).fetchone()[0]:
             con.execute((SQL_DIR / "schema.sql").read_text())
-        con.execute("BEGIN TRANSACTION")
+            if primary_keys:  # DuckLake has none; keys_unique checks it instead
+                for table, key in KEYS.items():
+                    con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(key)})")
         for table in BATCH_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         doc_ids = frames["documents"].select("doc_id")
         con.register("batch_docs", doc_ids.to_arrow())
         for table in DOCUMENT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_docs)")
-        _insert(con, "raw_documents", frames["raw_documents"], "ON CONFLICT DO NOTHING")
-        _insert(con, "document_sources", frames["document_sources"], "ON CONFLICT DO NOTHING")
-        _insert_new(con, "quarantine", frames["quarantine"], "o.source_uri = n.source_uri AND "
-                    "o.sha256 IS NOT DISTINCT FROM n.sha256 AND o.reason = n.reason")
-        _insert(con, "skipped_records", frames["skipped_records"], "ON CONFLICT DO NOTHING")
+        for table in ("raw_documents", "document_sources", "skipped_records"):  # first sighting wins
+            _insert_new(con, table, frames[table], KEYS[table])
+        _insert_new(con, "quarantine", frames["quarantine"], QUARANTINE_IDENTITY)
         for table in DOCUMENT_TABLES:
             _insert(con, table, frames[table])
         _merge_entities(con, frames["entities"])
         _replace_facts(con, aggregate_facts)
         con.execute((SQL_DIR / "derived.sql").read_text())
+        con.execute((SQL_DIR / "views.sql").read_text())
         integrity = check_integrity(con)
         if any(integrity.values()):
-            con.execute("ROLLBACK")
             raise IntegrityError(integrity)
         con.execute("COMMIT")
-        con.execute((SQL_DIR / "views.sql").read_text())
-        con.execute("CHECKPOINT")
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-    finally:
-        con.close()
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # a failed COMMIT has already rolled back
+        raise
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
-def integrity_report(path: Path) -> dict[str, list[tuple]]:
-    with duckdb.connect(str(path), read_only=True) as con:
+def integrity_report(warehouse: "Warehouse | str | Path") -> dict[str, list[tuple]]:
+    with as_warehouse(warehouse).connect(read_only=True) as con:
         return check_integrity(con)
 
 
@@ -177,30 +267,33 @@ def _columns(con, table: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
 
 
-def _insert(con, table: str, frame: pl.DataFrame, conflict: str = "") -> None:
+def _insert(con, table: str, frame: pl.DataFrame) -> None:
     columns = _columns(con, table)
     con.register("incoming", frame.select(columns).to_arrow())
-    con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM incoming {conflict}")
+    con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM incoming")
     con.unregister("incoming")
 
 
-def _insert_new(con, table: str, frame: pl.DataFrame, same_row: str) -> None:
-    """Insert rows whose identity is not already there (identity may contain NULLs)."""
+def _insert_new(con, table: str, frame: pl.DataFrame, identity: tuple[str, ...]) -> None:
+    """Insert rows whose identity is not there yet, once each (identity columns may hold NULLs)."""
     columns = _columns(con, table)
+    same = " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in identity)
     con.register("incoming", frame.select(columns).to_arrow())
-    con.execute(f"INSERT INTO {table} SELECT {', '.join('n.' + c for c in columns)} FROM incoming n "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {same_row})")
+    con.execute(f"INSERT INTO {table} SELECT DISTINCT ON ({', '.join('n.' + c for c in identity)}) "
+                f"{', '.join('n.' + c for c in columns)} FROM incoming n "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {same})")
     con.unregister("incoming")
 
 
 def _merge_entities(con, entities: pl.DataFrame) -> None:
-    """Upsert names and types, then recount everything from the mentions table."""
-    con.register("incoming", entities.select("entity_id", "name", "type").to_arrow())
-    con.execute("""
-        INSERT INTO entities SELECT entity_id, name, type, [], 0, 0 FROM incoming
-        ON CONFLICT (entity_id) DO UPDATE SET
-            name = CASE WHEN length(excluded.name) > length(entities.name) THEN excluded.name ELSE entities.name END""")
+    """Keep each entity's fullest name, add new entities, then recount everything from the mentions table."""
+    incoming = entities.select("entity_id", "name", "type")
+    con.register("incoming", incoming.to_arrow())
+    con.execute("UPDATE entities SET name = n.name FROM incoming n "
+                "WHERE entities.entity_id = n.entity_id AND length(n.name) > length(entities.name)")
     con.unregister("incoming")
+    _insert_new(con, "entities", incoming.with_columns(aliases=pl.lit([], pl.List(pl.String)), n_mentions=0,
+                                                       n_documents=0), KEYS["entities"])
     con.execute("""
         UPDATE entities SET aliases = m.aliases, n_mentions = m.n, n_documents = m.d
         FROM (SELECT entity_id, list(DISTINCT surface ORDER BY surface) AS aliases, count(*) AS n,
@@ -226,27 +319,3 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def read_frame(path: Path, sql: str, params: list | None = None, schema: dict | None = None) -> pl.DataFrame | None:
-    """A query on the live warehouse, read-only; None when there is no warehouse yet.
-
-    When another process holds the file read-write, DuckDB refuses even read-only
-    connections; the query then runs on a private copy (copying needs no lock, and
-    the copy holds everything that process had checkpointed).
-    """
-    if not Path(path).exists():
-        return pl.DataFrame(schema=schema) if schema is not None else None
-    try:
-        frame = _query(Path(path), sql, params)
-    except duckdb.IOException as exc:
-        if "lock" not in str(exc).lower():
-            raise
-        with tempfile.TemporaryDirectory(prefix="webfacts-snapshot-") as tmpdir:
-            frame = _query(Path(shutil.copy(path, Path(tmpdir) / "snapshot.duckdb")), sql, params)
-    return frame.cast(schema) if schema is not None else frame
-
-
-def _query(path: Path, sql: str, params: list | None) -> pl.DataFrame:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())

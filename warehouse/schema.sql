@@ -1,6 +1,8 @@
 -- The analysts' interface. Every column is documented with COMMENT ON.
+-- Shared by the DuckDB file and DuckLake, which has no PRIMARY KEY or UNIQUE: the keys are
+-- publish.KEYS, declared on the DuckDB file and checked (keys_unique) on both.
 CREATE TABLE raw_documents (
-    doc_id VARCHAR PRIMARY KEY, content_type VARCHAR NOT NULL, encoding VARCHAR NOT NULL,
+    doc_id VARCHAR NOT NULL, content_type VARCHAR NOT NULL, encoding VARCHAR NOT NULL,
     size_bytes BIGINT NOT NULL, first_seen_at TIMESTAMPTZ NOT NULL);
 COMMENT ON TABLE raw_documents IS 'One row per distinct raw content; exact duplicates share one row.';
 COMMENT ON COLUMN raw_documents.doc_id IS 'Content hash (SHA-256 prefix) of the raw bytes; the same bytes always get the same id.';
@@ -11,7 +13,7 @@ COMMENT ON COLUMN raw_documents.first_seen_at IS 'When this content was first in
 
 CREATE TABLE document_sources (
     doc_id VARCHAR NOT NULL, source_uri VARCHAR NOT NULL, input_uri VARCHAR NOT NULL, batch_id VARCHAR NOT NULL,
-    seen_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (doc_id, input_uri));
+    seen_at TIMESTAMPTZ NOT NULL);
 COMMENT ON TABLE document_sources IS 'One row per input file or record that produced a raw document.';
 COMMENT ON COLUMN document_sources.doc_id IS 'The raw document this input produced (raw_documents.doc_id).';
 COMMENT ON COLUMN document_sources.source_uri IS 'Where the content came from: the page URL when known (JSON Lines url, WARC target, fetched URL), else the file URI.';
@@ -32,7 +34,7 @@ COMMENT ON COLUMN quarantine.sha256 IS 'SHA-256 of the input bytes, when they co
 COMMENT ON COLUMN quarantine.seen_at IS 'When the input was seen.';
 
 CREATE TABLE skipped_records (
-    input_uri VARCHAR PRIMARY KEY, source_uri VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, record_type VARCHAR NOT NULL,
+    input_uri VARCHAR NOT NULL, source_uri VARCHAR NOT NULL, batch_id VARCHAR NOT NULL, record_type VARCHAR NOT NULL,
     detail VARCHAR, seen_at TIMESTAMPTZ NOT NULL);
 COMMENT ON TABLE skipped_records IS 'Archive records that are not documents by design (WARC request, revisit, metadata, non-text or redirect responses): counted, not lost.';
 COMMENT ON COLUMN skipped_records.input_uri IS 'The record: archive file URI with #record=N.';
@@ -43,7 +45,7 @@ COMMENT ON COLUMN skipped_records.detail IS 'More about it, e.g. the MIME type o
 COMMENT ON COLUMN skipped_records.seen_at IS 'When it was read.';
 
 CREATE TABLE documents (
-    doc_id VARCHAR PRIMARY KEY, url VARCHAR, site VARCHAR, title VARCHAR, author VARCHAR, published_date DATE,
+    doc_id VARCHAR NOT NULL, url VARCHAR, site VARCHAR, title VARCHAR, author VARCHAR, published_date DATE,
     language VARCHAR NOT NULL, text VARCHAR NOT NULL, word_count BIGINT NOT NULL, cluster_id VARCHAR NOT NULL);
 COMMENT ON TABLE documents IS 'Cleaned article text and metadata, one row per raw document with main content.';
 COMMENT ON COLUMN documents.doc_id IS 'raw_documents.doc_id.';
@@ -64,7 +66,7 @@ COMMENT ON COLUMN stage_skips.stage IS 'The asset that skipped it.';
 COMMENT ON COLUMN stage_skips.reason IS 'Why it was skipped.';
 
 CREATE TABLE entities (
-    entity_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, type VARCHAR NOT NULL, aliases VARCHAR[] NOT NULL,
+    entity_id VARCHAR NOT NULL, name VARCHAR NOT NULL, type VARCHAR NOT NULL, aliases VARCHAR[] NOT NULL,
     n_mentions BIGINT NOT NULL, n_documents BIGINT NOT NULL);
 COMMENT ON TABLE entities IS 'Canonical entities across documents.';
 COMMENT ON COLUMN entities.entity_id IS 'Stable id: a hash of type and normalised canonical name, the same across runs.';
@@ -87,7 +89,7 @@ COMMENT ON COLUMN mentions.start_char IS 'Start offset in documents.text.';
 COMMENT ON COLUMN mentions.end_char IS 'End offset (exclusive) in documents.text.';
 
 CREATE TABLE facts (
-    fact_id VARCHAR PRIMARY KEY, subject_id VARCHAR NOT NULL, subject VARCHAR NOT NULL, predicate VARCHAR NOT NULL,
+    fact_id VARCHAR NOT NULL, subject_id VARCHAR NOT NULL, subject VARCHAR NOT NULL, predicate VARCHAR NOT NULL,
     object_id VARCHAR, object VARCHAR NOT NULL, object_kind VARCHAR NOT NULL, wikidata_property VARCHAR,
     n_documents BIGINT NOT NULL, n_independent BIGINT NOT NULL, first_seen_at TIMESTAMPTZ NOT NULL,
     last_seen_at TIMESTAMPTZ NOT NULL, confidence DOUBLE NOT NULL, contested BOOLEAN NOT NULL);
@@ -130,7 +132,7 @@ COMMENT ON COLUMN claims.extractor IS 'Rule that fired.';
 COMMENT ON COLUMN claims.confidence IS 'Extraction confidence.';
 
 CREATE TABLE document_signatures (
-    doc_id VARCHAR PRIMARY KEY, signature BLOB NOT NULL);
+    doc_id VARCHAR NOT NULL, signature BLOB NOT NULL);
 COMMENT ON TABLE document_signatures IS 'MinHash signatures of cleaned texts, kept so new documents are compared with all earlier ones without recomputing them.';
 COMMENT ON COLUMN document_signatures.doc_id IS 'documents.doc_id.';
 COMMENT ON COLUMN document_signatures.signature IS 'MinHash hash values (128 x uint64, little-endian) over word 3-shingles.';

@@ -1,0 +1,162 @@
+"""Where the warehouse lives and how to open it: a DuckDB file (the default) or a DuckLake catalog.
+
+The target is the WEBFACTS_WAREHOUSE string. A plain path is one DuckDB file. `ducklake:<catalog>` is
+exactly what DuckDB's ATTACH takes: `ducklake:/path/catalog.ducklake` (a local DuckDB-file catalog) or
+`ducklake:postgres:dbname=webfacts host=...` (PostgreSQL). Every connection this module opens has the
+warehouse as its default catalog, so the same SQL runs on both backends.
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipeline.config import DUCKLAKE, ducklake_catalog
+
+ALIAS = "webfacts"  # the name the DuckLake catalog is attached as (USE'd, so queries need no prefix)
+HAS_TABLES = ("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+              "AND table_name = 'facts'")
+
+
+class WarehouseConfigError(RuntimeError):
+    pass
+
+
+# The extension a `ducklake:<kind>:` catalog needs. PostgreSQL's is postgres_scanner: DuckDB derives a loaded
+# file's entry point from its file name, and duckdb-extension-postgres ships the same binary as
+# postgres.duckdb_extension, which LOAD by path rejects ('did not contain the expected entrypoint').
+CATALOG_EXTENSIONS = {"postgres": "postgres_scanner"}
+
+
+def extension_file(name: str) -> str:
+    """The <name>.duckdb_extension file that the PyPI package duckdb-extension-<name> ships.
+
+    `LOAD ducklake` by name downloads from DuckDB's extension host, which is out of reach here (and in
+    locked-down production); the wheels pin the DuckDB version, so loading the file by path is exact.
+    """
+    package = f"duckdb-extension-{name.replace('_', '-')}"
+    try:
+        files = importlib.metadata.files(package) or []
+    except importlib.metadata.PackageNotFoundError:
+        raise WarehouseConfigError(f"the {name} DuckDB extension is not installed: pip install '{package}=="
+                                   f"{duckdb.__version__}'") from None
+    found = [f for f in files if f.name == f"{name}.duckdb_extension"]
+    if not found:
+        raise WarehouseConfigError(f"{package} ships no {name}.duckdb_extension file")
+    return str(found[0].locate())
+
+
+def _sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    target: str  # a DuckDB file path, or ducklake:<catalog>
+    data_path: str = ""  # DuckLake: where its Parquet files go (default: <catalog>.files beside a local catalog)
+
+    def __str__(self) -> str:
+        return self.target
+
+    @property
+    def is_lake(self) -> bool:
+        return self.target.startswith(DUCKLAKE)
+
+    @property
+    def catalog_kind(self) -> str | None:
+        """duckdb for a local catalog file, postgres (or another database) for a catalog server; None: no lake."""
+        lake = ducklake_catalog(self.target)
+        return lake[0] if lake else None
+
+    @property
+    def local_file(self) -> Path | None:
+        """The file that holds the warehouse (DuckDB file) or its catalog (local DuckLake); None for a server."""
+        lake = ducklake_catalog(self.target)
+        if lake is None:
+            return Path(self.target)
+        return Path(lake[1]) if lake[0] == "duckdb" else None
+
+    @property
+    def lake_data_path(self) -> str:
+        if self.data_path:
+            return self.data_path
+        if self.local_file is not None:
+            return f"{self.local_file}.files"  # DuckLake's own default, made explicit for error messages
+        return ""  # a server catalog remembers the DATA_PATH it was created with
+
+    def exists(self) -> bool:
+        """True once a publish has committed (a DuckLake catalog can exist with no tables yet)."""
+        if not self.is_lake:
+            return self.local_file.exists()
+        return self.query("SELECT 1", published_only=True) is not None
+
+    def query(self, sql: str, params: list | None = None, published_only: bool = False) -> pl.DataFrame | None:
+        """A read-only query; with published_only, None instead of an error when nothing is published yet.
+
+        When another process holds the local file read-write (an analyst's read-write connection; for a
+        DuckDB-file DuckLake catalog, also a publish in progress), DuckDB refuses even read-only
+        connections; the query then runs on a private copy of that file, which holds everything that
+        process had checkpointed (a DuckLake catalog copy still reads the shared, immutable data files).
+        """
+        if published_only and self.local_file is not None and not self.local_file.exists():
+            return None
+        try:
+            return self._query(sql, params, published_only)
+        except duckdb.InvalidInputException as exc:  # a catalog database no publish has initialised yet
+            if not (published_only and "does not exist" in str(exc)):
+                raise
+            return None
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or self.local_file is None:
+                raise
+        with tempfile.TemporaryDirectory(prefix="webfacts-snapshot-") as tmpdir:
+            copy = Path(shutil.copy(self.local_file, Path(tmpdir) / self.local_file.name))
+            return self.with_local_file(copy)._query(sql, params, published_only)
+
+    def _query(self, sql: str, params: list | None, published_only: bool) -> pl.DataFrame | None:
+        with self.connect(read_only=True) as con:  # one ATTACH for the check and the query
+            if published_only and self.is_lake and not con.execute(HAS_TABLES).fetchone()[0]:
+                return None
+            return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+
+    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        """A connection whose default catalog is the warehouse; close it (or use `with`)."""
+        if not self.is_lake:
+            return duckdb.connect(self.target, read_only=read_only)
+        con = duckdb.connect()
+        try:
+            con.execute(f"LOAD {_sql_string(extension_file('ducklake'))}")
+            if self.catalog_kind != "duckdb":
+                extension = CATALOG_EXTENSIONS.get(self.catalog_kind, self.catalog_kind)
+                con.execute(f"LOAD {_sql_string(extension_file(extension))}")
+            options = ["READ_ONLY"] if read_only else (
+                [f"DATA_PATH {_sql_string(self.lake_data_path)}"] if self.lake_data_path else [])
+            con.execute(f"ATTACH {_sql_string(self.target)} AS {ALIAS}"
+                        + (f" ({', '.join(options)})" if options else ""))
+            con.execute(f"USE {ALIAS}")
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def with_local_file(self, path: Path) -> "Warehouse":
+        """The same warehouse read through a copy of its local file (DuckLake: the catalog; data stays put)."""
+        return Warehouse(f"{DUCKLAKE}{path}" if self.is_lake else str(path), self.data_path)
+
+
+def as_warehouse(target: "Warehouse | str | Path") -> Warehouse:
+    return target if isinstance(target, Warehouse) else Warehouse(str(target))
+
+
+def read_frame(warehouse: "Warehouse | str | Path", sql: str, params: list | None = None,
+               schema: dict | None = None) -> pl.DataFrame | None:
+    """A query on the live warehouse, read-only; None (or an empty frame of `schema`) when there is none yet."""
+    frame = as_warehouse(warehouse).query(sql, params, published_only=True)
+    if frame is None:
+        return pl.DataFrame(schema=schema) if schema is not None else None
+    return frame.cast(schema) if schema is not None else frame
