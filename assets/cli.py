@@ -37,6 +37,7 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     from assets.definitions import build_definitions
     from assets.partitions import inbox_batches
     from assets.resources import WebfactsSettings
+    from pipeline import workers
     from pipeline.batches import pending_batches, register_batch
 
     overrides = {k: str(Path(v).resolve()) for k, v in (("inbox", inbox), ("warehouse", warehouse)) if v}
@@ -61,19 +62,30 @@ def run(inbox: str | None, warehouse: str | None) -> int:
         if settings.warehouse_path.exists():
             print(summary(settings.warehouse_path, time.perf_counter() - started))
         return 0
-    job = build_definitions(settings).resolve_job_def("materialize_all")
-    os.environ.setdefault("WEBFACTS_PROGRESS", "1")
-    with DagsterInstance.get() as instance:
-        known = set(instance.get_dynamic_partitions(inbox_batches.name))
-        instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
-        for batch_id in pending:
-            print(f"webfacts: batch {batch_id}: {batch_size(settings.ledger, batch_id)} files", file=sys.stderr)
-            result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
-                                            run_config=QUIET)
-            if not result.success:
-                print(f"webfacts: batch {batch_id} failed: {failure_reason(result)}", file=sys.stderr)
-                return 1
-            print(f"webfacts: batch {batch_id}: {batch_line(result)}")
+    sizes = {batch_id: batch_size(settings.ledger, batch_id) for batch_id in pending}
+    # Enough work for the worker pool: start it now, while this process is still small and before the first
+    # batch is read, so the workers load spaCy and trafilatura during ingest and serve every batch of the run.
+    processes = settings.nlp_processes or workers.default_processes()
+    pool_started = processes > 1 and sum(sizes.values()) >= workers.PARALLEL_FROM and not workers.running()
+    if pool_started:
+        workers.start(processes, settings.spacy_model or None)
+    try:
+        job = build_definitions(settings).resolve_job_def("materialize_all")
+        os.environ.setdefault("WEBFACTS_PROGRESS", "1")
+        with DagsterInstance.get() as instance:
+            known = set(instance.get_dynamic_partitions(inbox_batches.name))
+            instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
+            for batch_id in pending:
+                print(f"webfacts: batch {batch_id}: {sizes[batch_id]} files", file=sys.stderr)
+                result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
+                                                run_config=QUIET)
+                if not result.success:
+                    print(f"webfacts: batch {batch_id} failed: {failure_reason(result)}", file=sys.stderr)
+                    return 1
+                print(f"webfacts: batch {batch_id}: {batch_line(result)}")
+    finally:
+        if pool_started:
+            workers.shutdown()
     print(summary(settings.warehouse_path, time.perf_counter() - started))
     return 0
 

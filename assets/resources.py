@@ -17,7 +17,8 @@ class WebfactsSettings(ConfigurableResource):
     spacy_model: str = ""
     max_bytes: int
     near_dup_threshold: float
-    nlp_processes: int = 0  # 0: both cores when a batch is large enough to pay for the process start
+    # 0: both cores when the worker pool already runs or a batch is large enough to pay for starting it
+    nlp_processes: int = 0
     fetch_timeout_s: float = 10.0
     fetch_retries: int = 3
     fetch_per_host_delay_s: float = 1.0
