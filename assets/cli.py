@@ -32,43 +32,50 @@ def ensure_dagster_home() -> Path:
 def run(inbox: str | None, warehouse: str | None) -> int:
     """Register new or changed inbox files as a batch partition, then run every unpublished batch."""
     ensure_dagster_home()
+    from pipeline import workers
+    from pipeline.batches import ledger_path, pending_batches, register_batches
+
+    overrides = {k: str(Path(v).resolve()) for k, v in (("inbox", inbox), ("warehouse", warehouse)) if v}
+    env = settings_from_env()
+    inbox_path = Path(overrides.get("inbox", env.inbox))
+    warehouse_path = Path(overrides.get("warehouse", env.warehouse))
+    ledger = ledger_path(warehouse_path)
+    if not inbox_path.exists():
+        print(f"webfacts: inbox {inbox_path} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
+              file=sys.stderr)
+        return 2
+    from warehouse.publish import READ_WRITE_WARNING, read_write_holder
+    if read_write_holder(warehouse_path):
+        print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=warehouse_path)}", file=sys.stderr)
+    started = time.perf_counter()
+    try:
+        register_batches(ledger, inbox_path, warehouse_path.exists(), env.batch_max_files, env.batch_max_bytes)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"webfacts: cannot write beside the warehouse ({ledger}): "
+              f"{getattr(exc, 'strerror', None) or exc}; choose a writable --warehouse path", file=sys.stderr)
+        return 1
+    pending = pending_batches(ledger)
+    if not pending:
+        print(f"webfacts: nothing new in {inbox_path} since the last run: no extraction work done")
+        if warehouse_path.exists():
+            print(summary(warehouse_path, time.perf_counter() - started))
+        return 0
+    sizes = {batch_id: batch_size(ledger, batch_id) for batch_id in pending}
+    # Enough work for the worker pool: start it now, while this process is still small and before the first
+    # batch is read, so the workers load spaCy and trafilatura during Dagster's start and the first ingest and
+    # then serve every batch of the run.
+    pool_started = (workers.default_processes() > 1 and sum(sizes.values()) >= workers.PARALLEL_FROM
+                    and not workers.running())
+    if pool_started:
+        workers.start(workers.default_processes(), env.spacy_model)
+    # Dagster, spaCy and trafilatura load only now: an unchanged inbox costs a scan and a summary.
     from dagster import DagsterInstance
 
     from assets.definitions import build_definitions
     from assets.partitions import inbox_batches
     from assets.resources import WebfactsSettings
-    from pipeline import workers
-    from pipeline.batches import pending_batches, register_batch
 
-    overrides = {k: str(Path(v).resolve()) for k, v in (("inbox", inbox), ("warehouse", warehouse)) if v}
     settings = WebfactsSettings.from_env(**overrides)
-    if not Path(settings.inbox).exists():
-        print(f"webfacts: inbox {settings.inbox} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
-              file=sys.stderr)
-        return 2
-    from warehouse.publish import READ_WRITE_WARNING, read_write_holder
-    if read_write_holder(settings.warehouse_path):
-        print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=settings.warehouse_path)}", file=sys.stderr)
-    started = time.perf_counter()
-    try:
-        register_batch(settings.ledger, settings.inbox_path, settings.warehouse_path.exists())
-    except (OSError, sqlite3.Error) as exc:
-        print(f"webfacts: cannot write beside the warehouse ({settings.ledger}): "
-              f"{getattr(exc, 'strerror', None) or exc}; choose a writable --warehouse path", file=sys.stderr)
-        return 1
-    pending = pending_batches(settings.ledger)
-    if not pending:
-        print(f"webfacts: nothing new in {settings.inbox} since the last run: no extraction work done")
-        if settings.warehouse_path.exists():
-            print(summary(settings.warehouse_path, time.perf_counter() - started))
-        return 0
-    sizes = {batch_id: batch_size(settings.ledger, batch_id) for batch_id in pending}
-    # Enough work for the worker pool: start it now, while this process is still small and before the first
-    # batch is read, so the workers load spaCy and trafilatura during ingest and serve every batch of the run.
-    processes = settings.nlp_processes or workers.default_processes()
-    pool_started = processes > 1 and sum(sizes.values()) >= workers.PARALLEL_FROM and not workers.running()
-    if pool_started:
-        workers.start(processes, settings.spacy_model or None)
     try:
         job = build_definitions(settings).resolve_job_def("materialize_all")
         os.environ.setdefault("WEBFACTS_PROGRESS", "1")

