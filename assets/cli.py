@@ -158,6 +158,42 @@ def summary(warehouse: Path, seconds: float) -> str:
     return "\n".join(lines)
 
 
+# One entity by its exact name (any case): a lookup in entity_facts, which the publish keeps ordered by name_hash.
+FACTS_ABOUT_ENTITY = """
+    SELECT DISTINCT subject, predicate, object, n_documents AS docs, n_independent AS indep,
+           round(confidence, 2) AS conf, CASE WHEN contested THEN 'CONTESTED' ELSE '' END AS contested, sources
+    FROM entity_facts
+    WHERE name_hash = md5_number_lower(lower(?)) AND lower(entity) = lower(?)
+    ORDER BY subject, predicate, object"""
+# Anything else: facts whose subject or object contains the text, or every fact (a scan of the fact table).
+FACTS_MATCHING = """
+    SELECT f.subject, f.predicate, f.object, f.n_documents AS docs, f.n_independent AS indep,
+           round(f.confidence, 2) AS conf, CASE WHEN f.contested THEN 'CONTESTED' ELSE '' END AS contested,
+           string_agg(DISTINCT coalesce(fs.site, fs.source), '; ' ORDER BY coalesce(fs.site, fs.source)) AS sources
+    FROM facts f JOIN fact_sources fs USING (fact_id)
+    {where}
+    GROUP BY ALL ORDER BY f.subject, f.predicate, f.object"""
+
+
+def facts_about(con, about: str | None) -> tuple[list[str], list[tuple]]:
+    """(header, rows) of the facts about an entity named `about`; if no entity has that name, of the facts whose
+    subject or object contains it; every fact without `about`."""
+    import duckdb
+
+    if about:
+        try:
+            rows = con.execute(FACTS_ABOUT_ENTITY, [about, about]).fetchall()
+        except duckdb.CatalogException:  # published before entity_facts existed: it has one after its next publish
+            rows = []
+        if rows:
+            return [d[0] for d in con.description], rows
+        rows = con.execute(FACTS_MATCHING.format(where="WHERE f.subject ILIKE ? OR f.object ILIKE ?"),
+                           [f"%{about}%", f"%{about}%"]).fetchall()
+    else:
+        rows = con.execute(FACTS_MATCHING.format(where="")).fetchall()
+    return [d[0] for d in con.description], rows
+
+
 def facts(about: str | None, warehouse: str | None) -> int:
     import duckdb
 
@@ -165,20 +201,8 @@ def facts(about: str | None, warehouse: str | None) -> int:
     if not path.exists():
         print(f"webfacts: no warehouse at {path}; run `webfacts run` first", file=sys.stderr)
         return 2
-    where, params = "", []
-    if about:
-        where = "WHERE f.subject ILIKE ? OR f.object ILIKE ?"
-        params = [f"%{about}%", f"%{about}%"]
-    sql = f"""
-        SELECT f.subject, f.predicate, f.object, f.n_documents AS docs, f.n_independent AS indep,
-               round(f.confidence, 2) AS conf, CASE WHEN f.contested THEN 'CONTESTED' ELSE '' END AS contested,
-               string_agg(DISTINCT coalesce(fs.site, fs.source), '; ') AS sources
-        FROM facts f JOIN fact_sources fs USING (fact_id)
-        {where}
-        GROUP BY ALL ORDER BY f.subject, f.predicate, f.object"""
     with duckdb.connect(str(path), read_only=True) as con:
-        rows = con.execute(sql, params).fetchall()
-        header = [d[0] for d in con.description]
+        header, rows = facts_about(con, about)
     if not rows:
         print(f"no facts{' about ' + repr(about) if about else ''} in {path}")
         return 0
