@@ -188,10 +188,12 @@ def split_inputs(inputs: pl.DataFrame, known: pl.DataFrame | None = None
              .agg(pl.col("row").first(), pl.col("seen_at").min().alias("first_seen_at")))
     if known is not None:
         first = first.join(known.select("doc_id"), on="doc_id", how="anti")
-    raw_documents = (inputs.select("content_type", "encoding", "size_bytes", "content", "source_uri")
-                     .pipe(lambda frame: frame[first["row"]])
-                     .select(first["doc_id"], "content_type", "encoding", "size_bytes", "content", "source_uri",
-                             first["first_seen_at"]))
+    columns = inputs.select("content_type", "encoding", "size_bytes", "content", "source_uri")
+    every_input_in_order = pl.Series("row", range(inputs.height), first["row"].dtype)
+    if not first["row"].equals(every_input_in_order):
+        columns = columns[first["row"]]  # the usual batch (each input a new document) shares the column: no copy
+    raw_documents = columns.select(first["doc_id"], "content_type", "encoding", "size_bytes", "content",
+                                   "source_uri", first["first_seen_at"])
     # Lazy, so the filters never gather the content column.
     rows = inputs.lazy()
     document_sources = rows.filter(pl.col("doc_id").is_not_null()).select(
