@@ -64,7 +64,7 @@ def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float,
 
     prior: (doc_id, cluster_id, signature) of documents already in the warehouse.
     A `signature` column in `new` is used as computed (the cleaning workers make it beside the text).
-    texts_of: fetches earlier documents' texts by id, to confirm candidates with
+    texts_of: fetches earlier documents' texts by id (one call for all of the batch's candidates), to confirm with
     the exact Jaccard (the 128-permutation estimate wobbles by about 0.03).
     A new document joins the cluster of its most similar earlier document at or
     above the threshold, else starts its own.
@@ -88,14 +88,16 @@ def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float,
         return hashed[doc_id]
 
     columns = ["doc_id", "text"] + (["signature"] if "signature" in new.columns else [])
+    batch = [(doc_id, text, from_bytes(blob[0]) if blob and blob[0] is not None else signature(text))
+             for doc_id, text, *blob in new.sort("first_seen_at", "doc_id").select(columns).iter_rows()]
+    # Earlier documents that are candidates of this batch's: their texts in one query, not one per document.
+    earlier = {o for doc_id, _, sig in batch for o in lsh.query(sig) if o != doc_id}
+    if earlier and texts_of is not None:
+        texts.update(texts_of(sorted(earlier)))
     rows = []
-    for doc_id, text, *blob in new.sort("first_seen_at", "doc_id").select(columns).iter_rows():
-        sig = from_bytes(blob[0]) if blob and blob[0] is not None else signature(text)
+    for doc_id, text, sig in batch:
         texts[doc_id] = text
         candidates = [o for o in lsh.query(sig) if o != doc_id]
-        missing = [o for o in candidates if o not in texts]
-        if missing and texts_of is not None:
-            texts.update(texts_of(missing))
         scored = [(jaccard_hashes(shingled(doc_id), shingled(o)) if o in texts else known[o][0].jaccard(sig), o)
                   for o in candidates]
         matches = [(score, o) for score, o in scored if score >= threshold]
