@@ -31,28 +31,25 @@ def ensure_dagster_home() -> Path:
 
 
 def run(inbox: str | None, warehouse: str | None) -> int:
-    """Register new or changed inbox files as a batch partition, then run every unpublished batch."""
+    """Register new or changed inbox files as batch partitions, then run every unpublished batch."""
     ensure_dagster_home()
-    from dagster import DagsterInstance
+    from pipeline import workers
+    from pipeline.batches import pending_batches, register_batches
+    from warehouse.publish import DISK_FULL, READ_WRITE_WARNING, is_disk_full, read_write_holder
+    from warehouse.store import Warehouse, WarehouseConfigError
 
-    from assets.definitions import build_definitions
-    from assets.partitions import inbox_batches
-    from assets.resources import WebfactsSettings
-    from pipeline.batches import pending_batches, register_batch
-
+    env = settings_from_env()
     overrides = {"inbox": str(Path(inbox).resolve())} if inbox else {}
     if warehouse:
         overrides["warehouse"] = resolve_warehouse(warehouse)
-    settings = WebfactsSettings.from_env(**overrides)
-    if not Path(settings.inbox).exists():
-        print(f"webfacts: inbox {settings.inbox} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
+    inbox_path = Path(overrides.get("inbox", env.inbox))
+    if not inbox_path.exists():
+        print(f"webfacts: inbox {inbox_path} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
               file=sys.stderr)
         return 2
-    from warehouse.publish import DISK_FULL, READ_WRITE_WARNING, is_disk_full, read_write_holder
-    from warehouse.store import WarehouseConfigError
-    store = settings.store
+    store = Warehouse(overrides.get("warehouse", str(env.warehouse)), env.ducklake_data_path)
     try:
-        ledger, published_before = settings.ledger, store.exists()
+        ledger, published_before = store.ledger(env.ledger), store.exists()
     except WarehouseConfigError as exc:  # a missing extension package, or no place for the ledger
         print(f"webfacts: {exc}", file=sys.stderr)
         return 2
@@ -60,7 +57,7 @@ def run(inbox: str | None, warehouse: str | None) -> int:
         print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=store)}", file=sys.stderr)
     started = time.perf_counter()
     try:
-        register_batch(ledger, settings.inbox_path, published_before)
+        register_batches(ledger, inbox_path, published_before, env.batch_max_files, env.batch_max_bytes)
     except (OSError, sqlite3.Error) as exc:
         reason = DISK_FULL if is_disk_full(exc) else getattr(exc, "strerror", None) or exc
         print(f"webfacts: cannot write beside the warehouse ({ledger}): {reason}; "
@@ -68,23 +65,43 @@ def run(inbox: str | None, warehouse: str | None) -> int:
         return 1
     pending = pending_batches(ledger)
     if not pending:
-        print(f"webfacts: nothing new in {settings.inbox} since the last run: no extraction work done")
+        print(f"webfacts: nothing new in {inbox_path} since the last run: no extraction work done")
         if published_before:
             print(summary(store, time.perf_counter() - started))
         return 0
-    job = build_definitions(settings).resolve_job_def("materialize_all")
-    os.environ.setdefault("WEBFACTS_PROGRESS", "1")
-    with DagsterInstance.get() as instance:
-        known = set(instance.get_dynamic_partitions(inbox_batches.name))
-        instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
-        for batch_id in pending:
-            print(f"webfacts: batch {batch_id}: {batch_size(ledger, batch_id)} files", file=sys.stderr)
-            result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
-                                            run_config=QUIET)
-            if not result.success:
-                print(f"webfacts: batch {batch_id} failed: {failure_reason(result)}", file=sys.stderr)
-                return 1
-            print(f"webfacts: batch {batch_id}: {batch_line(result)}")
+    sizes = {batch_id: batch_size(ledger, batch_id) for batch_id in pending}
+    # Enough work for the worker pool: start it now, while this process is still small and before the first
+    # batch is read, so the workers load spaCy and trafilatura during Dagster's start and the first ingest and
+    # then serve every batch of the run.
+    pool_started = (workers.default_processes() > 1 and sum(sizes.values()) >= workers.PARALLEL_FROM
+                    and not workers.running())
+    if pool_started:
+        workers.start(workers.default_processes(), env.spacy_model)
+    # Dagster, spaCy and trafilatura load only now: an unchanged inbox costs a scan and a summary.
+    from dagster import DagsterInstance
+
+    from assets.definitions import build_definitions
+    from assets.partitions import inbox_batches
+    from assets.resources import WebfactsSettings
+
+    settings = WebfactsSettings.from_env(**overrides)
+    try:
+        job = build_definitions(settings).resolve_job_def("materialize_all")
+        os.environ.setdefault("WEBFACTS_PROGRESS", "1")
+        with DagsterInstance.get() as instance:
+            known = set(instance.get_dynamic_partitions(inbox_batches.name))
+            instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
+            for batch_id in pending:
+                print(f"webfacts: batch {batch_id}: {sizes[batch_id]} files", file=sys.stderr)
+                result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
+                                                run_config=QUIET)
+                if not result.success:
+                    print(f"webfacts: batch {batch_id} failed: {failure_reason(result)}", file=sys.stderr)
+                    return 1
+                print(f"webfacts: batch {batch_id}: {batch_line(result)}")
+    finally:
+        if pool_started:
+            workers.shutdown()
     print(summary(store, time.perf_counter() - started))
     return 0
 
@@ -148,6 +165,42 @@ def summary(warehouse, seconds: float) -> str:
     return "\n".join(lines)
 
 
+# One entity by its exact name (any case): a lookup in entity_facts, which the publish keeps ordered by name_hash.
+FACTS_ABOUT_ENTITY = """
+    SELECT DISTINCT subject, predicate, object, n_documents AS docs, n_independent AS indep,
+           round(confidence, 2) AS conf, CASE WHEN contested THEN 'CONTESTED' ELSE '' END AS contested, sources
+    FROM entity_facts
+    WHERE name_hash = md5_number_lower(lower(?)) AND lower(entity) = lower(?)
+    ORDER BY subject, predicate, object"""
+# Anything else: facts whose subject or object contains the text, or every fact (a scan of the fact table).
+FACTS_MATCHING = """
+    SELECT f.subject, f.predicate, f.object, f.n_documents AS docs, f.n_independent AS indep,
+           round(f.confidence, 2) AS conf, CASE WHEN f.contested THEN 'CONTESTED' ELSE '' END AS contested,
+           string_agg(DISTINCT coalesce(fs.site, fs.source), '; ' ORDER BY coalesce(fs.site, fs.source)) AS sources
+    FROM facts f JOIN fact_sources fs USING (fact_id)
+    {where}
+    GROUP BY ALL ORDER BY f.subject, f.predicate, f.object"""
+
+
+def facts_about(con, about: str | None) -> tuple[list[str], list[tuple]]:
+    """(header, rows) of the facts about an entity named `about`; if no entity has that name, of the facts whose
+    subject or object contains it; every fact without `about`."""
+    import duckdb
+
+    if about:
+        try:
+            rows = con.execute(FACTS_ABOUT_ENTITY, [about, about]).fetchall()
+        except duckdb.CatalogException:  # published before entity_facts existed: it has one after its next publish
+            rows = []
+        if rows:
+            return [d[0] for d in con.description], rows
+        rows = con.execute(FACTS_MATCHING.format(where="WHERE f.subject ILIKE ? OR f.object ILIKE ?"),
+                           [f"%{about}%", f"%{about}%"]).fetchall()
+    else:
+        rows = con.execute(FACTS_MATCHING.format(where="")).fetchall()
+    return [d[0] for d in con.description], rows
+
+
 def facts(about: str | None, warehouse: str | None) -> int:
     from warehouse.store import Warehouse
 
@@ -156,21 +209,8 @@ def facts(about: str | None, warehouse: str | None) -> int:
     if not path.exists():
         print(f"webfacts: no warehouse at {path}; run `webfacts run` first", file=sys.stderr)
         return 2
-    where, params = "", []
-    if about:
-        where = "WHERE f.subject ILIKE ? OR f.object ILIKE ?"
-        params = [f"%{about}%", f"%{about}%"]
-    sql = f"""
-        SELECT f.subject, f.predicate, f.object, f.n_documents AS docs, f.n_independent AS indep,
-               round(f.confidence, 2) AS conf, CASE WHEN f.contested THEN 'CONTESTED' ELSE '' END AS contested,
-               string_agg(DISTINCT coalesce(fs.site, fs.source), '; ' ORDER BY coalesce(fs.site, fs.source))
-                   AS sources
-        FROM facts f JOIN fact_sources fs USING (fact_id)
-        {where}
-        GROUP BY ALL ORDER BY f.subject, f.predicate, f.object"""
     with path.connect(read_only=True) as con:
-        rows = con.execute(sql, params).fetchall()
-        header = [d[0] for d in con.description]
+        header, rows = facts_about(con, about)
     if not rows:
         print(f"no facts{' about ' + repr(about) if about else ''} in {path}")
         return 0

@@ -1,5 +1,4 @@
 """Entities group: one NLP pass per new English document, then cross-document canonical entities."""
-import os
 import time
 
 import polars as pl
@@ -9,10 +8,8 @@ from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
 from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
-from pipeline import entities as entity_steps, extract
+from pipeline import entities as entity_steps, extract, workers
 from warehouse.store import read_frame
-
-PARALLEL_FROM = 200  # documents; below this, starting spaCy worker processes costs more than it saves
 
 
 @multi_asset(
@@ -29,7 +26,7 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
     """spaCy once per document yields both the mentions and the relation extractions."""
     started = time.perf_counter()
     english, skipped = extract.english_documents(cleaned_documents)
-    processes = settings.nlp_processes or (min(2, os.cpu_count() or 1) if english.height >= PARALLEL_FROM else 1)
+    processes = workers.processes_for(english.height, settings.nlp_processes)
     mentions, extractions = extract.extract_documents(
         english, settings.spacy_model or None, n_process=processes,
         progress=StageProgress(context, "entities and facts (spaCy)"))

@@ -39,17 +39,19 @@ def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
     now = batch_created_at(settings.ledger, context.partition_key)
     inputs = ingest.ingest_inputs(
         chain.from_iterable(expand_file(p, settings.max_bytes, fetcher) for p in paths), context.partition_key, now)
-    raw, sources, quarantined, skipped = ingest.split_inputs(inputs)
     known = read_frame(settings.store, "SELECT doc_id FROM raw_documents",
                        schema={"doc_id": pl.String})
-    new_raw = raw.join(known, on="doc_id", how="anti")
+    new_raw, sources, quarantined, skipped = ingest.split_inputs(inputs, known)
+    distinct = sources["doc_id"].n_unique()
     outcomes = inputs.select("input_uri", outcome=pl.when(pl.col("doc_id").is_not_null()).then(pl.lit("document"))
                              .when(pl.col("reason").is_not_null()).then(pl.lit("quarantined"))
                              .otherwise(pl.lit("skipped")))
-    context.log.info(f"{len(paths)} files, {inputs.height} inputs: {raw.height} distinct documents "
+    n_inputs = inputs.height
+    del inputs  # the batch's content lives on in new_raw only, for the rest of the run
+    context.log.info(f"{len(paths)} files, {n_inputs} inputs: {distinct} distinct documents "
                      f"({new_raw.height} new), {quarantined.height} quarantined, {skipped.height} skipped")
-    counts = {"files": MetadataValue.int(len(paths)), "inputs_seen": MetadataValue.int(inputs.height),
-              "already_known_documents": MetadataValue.int(raw.height - new_raw.height)}
+    counts = {"files": MetadataValue.int(len(paths)), "inputs_seen": MetadataValue.int(n_inputs),
+              "already_known_documents": MetadataValue.int(distinct - new_raw.height)}
     yield from validated_output("raw_documents", new_raw, started, **counts)
     yield from validated_output("document_sources", sources, started)
     yield from validated_output("quarantine", quarantined, started)

@@ -4,10 +4,10 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from pipeline.batches import ledger_path
-from pipeline.config import settings_from_env
+from pipeline.batches import register_batches
+from pipeline.config import DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_FILES, settings_from_env
 from pipeline.fetch import FetchPolicy
-from warehouse.store import Warehouse, WarehouseConfigError
+from warehouse.store import Warehouse
 
 
 class WebfactsSettings(ConfigurableResource):
@@ -20,10 +20,13 @@ class WebfactsSettings(ConfigurableResource):
     spacy_model: str = ""
     max_bytes: int
     near_dup_threshold: float
-    nlp_processes: int = 0  # 0: both cores when a batch is large enough to pay for the process start
+    # 0: both cores when the worker pool already runs or a batch is large enough to pay for starting it
+    nlp_processes: int = 0
     fetch_timeout_s: float = 10.0
     fetch_retries: int = 3
     fetch_per_host_delay_s: float = 1.0
+    batch_max_files: int = DEFAULT_BATCH_MAX_FILES
+    batch_max_bytes: int = DEFAULT_BATCH_MAX_BYTES
 
     @classmethod
     def from_env(cls, **overrides) -> "WebfactsSettings":
@@ -31,7 +34,8 @@ class WebfactsSettings(ConfigurableResource):
         fields = dict(inbox=str(s.inbox), warehouse=str(s.warehouse), spacy_model=s.spacy_model or "",
                       max_bytes=s.max_bytes, near_dup_threshold=s.near_dup_threshold,
                       fetch_timeout_s=s.fetch_timeout_s, fetch_per_host_delay_s=s.fetch_per_host_delay_s,
-                      ducklake_data_path=s.ducklake_data_path, batch_ledger=s.ledger)
+                      ducklake_data_path=s.ducklake_data_path, batch_ledger=s.ledger,
+                      batch_max_files=s.batch_max_files, batch_max_bytes=s.batch_max_bytes)
         return cls(**(fields | overrides))
 
     @property
@@ -44,12 +48,12 @@ class WebfactsSettings(ConfigurableResource):
 
     @property
     def ledger(self) -> Path:
-        if self.batch_ledger:
-            return Path(self.batch_ledger)
-        if self.store.local_file is None:
-            raise WarehouseConfigError(f"set WEBFACTS_LEDGER to a local file for the batch ledger: the catalog "
-                                       f"of {self.warehouse} is a server, with no folder to keep it beside")
-        return ledger_path(self.store.local_file)
+        return self.store.ledger(self.batch_ledger)
+
+    def register_batches(self) -> list[str]:
+        """New or changed inbox files as bounded batches (pipeline/batches.py); their ids, in run order."""
+        return register_batches(self.ledger, self.inbox_path, self.store.exists(),
+                                self.batch_max_files, self.batch_max_bytes)
 
     def fetch_policy(self) -> FetchPolicy:
         return FetchPolicy(timeout_s=self.fetch_timeout_s, max_bytes=self.max_bytes, retries=self.fetch_retries,

@@ -3,13 +3,13 @@ from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext
 
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
-from pipeline.batches import pending_batches, register_batch
+from pipeline.batches import pending_batches
 
 
 @schedule(job_name="materialize_all", cron_schedule="0 3 * * *", default_status=DefaultScheduleStatus.RUNNING,
           description="Materializes every pending inbox batch once a day, in case the sensor was off.")
 def daily_pending_batches(context: ScheduleEvaluationContext, settings: WebfactsSettings):
-    register_batch(settings.ledger, settings.inbox_path, settings.store.exists())
+    settings.register_batches()
     pending = pending_batches(settings.ledger)
     if not pending:
         return SkipReason("every inbox batch is published")

@@ -30,13 +30,14 @@ def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings
                       document_sources: pl.DataFrame):
     """Boilerplate removal (trafilatura for HTML, own rules for text dumps), language, near-duplicates."""
     started = time.perf_counter()
-    cleaned, rejected = clean.clean_documents(raw_documents, progress=StageProgress(context, "cleaning"))
+    cleaned, rejected = clean.clean_documents(raw_documents, progress=StageProgress(context, "cleaning"),
+                                              signatures=True)
     cleaned = cleaned.join(raw_documents.select("doc_id", "first_seen_at"), on="doc_id")
     prior = read_frame(settings.store, PRIOR_SIGNATURES, schema=near_duplicates.SIGNATURE_SCHEMA)
-    clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at"), prior,
+    clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at", "signature"), prior,
                                                settings.near_dup_threshold,
                                                lambda ids: earlier_texts(settings, ids))
-    cleaned = cleaned.join(clusters.select("doc_id", "cluster_id"), on="doc_id")
+    cleaned = cleaned.drop("signature").join(clusters.select("doc_id", "cluster_id"), on="doc_id")
     rejections = (rejected.join(document_sources, on="doc_id")
                   .join(raw_documents.select("doc_id", "size_bytes"), on="doc_id")
                   .select(pl.col("input_uri").alias("source_uri"), "batch_id", "reason", "detail", "size_bytes",

@@ -12,13 +12,19 @@
    (STEP_START -> STEP_SUCCESS per step key).
 3. The limit, on the same pages: trafilatura.extract(html) alone over all N pages, plus spaCy nlp.pipe
    alone (load_nlp(), batch_size=32, n_process=2) over the English texts the pipeline cleaned.
-4. Incremental runs: the unchanged inbox again (a no-op), then with 1 % new pages added.
+4. Incremental runs: the unchanged inbox again (a no-op), then with 1 % new pages added; the second one's time
+   as a share of the full run is `incremental_1pct_share`.
+5. Facts about one entity from a synthetic 1,000,000-row fact table (warehouse/schema.sql, derived.sql and
+   views.sql, as a publish leaves them; 1.33 evidence rows a fact): median and worst of 5 lookups, each from a
+   fresh read-only connection, through `webfacts facts --about` (assets.cli.facts_about).
 
-Peak RSS is the largest 0.2 s sample of the summed VmRSS of the child and its descendants (at least the
-exact ru_maxrss of the largest single process). Forked spaCy workers share pages with their parent, so the
-sum double-counts; the summed PSS is printed beside it.
+Memory (`peak_rss_mb`): the largest 0.2 s sample of the summed PSS of the child and its descendants, and at
+least the exact ru_maxrss of the largest single process (a sample can miss a short peak). PSS divides each
+shared page among the processes sharing it, so the sum is the tree's footprint: the summed VmRSS would count the
+libraries the worker processes share (and, for forked workers, the parent's pages) once per process. The summed
+RSS and the largest process are printed beside it.
 
-Prints a per-stage table and one final line:
+Prints a per-stage table, a few `name=value` lines and one final line:
     bench: docs=N docs_per_s=X ratio_to_limit=R peak_rss_mb=M incremental_noop_s=S
 All figures go to <workdir>/bench.json. The inbox, warehouse and DAGSTER_HOME are deleted unless --keep.
 """
@@ -45,7 +51,7 @@ TRAF_HTML = DATASETS / "trafilatura-eval" / "html"
 STEPS = ["raw_documents", "cleaned_documents", "entity_mentions", "entities", "claims", "facts", "fact_warehouse"]
 SAMPLE_EVERY_S = 0.2
 SEED = 20240607
-GENERATED = ("inbox", "warehouse", "dagster_home")  # the only folders this script creates and deletes
+GENERATED = ("inbox", "warehouse", "dagster_home", "facts1m")  # the only folders this script creates and deletes
 
 
 # ---------------------------------------------------------------- corpus
@@ -268,6 +274,109 @@ def limit_spacy(texts: list[str]) -> dict:
     return {"seconds": seconds, "docs": len(docs), "tokens": sum(len(d) for d in docs), "model": nlp.meta["name"]}
 
 
+# ---------------------------------------------------------------- facts about one entity, at 1,000,000 facts
+
+FACT_ROWS = 1_000_000
+LOOKUPS = 5
+
+
+def synthetic_warehouse(path: Path, n_facts: int) -> None:
+    """A warehouse file in the real schema with n_facts facts, as publishing leaves it (derived tables, views).
+
+    n_facts / 5 entities, n_facts / 10 documents from 500 sites, a source per document, one evidence sentence a
+    fact and a second one for every third fact (claims mirror the evidence). Subjects are skewed as real ones:
+    entity k is the subject of about n_facts / (2 * sqrt(k * n_entities)) facts, so a few have thousands.
+    """
+    import duckdb
+
+    from pipeline.registry import registry_by_name
+
+    sql = ROOT / "warehouse"
+    n_entities, n_docs = n_facts // 5, max(1, n_facts // 10)
+    predicates = ", ".join(f"({i}, '{name}', '{p.object_kind}', '{p.wikidata}')"
+                           for i, (name, p) in enumerate(registry_by_name().items()))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    with duckdb.connect(str(path)) as con:
+        con.execute("SET enable_progress_bar = false")
+        con.execute((sql / "schema.sql").read_text())
+        con.execute(f"""
+CREATE TEMP TABLE preds AS SELECT * FROM (VALUES {predicates}) p(i, predicate, object_kind, wikidata_property);
+CREATE TEMP TABLE ent AS
+    SELECT i, substr(md5('entity-' || i), 1, 16) AS entity_id, 'Entity ' || lpad(i::VARCHAR, 6, '0') AS name,
+           ['PERSON', 'ORG', 'PLACE', 'WORK', 'EVENT', 'MISC'][1 + i % 6] AS type
+    FROM range({n_entities}) t(i);
+CREATE TEMP TABLE doc AS
+    SELECT i, substr(md5('doc-' || i), 1, 24) AS doc_id, 'site' || (i % 500) || '.example' AS site FROM range({n_docs}) t(i);
+CREATE TEMP TABLE f AS
+    SELECT i, substr(md5('fact-' || i), 1, 16) AS fact_id,
+           least(floor((hash(i, 1) % 1000000 / 1000000.0) ^ 2 * {n_entities}), {n_entities - 1})::BIGINT AS s_idx,
+           hash(i, 2) % {n_entities} AS o_idx, hash(i, 3) % (SELECT count(*) FROM preds) AS p_idx
+    FROM range({n_facts}) t(i);
+INSERT INTO raw_documents SELECT doc_id, 'text/html', 'utf-8', 1000, TIMESTAMPTZ '2025-01-01' + to_seconds(i) FROM doc;
+INSERT INTO document_sources SELECT doc_id, 'https://' || site || '/a/' || i, 'file:///inbox/' || i || '.html',
+    'synthetic', TIMESTAMPTZ '2025-01-01' FROM doc;
+INSERT INTO documents SELECT doc_id, 'https://' || site || '/a/' || i, site, 'Title ' || i, NULL, NULL, 'en',
+    'Synthetic document ' || i || '.', 3, doc_id FROM doc;
+INSERT INTO entities SELECT entity_id, name, type, [name], 1, 1 FROM ent;
+INSERT INTO facts
+    SELECT f.fact_id, s.entity_id, s.name, p.predicate, CASE WHEN p.object_kind = 'entity' THEN o.entity_id END,
+           CASE p.object_kind WHEN 'entity' THEN o.name WHEN 'date' THEN (2000 + f.i % 25) || '-01-01'
+                ELSE 'value ' || f.i % 1000 END,
+           p.object_kind, p.wikidata_property, 1 + f.i % 3, 1 + f.i % 2, TIMESTAMPTZ '2025-01-01',
+           TIMESTAMPTZ '2025-01-02', 0.5 + (f.i % 50) / 100.0, f.i % 17 = 0
+    FROM f JOIN ent s ON s.i = f.s_idx JOIN ent o ON o.i = f.o_idx JOIN preds p ON p.i = f.p_idx
+    ORDER BY 3, 4, 6;  -- as pipeline.facts.aggregate_facts sorts them
+INSERT INTO fact_evidence
+    SELECT f.fact_id, d.doc_id, 'Synthetic sentence ' || f.i || '.' || k || ' asserting a fact about its subject.',
+           0, 60, 'synthetic', 0.8
+    FROM f CROSS JOIN range(2) r(k) JOIN doc d ON d.i = hash(f.i, k) % {n_docs}
+    WHERE k = 0 OR f.i % 3 = 0;
+INSERT INTO claims
+    SELECT e.fact_id, e.doc_id, f.subject_id, f.subject, f.predicate, f.object_id, f.object, f.object_kind,
+           f.wikidata_property, 0, e.sentence, e.start_char, e.end_char, e.extractor, e.confidence
+    FROM fact_evidence e JOIN facts f USING (fact_id);
+""")
+        con.execute((sql / "derived.sql").read_text())
+        con.execute((sql / "views.sql").read_text())
+        con.execute("CHECKPOINT")
+
+
+def timed_lookups(path: Path, name: str, repeat: int) -> tuple[list[float], int]:
+    """Milliseconds of `webfacts facts --about name`, each from a fresh read-only connection (open included)."""
+    import duckdb
+
+    from assets.cli import facts_about
+
+    times, found = [], 0
+    for _ in range(repeat):
+        started = time.perf_counter()
+        with duckdb.connect(str(path), read_only=True) as con:
+            found = len(facts_about(con, name)[1])
+        times.append(1000 * (time.perf_counter() - started))
+    return times, found
+
+
+def facts_lookup(path: Path, n_facts: int) -> dict:
+    import duckdb
+
+    started = time.perf_counter()
+    synthetic_warehouse(path, n_facts)
+    build_s = time.perf_counter() - started
+    with duckdb.connect(str(path), read_only=True) as con:
+        one = lambda sql: con.execute(sql).fetchone()  # noqa: E731
+        evidence = one("SELECT count(*) FROM fact_evidence")[0]
+        # a typical entity (tens of facts) and the most connected one
+        typical = one("SELECT name FROM entities WHERE name = 'Entity 004242'")[0]
+        busiest = one("SELECT subject FROM facts GROUP BY subject ORDER BY count(*) DESC, subject LIMIT 1")[0]
+    ms, found = timed_lookups(path, typical, LOOKUPS)
+    busiest_ms, busiest_found = timed_lookups(path, busiest, 1)
+    ordered = sorted(ms)
+    return {"fact_rows": n_facts, "evidence_rows": evidence, "file_mb": path.stat().st_size / 1e6,
+            "build_s": build_s, "entity": typical, "facts": found, "ms": ms, "median_ms": ordered[len(ms) // 2],
+            "worst_ms": ordered[-1], "busiest": busiest, "busiest_facts": busiest_found, "busiest_ms": busiest_ms[0]}
+
+
 # ---------------------------------------------------------------- report
 
 def stage_table(stages: dict[str, float], end_to_end: float, n: int, words: int, figures: dict) -> str:
@@ -299,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the inbox, warehouse, DAGSTER_HOME, logs and bench.json go")
     parser.add_argument("--keep", action="store_true", help="keep the generated inbox, warehouse and DAGSTER_HOME")
     parser.add_argument("--no-increment", action="store_true", help="skip the 1%% new-documents run")
+    parser.add_argument("--no-facts", action="store_true", help="skip the 1,000,000-fact lookup")
     parser.add_argument("--child", nargs=3, metavar=("INBOX", "WAREHOUSE", "RESULT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -327,9 +437,9 @@ def main(argv: list[str] | None = None) -> int:
     # 2. full run
     print("bench: full pipeline run ...", file=sys.stderr)
     full = run_pipeline(inbox, warehouse, dagster_home, workdir / "run_full.log", workdir / "run_full.json")
-    # The 0.2 s samples can miss a short peak; no sum can be below the largest single process's exact peak.
+    # The 0.2 s samples can miss a short peak: the figure is at least the largest single process's exact peak.
     largest_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    full["sampled_rss_mb"], full["peak_rss_mb"] = full["peak_rss_mb"], max(full["peak_rss_mb"], largest_mb)
+    full["sampled_rss_mb"], full["peak_rss_mb"] = full["peak_rss_mb"], max(full["peak_pss_mb"], largest_mb)
     stages, run_ids = step_seconds(full["runs"], set())
     figures = warehouse_figures(warehouse)
     end_to_end = full["run_s"]
@@ -368,7 +478,12 @@ def main(argv: list[str] | None = None) -> int:
                                       "share_of_full": inc["run_s"] / end_to_end, "stages_s": inc_stages,
                                       "dagster_runs": len(inc_runs), "peak_rss_mb": inc["peak_rss_mb"]}
 
-    # 5. report
+    # 5. facts about one entity from a 1,000,000-row fact table
+    if not args.no_facts:
+        print(f"bench: synthetic warehouse of {FACT_ROWS:,} facts ...", file=sys.stderr)
+        report["facts_about"] = facts_lookup(workdir / "facts1m" / "webfacts.duckdb", FACT_ROWS)
+
+    # 6. report
     docs_per_s = n / end_to_end
     report["summary"] = {"docs": n, "end_to_end_s": end_to_end, "docs_per_s": docs_per_s, "limit_s": limit_s,
                          "ratio_to_limit": ratio, "peak_rss_mb": full["peak_rss_mb"],
@@ -397,7 +512,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"; +{inc['new_documents']} new pages {inc['seconds']:.1f}s = {100 * inc['share_of_full']:.1f}% "
               f"of the full run", end="")
     print()
+    if "facts_about" in report:
+        fa = report["facts_about"]
+        print(f"Facts about one entity: {fa['facts']} facts about {fa['entity']!r} from {fa['fact_rows']:,} facts "
+              f"({fa['evidence_rows']:,} evidence rows, {fa['file_mb']:.0f} MB file): median {fa['median_ms']:.1f} ms, "
+              f"worst {fa['worst_ms']:.1f} ms of {len(fa['ms'])} fresh read-only connections; the most connected "
+              f"entity ({fa['busiest_facts']} facts) {fa['busiest_ms']:.1f} ms")
     print(f"Figures: {workdir / 'bench.json'}")
+    print()
+    print(f"memory_measure=pss_sum peak_pss_sum_mb={full['peak_pss_mb']:.0f} peak_rss_sum_mb={full['sampled_rss_mb']:.0f} "
+          f"largest_process_rss_mb={largest_mb:.0f}")
+    if "incremental_1pct" in report:
+        print(f"incremental_1pct_share={report['incremental_1pct']['share_of_full']:.4f} "
+              f"incremental_1pct_s={report['incremental_1pct']['seconds']:.2f}")
+    if "facts_about" in report:
+        print(f"facts_about_ms={report['facts_about']['median_ms']:.1f} "
+              f"facts_about_worst_ms={report['facts_about']['worst_ms']:.1f}")
 
     if not args.keep:
         for name in GENERATED:

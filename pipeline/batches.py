@@ -1,7 +1,8 @@
 """The batch ledger: which inbox files arrived in which batch.
 
-A batch is every file that is new or changed (path, size, mtime) since the
-last scan. The ledger is a small SQLite file beside the warehouse, so the
+A batch is a group of files that are new or changed (path, size, mtime)
+since the last scan; many files arriving at once become several batches of
+bounded size. The ledger is a small SQLite file beside the warehouse, so the
 sensor, the daily schedule and `webfacts run` agree on batches and a second
 scan of an unchanged inbox finds nothing to do.
 """
@@ -12,8 +13,10 @@ import os
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+
+from pipeline.config import DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_FILES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
@@ -63,8 +66,26 @@ def scan_inbox(inbox: Path) -> list[FileStat]:
     return found
 
 
-def register_batch(ledger: Path, inbox: Path, warehouse_exists: bool = True) -> str | None:
-    """Record new or changed files as a batch; returns its id, or None when nothing changed."""
+def split_batches(files: list[FileStat], max_files: int, max_bytes: int) -> list[list[FileStat]]:
+    """Consecutive groups of at most max_files files and max_bytes bytes (a larger file is a group of its own).
+
+    A batch is held in memory whole (its raw contents, then its frames) and published in one go, so bounding it
+    bounds the memory of a run however many files arrive at once.
+    """
+    groups: list[list[FileStat]] = []
+    size = 0
+    for f in files:
+        if not groups or len(groups[-1]) >= max_files or size + f.size > max_bytes and groups[-1]:
+            groups.append([])
+            size = 0
+        groups[-1].append(f)
+        size += f.size
+    return groups
+
+
+def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
+                     max_files: int = DEFAULT_BATCH_MAX_FILES, max_bytes: int = DEFAULT_BATCH_MAX_BYTES) -> list[str]:
+    """Record new or changed files as batches of bounded size; returns their ids in run order (none: nothing new)."""
     files = scan_inbox(inbox)
     with closing(connect(ledger)) as con:
         published = con.execute("SELECT 1 FROM batches WHERE published_at IS NOT NULL LIMIT 1").fetchone()
@@ -73,17 +94,22 @@ def register_batch(ledger: Path, inbox: Path, warehouse_exists: bool = True) -> 
         known = set(con.execute("SELECT path, size, mtime_ns FROM files"))
         new = [f for f in files if (f.path, f.size, f.mtime_ns) not in known]
         if not new:
-            return None
+            return []
         now = datetime.now(timezone.utc)
-        digest = hashlib.sha256("\n".join(f"{f.path}|{f.size}|{f.mtime_ns}" for f in new).encode()).hexdigest()
-        batch_id = f"{now:%Y%m%dT%H%M%S}-{digest[:8]}"
+        batch_ids = []
         con.execute("BEGIN IMMEDIATE")
-        con.executemany("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?)",
-                        [(f.path, f.size, f.mtime_ns, batch_id) for f in new])
-        con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, NULL)",
-                    (batch_id, str(inbox.resolve()), now.isoformat(), len(new)))
+        for k, group in enumerate(split_batches(new, max_files, max_bytes)):
+            digest = hashlib.sha256("\n".join(f"{f.path}|{f.size}|{f.mtime_ns}" for f in group).encode()).hexdigest()
+            batch_id = f"{now:%Y%m%dT%H%M%S}-{digest[:8]}"
+            # One microsecond apart: batches run, and their documents count as first seen, in inbox order.
+            created_at = now + timedelta(microseconds=k)
+            con.executemany("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?)",
+                            [(f.path, f.size, f.mtime_ns, batch_id) for f in group])
+            con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, NULL)",
+                        (batch_id, str(inbox.resolve()), created_at.isoformat(), len(group)))
+            batch_ids.append(batch_id)
         con.execute("COMMIT")
-        return batch_id
+        return batch_ids
 
 
 def batch_files(ledger: Path, batch_id: str) -> list[Path]:

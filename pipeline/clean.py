@@ -7,12 +7,9 @@ line-level post-filters and normalisation.
 from __future__ import annotations
 
 import html as html_lib
-import multiprocessing
-import os
 import json
 import re
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Callable
@@ -23,6 +20,7 @@ import py3langid
 import trafilatura
 from lxml import html as lxml_html
 
+from pipeline import workers
 from schemas import polars_schema
 
 MIN_WORDS = 15
@@ -491,34 +489,46 @@ def with_source_url(doc: Cleaned, source_uri: str | None) -> Cleaned:
     return replace(doc, url=source_uri, site=doc.site or urlparse(source_uri).hostname)
 
 
-PARALLEL_FROM = 200  # documents; below this, starting worker processes costs more than it saves
+CHUNK = 4  # pages per worker task: a few tenths of a second of trafilatura, so two workers stay balanced
 
 
 def clean_documents(raw_documents: pl.DataFrame, progress: Callable[[int, int], None] | None = None,
-                    processes: int | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                    processes: int | None = None, signatures: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(cleaned documents, rejected doc_ids with reason no_main_content/parse_error).
 
-    Large batches are cleaned on every core: trafilatura is single-threaded CPU work.
+    Large batches are cleaned on every core, in the shared worker pool: trafilatura is single-threaded CPU work.
+    signatures: also compute each cleaned text's MinHash signature (a `signature` column) where the text is made,
+    so the parent does not compute them one by one afterwards.
     """
-    rows = raw_documents.select("doc_id", "content", "content_type", "source_uri").iter_rows()
+    rows = raw_documents.select("doc_id", "content", "content_type", "source_uri")
     total = raw_documents.height
-    workers = processes or (min(2, os.cpu_count() or 1) if total >= PARALLEL_FROM else 1)
-    if workers > 1:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = pool.map(clean_row, rows, chunksize=16)
-            outcomes = list(_with_progress(results, total, progress))
+    n_workers = workers.processes_for(total, processes)
+    tasks = ((chunk, signatures) for chunk in workers.frame_chunks(rows, CHUNK))
+    if n_workers > 1:
+        results = workers.ordered_map(clean_rows, tasks, processes=n_workers)
     else:
-        outcomes = list(_with_progress(map(clean_row, rows), total, progress))
-    cleaned = [o for kind, o in outcomes if kind == "ok"]
-    rejected = [o for kind, o in outcomes if kind == "rejected"]
-    return pl.DataFrame(cleaned, schema=CLEANED_SCHEMA), pl.DataFrame(rejected, schema=REJECTED_SCHEMA)
+        results = map(clean_rows, tasks)
+    cleaned, rejected, done = [], [], 0
+    for outcomes in results:
+        for kind, outcome in outcomes:
+            (cleaned if kind == "ok" else rejected).append(outcome)
+        done += len(outcomes)
+        if progress is not None and outcomes:
+            progress(done, total)
+    schema = CLEANED_SCHEMA | ({"signature": pl.Binary} if signatures else {})
+    return pl.DataFrame(cleaned, schema=schema), pl.DataFrame(rejected, schema=REJECTED_SCHEMA)
 
 
-def _with_progress(results, total: int, progress):
-    for i, result in enumerate(results, start=1):
-        if progress is not None:
-            progress(i, total)
-        yield result
+def clean_rows(task: tuple[list[tuple], bool]) -> list[tuple[str, dict]]:
+    """clean_row over a chunk of rows (one worker task), with MinHash signatures of the cleaned texts if asked."""
+    chunk, signatures = task
+    outcomes = [clean_row(row) for row in chunk]
+    if signatures:
+        from pipeline.near_duplicates import signature, to_bytes
+        for kind, outcome in outcomes:
+            if kind == "ok":
+                outcome["signature"] = to_bytes(signature(outcome["text"]))
+    return outcomes
 
 
 def clean_row(row: tuple) -> tuple[str, dict]:

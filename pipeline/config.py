@@ -16,6 +16,9 @@ DEFAULT_NEAR_DUP_THRESHOLD = 0.8
 # WEBFACTS_WAREHOUSE=ducklake:<catalog> selects DuckLake: the same string DuckDB's ATTACH takes.
 DUCKLAKE = "ducklake:"
 _CATALOG_KIND = re.compile(r"^([a-z_]+):(?!//)")  # postgres:, sqlite:, duckdb: (not a URL scheme)
+# A batch is held in memory whole: these bound a run's memory (pipeline/batches.py, docs/scaling.md).
+DEFAULT_BATCH_MAX_FILES = 1000
+DEFAULT_BATCH_MAX_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,8 @@ class Settings:
     fetch_per_host_delay_s: float = 1.0
     ducklake_data_path: str = ""  # DuckLake's Parquet folder or URL; default: <catalog>.files beside a local catalog
     ledger: str = ""  # the batch ledger; default: <warehouse file or local catalog>.batches.sqlite
+    batch_max_files: int = DEFAULT_BATCH_MAX_FILES
+    batch_max_bytes: int = DEFAULT_BATCH_MAX_BYTES
 
 
 def _resolve(path: str) -> Path:
@@ -76,4 +81,6 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         ducklake_data_path=_resolve_location(env["WEBFACTS_DUCKLAKE_DATA_PATH"])
         if env.get("WEBFACTS_DUCKLAKE_DATA_PATH") else "",
         ledger=str(_resolve(env["WEBFACTS_LEDGER"])) if env.get("WEBFACTS_LEDGER") else "",
+        batch_max_files=int(env.get("WEBFACTS_BATCH_MAX_FILES", DEFAULT_BATCH_MAX_FILES)),
+        batch_max_bytes=int(float(env.get("WEBFACTS_BATCH_MAX_MB", DEFAULT_BATCH_MAX_BYTES / 2**20)) * 2**20),
     )

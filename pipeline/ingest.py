@@ -15,6 +15,7 @@ import charset_normalizer
 import polars as pl
 
 from pipeline.sources import RawInput, Rejected
+from pipeline.workers import chunked
 
 HTML_TAG = re.compile(
     rb"<\s*(!doctype|html|head|body|p|div|span|a|br|h[1-6]|article|section|meta|script|"
@@ -129,9 +130,18 @@ def decode_input(data: bytes, header_charset: str | None = None) -> Decoded:
     return Decoded(text, content_type_of(data), encoding)
 
 
+ROWS_PER_FRAME = 32  # inputs turned into Python rows at a time (see ingest_inputs)
+
+
 def ingest_inputs(inputs: Iterable[RawInput], batch_id: str, seen_at: datetime) -> pl.DataFrame:
-    """One row per input: a document (doc_id set), a rejection (reason set) or a skipped record."""
-    return pl.DataFrame([_row(r, batch_id, seen_at) for r in inputs], schema=INPUT_SCHEMA)
+    """One row per input: a document (doc_id set), a rejection (reason set) or a skipped record.
+
+    Built a few rows at a time: a list of every row would hold the whole batch's content as Python str,
+    up to four bytes a character, beside the frame's UTF-8 copy.
+    """
+    frames = [pl.DataFrame([_row(r, batch_id, seen_at) for r in chunk], schema=INPUT_SCHEMA)
+              for chunk in chunked(inputs, ROWS_PER_FRAME)]
+    return pl.concat(frames, rechunk=False) if frames else pl.DataFrame(schema=INPUT_SCHEMA)
 
 
 def _row(raw: RawInput, batch_id: str, seen_at: datetime) -> dict:
@@ -164,21 +174,35 @@ INPUT_SCHEMA = {
 }
 
 
-def split_inputs(inputs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Inputs to (raw_documents, document_sources, quarantine, skipped_records)."""
-    ok = inputs.filter(pl.col("doc_id").is_not_null())
-    raw_documents = (
-        ok.sort("seen_at", "input_uri")
-        .group_by("doc_id", maintain_order=True)
-        .agg(pl.col("content_type", "encoding", "size_bytes", "content", "source_uri").first(),
-             pl.col("seen_at").min().alias("first_seen_at"))
-    )
-    document_sources = ok.select("doc_id", "source_uri", "input_uri", "batch_id", "seen_at")
-    quarantine = inputs.filter(pl.col("reason").is_not_null() & pl.col("doc_id").is_null()).select(
+def split_inputs(inputs: pl.DataFrame, known: pl.DataFrame | None = None
+                 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Inputs to (raw_documents, document_sources, quarantine, skipped_records).
+
+    known: doc_ids already in the warehouse, left out of raw_documents. The first input of each document is
+    chosen on the small columns and its content taken once: sorting or grouping the frame itself would copy
+    every page of the batch at each step.
+    """
+    ok = inputs.select("doc_id", "seen_at", "input_uri").with_row_index("row").filter(pl.col("doc_id").is_not_null())
+    first = (ok.sort("seen_at", "input_uri")
+             .group_by("doc_id", maintain_order=True)
+             .agg(pl.col("row").first(), pl.col("seen_at").min().alias("first_seen_at")))
+    if known is not None:
+        first = first.join(known.select("doc_id"), on="doc_id", how="anti")
+    columns = inputs.select("content_type", "encoding", "size_bytes", "content", "source_uri")
+    every_input_in_order = pl.Series("row", range(inputs.height), first["row"].dtype)
+    if not first["row"].equals(every_input_in_order):
+        columns = columns[first["row"]]  # the usual batch (each input a new document) shares the column: no copy
+    raw_documents = columns.select(first["doc_id"], "content_type", "encoding", "size_bytes", "content",
+                                   "source_uri", first["first_seen_at"])
+    # Lazy, so the filters never gather the content column.
+    rows = inputs.lazy()
+    document_sources = rows.filter(pl.col("doc_id").is_not_null()).select(
+        "doc_id", "source_uri", "input_uri", "batch_id", "seen_at")
+    quarantine = rows.filter(pl.col("reason").is_not_null() & pl.col("doc_id").is_null()).select(
         pl.col("input_uri").alias("source_uri"), "batch_id", "reason", "detail", "size_bytes", "sha256", "seen_at")
-    skipped = inputs.filter(pl.col("skipped").is_not_null() & pl.col("reason").is_null()).select(
+    skipped = rows.filter(pl.col("skipped").is_not_null() & pl.col("reason").is_null()).select(
         "input_uri", "source_uri", "batch_id", pl.col("skipped").alias("record_type"), "detail", "seen_at")
-    return raw_documents, document_sources, quarantine, skipped
+    return raw_documents, *pl.collect_all([document_sources, quarantine, skipped])
 
 
 @dataclass(frozen=True)

@@ -44,12 +44,27 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
 
+def shingle_hashes(text: str) -> np.ndarray:
+    """The text's shingles as sorted unique 64-bit hashes: 8 bytes a shingle instead of a str in a set (~100 bytes),
+    so a whole batch's shingles can stay cached; collisions (~1e-13 for a page's shingles) do not move a Jaccard."""
+    return np.unique(np.fromiter((hash(s) for s in shingles(text)), dtype=np.int64))
+
+
+def jaccard_hashes(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard of two shingle_hashes arrays."""
+    if not len(a) and not len(b):
+        return 1.0
+    both = len(np.intersect1d(a, b, assume_unique=True))
+    return both / (len(a) + len(b) - both)
+
+
 def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float,
                     texts_of: Callable[[list[str]], dict[str, str]] | None = None) -> pl.DataFrame:
-    """(doc_id, cluster_id, signature) for new documents (doc_id, text, first_seen_at).
+    """(doc_id, cluster_id, signature) for new documents (doc_id, text, first_seen_at[, signature]).
 
     prior: (doc_id, cluster_id, signature) of documents already in the warehouse.
-    texts_of: fetches earlier documents' texts by id, to confirm candidates with
+    A `signature` column in `new` is used as computed (the cleaning workers make it beside the text).
+    texts_of: fetches earlier documents' texts by id (one call for all of the batch's candidates), to confirm with
     the exact Jaccard (the 128-permutation estimate wobbles by about 0.03).
     A new document joins the cluster of its most similar earlier document at or
     above the threshold, else starts its own.
@@ -62,15 +77,29 @@ def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float,
         lsh.insert(doc_id, sig)
         known[doc_id] = (sig, cluster_id)
     order = {doc_id: i for i, doc_id in enumerate(known)}
-    texts: dict[str, set[str]] = {}
+    # Shingles of this batch's documents and of fetched earlier ones, computed only once a document is a
+    # candidate or has candidates (most documents have none).
+    texts: dict[str, str] = {}
+    hashed: dict[str, np.ndarray] = {}
+
+    def shingled(doc_id: str) -> np.ndarray:
+        if doc_id not in hashed:
+            hashed[doc_id] = shingle_hashes(texts[doc_id])
+        return hashed[doc_id]
+
+    columns = ["doc_id", "text"] + (["signature"] if "signature" in new.columns else [])
+    batch = [(doc_id, text, from_bytes(blob[0]) if blob and blob[0] is not None else signature(text))
+             for doc_id, text, *blob in new.sort("first_seen_at", "doc_id").select(columns).iter_rows()]
+    # Earlier documents that are candidates of this batch's: their texts in one query, not one per document.
+    earlier = {o for doc_id, _, sig in batch for o in lsh.query(sig) if o != doc_id}
+    if earlier and texts_of is not None:
+        texts.update(texts_of(sorted(earlier)))
     rows = []
-    for doc_id, text in new.sort("first_seen_at", "doc_id").select("doc_id", "text").iter_rows():
-        sig, own = signature(text), shingles(text)
+    for doc_id, text, sig in batch:
+        texts[doc_id] = text
         candidates = [o for o in lsh.query(sig) if o != doc_id]
-        missing = [o for o in candidates if o not in texts]
-        if missing and texts_of is not None:
-            texts.update({k: shingles(v) for k, v in texts_of(missing).items()})
-        scored = [(jaccard(own, texts[o]) if o in texts else known[o][0].jaccard(sig), o) for o in candidates]
+        scored = [(jaccard_hashes(shingled(doc_id), shingled(o)) if o in texts else known[o][0].jaccard(sig), o)
+                  for o in candidates]
         matches = [(score, o) for score, o in scored if score >= threshold]
         best = max(matches, key=lambda m: (m[0], -order[m[1]]), default=None)
         cluster_id = known[best[1]][1] if best else doc_id
@@ -78,6 +107,5 @@ def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float,
             lsh.insert(doc_id, sig)
             order[doc_id] = len(order)
         known[doc_id] = (sig, cluster_id)
-        texts[doc_id] = own
         rows.append({"doc_id": doc_id, "cluster_id": cluster_id, "signature": to_bytes(sig)})
     return pl.DataFrame(rows, schema=SIGNATURE_SCHEMA)

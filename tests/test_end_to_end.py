@@ -112,6 +112,27 @@ def test_cli_facts_about_and_failure_message(sample_warehouse, capsys, tmp_path)
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_entity_facts_holds_every_fact_under_its_subject_and_entity_object(con):
+    missing = rows(con, """
+        SELECT f.fact_id FROM facts f WHERE NOT EXISTS (
+            SELECT 1 FROM entity_facts e WHERE e.fact_id = f.fact_id AND e.entity_id = f.subject_id)
+        OR f.object_id IS NOT NULL AND f.object_id <> f.subject_id AND NOT EXISTS (
+            SELECT 1 FROM entity_facts e WHERE e.fact_id = f.fact_id AND e.entity_id = f.object_id)""")
+    assert missing == []
+    assert rows(con, "SELECT count(*) FROM entity_facts WHERE name_hash <> md5_number_lower(lower(entity))") == [(0,)]
+
+
+def test_facts_about_an_entity_name_answers_as_the_scan_of_all_facts(con):
+    from assets.cli import FACTS_MATCHING, facts_about
+    header, by_name = facts_about(con, "tides of glass")
+    scanned = rows(con, FACTS_MATCHING.format(where="WHERE lower(f.subject) = ? OR lower(f.object) = ?"),
+                   "tides of glass", "tides of glass")
+    assert header[:3] == ["subject", "predicate", "object"] and by_name and by_name == scanned
+    # not an entity's name: the substring search of subjects and objects
+    assert facts_about(con, "tides of")[1] == rows(con, FACTS_MATCHING.format(
+        where="WHERE f.subject ILIKE ? OR f.object ILIKE ?"), "%tides of%", "%tides of%")
+
+
 def test_failed_publish_leaves_previous_warehouse_and_no_temp_file(sample_warehouse, tmp_path):
     import polars as pl
 

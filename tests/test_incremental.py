@@ -125,3 +125,26 @@ def test_materialization_records_new_rows_per_table(inbox, tmp_path, dagster_hom
     meta = {k: v.value for k, v in latest.metadata.items()}
     assert meta["new_rows/raw_documents"] == 1 and meta["new_rows/quarantine"] == 0
     assert meta["new_rows/facts"] >= 1 and meta["rows/facts"] > meta["new_rows/facts"]
+
+
+def test_split_batches_bounds_files_and_bytes_and_keeps_inbox_order():
+    from pipeline.batches import FileStat, split_batches
+    files = [FileStat(f"f{i}", size, 0) for i, size in enumerate([5, 5, 5, 20, 1, 1, 1])]
+    groups = split_batches(files, max_files=3, max_bytes=10)
+    assert [[f.path for f in g] for g in groups] == [["f0", "f1"], ["f2"], ["f3"], ["f4", "f5", "f6"]]
+
+
+def test_many_files_at_once_run_as_bounded_batches_with_the_facts_of_one_batch(inbox, tmp_path, dagster_home,
+                                                                              monkeypatch):
+    one = tmp_path / "one.duckdb"
+    assert run_pipeline(inbox, one) == 0
+    monkeypatch.setenv("WEBFACTS_BATCH_MAX_FILES", "4")
+    split = tmp_path / "split.duckdb"
+    assert run_pipeline(inbox, split) == 0
+    with duckdb.connect(str(split), read_only=True) as con:
+        batches = con.execute("SELECT count(DISTINCT batch_id) FROM document_sources").fetchone()[0]
+    assert batches == -(-len(list(inbox.rglob("*.*"))) // 4) > 1
+    before, after = snapshot(one), snapshot(split)
+    for table in ("raw_documents", "documents", "facts", "fact_evidence"):
+        assert len(after[table]) == len(before[table]), table
+    assert {r[0] for r in after["facts"]} == {r[0] for r in before["facts"]}

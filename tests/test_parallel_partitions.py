@@ -14,14 +14,14 @@ def test_two_partitions_in_parallel_with_the_multiprocess_executor(tmp_path, dag
     from dagster import DagsterInstance
 
     from assets.partitions import inbox_batches
-    from pipeline.batches import ledger_path, register_batch
+    from pipeline.batches import ledger_path, register_batches
 
     inbox, wh = tmp_path / "inbox", tmp_path / "w.duckdb"
     inbox.mkdir()
     batches = []
     for name in ("northwind_tides_of_glass.html", "sundial_records_dump.txt"):
         shutil.copy(SAMPLE / name, inbox / name)
-        batches.append(register_batch(ledger_path(wh), inbox))
+        batches += register_batches(ledger_path(wh), inbox)
     with DagsterInstance.get() as instance:
         instance.add_dynamic_partitions(inbox_batches.name, batches)
     env = dict(os.environ, WEBFACTS_INBOX=str(inbox), WEBFACTS_WAREHOUSE=str(wh), PYTHONPATH=str(ROOT))

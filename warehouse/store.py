@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipeline.batches import ledger_path
 from pipeline.config import DUCKLAKE, ducklake_catalog
 
 ALIAS = "webfacts"  # the name the DuckLake catalog is attached as (USE'd, so queries need no prefix)
@@ -88,6 +89,15 @@ class Warehouse:
         if self.local_file is not None:
             return f"{self.local_file}.files"  # DuckLake's own default, made explicit for error messages
         return ""  # a server catalog remembers the DATA_PATH it was created with
+
+    def ledger(self, explicit: str = "") -> Path:
+        """The batch ledger: `explicit` (WEBFACTS_LEDGER) or a file beside the warehouse or local catalog."""
+        if explicit:
+            return Path(explicit)
+        if self.local_file is None:
+            raise WarehouseConfigError(f"set WEBFACTS_LEDGER to a local file for the batch ledger: the catalog "
+                                       f"of {self.target} is a server, with no folder to keep it beside")
+        return ledger_path(self.local_file)
 
     def exists(self) -> bool:
         """True once a publish has committed (a DuckLake catalog can exist with no tables yet)."""
