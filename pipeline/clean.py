@@ -43,7 +43,7 @@ BOILERPLATE_LINE = re.compile(
 # Blocks that end an article in text dumps: everything after them is site chrome.
 TAIL_MARKER = re.compile(
     r"^(?:related (?:articles|stories|posts)|latest (?:articles|news|stories)|share this(?: article| story)?|"
-    r"you (?:may|might) also like|more from .{1,40}|read next|comments?)[.:!]?$",
+    r"you (?:may|might) also like|more from .{1,40}|read next|comments?|tags?)[.:!…]*$",
     re.IGNORECASE,
 )
 # Calls to action and cross-links: newsletter boxes, "follow us", "Also on…", in several languages.
@@ -57,7 +57,29 @@ CROSS_LINK = re.compile(
     r"^(?:also on|also read|read also|see also|related|recommended|more:|lea también|vea también|lesen sie auch|"
     r"mehr zum thema|auch interessant|weiterlesen|weitere (?:artikel|beiträge|\w*tipps)\b|"
     r"(?:das|dies|diese[sr]?) (?:\w+ )?könnte (?:dich|sie|euch) auch interessieren|vorschau auf|"
-    r"à lire aussi|lire aussi|leggi anche|zobacz też|czytaj też)\b",
+    r"à lire aussi|lire aussi|leggi anche|zobacz też|czytaj też)\b"
+    # Lead-ins that only introduce a link when a colon follows them: "Lea más: …", "MIRA: …", "Auch lesen: …".
+    r"|^(?:read more|more on this|watch|listen|lea(?: más)?|lee (?:también|más)|mira|mire|ver también|"
+    r"(?:también )?(?:le|te) puede interesar|puedes ver|leia (?:também|mais)|veja (?:também|mais)|auch lesen|"
+    r"lesen sie (?:hier|mehr)|zum weiterlesen|dowiedz się więcej|czytaj (?:także|więcej|również)|"
+    r"zobacz (?:także|również))\s*:",
+    re.IGNORECASE,
+)
+# Headings of a block of links to other stories; the short teaser lines after one go with it.
+CROSS_LINK_HEADING = re.compile(
+    r"^(?:don'?t miss|must read|schon gelesen|(?:noticias|notas|artículos) relacionad[oa]s|weitere themen|"
+    r"beiträge aus dem forum|most (?:read|popular|viewed|shared)|trending(?: now| stories)?|top stories|"
+    r"more (?:stories|news|articles|videos)|editor'?s picks|popular (?:posts|stories|articles)|"
+    r"recommended for you|más (?:noticias|sobre .{1,40})|te recomendamos|relacionad[oa]s)[.:!?…]*$",
+    re.IGNORECASE,
+)
+# Messages of forms and widgets that trafilatura keeps as text: "Thanks for signing up!", "An error has occurred".
+UI_MESSAGE = re.compile(
+    r"^(?:thanks? (?:you )?for (?:signing up|subscribing|registering|your (?:feedback|submission|interest|vote))\b.*|"
+    r"thank you|sorry|oops|(?:an? )?(?:unexpected )?error (?:has )?occurred\b.*|there was (?:an error|a problem)\b.*|"
+    r"something went wrong\b.*|please try again(?: later)?|(?:this|the) (?:article|story|page|link) (?:has been|was) sent to\b.*|"
+    r"keep an eye on your inbox\b.*|loading(?:\.\.\.|…)?|you are (?:not|currently not) (?:logged|signed) in\b.*|"
+    r"sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|wird geladen(?:\.\.\.|…)?|bild anzeigen)[.!…]*$",
     re.IGNORECASE,
 )
 EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
@@ -106,6 +128,8 @@ def is_chrome_line(line: str) -> bool:
         return True  # "+1", "|", "12"
     if BOILERPLATE_LINE.match(stripped) or CAPTION.search(stripped) and word_count(stripped) < 20:
         return True
+    if word_count(stripped) <= 15 and UI_MESSAGE.match(stripped):
+        return True
     if stripped.startswith("|") and stripped.endswith("|"):
         return False  # a table row as trafilatura renders it, not a menu
     return is_nav_line(stripped) or bool(BREADCRUMB.match(stripped))
@@ -137,6 +161,27 @@ def drop_calls_to_action(lines: list[str]) -> list[str]:
             continue
         keep.append(line)
     return keep
+
+
+def drop_cross_link_blocks(lines: list[str]) -> list[str]:
+    """A 'Don't miss' heading and the teaser headlines under it: short lines that are not sentences."""
+    keep, in_block = [], 0
+    for line in lines:
+        if CROSS_LINK_HEADING.match(line.strip()):
+            in_block = 8  # at most this many teasers belong to one heading
+            continue
+        if in_block and _teaser(line):
+            in_block -= 1
+            continue
+        in_block = 0
+        keep.append(line)
+    return keep
+
+
+def _teaser(line: str) -> bool:
+    """A headline linking elsewhere: short, no closing punctuation once '[VIDEO]'-style tags are set aside."""
+    core = re.sub(r"(?:\s*\[[A-Z ]+\]|[\s|]+)+$", "", line.strip())
+    return word_count(core) <= 25 and not re.search(r"[.!…]$", core)
 
 
 def strip_tail(lines: list[str]) -> tuple[list[str], str | None]:
@@ -224,9 +269,11 @@ def clean_html(content: str, source_uri: str | None = None) -> Cleaned:
         text = trafilatura.extract(visible or content, include_comments=False, favor_recall=True) or text
     if tree is not None:
         text = with_split_body(tree, text)
-    lines = drop_calls_to_action([ln for ln in normalize(text).split("\n\n") if not is_chrome_line(ln)])
+    lines = [ln for ln in normalize(text).split("\n\n") if not is_chrome_line(ln)]
+    lines = drop_calls_to_action(drop_cross_link_blocks(lines))
     lines, author = strip_tail(lines)
     url = meta.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
+    lines = [ln for ln in lines if not is_own_address(ln, url)]
     site = meta.get("site") or (urlparse(url).hostname if url else None)
     title = clean_title(meta.get("title"), site)
     if len(lines) > 1 and repeats_title(lines[0], title):
@@ -343,6 +390,11 @@ def _similar_siblings(node, body, direction: str):
             elif word_count(sibling.text_content()) > SPLIT_BODY_MAX_GAP_WORDS:
                 return
         sibling = sibling.getnext() if direction == "next" else sibling.getprevious()
+
+
+def is_own_address(line: str, url: str | None) -> bool:
+    """The page's own address printed as a line (a permalink box, a print header), not a link it cites."""
+    return bool(url) and line.strip().rstrip("/").split("?")[0] == url.rstrip("/").split("?")[0]
 
 
 def repeats_title(line: str, title: str | None) -> bool:

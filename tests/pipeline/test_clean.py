@@ -164,3 +164,69 @@ def test_calls_to_action_and_cross_links_are_dropped_but_prose_about_them_kept()
     assert "Like many of us" in text and "written in pencil" in text
     for junk in ("Also on Coast Daily", "Sign up for", "ines.marlow@", "Weitere Artikel", "auch interessieren"):
         assert junk not in text
+
+
+def article_page(paragraphs: list[str], head: str = "") -> str:
+    return page("<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>", head)
+
+
+def test_form_and_widget_messages_are_dropped_but_sentences_with_the_same_words_kept():
+    text = clean_html(article_page([
+        ARTICLE,
+        "Sorry, the glassworks said, was not a word the old owner ever used with his crews.",
+        "The furnace was relit in spring, and the first batch sold out within a week of the sale.",
+        "Thanks for signing up!",
+        "There was an error processing your subscription.",
+        "An error has occurred, please try again later.",
+        "This article has been sent to",
+        "The new owners plan a small museum in the old packing hall, open on weekends.",
+    ])).text
+    assert "Sorry, the glassworks said" in text and "small museum" in text
+    for junk in ("Thanks for signing up", "error processing", "error has occurred", "has been sent to"):
+        assert junk not in text
+
+
+def test_the_pages_own_address_printed_as_a_line_is_dropped_but_cited_links_kept():
+    head = '<link rel="canonical" href="https://coastdaily.example/news/glassworks-sale">'
+    text = clean_html(article_page([
+        "https://coastdaily.example/news/glassworks-sale",
+        ARTICLE,
+        "The sale documents are public: https://registry.example/filings/2291",
+        "https://registry.example/filings/2291",
+    ], head)).text
+    assert not text.startswith("https://coastdaily.example")
+    assert text.endswith("https://registry.example/filings/2291")
+
+
+def test_cross_link_lead_ins_in_several_languages_are_dropped():
+    lead_ins = ["Lea más: El puerto cierra por obras", "MIRA: Así fue la venta de la fábrica",
+                "Le puede interesar: Nueva ruta del ferry", "Auch lesen: Die Fähre fährt im Winter seltener",
+                "Dowiedz się więcej: Kto kupił hutę szkła?", "Read more: Ferry timetable changes"]
+    text = clean_html(article_page([ARTICLE, *lead_ins, "Mira la fábrica desde el muelle y verás el humo del horno."])).text
+    assert "Mira la fábrica desde el muelle" in text  # no colon: a sentence, not a lead-in
+    for junk in lead_ins:
+        assert junk.split(":")[1].strip() not in text
+
+
+def test_a_dont_miss_block_goes_with_its_teaser_headlines_and_the_story_resumes():
+    text = clean_html(article_page([
+        ARTICLE,
+        "DON'T MISS",
+        "Ferry fares to rise again next spring [INSIGHT]",
+        "Harbor festival: the full line-up revealed [VIDEO]",
+        "The buyers said the furnace would be relit before the end of the year.",
+    ])).text
+    assert "furnace would be relit" in text
+    for junk in ("DON'T MISS", "Ferry fares", "festival"):
+        assert junk not in text
+
+
+def test_tags_and_you_may_also_like_end_the_article():
+    text = clean_html(article_page([
+        ARTICLE, "The crews will keep their jobs under the new owners, the union confirmed on Friday.",
+        "Tags", "glassworks, harbor, ferry, union",
+        "Comentários ofensivos não serão aprovados pelo moderador.",
+    ])).text
+    assert text.endswith("the union confirmed on Friday.")
+    text = clean_html(article_page([ARTICLE, "You may also like...", "Harbor festival line-up revealed"])).text
+    assert text == ARTICLE
