@@ -37,7 +37,7 @@ BOILERPLATE_LINE = re.compile(
     r"subscribe(?: to our newsletter)?|sign up for (?:our|the) newsletter.*|comments?(?: \(\d+\))?|\d+ comments?|"
     r"leave a (?:comment|reply)|(?:published|updated|posted|last updated)\b.{0,60}\d{4}.{0,40}|"
     r"follow us(?: on .*)?|tags?:.*|filed under:?.*|(?:all rights reserved|copyright|©).*|"
-    r"what do you think.*|click here.*|cookie(?:s| settings| policy).*|accept(?: all)?(?: cookies)?)[.!:]?$",
+    r"what do you think.*|tell us what you think.*|click here.*|cookie(?:s| settings| policy).*|accept(?: all)?(?: cookies)?)[.!:]?$",
     re.IGNORECASE,
 )
 # Blocks that end an article in text dumps: everything after them is site chrome.
@@ -82,6 +82,15 @@ UI_MESSAGE = re.compile(
     r"sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|wird geladen(?:\.\.\.|…)?|bild anzeigen)[.!…]*$",
     re.IGNORECASE,
 )
+# Notices a site prints on every page: reprint terms, affiliate disclosures, copyright claims, shortcodes
+# a theme failed to render.
+SITE_NOTICE = re.compile(
+    r".*\b(?:for your personal,? non-commercial use only|contains? (?:affiliate links|references to products)|"
+    r"we may (?:receive|earn|get) (?:a )?(?:small )?(?:compensation|commission)|enthält affiliate.?links|"
+    r"materiał chroniony prawem autorskim)\b.*|^\[\w+(?:\s[^\]]*)?\](?:\W*\b\w+\b){0,8}\W*\[/\w+\]$",
+    re.IGNORECASE,
+)
+DATELINE_ONLY = re.compile(r"\b(?:19|20)\d\d\b")
 EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
 AUTHOR_BIO = re.compile(
     r"\bis an? (?:[\w-]+ ){0,8}?(?:writer|journalist|editor|reporter|contributor|author|correspondent|"
@@ -128,11 +137,22 @@ def is_chrome_line(line: str) -> bool:
         return True  # "+1", "|", "12"
     if BOILERPLATE_LINE.match(stripped) or CAPTION.search(stripped) and word_count(stripped) < 20:
         return True
-    if word_count(stripped) <= 15 and UI_MESSAGE.match(stripped):
+    if word_count(stripped) <= 15 and UI_MESSAGE.match(stripped) or word_count(stripped) <= 60 and SITE_NOTICE.match(stripped):
         return True
     if stripped.startswith("|") and stripped.endswith("|"):
         return False  # a table row as trafilatura renders it, not a menu
     return is_nav_line(stripped) or bool(BREADCRUMB.match(stripped))
+
+
+def is_date_only(line: str) -> bool:
+    """'segunda-feira, 22 de janeiro de 2018 às 0:13', 'November 20, 2019 - 11:28': a timestamp on its own line.
+    Any language: a year, and a clock time or numbers for a good part of the words. '2019' or 'Summer 2019' alone
+    stay (headings of a timeline)."""
+    if len(line) > 60 or not DATELINE_ONLY.search(line):
+        return False
+    tokens = re.findall(r"\w+", line)
+    numeric = sum(t.isdigit() for t in tokens)
+    return len(tokens) >= 3 and (bool(re.search(r"\b\d{1,2}:\d{2}\b", line)) or numeric >= 0.4 * len(tokens))
 
 
 def is_nav_line(line: str) -> bool:
@@ -271,6 +291,7 @@ def clean_html(content: str, source_uri: str | None = None) -> Cleaned:
         text = with_split_body(tree, text)
     lines = [ln for ln in normalize(text).split("\n\n") if not is_chrome_line(ln)]
     lines = drop_calls_to_action(drop_cross_link_blocks(lines))
+    lines = [ln for i, ln in enumerate(lines) if i > 1 or not is_date_only(ln)]  # a timestamp above the story
     lines, author = strip_tail(lines)
     url = meta.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
     lines = [ln for ln in lines if not is_own_address(ln, url)]

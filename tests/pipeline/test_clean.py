@@ -230,3 +230,27 @@ def test_tags_and_you_may_also_like_end_the_article():
     assert text.endswith("the union confirmed on Friday.")
     text = clean_html(article_page([ARTICLE, "You may also like...", "Harbor festival line-up revealed"])).text
     assert text == ARTICLE
+
+
+def test_site_notices_and_unrendered_shortcodes_are_dropped_but_code_in_brackets_kept():
+    notices = [
+        "This copy is for your personal, non-commercial use only. To order copies visit reprints.example.",
+        "This post contains affiliate links. We may receive a commission when you buy through them.",
+        '[button link="https://coastdaily.example/tips" type="big"] Send us your story[/button]',
+    ]
+    code = "[sourcecode language=\"bash\"]grep -x '/entry[@type=\"feed\"]/location' db.xml | sort > links.txt[/sourcecode]"
+    text = clean_html(article_page([notices[0], ARTICLE, code, *notices[1:],
+                                    "The union will meet the buyers again in March."])).text
+    assert "grep -x" in text and "meet the buyers" in text
+    for junk in ("non-commercial", "affiliate links", "Send us your story"):
+        assert junk not in text
+
+
+def test_a_timestamp_above_the_story_is_dropped_but_dates_in_the_body_kept():
+    text = clean_html(article_page([
+        "segunda-feira, 22 de janeiro de 2018 às 0:13", ARTICLE,
+        "Termin: 21.02.2020, 19 Uhr", "Opening: March 15, 2020 at 10:00",
+        "The museum in the old packing hall will be open on weekends from then on.",
+    ])).text
+    assert text.startswith("The harbor drama")
+    assert "21.02.2020" in text and "March 15, 2020" in text
