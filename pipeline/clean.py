@@ -54,12 +54,12 @@ CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 CROSS_LINK = re.compile(
-    r"^(?:also on|also read|read also|see also|related|recommended|more:|lea también|vea también|lesen sie auch|"
+    r"^\(?(?:also on|also read|read also|see also|related|recommended|more:|lea también|vea también|lesen sie auch|"
     r"mehr zum thema|auch interessant|weiterlesen|weitere (?:artikel|beiträge|\w*tipps)\b|"
     r"(?:das|dies|diese[sr]?) (?:\w+ )?könnte (?:dich|sie|euch) auch interessieren|vorschau auf|"
     r"à lire aussi|lire aussi|leggi anche|zobacz też|czytaj też)\b"
     # Lead-ins that only introduce a link when a colon follows them: "Lea más: …", "MIRA: …", "Auch lesen: …".
-    r"|^(?:read more|more on this|watch|listen|lea(?: más)?|lee (?:también|más)|mira|mire|ver también|"
+    r"|^\(?(?:read more|more on this|watch|listen|lea(?: más)?|lee (?:también|más)|mira|mire|ver también|"
     r"(?:también )?(?:le|te) puede interesar|puedes ver|leia (?:também|mais)|veja (?:também|mais)|auch lesen|"
     r"lesen sie (?:hier|mehr)|zum weiterlesen|dowiedz się więcej|czytaj (?:także|więcej|również)|"
     r"zobacz (?:także|również))\s*:",
@@ -96,6 +96,14 @@ AUTHOR_BIO = re.compile(
     r"\bis an? (?:[\w-]+ ){0,8}?(?:writer|journalist|editor|reporter|contributor|author|correspondent|"
     r"columnist|blogger|critic|freelancer)\b",
     re.IGNORECASE,
+)
+# The "About <company>" boilerplate that closes a press release: who the issuer is, where it is based, its size.
+COMPANY_PROFILE = re.compile(
+    r"^(?:[Aa]bout [A-Z][^.!?]{0,60}|[A-Z][\w&.,'’ -]{1,60}? (?:is|are) (?:a|an|the) (?:[\w-]+ ){0,8}?"
+    r"(?:provider|company|manufacturer|leader|developer|supplier|firm|organi[sz]ation|group|corporation|"
+    r"producer|retailer|maker|platform|network|agency)\b.*|"
+    r".*\b(?:is headquartered in|has (?:its )?headquarters in|"
+    r"employs (?:around |about |approximately |over |more than )?[\d,.]+ (?:people|employees|staff))\b.*)$",
 )
 NAV_SEPARATORS = re.compile(r"\s[|•»›·>]\s")
 BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s[>»›/]\s[^.!?]{1,40})+$")
@@ -216,6 +224,8 @@ def strip_tail(lines: list[str]) -> tuple[list[str], str | None]:
         bio = AUTHOR_BIO.search(last)
         if bio and len(lines) > 1 and (author_name := _bio_subject(last[: bio.start()], lines)):
             author = author_name
+            lines = lines[:-1]
+        elif COMPANY_PROFILE.match(last) and len(lines) > 2:
             lines = lines[:-1]
         elif _short_fragment(last) or is_chrome_line(last) or _dangling_lead_in(last):
             if author is None and _looks_like_name(last):
