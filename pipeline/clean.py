@@ -336,7 +336,7 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNO
 
 
 def without_hidden(tree) -> str | None:
-    """The page without elements readers never see (display:none, hidden), or None when it has none.
+    """The page without elements readers never see (display:none, hidden, hover cards), or None when it has none.
 
     Pages hide schema.org copies of the headline, dates and image URLs in such blocks, and
     trafilatura keeps them as text. The tree is changed in place.
@@ -344,6 +344,10 @@ def without_hidden(tree) -> str | None:
     hidden = [el for el in tree.xpath("//body//*[@style or @hidden]")
               if el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style") or "")]
     hidden = [el for el in hidden if el.text_content().strip()]
+    # Hover cards inside a sentence: an inline element with a picture and several links (a person's latest
+    # stories), shown on mouse-over by the page's CSS. trafilatura splices their text into the paragraph.
+    card = ".//img and count(.//a) >= 2"
+    hidden += tree.xpath(f"//p//span[{card}][not(.//span[{card}])]")  # the card, not a span around the sentence
     if not hidden:
         return None
     for el in hidden:

@@ -274,3 +274,15 @@ def test_a_cross_link_in_parentheses_is_dropped():
     text = clean_html(article_page([ARTICLE, "(Leggi anche: Il porto chiude per lavori)",
                                     "The ferry will run again from April."])).text
     assert "Leggi anche" not in text and text.endswith("from April.")
+
+
+def test_a_hover_card_inside_a_sentence_is_dropped_and_the_sentence_kept_whole():
+    card = ('<span class="people"><a href="/people/ines-marlow">Ines Marlow</a><span class="people-block"><span>'
+            '<img src="/i/marlow.jpg"><a href="/people/ines-marlow">Ines Marlow</a>'
+            '<a href="/news/1">Ferry fares to rise again next spring</a> <a href="/news/2">Harbor festival line-up</a>'
+            "</span></span></span>")
+    html = page(f'<article><p><span style="font-weight: 400">The mayor, {card}, opened the relit furnace on '
+                f"Friday.</span> {ARTICLE}</p></article>")
+    text = clean_html(html).text
+    assert "The mayor, Ines Marlow, opened the relit furnace on Friday." in text
+    assert "Ferry fares" not in text and "festival" not in text
