@@ -219,6 +219,7 @@ def strip_tail(lines: list[str]) -> tuple[list[str], str | None]:
         if i >= max(1, len(lines) // 2) and TAIL_MARKER.match(line.strip()):
             lines = lines[:i]
             break
+    lines = _without_promo_tail(lines)
     while lines:
         last = lines[-1].strip()
         bio = AUTHOR_BIO.search(last)
@@ -234,6 +235,20 @@ def strip_tail(lines: list[str]) -> tuple[list[str], str | None]:
         else:
             break
     return lines, author
+
+
+def _without_promo_tail(lines: list[str]) -> list[str]:
+    """Past the story's last paragraph of prose, a call to action opens the page's promotional tail
+    (newsletter box, "Join our challenge", lists of other stories): cut from there."""
+    last_prose = max((i for i, line in enumerate(lines) if _prose(line)), default=len(lines))
+    for i in range(last_prose + 1, len(lines)):
+        if CALL_TO_ACTION.match(lines[i]) and word_count(lines[i]) <= 40:
+            return lines[:i]
+    return lines
+
+
+def _prose(line: str) -> bool:
+    return word_count(line) >= 25 and not line.startswith("- ") and bool(re.search(r"[.!?…\"”’»)]$", line))
 
 
 def _dangling_lead_in(line: str) -> bool:

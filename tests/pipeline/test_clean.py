@@ -286,3 +286,12 @@ def test_a_hover_card_inside_a_sentence_is_dropped_and_the_sentence_kept_whole()
     text = clean_html(html).text
     assert "The mayor, Ines Marlow, opened the relit furnace on Friday." in text
     assert "Ferry fares" not in text and "festival" not in text
+
+
+def test_a_call_to_action_after_the_last_paragraph_cuts_the_promotional_tail():
+    story = [ARTICLE, "The harbor paper's newsletter first reported the sale, and the union confirmed it on Friday "
+                      "after a long meeting with the buyers in the old packing hall by the quay."]
+    tail = ["Morning Tide Newsletter", "Join our free harbor quiz", "- Ferry fares to rise again next spring",
+            "- Harbor festival: the full line-up revealed by the organisers this morning."]
+    text = clean_html(article_page(story + tail)).text
+    assert text.endswith("by the quay.") and "newsletter first reported" in text
