@@ -11,6 +11,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date
 from typing import Callable
 from urllib.parse import urlparse
@@ -134,8 +135,29 @@ def normalize(text: str) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+WORD = re.compile(r"\w+")
+
+
 def word_count(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    return _line_word_count(text) if len(text) <= 2000 else len(WORD.findall(text))
+
+
+@lru_cache(maxsize=4096)  # the line rules ask about the same short lines again and again
+def _line_word_count(line: str) -> int:
+    return len(WORD.findall(line))
+
+
+def more_words_than(element, limit: int) -> bool:
+    """Whether an element's text has more than `limit` words, reading only as far as it needs to."""
+    count, word_open = 0, False
+    for chunk in element.itertext():
+        if not chunk:
+            continue
+        count += len(WORD.findall(chunk)) - (word_open and WORD.match(chunk) is not None)  # "foo<b>bar</b>": 1 word
+        if count > limit:
+            return True
+        word_open = WORD.fullmatch(chunk[-1]) is not None
+    return False
 
 
 def is_chrome_line(line: str) -> bool:
@@ -248,7 +270,7 @@ def _without_promo_tail(lines: list[str]) -> list[str]:
 
 
 def _prose(line: str) -> bool:
-    return word_count(line) >= 25 and not line.startswith("- ") and bool(re.search(r"[.!?…\"”’»)]$", line))
+    return bool(re.search(r"[.!?…\"”’»)]$", line)) and not line.startswith("- ") and word_count(line) >= 25
 
 
 def _dangling_lead_in(line: str) -> bool:
@@ -437,7 +459,7 @@ def _similar_siblings(node, body, direction: str):
                 if not parts:
                     return
                 yield from parts
-            elif word_count(sibling.text_content()) > SPLIT_BODY_MAX_GAP_WORDS:
+            elif more_words_than(sibling, SPLIT_BODY_MAX_GAP_WORDS):
                 return
         sibling = sibling.getnext() if direction == "next" else sibling.getprevious()
 
@@ -519,8 +541,9 @@ def html_metadata(tree) -> dict[str, str]:
     return {k: normalize(v) for k, v in meta.items()}
 
 
-BYLINE_XPATH = ('//*[@itemprop="author"] | //*[@rel="author"] | //*[contains(@class, "byline")]'
-                ' | //*[contains(@class, "author-name")] | //*[contains(@class, "author")][not(self::body)]')
+# One pass over the tree: a union of five paths walked it five times (a tenth of our time on a page).
+BYLINE_XPATH = ('//*[@itemprop="author" or @rel="author" or contains(@class, "byline")'
+                ' or contains(@class, "author") and not(self::body)]')
 
 
 def byline_author(tree) -> str | None:

@@ -295,3 +295,14 @@ def test_a_call_to_action_after_the_last_paragraph_cuts_the_promotional_tail():
             "- Harbor festival: the full line-up revealed by the organisers this morning."]
     text = clean_html(article_page(story + tail)).text
     assert text.endswith("by the quay.") and "newsletter first reported" in text
+
+
+def test_more_words_than_counts_words_split_by_tags_once():
+    from lxml import html as lxml_html
+
+    from pipeline.clean import more_words_than, word_count
+    for markup in ("<div>foo<b>bar</b> baz</div>", "<div><p>one two</p><p>three</p>, four-five</div>",
+                   "<div>a<!-- not text --><i>b</i>c d</div>", "<div>...<b>!</b> x</div>"):
+        element = lxml_html.fromstring(markup)
+        words = word_count(element.text_content())
+        assert more_words_than(element, words - 1) and not more_words_than(element, words), markup
