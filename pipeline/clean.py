@@ -11,8 +11,8 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from datetime import date
+from functools import lru_cache
 from typing import Callable
 from urllib.parse import urlparse
 
@@ -38,7 +38,8 @@ BOILERPLATE_LINE = re.compile(
     r"subscribe(?: to our newsletter)?|sign up for (?:our|the) newsletter.*|comments?(?: \(\d+\))?|\d+ comments?|"
     r"leave a (?:comment|reply)|(?:published|updated|posted|last updated)\b.{0,60}\d{4}.{0,40}|"
     r"follow us(?: on .*)?|tags?:.*|filed under:?.*|(?:all rights reserved|copyright|©).*|"
-    r"what do you think.*|tell us what you think.*|click here.*|cookie(?:s| settings| policy).*|accept(?: all)?(?: cookies)?)[.!:]?$",
+    r"what do you think.*|tell us what you think.*|click here.*|cookie(?:s| settings| policy).*|"
+    r"accept(?: all)?(?: cookies)?)[.!:]?$",
     re.IGNORECASE,
 )
 # Blocks that end an article in text dumps: everything after them is site chrome.
@@ -78,7 +79,8 @@ CROSS_LINK_HEADING = re.compile(
 UI_MESSAGE = re.compile(
     r"^(?:thanks? (?:you )?for (?:signing up|subscribing|registering|your (?:feedback|submission|interest|vote))\b.*|"
     r"thank you|sorry|oops|(?:an? )?(?:unexpected )?error (?:has )?occurred\b.*|there was (?:an error|a problem)\b.*|"
-    r"something went wrong\b.*|please try again(?: later)?|(?:this|the) (?:article|story|page|link) (?:has been|was) sent to\b.*|"
+    r"something went wrong\b.*|please try again(?: later)?|"
+    r"(?:this|the) (?:article|story|page|link) (?:has been|was) sent to\b.*|"
     r"keep an eye on your inbox\b.*|loading(?:\.\.\.|…)?|you are (?:not|currently not) (?:logged|signed) in\b.*|"
     r"sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|wird geladen(?:\.\.\.|…)?|bild anzeigen)[.!…]*$",
     re.IGNORECASE,
@@ -91,7 +93,7 @@ SITE_NOTICE = re.compile(
     r"materiał chroniony prawem autorskim)\b.*|^\[\w+(?:\s[^\]]*)?\](?:\W*\b\w+\b){0,8}\W*\[/\w+\]$",
     re.IGNORECASE,
 )
-DATELINE_ONLY = re.compile(r"\b(?:19|20)\d\d\b")
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
 AUTHOR_BIO = re.compile(
     r"\bis an? (?:[\w-]+ ){0,8}?(?:writer|journalist|editor|reporter|contributor|author|correspondent|"
@@ -167,7 +169,8 @@ def is_chrome_line(line: str) -> bool:
         return True  # "+1", "|", "12"
     if BOILERPLATE_LINE.match(stripped) or CAPTION.search(stripped) and word_count(stripped) < 20:
         return True
-    if word_count(stripped) <= 15 and UI_MESSAGE.match(stripped) or word_count(stripped) <= 60 and SITE_NOTICE.match(stripped):
+    words = word_count(stripped)
+    if words <= 15 and UI_MESSAGE.match(stripped) or words <= 60 and SITE_NOTICE.match(stripped):
         return True
     if stripped.startswith("|") and stripped.endswith("|"):
         return False  # a table row as trafilatura renders it, not a menu
@@ -178,9 +181,9 @@ def is_date_only(line: str) -> bool:
     """'segunda-feira, 22 de janeiro de 2018 às 0:13', 'November 20, 2019 - 11:28': a timestamp on its own line.
     Any language: a year, and a clock time or numbers for a good part of the words. '2019' or 'Summer 2019' alone
     stay (headings of a timeline)."""
-    if len(line) > 60 or not DATELINE_ONLY.search(line):
+    if len(line) > 60 or not YEAR.search(line):
         return False
-    tokens = re.findall(r"\w+", line)
+    tokens = WORD.findall(line)
     numeric = sum(t.isdigit() for t in tokens)
     return len(tokens) >= 3 and (bool(re.search(r"\b\d{1,2}:\d{2}\b", line)) or numeric >= 0.4 * len(tokens))
 
