@@ -8,6 +8,7 @@ warehouse as its default catalog, so the same SQL runs on both backends.
 from __future__ import annotations
 
 import importlib.metadata
+import io
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ class Warehouse:
         with self.connect(read_only=True) as con:  # one ATTACH for the check and the query
             if published_only and self.is_lake and not con.execute(HAS_TABLES).fetchone()[0]:
                 return None
-            return pl.from_arrow(con.execute(sql, params or []).to_arrow_table())
+            return owned_frame(con.execute(sql, params or []).to_arrow_table())
 
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         """A connection whose default catalog is the warehouse; close it (or use `with`)."""
@@ -157,6 +158,21 @@ class Warehouse:
     def with_local_file(self, path: Path) -> "Warehouse":
         """The same warehouse read through a copy of its local file (DuckLake: the catalog; data stays put)."""
         return Warehouse(f"{DUCKLAKE}{path}" if self.is_lake else str(path), self.data_path)
+
+
+def owned_frame(table) -> pl.DataFrame:
+    """A polars frame of a DuckDB Arrow result that no longer references DuckDB's Arrow buffers.
+
+    pl.from_arrow is zero-copy, so the frame, and any column joined, sliced or gathered from it into an asset's
+    output, kept DuckDB's whole Arrow export alive: 89 MB of heap for a 550-row (400 KB) `SELECT * FROM claims`,
+    held by each batch's `facts` output until the batch's Dagster result was dropped. One Arrow IPC round trip
+    copies the data (its size, not the export's) into memory polars owns, and the export is freed at once.
+    """
+    buffer = io.BytesIO()
+    pl.from_arrow(table).write_ipc(buffer, compression="uncompressed")
+    del table
+    buffer.seek(0)
+    return pl.read_ipc(buffer, memory_map=False)
 
 
 def as_warehouse(target: "Warehouse | str | Path") -> Warehouse:
