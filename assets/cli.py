@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sqlite3
 import sys
@@ -128,7 +129,12 @@ def run_batch(job, instance, batch_id: str) -> tuple[bool, str]:
     """
     result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
                                     run_config=QUIET)
-    return (True, batch_line(result)) if result.success else (False, failure_reason(result))
+    outcome = (True, batch_line(result)) if result.success else (False, failure_reason(result))
+    del result
+    # The run's objects (context, step outputs, events) reference one another: reference counting alone does not
+    # free the batch's frames, and the cyclic collector's oldest generation rarely runs on its own.
+    gc.collect()
+    return outcome
 
 
 def batch_size(ledger: Path, batch_id: str) -> int:
