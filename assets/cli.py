@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sqlite3
 import sys
@@ -30,8 +31,22 @@ def ensure_dagster_home() -> Path:
     return home
 
 
+# polars allocates through its own jemalloc, read from this variable when polars is imported. By default it keeps
+# freed pages for seconds after a batch let go of them, and the next batch's peak came on top: with both decays at
+# 0 the parent's memory after the first 1,000-file batch was 579 MB instead of 714 MB (its peak 874 instead of
+# 1,033), at the same speed. Spawned workers inherit it.
+POLARS_MALLOC_CONF = "dirty_decay_ms:0,muzzy_decay_ms:0"
+
+
+def configure_allocators() -> None:
+    """Before polars is imported (it reads the setting once); a value the user set is kept."""
+    if "polars" not in sys.modules:
+        os.environ.setdefault("_RJEM_MALLOC_CONF", POLARS_MALLOC_CONF)
+
+
 def run(inbox: str | None, warehouse: str | None) -> int:
     """Register new or changed inbox files as batch partitions, then run every unpublished batch."""
+    configure_allocators()
     ensure_dagster_home()
     from pipeline import workers
     from pipeline.batches import pending_batches, register_batches
@@ -93,17 +108,33 @@ def run(inbox: str | None, warehouse: str | None) -> int:
             instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
             for batch_id in pending:
                 print(f"webfacts: batch {batch_id}: {sizes[batch_id]} files", file=sys.stderr)
-                result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
-                                                run_config=QUIET)
-                if not result.success:
-                    print(f"webfacts: batch {batch_id} failed: {failure_reason(result)}", file=sys.stderr)
+                ok, line = run_batch(job, instance, batch_id)
+                if not ok:
+                    print(f"webfacts: batch {batch_id} failed: {line}", file=sys.stderr)
                     return 1
-                print(f"webfacts: batch {batch_id}: {batch_line(result)}")
+                print(f"webfacts: batch {batch_id}: {line}")
     finally:
         if pool_started:
             workers.shutdown()
     print(summary(store, time.perf_counter() - started))
     return 0
+
+
+def run_batch(job, instance, batch_id: str) -> tuple[bool, str]:
+    """Run one batch in-process: (succeeded, its reconciliation line or what failed).
+
+    The Dagster result keeps every output of the run (execute_in_process captures them), and it goes out of scope
+    here, before the next batch starts: held in a loop variable, it kept the previous batch's frames (~90 MB of
+    DuckDB-read columns and the batch's text, measured) alive through the whole next batch.
+    """
+    result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
+                                    run_config=QUIET)
+    outcome = (True, batch_line(result)) if result.success else (False, failure_reason(result))
+    del result
+    # The run's objects (context, step outputs, events) reference one another: reference counting alone does not
+    # free the batch's frames, and the cyclic collector's oldest generation rarely runs on its own.
+    gc.collect()
+    return outcome
 
 
 def batch_size(ledger: Path, batch_id: str) -> int:

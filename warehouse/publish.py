@@ -28,7 +28,7 @@ from typing import Callable
 import duckdb
 import polars as pl
 
-from warehouse.store import HAS_TABLES, Warehouse, as_warehouse
+from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse
 
 SQL_DIR = Path(__file__).parent
 BATCH_TABLES = ("document_sources", "quarantine", "skipped_records")   # replaced by batch_id
@@ -303,10 +303,9 @@ def _merge_entities(con, entities: pl.DataFrame) -> None:
 
 
 def _replace_facts(con, aggregate_facts) -> None:
-    claims = pl.from_arrow(con.execute("SELECT * FROM claims").to_arrow_table())
-    docs = pl.from_arrow(con.execute(
-        "SELECT d.doc_id, d.cluster_id, r.first_seen_at FROM documents d JOIN raw_documents r USING (doc_id)"
-    ).to_arrow_table())
+    claims = arrow_frame(con.execute("SELECT * FROM claims"))
+    docs = arrow_frame(con.execute(
+        "SELECT d.doc_id, d.cluster_id, r.first_seen_at FROM documents d JOIN raw_documents r USING (doc_id)"))
     facts = aggregate_facts(claims, docs) if claims.height else None
     con.execute("DELETE FROM facts")
     if facts is not None:
