@@ -180,11 +180,15 @@ def run_pipeline(inbox: Path, warehouse: Path, dagster_home: Path, log: Path, re
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(inbox), str(warehouse), str(result)]
     peak_rss = peak_pss = peak_procs = 0
     started = time.perf_counter()
-    with log.open("w") as out:
+    # Every sample goes to <log>.memory.tsv (seconds since start, unix time, summed PSS, pid:PSS of each
+    # process, KiB), so a peak can be placed against the step times in the Dagster event log.
+    with log.open("w") as out, log.with_suffix(".memory.tsv").open("w") as trace:
         child = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         while child.poll() is None:
             pids = tree_pids(child.pid)
             mem = [memory_kib(pid) for pid in pids]
+            trace.write(f"{time.perf_counter() - started:.1f}\t{time.time():.1f}\t{sum(m[1] for m in mem)}\t"
+                        + " ".join(f"{pid}:{m[1]}" for pid, m in zip(pids, mem) if m[1]) + "\n")
             peak_rss = max(peak_rss, sum(m[0] for m in mem))
             peak_pss = max(peak_pss, sum(m[1] for m in mem))
             peak_procs = max(peak_procs, sum(1 for m in mem if m[0]))
