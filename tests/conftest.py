@@ -17,10 +17,16 @@ def nlp():
     return load_nlp()
 
 
+def new_dagster_home(home: Path) -> Path:
+    """An empty Dagster instance folder with telemetry off."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return home
+
+
 @pytest.fixture(scope="session")
 def dagster_home(tmp_path_factory) -> Path:
-    home = tmp_path_factory.mktemp("dagster_home")
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    home = new_dagster_home(tmp_path_factory.mktemp("dagster_home"))
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 

@@ -2,7 +2,7 @@
 import duckdb
 import pytest
 
-from tests.conftest import SAMPLE, run_pipeline
+from tests.conftest import SAMPLE, new_dagster_home, run_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -171,9 +171,7 @@ def test_sources_table_scores_independent_corroboration(con):
 def test_a_run_keeps_no_copy_of_the_batch_outside_the_warehouse(tmp_path, monkeypatch):
     """`webfacts run` passes outputs between steps in memory: Dagster's default IO manager would pickle every
     batch's pages under DAGSTER_HOME/storage and never delete them, a second copy of the corpus on disk."""
-    home = tmp_path / "dagster_home"
-    home.mkdir()
-    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    home = new_dagster_home(tmp_path / "dagster_home")
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     assert run_pipeline(SAMPLE, tmp_path / "w.duckdb") == 0
     stored = [p for p in (home / "storage").rglob("*") if p.is_file() and "compute_logs" not in p.parts]
