@@ -25,7 +25,7 @@ from warehouse.store import read_frame
 def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, cleaned_documents: pl.DataFrame):
     """spaCy once per document yields both the mentions and the relation extractions."""
     started = time.perf_counter()
-    english, skipped = extract.english_documents(cleaned_documents)
+    english, skipped = extract.nlp_documents(cleaned_documents)
     processes = workers.processes_for(english.height, settings.nlp_processes)
     mentions, extractions = extract.extract_documents(
         english, settings.spacy_model or None, n_process=processes,

@@ -52,7 +52,8 @@ SPACY_TO_CONLL = {
     "LANGUAGE": "MISC",
 }
 # webfacts mention type -> CoNLL type.
-WEBFACTS_TO_CONLL = {"PERSON": "PER", "ORG": "ORG", "PLACE": "LOC", "WORK": "MISC", "EVENT": "MISC", "MISC": "MISC"}
+WEBFACTS_TO_CONLL = {"PERSON": "PER", "ORG": "ORG", "PLACE": "LOC", "WORK": "MISC", "AWARD": "MISC", "EVENT": "MISC",
+                     "MISC": "MISC"}
 
 
 # ---------------------------------------------------------------------------
@@ -480,7 +481,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=15, help="error patterns to print")
     ap.add_argument("--no-reference", action="store_true",
                     help="skip the pre-tokenized baseline check (the ablation rows are free)")
+    ap.add_argument("--bbc-only", action="store_true", help="only the real-news gold (bench/gold/bbc_entities.yaml)")
     args = ap.parse_args(argv)
+    bbc = run_bbc(args.top)
+    if args.bbc_only:
+        return 0
 
     docs = load_split(args.split, args.limit_docs)
     n_sents = sum(len(d.sentences) for d in docs)
@@ -550,10 +555,27 @@ def main(argv: list[str] | None = None) -> int:
                                for k, n in e.most_common(200)] for s, e in errors.items()},
         "resolution_diff": {"added": [[format_pattern(k), n] for k, n in added],
                             "removed": [[format_pattern(k), n] for k, n in removed]},
+        "bbc": bbc,
     }
     args.out.write_text(json.dumps(out, indent=1, ensure_ascii=False))
     print(f"\nwrote {args.out}")
     return 0
+
+
+def run_bbc(top: int) -> dict | None:
+    """Real news: the 40-article BBC entity gold (bench/gold/GUIDELINES.md)."""
+    import bbc_gold
+
+    if not bbc_gold.BBC.is_dir():
+        print(f"BBC entity gold: skipped, {bbc_gold.BBC} is absent")
+        return None
+    gold = bbc_gold.load_gold("entities")
+    result = bbc_gold.score_entities(gold, bbc_gold.predict_entities(gold))
+    print(f"\nBBC real-news entity gold: {len(gold)} articles, "
+          f"{sum(len(g['entities']) for g in gold)} entities")
+    bbc_gold.print_entity_scores(result, top)
+    print()
+    return result
 
 
 if __name__ == "__main__":

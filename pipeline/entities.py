@@ -20,11 +20,21 @@ ENTITY_SCHEMA = polars_schema("entities")
 def name_key(name: str) -> str:
     """Case, accents and punctuation do not make a different entity."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    return re.sub(r"[^\w]+", " ", folded).strip()
+    return re.sub(r"^the ", "", re.sub(r"[^\w]+", " ", folded).strip())
 
 
-def entity_id_for(type_: str, key: str) -> str:
-    return hashlib.sha256(f"{type_}|{key}".encode()).hexdigest()[:16]
+def entity_id_for(key: str) -> str:
+    """One id per name, whatever type its mentions were given: the type is voted (entity_types), so a name
+    the tagger calls a person in one document and an organisation in another is still one entity."""
+    return hashlib.sha256(f"entity|{key}".encode()).hexdigest()[:16]
+
+
+def voted_types(mentions: pl.DataFrame) -> pl.DataFrame:
+    """(entity_id, type): the type most of an entity's mentions have; ties go to the first type by name, the
+    same rule the warehouse applies over all documents (warehouse/publish.py)."""
+    return (mentions.group_by("entity_id", "type").len()
+            .sort(["entity_id", "len", "type"], descending=[False, True, False])
+            .group_by("entity_id", maintain_order=True).first().select("entity_id", "type"))
 
 
 def canonical_keys(local: pl.DataFrame, known: pl.DataFrame | None = None) -> dict[tuple[str, str], str]:
@@ -45,7 +55,9 @@ def canonical_keys(local: pl.DataFrame, known: pl.DataFrame | None = None) -> di
                 multi.setdefault((t, w), set()).add(k)
     mapping = {}
     for t, k in keys:
-        targets = multi.get((t, k), set()) if len(k.split()) == 1 else set()
+        # A bare "Trump" the tagger called an organisation is still Donald Trump when he is the only match.
+        near = ("PERSON", "ORG") if t in ("PERSON", "ORG") else (t,)
+        targets = set().union(*(multi.get((n, k), set()) for n in near)) if len(k.split()) == 1 else set()
         mapping[(t, k)] = next(iter(targets)) if len(targets) == 1 else k
     return mapping
 
@@ -61,16 +73,17 @@ def resolve_entities(mentions: pl.DataFrame, known: pl.DataFrame | None = None
         mentions.with_columns(key=pl.col("name").map_elements(name_key, return_dtype=pl.String))
         .join(lookup, on=["type", "key"], how="left")
         .with_columns(entity_id=pl.struct("type", "canonical_key").map_elements(
-            lambda r: entity_id_for(r["type"], r["canonical_key"]), return_dtype=pl.String))
+            lambda r: entity_id_for(r["canonical_key"]), return_dtype=pl.String))
     )
     entities = (
         resolved.group_by("entity_id")
-        .agg(pl.col("type").first(),
+        .agg(
              # the display name: the longest document-level name, then the most frequent
              pl.col("name").sort_by(pl.col("name").str.len_chars(), descending=True).first().alias("name"),
              pl.col("surface").unique().sort().alias("aliases"),
              pl.len().cast(pl.Int64).alias("n_mentions"),
              pl.col("doc_id").n_unique().cast(pl.Int64).alias("n_documents"))
+        .join(voted_types(resolved), on="entity_id")
         .select(list(ENTITY_SCHEMA))
         .sort("entity_id")
     )

@@ -13,6 +13,7 @@ import polars as pl
 from pipeline import workers
 from pipeline.mentions import document_mentions
 from pipeline.nlp import load_nlp
+from pipeline.prose import prose_text
 from pipeline.relations import Triggers, extract_relations
 from pipeline.registry import load_registry
 from schemas import polars_schema
@@ -23,12 +24,18 @@ SKIP_SCHEMA = polars_schema("stage_skips")
 ENGLISH = "en"
 
 
-def english_documents(cleaned: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    english = cleaned.filter(pl.col("language") == ENGLISH)
-    skipped = cleaned.filter(pl.col("language") != ENGLISH).select(
+def nlp_documents(cleaned: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(documents the English model parses, their text limited to its prose; stage skips with reasons)."""
+    english = cleaned.filter(pl.col("language") == ENGLISH).with_columns(
+        pl.col("text").map_elements(prose_text, return_dtype=pl.String))
+    other = cleaned.filter(pl.col("language") != ENGLISH).select(
         "doc_id", stage=pl.lit("entity_mentions"),
         reason=pl.format("language {} is not supported by the English model", pl.col("language")))
-    return english, skipped.cast(SKIP_SCHEMA)
+    no_prose = english.filter(pl.col("text").str.strip_chars() == "").select(
+        "doc_id", stage=pl.lit("entity_mentions"),
+        reason=pl.lit("no prose to parse: the page is a list, a table, a registry or navigation"))
+    parsed = english.filter(pl.col("text").str.strip_chars() != "")
+    return parsed, pl.concat([other, no_prose]).cast(SKIP_SCHEMA)
 
 
 CHUNK = 8  # documents per worker task: small enough to balance two workers, large enough for nlp.pipe batching

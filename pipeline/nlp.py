@@ -17,6 +17,8 @@ from pipeline.config import DEFAULT_SPACY_MODELS
 
 QUOTED = re.compile(r"“([^“”\n]{1,120}?)”|‘([^‘’\n]{1,120}?)’|\"([^\"\n]{1,120}?)\"|(?<![\w])'([^'\n]{1,120}?)'(?![\w])")
 SMALL_WORDS = {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "&", "vs", "is", "as"}
+# Verb lemmas of the loaded model's lemmatizer: a capitalised verb mid-sentence opens a title (pipeline/works.py).
+KNOWN_VERBS: set[str] = set()
 if not Doc.has_extension("titles"):
     Doc.set_extension("titles", default=[])
 
@@ -106,6 +108,7 @@ def make_opening_participles(nlp: Language, name: str):
     is a participle."""
     lemmatizer = nlp.get_pipe("lemmatizer") if "lemmatizer" in nlp.pipe_names else None
     verbs = lemmatizer.lookups.get_table("lemma_index").get("verb", []) if lemmatizer is not None else []
+    KNOWN_VERBS.update(verbs)
 
     def opening_participles(doc: Doc) -> Doc:
         for sent in doc.sents:

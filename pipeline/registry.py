@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
-ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "WORK", "EVENT", "MISC"}
+ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "WORK", "AWARD", "EVENT", "MISC"}
 LITERAL_TYPES = {"DATE", "STRING"}
 VERB_ROLES = {"agent", "patient", "subj", "date"}
 NOUN_ROLES = {"referent", "of", "self"}

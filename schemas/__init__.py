@@ -14,7 +14,7 @@ UTC = pl.Datetime("us", "UTC")
 HEX_ID = r"^[0-9a-f]{16,64}$"
 REASONS = ["empty", "binary", "too_large", "undecodable", "unreadable", "malformed_record",
            "fetch_failed", "no_main_content", "parse_error"]
-ENTITY_TYPES = ["PERSON", "ORG", "PLACE", "WORK", "EVENT", "MISC"]
+ENTITY_TYPES = ["PERSON", "ORG", "PLACE", "WORK", "AWARD", "EVENT", "MISC"]
 
 
 class Strict:
@@ -124,7 +124,9 @@ class EntityMentions(pa.DataFrameModel):
     surface: str = pa.Field(str_length={"min_value": 1}, description="Text as written.")
     name: str = pa.Field(str_length={"min_value": 1}, description="Fullest name in the document.")
     type: str = pa.Field(isin=ENTITY_TYPES, description="Type voted within the document.")
-    ner_label: str = pa.Field(description="Raw NER label, or TITLE for quoted titles.")
+    ner_label: str = pa.Field(description="What typed the mention: the tagger's label (PERSON, GPE, ...), or a rule: TITLE "
+                                          "(a quoted title), WORK_CUE (a title by its context), AWARD_NAME, EVENT_NAME, "
+                                          "PARTY_NAME, GAZETTEER (a known place), NAME_RULE, SURNAME, TEAM, FRAME_TYPED.")
     kind: Optional[str] = pa.Field(nullable=True, description="Kind noun of a work (film, album).")
     sentence_index: int = pa.Field(ge=0, description="Sentence number.")
     start_char: int = pa.Field(ge=0, description="Start offset in text.")

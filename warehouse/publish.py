@@ -299,6 +299,13 @@ def _merge_entities(con, entities: pl.DataFrame) -> None:
         FROM (SELECT entity_id, list(DISTINCT surface ORDER BY surface) AS aliases, count(*) AS n,
                      count(DISTINCT doc_id) AS d FROM mentions GROUP BY entity_id) m
         WHERE entities.entity_id = m.entity_id""")
+    # One type per entity, voted over all its mentions in all documents (pipeline.entities.voted_types).
+    con.execute("""
+        UPDATE entities SET type = v.type
+        FROM (SELECT entity_id, type FROM (
+                SELECT entity_id, type, row_number() OVER (PARTITION BY entity_id ORDER BY count(*) DESC, type) AS r
+                FROM mentions GROUP BY entity_id, type) WHERE r = 1) v
+        WHERE entities.entity_id = v.entity_id AND entities.type <> v.type""")
     con.execute("DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM mentions)")
 
 

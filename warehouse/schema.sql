@@ -71,7 +71,7 @@ CREATE TABLE entities (
 COMMENT ON TABLE entities IS 'Canonical entities across documents.';
 COMMENT ON COLUMN entities.entity_id IS 'Stable id: a hash of type and normalised canonical name, the same across runs.';
 COMMENT ON COLUMN entities.name IS 'Canonical (fullest) name.';
-COMMENT ON COLUMN entities.type IS 'PERSON, ORG, PLACE, WORK, EVENT or MISC, voted across mentions.';
+COMMENT ON COLUMN entities.type IS 'PERSON, ORG, PLACE, WORK, AWARD, EVENT or MISC, voted across all mentions in all documents.';
 COMMENT ON COLUMN entities.aliases IS 'Every surface form seen for it ("Lamar", "Kendrick").';
 COMMENT ON COLUMN entities.n_mentions IS 'Mentions across all documents.';
 COMMENT ON COLUMN entities.n_documents IS 'Documents that mention it.';

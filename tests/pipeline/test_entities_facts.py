@@ -18,7 +18,7 @@ def mentions(rows):
 def test_new_surname_joins_a_full_name_known_from_an_earlier_batch():
     known = pl.DataFrame({"type": ["PERSON"], "name": ["Kendrick Lamar"]})
     entities, _ = resolve_entities(mentions([("d9", "Lamar", "Lamar", "PERSON")]), known)
-    assert entities["entity_id"].to_list() == [entity_id_for("PERSON", name_key("Kendrick Lamar"))]
+    assert entities["entity_id"].to_list() == [entity_id_for(name_key("Kendrick Lamar"))]
 
 
 def test_cross_document_surname_joins_the_one_full_name_and_ids_are_stable():
@@ -28,7 +28,7 @@ def test_cross_document_surname_joins_the_one_full_name_and_ids_are_stable():
     assert entities.height == 1
     row = entities.row(0, named=True)
     assert row["name"] == "Kendrick Lamar" and row["n_documents"] == 3 and row["n_mentions"] == 4
-    assert row["entity_id"] == entity_id_for("PERSON", name_key("Kendrick Lamar"))
+    assert row["entity_id"] == entity_id_for(name_key("Kendrick Lamar"))
     assert set(row["aliases"]) == {"Kendrick Lamar", "Lamar", "Lamar's", "lamar"}
 
 

