@@ -372,7 +372,7 @@ def run_webfacts(docs: list[Document]):
     Also returns one
     record per mention for rule attribution."""
     sys.path.insert(0, str(REPO_ROOT))
-    from pipeline.mentions import document_mentions, raw_mentions, resolve_in_document
+    from pipeline.mentions import document_mentions, resolve_in_document, unresolved_mentions
     from pipeline.nlp import load_nlp
 
     nlp = load_nlp()
@@ -382,10 +382,10 @@ def run_webfacts(docs: list[Document]):
     for d in docs:
         index = TokenIndex([s.tokens for s in d.sentences])
         t0 = time.perf_counter()
-        doc = nlp(index.text)
+        doc = nlp(index.text)  # not prose_text: CoNLL scores the tagging of every line, result tables too
         mentions = document_mentions(doc)
         seconds += time.perf_counter() - t0
-        raw = raw_mentions(doc)  # resolve_in_document keeps order and spans
+        raw = unresolved_mentions(doc)  # resolve_in_document keeps order and spans
         assert [(m.start_char, m.end_char) for m in raw] == [(m.start_char, m.end_char) for m in mentions]
         placed, n = place_spans(index, [(m.start_char, m.end_char, WEBFACTS_TO_CONLL[m.type]) for m in mentions])
         dropped += n

@@ -12,7 +12,7 @@ import unicodedata
 
 import polars as pl
 
-from schemas import polars_schema
+from schemas import ENTITY_TYPES as TYPE_PRIORITY, polars_schema
 
 ENTITY_SCHEMA = polars_schema("entities")
 
@@ -30,10 +30,12 @@ def entity_id_for(key: str) -> str:
 
 
 def voted_types(mentions: pl.DataFrame) -> pl.DataFrame:
-    """(entity_id, type): the type most of an entity's mentions have; ties go to the first type by name, the
-    same rule the warehouse applies over all documents (warehouse/publish.py)."""
+    """(entity_id, type): the type most of an entity's mentions have; a tie goes to the type first in
+    TYPE_PRIORITY, the rule the warehouse applies over all documents (warehouse/publish.py)."""
     return (mentions.group_by("entity_id", "type").len()
-            .sort(["entity_id", "len", "type"], descending=[False, True, False])
+            .with_columns(rank=pl.col("type").replace_strict(TYPE_PRIORITY, list(range(len(TYPE_PRIORITY))),
+                                                             default=len(TYPE_PRIORITY)))
+            .sort(["entity_id", "len", "rank"], descending=[False, True, False])
             .group_by("entity_id", maintain_order=True).first().select("entity_id", "type"))
 
 

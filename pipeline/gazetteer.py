@@ -88,16 +88,37 @@ def lookup(name: str) -> Place | None:
     return found[0] if found else None
 
 
-def city_in(name: str, container: str) -> Place | None:
-    """The city called `name` that lies in `container` (a country, a US state or a US postal code)."""
-    named, cities, states = _tables()
-    outer = states.get(container) if re.fullmatch(r"[A-Z]{2}", container) else named.get(_key(container))
+def container(name: str) -> Place | None:
+    """A country, US state (also by its postal code, "NC" or "N.C.") or continent: what a place can lie in."""
+    named, _, states = _tables()
+    code = name.replace(".", "")
+    return states.get(code) if re.fullmatch(r"[A-Z]{2}", code) else named.get(_key(name))
+
+
+def city_in(name: str, outer_name: str) -> Place | None:
+    """The city called `name` that lies in `outer_name` (a country, a US state or its postal code)."""
+    _, cities, _ = _tables()
+    outer = container(outer_name)
     if outer is None:
         return None
     for city in cities.get(_key(name), []):
         if outer.name in (city.country, city.region):
             return city
     return None
+
+
+HOME_NATIONS = ["England", "Scotland", "Wales", "Northern Ireland"]
+
+
+@lru_cache(maxsize=1)
+def place_names() -> re.Pattern:
+    """Countries, home nations, US states and continents by name, for the ones the tagger misses; names that
+    are also first names (Jordan, Georgia, Chad) are left to the tagger."""
+    named, _, _ = _tables()
+    names = {p.name for p in named.values()} | set(HOME_NATIONS) | {
+        v for vs in COUNTRY_VARIANTS.values() for v in vs if not v.startswith("the ") and (" " in v or len(v) > 3)}
+    names = sorted((n for n in names if first_name_gender(n.split()[0]) is None), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
 
 
 def canonical_place(name: str) -> str | None:

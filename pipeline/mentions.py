@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import gazetteer
 from pipeline.works import work_spans
+from schemas import ENTITY_TYPES
 
 LABEL_TYPES = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
@@ -75,7 +76,7 @@ ORG_DESIGNATORS = {
     "agency", "foundation", "association", "society", "partners", "holdings", "music", "label",
 }
 SPEECH_VERBS = {"say", "tell", "add", "explain", "recall", "insist", "argue", "admit", "joke", "write"}
-TYPE_PRIORITY = ["WORK", "AWARD", "PERSON", "ORG", "PLACE", "EVENT", "MISC"]
+TYPE_PRIORITY = ENTITY_TYPES
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ def is_junk_name(name: str) -> bool:
     words = name.split()
     return (len(name) < 2 or not re.search(r"[^\W\d_]", name) or bool(JUNK_NAME.search(name))
             or name.casefold() in PRONOUNS or len(words) > MAX_NAME_WORDS
-            or name[:1].islower() and not re.match(r"^[a-z]+[A-Z]", name)  # "eBay", "iPod" are names
+            or not re.search(r"(?:^|\s)[A-Z0-9]|^[a-z]+[A-Z]", name)  # all lower case; "eBay", "best actor Oscar" are names
             or len(words) == 1 and len(name) == 2 and name[1] == ".")
 
 
@@ -151,6 +152,12 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for span in pattern_spans(doc, gazetteer.PARTY_NAMES):
         if not taken.intersection(range(span.start, span.end)):
             add(span, "PARTY_NAME", "ORG")
+    for span in pattern_spans(doc, gazetteer.place_names()):  # "Wales coach X": the tagger took Wales for a noun
+        if not taken.intersection(range(span.start, span.end)) and not ent_covers(span):
+            add(span, "GAZETTEER", "PLACE")
+    for span in award_spans(doc):  # before the tagger's names: "best actress Oscar" holds its "Oscar"
+        if not taken.intersection(range(span.start, span.end)):
+            add(span, "AWARD_NAME", "AWARD")
     ents = [trimmed(e) for e in map(without_trailing_conjunction, doc.ents)]
     persons = {i for e in ents if e is not None and e.label_ == "PERSON" for i in range(e.start, e.end)}
     for work in work_spans(doc, persons):
@@ -158,26 +165,34 @@ def raw_mentions(doc: Doc) -> list[Mention]:
         if not taken.intersection(range(span.start, span.end)) and not _sure_place_span(span):
             add(span, "WORK_CUE", "WORK", work.kind)
     for ent in ents:
-        if ent is None or taken.intersection(range(ent.start, ent.end)):
+        if ent is None or taken.intersection(range(ent.start, ent.end)) or is_modifier(ent) or is_holiday(ent):
             continue
         etype = entity_type(ent)
         if etype is not None:
             label = "AWARD_NAME" if etype == "AWARD" else "GAZETTEER" if _gazetteer_place(ent, etype) else ent.label_
             add(ent, label, etype)
-    for span in award_spans(doc):
-        if not taken.intersection(range(span.start, span.end)):
-            add(span, "AWARD_NAME", "AWARD")
     known = {m.name.split()[-1]: m.type for m in mentions if m.type in ("PERSON", "ORG")}
     for span, etype in untagged_names(doc, known):
         if not taken.intersection(range(span.start, span.end)):
             add(span, "NAME_RULE", etype)
     surnames = {m.name.split()[-1] for m in mentions if m.type == "PERSON" and len(m.name.split()) >= 2}
     for tok in doc:
-        if tok.text in surnames and tok.i not in taken and tok.text[:1].isupper() and not tok.is_sent_start:
+        if tok.text in surnames and tok.i not in taken and tok.text[:1].isupper():
             add(doc[tok.i:tok.i + 1], "SURNAME", "PERSON")  # "Mourinho said" after "Jose Mourinho"
     if is_about_sport(doc):
         mentions = [as_team(doc, m) for m in mentions]
-    return sorted(mentions, key=lambda m: m.start_char)
+    return with_state_names(doc, sorted(mentions, key=lambda m: m.start_char))
+
+
+def with_state_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """'Charlotte, NC': a postal code after a city of that state is the state."""
+    out = list(mentions)
+    for k in range(1, len(out)):
+        prev, m = out[k - 1], out[k]
+        if doc.text[prev.end_char:m.start_char].strip() == "," and re.fullmatch(r"[A-Z]\.?[A-Z]\.?", m.name) \
+                and gazetteer.city_in(prev.name, m.name) is not None:
+            out[k] = replace(m, name=gazetteer.container(m.name).name, type="PLACE", label="GAZETTEER")
+    return out
 
 
 # Sport news names national sides by their country: "England beat Wales", "Ireland coach Eddie O'Sullivan".
@@ -205,9 +220,34 @@ def as_team(doc: Doc, m: Mention) -> Mention:
     root = doc[m.token_start:m.token_end].root
     head = root.head
     playing = root.dep_ in ("nsubj", "dobj", "nsubjpass", "conj") and head.lemma_.lower() in SPORT_VERBS
-    role = root.dep_ in ("compound", "poss", "nmod") and head.lemma_.lower() in SPORT_NOUNS
+    after = doc[m.token_end] if m.token_end < len(doc) else None
+    role = root.dep_ in ("compound", "poss", "nmod") and head.lemma_.lower() in SPORT_NOUNS \
+        or after is not None and after.lemma_.lower() in SPORT_NOUNS and after.is_lower  # "Wales coach X"
     opponent = root.dep_ == "pobj" and head.lower_ in ("against", "v", "vs", "over")
     return replace(m, name=f"{m.name} national team", type="ORG", label="TEAM") if playing or role or opponent else m
+
+
+HOLIDAYS = re.compile(r"(?i)\b(?:new year|christmas|easter|boxing day|valentine|halloween|thanksgiving|ramadan|eid|"
+                      r"diwali|hanukkah|passover|good friday|mother's day|father's day)\b")
+
+
+def is_modifier(ent: Span) -> bool:
+    """'Oscar-nominated', 'Linux-based': a name joined by a hyphen to a lower-case word describes; it names
+    nothing."""
+    doc = ent.doc
+    return ent.end + 1 < len(doc) and doc[ent.end].text == "-" and not doc[ent.end - 1].whitespace_ \
+        and not doc[ent.end].whitespace_ and doc[ent.end + 1].is_lower
+
+
+def is_holiday(ent: Span) -> bool:
+    """Holidays are dates, not events."""
+    return ent.label_ in ("EVENT", "DATE", "ORG") and bool(HOLIDAYS.search(ent.text))
+
+
+def ent_covers(span: Span) -> bool:
+    """The tagger named something here: a place name inside it ("Bank of England", "New Zealand Rugby") is not
+    a mention of its own."""
+    return any(t.ent_type_ and t.ent_type_ not in ("GPE", "LOC", "NORP", "DATE", "CARDINAL") for t in span)
 
 
 def entity_type(ent: Span) -> str | None:
@@ -247,6 +287,8 @@ def trimmed(ent: Span) -> Span | None:
         while end - start > 1 and (doc[start].lower_ in ROLE_WORDS or doc[start].is_lower
                                    or doc[start].ent_iob_ == "B" and doc[start].ent_type_ != "PERSON"):
             start += 1
+    while end - start > 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
+        end -= 1  # "Tony Blair's" is a mention of Tony Blair
     while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
             and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha:
         start -= 2
@@ -442,8 +484,13 @@ def _vote(counter: Counter) -> str:
 
 
 def document_mentions(doc: Doc) -> list[Mention]:
-    mentions = resolve_in_document(raw_mentions(doc))
-    return resolve_in_document(sorted(mentions + repeated_works(doc, mentions), key=lambda m: m.start_char))
+    return resolve_in_document(unresolved_mentions(doc))
+
+
+def unresolved_mentions(doc: Doc) -> list[Mention]:
+    """Every mention of the document, before names and types are resolved across them."""
+    raw = raw_mentions(doc)
+    return sorted(raw + repeated_works(doc, resolve_in_document(raw)), key=lambda m: m.start_char)
 
 
 def repeated_works(doc: Doc, mentions: list[Mention]) -> list[Mention]:

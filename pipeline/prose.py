@@ -49,3 +49,4 @@ def prose_text(text: str) -> str:
             keep[k] = short and not SEPARATORS.search(lines[k])
         i = j
     return "\n".join(line if k else " " * len(line) for line, k in zip(lines, keep))
+

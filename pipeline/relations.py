@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-import pycountry
-
 from spacy.tokens import Doc, Token
 
+from pipeline import gazetteer
 from pipeline.dates import normalize_date
+from pipeline.gazetteer import is_country
 from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
 from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
 
@@ -507,22 +507,16 @@ def _skip_joiners(doc: Doc, i: int, step: int) -> int:
     return i
 
 
-@lru_cache(maxsize=4096)
-def is_country(name: str) -> bool:
-    """ISO 3166 names, official names and common short forms ('United States', 'UK', 'Russia')."""
-    cleaned = re.sub(r"^the\s+", "", name.strip(), flags=re.I)
-    if cleaned.upper() in COUNTRY_ABBREVIATIONS:
-        return True
-    try:
-        pycountry.countries.lookup(cleaned)
-        return True
-    except LookupError:
-        return bool(pycountry.countries.search_fuzzy(cleaned)) if cleaned in COMMON_COUNTRY_NAMES else False
-
-
-COUNTRY_ABBREVIATIONS = {"US", "USA", "U.S.", "U.S.A.", "UK", "U.K.", "UAE"}
-COMMON_COUNTRY_NAMES = {"Russia", "South Korea", "North Korea", "Iran", "Syria", "Vietnam", "Laos", "Bolivia",
-                        "Venezuela", "Tanzania", "Moldova", "Taiwan", "Czech Republic", "Ivory Coast", "Macedonia"}
+def places_nested(inner: str, outer: str) -> bool:
+    """'Dover, Delaware', 'Lyon, France': both are places the gazetteer knows, the second is no city, the first
+    no country, and where the gazetteer knows the first as a city, it lies in the second. 'Australia, Finland'
+    is a list; 'Charlotte, NC' a city and its state, never New Caledonia."""
+    outer_place, inner_place = gazetteer.container(outer), gazetteer.lookup(inner)
+    if outer_place is None or inner_place is not None and inner_place.kind in ("country", "continent"):
+        return False
+    if inner_place is None or inner_place.kind != "city":
+        return True  # a region, a county or a district: the text is the only witness
+    return gazetteer.city_in(inner, outer) is not None
 
 
 def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> list[Extraction]:
@@ -538,7 +532,7 @@ def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver, sent_i, se
         if in_list(doc, m.token_start, nxt.token_end, resolver):
             continue  # "offices in the Middle East, Europe and Asia" is a list, not an apposition
         subj, obj = Value(m.name, m.type, m.kind), Value(nxt.name, nxt.type, nxt.kind)
-        if (pred.comma_apposition == "country") != is_country(nxt.name):
+        if not places_nested(m.name, nxt.name) or (pred.comma_apposition == "country") != is_country(nxt.name):
             continue
         if _accept(pred, subj, obj):
             out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:comma_apposition",

@@ -35,7 +35,9 @@ FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"),
                  ("nomination", "for"), ("oscar", "for"), ("award", "for"), ("bafta", "for"), ("nominate", "for"),
                  ("globe", "for"), ("grammy", "for")]
 # Words that open no title: pronouns, weekdays and months are capitalised for other reasons.
-NOT_TITLE_START = {"Mr", "Mrs", "Ms", "Dr", "Monday", "Tuesday", "Wednesday", "Thursday",
+NOT_TITLE_START = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Lady", "Prince", "Princess", "King", "Queen",
+                   "President", "Prime", "Chancellor", "Minister", "Senator", "Governor", "Judge", "Professor",
+                   "Monday", "Tuesday", "Wednesday", "Thursday",
                    "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
                    "August", "September", "October", "November", "December", "Oscar", "Oscars", "Bafta", "Baftas"}
 CHART_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:came|went|entered|reached|topped|climbed|hit|debuted|"
@@ -168,6 +170,8 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
             i = end  # "Booker-shortlisted", "Oscar-winning": a modifier, not a title
             continue
         modifier = end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].is_lower  # "Channel 4 show"
+        if end - i == 1 and doc[i].is_upper and len(doc[i]) <= 3:
+            modifier = True  # "reality show TV", "the series BBC": an acronym is no title
         span = None if modifier else _cue(doc, i, end, person_tokens, about_works)
         if span is None and doc[i:end].text in known:
             span = WorkSpan(i, end, "repeat", None)

@@ -14,7 +14,8 @@ UTC = pl.Datetime("us", "UTC")
 HEX_ID = r"^[0-9a-f]{16,64}$"
 REASONS = ["empty", "binary", "too_large", "undecodable", "unreadable", "malformed_record",
            "fetch_failed", "no_main_content", "parse_error"]
-ENTITY_TYPES = ["PERSON", "ORG", "PLACE", "WORK", "AWARD", "EVENT", "MISC"]
+# In order of precedence: a tie between the types of a name's mentions goes to the earlier one.
+ENTITY_TYPES = ["WORK", "AWARD", "PERSON", "ORG", "PLACE", "EVENT", "MISC"]
 
 
 class Strict:

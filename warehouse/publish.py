@@ -28,6 +28,7 @@ from typing import Callable
 import duckdb
 import polars as pl
 
+from schemas import ENTITY_TYPES
 from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse
 
 SQL_DIR = Path(__file__).parent
@@ -303,9 +304,10 @@ def _merge_entities(con, entities: pl.DataFrame) -> None:
     con.execute("""
         UPDATE entities SET type = v.type
         FROM (SELECT entity_id, type FROM (
-                SELECT entity_id, type, row_number() OVER (PARTITION BY entity_id ORDER BY count(*) DESC, type) AS r
+                SELECT entity_id, type, row_number() OVER (
+                    PARTITION BY entity_id ORDER BY count(*) DESC, coalesce(list_position({priority}, type), 99)) AS r
                 FROM mentions GROUP BY entity_id, type) WHERE r = 1) v
-        WHERE entities.entity_id = v.entity_id AND entities.type <> v.type""")
+        WHERE entities.entity_id = v.entity_id AND entities.type <> v.type""".format(priority=ENTITY_TYPES))
     con.execute("DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM mentions)")
 
 

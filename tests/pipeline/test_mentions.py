@@ -1,0 +1,147 @@
+"""Entity mentions on tiny documents we wrote, one per construction real news uses (titles without quotes,
+people introduced by their role, awards, places, one entity per thing). The constructions are under test, not
+the examples."""
+import polars as pl
+import pytest
+
+from pipeline.entities import resolve_entities
+from pipeline.extract import MENTION_SCHEMA, _mention_row, nlp_documents
+from pipeline.mentions import document_mentions, is_junk_name
+from pipeline.prose import prose_text
+
+
+def typed(nlp, text: str) -> dict[str, str]:
+    """name -> type of every mention of the document."""
+    return {m.name: m.type for m in document_mentions(nlp(text))}
+
+
+@pytest.mark.parametrize("text, title", [
+    ("The actor returns in the film Harbour of Small Lights next spring.", "Harbour of Small Lights"),
+    ("Her second album Copper Kettle Mornings sold well.", "Copper Kettle Mornings"),
+    ("Quiet Engines, the band's second album, went platinum.", "Quiet Engines"),
+    ("Mira Castell's Paper Orchard was the most borrowed novel of the year, and her book tour sold out.",
+     "Paper Orchard"),
+    ("Tomas Reyne starred in Winter at Sallow Creek before turning to theatre.", "Winter at Sallow Creek"),
+    ("He is best known as the star of Nine Brass Kites.", "Nine Brass Kites"),
+    ("She won praise for her role in Lanterns Over Quay Street.", "Lanterns Over Quay Street"),
+    ("Grey Mile Road, directed by Ana Folau, opens on Friday.", "Grey Mile Road"),
+    ("Falling Through Tuesday came fourth in the UK chart this week.", "Falling Through Tuesday"),
+    ("Last year's success of Meet the Wexfords helped the studio.", "Meet the Wexfords"),
+])
+def test_titles_without_quotes_are_works(nlp, text, title):
+    assert typed(nlp, text).get(title) == "WORK"
+
+
+def test_a_work_named_once_with_its_kind_is_a_work_wherever_it_is_named_again(nlp):
+    doc = nlp("The film Harbour of Small Lights opens in May. Critics say Harbour of Small Lights is long.")
+    works = [m for m in document_mentions(doc) if m.name == "Harbour of Small Lights"]
+    assert len(works) == 2 and {m.type for m in works} == {"WORK"}
+
+
+def test_two_titles_joined_by_and_stay_two(nlp):
+    found = typed(nlp, "Yuna Sato, star of Hollow Reed and House of Nine Doors, arrived late.")
+    assert found.get("Hollow Reed") == "WORK" and found.get("House of Nine Doors") == "WORK"
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Veteran actor Bram Okafor will present the award.", "Bram Okafor"),
+    ("Comedian Harriet Vale opened the show.", "Harriet Vale"),
+    ("The report was written by Kestrel Bank economist Ilse Marten.", "Ilse Marten"),
+    ("Speaking at the launch, singer Joss Arden -", "Joss Arden"),
+])
+def test_people_introduced_by_their_role_keep_only_their_name(nlp, text, person):
+    found = typed(nlp, text)
+    assert found.get(person) == "PERSON"
+    assert not [n for n in found if n.endswith(person) and n != person]
+
+
+def test_awards_are_awards_never_persons_and_keep_their_category(nlp):
+    found = typed(nlp, "Lena Holt won the best actress Oscar on Sunday. Oscar voters also honoured Pell Drummond, "
+                       "who took a Bafta and two Screen Actors Guild Awards.")
+    assert found.get("best actress Oscar") == "AWARD"
+    assert found.get("Academy Awards") == "AWARD" and found.get("Bafta Awards") == "AWARD"
+    assert found.get("Screen Actors Guild Awards") == "AWARD"
+    assert "PERSON" not in {t for n, t in found.items() if "Oscar" in n or "Academy" in n}
+
+
+def test_an_award_used_as_a_modifier_names_nothing(nlp):
+    assert "Academy Awards" not in typed(nlp, "The Oscar-nominated drama opens in Leeds on Friday.")
+
+
+def test_events_parties_and_national_sides(nlp):
+    found = typed(nlp, "Wales coach Mike Tarrant named his squad for the Six Nations. England beat Italy 30-10 in "
+                       "Rome, a match decided by a late try from the captain. Tory leader Alan Price and the Lib Dems "
+                       "disagreed with Labour.")
+    assert found.get("Six Nations") == "EVENT"
+    assert found.get("Wales national team") == "ORG" and found.get("England national team") == "ORG"
+    assert {found.get("Conservative Party"), found.get("Liberal Democrats"), found.get("Labour Party")} == {"ORG"}
+
+
+def test_places_fold_and_a_postal_code_after_a_city_is_its_state(nlp):
+    found = typed(nlp, "Officials in the U.S. and America's allies met in Charlotte, NC. The US delegation left.")
+    assert found.get("United States") == "PLACE" and "U.S." not in found and "US" not in found
+    assert found.get("North Carolina") == "PLACE"
+
+
+def test_an_upper_case_dateline_is_the_place(nlp):
+    found = typed(nlp, "WASHINGTON - The senator spoke in Washington on Friday.")
+    assert "WASHINGTON" not in found
+
+
+def test_a_surname_after_the_full_name_and_an_acronym_after_its_long_form(nlp):
+    doc = nlp("Marco Vidal joined the Harbour Retail Consortium (HRC) in May. Vidal said the HRC would grow.")
+    names = {(m.surface, m.name) for m in document_mentions(doc)}
+    assert ("Vidal", "Marco Vidal") in names
+    assert ("HRC", "Harbour Retail Consortium") in names
+
+
+def test_a_hyphenated_name_is_never_cut_to_its_second_half(nlp):
+    doc = nlp("Shares in T-Mobile rose after T-Mobile chief executive Jon Lark spoke.")
+    names = {m.name for m in document_mentions(doc)}
+    assert "Mobile" not in names
+
+
+@pytest.mark.parametrize("name", ["n’t", "n't", "A", "42", "1,200", "www.example.com", "Home | News | Sport",
+                                  "https://example.org/x", "it", "’s"])
+def test_junk_spans_are_never_entities(name):
+    assert is_junk_name(name)
+
+
+@pytest.mark.parametrize("name", ["eBay", "U2", "Ana Folau", "T-Mobile", "BBC"])
+def test_real_names_are_not_junk(name):
+    assert not is_junk_name(name)
+
+
+def test_a_name_typed_differently_in_two_documents_is_one_entity_with_the_majority_type(nlp):
+    rows = []
+    for doc_id, text in [("a", "Donald Trump spoke in Ohio. Trump said the plan was good."),
+                         ("b", "Trump lost ground in the polls, Trump aides said."),
+                         ("c", "Donald Trump flew to Texas.")]:
+        rows += [_mention_row(doc_id, m) for m in document_mentions(nlp(text))]
+    rows.append({**rows[-1], "doc_id": "d", "name": "Trump", "surface": "Trump", "type": "ORG"})
+    entities, mentions = resolve_entities(pl.DataFrame(rows, schema=MENTION_SCHEMA))
+    trump = mentions.filter(pl.col("name").str.contains("Trump"))
+    assert trump["entity_id"].n_unique() == 1
+    assert entities.filter(pl.col("entity_id") == trump["entity_id"][0])["type"].item() == "PERSON"
+
+
+REGISTRY_PAGE = "\n".join(
+    ["Protocol Registry"] + [f"Expert Review for Vendor Tree {i} | RFC {9000 + i} | Draft Tracker | Area Director"
+                             for i in range(40)])
+ARTICLE = ("Registry maintainers said on Monday that the new review process would start in March. "
+           "The working group, led by Ana Folau, published the plan after a year of talks.")
+
+
+def test_non_prose_lines_are_blanked_with_their_offsets_kept():
+    text = ARTICLE + "\n" + REGISTRY_PAGE + "\n" + ARTICLE
+    prose = prose_text(text)
+    assert len(prose) == len(text) and prose.count(ARTICLE) == 2
+    assert "Draft Tracker" not in prose
+
+
+def test_a_page_with_no_prose_is_skipped_with_its_reason():
+    cleaned = pl.DataFrame({"doc_id": ["a" * 16, "b" * 16], "text": [REGISTRY_PAGE, ARTICLE + "\n" + REGISTRY_PAGE],
+                            "language": ["en", "en"], "author": [None, None]})
+    parsed, skipped = nlp_documents(cleaned)
+    assert parsed["doc_id"].to_list() == ["b" * 16]
+    assert skipped["doc_id"].to_list() == ["a" * 16] and "no prose" in skipped["reason"][0]
