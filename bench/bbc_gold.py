@@ -143,6 +143,12 @@ def values_match(predicted: str, gold: str, predicate_kind: str, aliases: list[s
     return names_match(predicted, gold, aliases)
 
 
+def named(row: dict, part: str) -> list[str]:
+    """A predicted argument's entity name and the surfaces the article used for it ("Tory" for the Conservative
+    Party, "England" for the England national team): the gold writes what the article says."""
+    return [row[part], *row.get(f"{part}_surfaces", [])]
+
+
 STRING_PREDICATES = {"occupation", "position_held"}
 DATE_PREDICATES = {"date_of_birth", "date_of_death", "publication_date", "inception", "recording_date"}
 
@@ -170,8 +176,9 @@ def score_facts(gold: list[dict], predicted: dict[str, list[dict]], entity_gold:
             seen.add(key)
             n_pred += 1
             hit = next((i for i, g in enumerate(facts) if i not in credited and g["p"] == row["predicate"]
-                        and names_match(row["subject"], g["s"], aliases)
-                        and values_match(row["object"], g["o"], predicate_kind(g["p"]), aliases)), None)
+                        and any(names_match(n, g["s"], aliases) for n in named(row, "subject"))
+                        and any(values_match(n, g["o"], predicate_kind(g["p"]), aliases)
+                                for n in named(row, "object"))), None)
             right = hit is not None
             if right:
                 credited.add(hit)
@@ -227,3 +234,58 @@ def print_entity_scores(result: dict, top: int = 15) -> None:
         acc = f"{c['typing_accuracy']:.3f}" if c["typing_accuracy"] is not None else "-"
         print(f"{t:<8}{c['gold']:>6}{c['found']:>7}{acc:>12}{c['recall']:>8.3f}")
     print(f"top {top} errors: " + "; ".join(f"{k} {g} '{s}' ×{n}" for (k, g, s), n in result["errors"][:top]))
+
+
+def run_pipeline(docs: list[str], workdir: Path) -> Path:
+    """The whole product (`webfacts run`) on the given articles, copied as plain-text files into an inbox."""
+    import os
+    import shutil
+    import subprocess
+
+    inbox, home = workdir / "inbox", workdir / "dagster_home"
+    for doc in docs:
+        target = inbox / doc.replace("/", "_")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(BBC / doc, target)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    warehouse = workdir / "bbc.duckdb"
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    subprocess.run([str(Path(os.sys.executable).with_name("webfacts")), "run", "--inbox", str(inbox),
+                    "--warehouse", str(warehouse)], check=True, env=env, stdout=subprocess.DEVNULL)
+    return warehouse
+
+
+def predicted_facts(warehouse: Path) -> dict[str, list[dict]]:
+    """doc (topic/NNN.txt) -> the facts whose evidence comes from that article."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    rows = con.execute("""
+        WITH surfaces AS (SELECT doc_id, entity_id, list(DISTINCT surface) AS surfaces FROM mentions GROUP BY ALL)
+        SELECT DISTINCT s.source_uri, f.subject, f.predicate, f.object, f.confidence, e.extractor,
+               coalesce(ss.surfaces, []), coalesce(os.surfaces, [])
+        FROM facts f JOIN fact_evidence e USING (fact_id) JOIN document_sources s ON s.doc_id = e.doc_id
+        LEFT JOIN surfaces ss ON ss.doc_id = e.doc_id AND ss.entity_id = f.subject_id
+        LEFT JOIN surfaces os ON os.doc_id = e.doc_id AND os.entity_id = f.object_id""").fetchall()
+    predicted: dict[str, list[dict]] = defaultdict(list)
+    for uri, subject, predicate, obj, confidence, extractor, subject_surfaces, object_surfaces in rows:
+        doc = Path(uri).name.replace("_", "/", 1)
+        predicted[doc].append({"subject": subject, "predicate": predicate, "object": obj,
+                               "confidence": confidence, "extractor": extractor,
+                               "subject_surfaces": subject_surfaces, "object_surfaces": object_surfaces})
+    return predicted
+
+
+def print_fact_scores(result: dict, top: int = 20) -> None:
+    print(f"micro P {result['p']:.3f}  R {result['r']:.3f}  F1 {result['f1']:.3f}   "
+          f"({result['correct']} correct of {result['predicted']} predicted, {result['gold']} gold; "
+          f"{result['predicted'] / result['articles']:.2f} facts per article against the gold's "
+          f"{result['gold'] / result['articles']:.2f})")
+    print(f"{'predicate':<28}{'gold':>6}{'pred':>6}{'right':>7}")
+    for p, c in result["per_predicate"].items():
+        print(f"{p:<28}{c.get('gold', 0):>6}{c.get('correct', 0) + c.get('wrong', 0):>6}{c.get('correct', 0):>7}")
+    for band, c in result["reliability"].items():
+        if c["n"]:
+            print(f"confidence {band}: {c['correct']}/{c['n']} right ({c['correct'] / c['n']:.2f})")
+    print(f"first {top} wrong: " + "; ".join(f"({s}, {p}, {o}) [{x}]" for _, s, p, o, x in result["wrong"][:top]))

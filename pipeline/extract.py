@@ -117,10 +117,12 @@ def frame_typed_mentions(doc_id: str, doc, extracted, known_spans: set) -> list[
     rows, seen = [], set(known_spans)
     for e in extracted:
         for value in (e.subject, e.object):
-            if value.span is not None and value.span not in seen:
-                seen.add(value.span)
+            if value.span is not None and (value.span, value.text) not in seen and (
+                    value.span not in seen or value.text != doc.text[value.span[0]:value.span[1]]):
+                seen.add((value.span, value.text))
                 span = doc.char_span(*value.span, alignment_mode="expand")
-                rows.append({"doc_id": doc_id, "surface": value.text, "name": value.text, "type": value.type,
+                rows.append({"doc_id": doc_id, "surface": doc.text[value.span[0]:value.span[1]], "name": value.text,
+                             "type": value.type,
                              "ner_label": "FRAME_TYPED", "kind": None,
                              "sentence_index": [i for i, s in enumerate(doc.sents) if s.start <= span.start < s.end][0],
                              "start_char": value.span[0], "end_char": value.span[1]})

@@ -237,3 +237,46 @@ def _first_names() -> dict[str, str]:
 def first_name_gender(word: str) -> str | None:
     """'m' or 'f' for a known first name ("Wendell", "Judy"; "Jean-Pierre" by its first part), else None."""
     return _first_names().get(word.split("-")[0].title())
+
+
+# ---------------------------------------------------------------- nationalities
+# The country a nationality adjective or noun names ("a German firm", "the Briton"), by GeoNames' name.
+DEMONYMS = {
+    "American": "United States", "Americans": "United States", "US": "United States", "U.S.": "United States",
+    "British": "United Kingdom", "Briton": "United Kingdom", "Britons": "United Kingdom", "UK": "United Kingdom",
+    "English": "United Kingdom", "Scottish": "United Kingdom", "Scot": "United Kingdom", "Welsh": "United Kingdom",
+    "Welshman": "United Kingdom", "Englishman": "United Kingdom", "Irish": "Ireland", "Irishman": "Ireland",
+    "French": "France", "Frenchman": "France", "German": "Germany", "Germans": "Germany", "Italian": "Italy",
+    "Spanish": "Spain", "Spaniard": "Spain", "Portuguese": "Portugal", "Dutch": "Netherlands", "Belgian": "Belgium",
+    "Swiss": "Switzerland", "Austrian": "Austria", "Swedish": "Sweden", "Swede": "Sweden", "Norwegian": "Norway",
+    "Danish": "Denmark", "Dane": "Denmark", "Finnish": "Finland", "Finn": "Finland", "Icelandic": "Iceland",
+    "Polish": "Poland", "Pole": "Poland", "Czech": "Czechia", "Slovak": "Slovakia", "Hungarian": "Hungary",
+    "Romanian": "Romania", "Bulgarian": "Bulgaria", "Greek": "Greece", "Turkish": "Turkey", "Russian": "Russia",
+    "Ukrainian": "Ukraine", "Belarusian": "Belarus", "Serbian": "Serbia", "Serb": "Serbia", "Croatian": "Croatia",
+    "Croat": "Croatia", "Slovenian": "Slovenia", "Bosnian": "Bosnia and Herzegovina", "Albanian": "Albania",
+    "Estonian": "Estonia", "Latvian": "Latvia", "Lithuanian": "Lithuania", "Georgian": "Georgia",
+    "Armenian": "Armenia", "Israeli": "Israel", "Palestinian": "Palestinian Territory", "Lebanese": "Lebanon",
+    "Syrian": "Syria", "Iraqi": "Iraq", "Iranian": "Iran", "Saudi": "Saudi Arabia", "Kuwaiti": "Kuwait",
+    "Jordanian": "Jordan", "Egyptian": "Egypt", "Libyan": "Libya", "Tunisian": "Tunisia", "Algerian": "Algeria",
+    "Moroccan": "Morocco", "Nigerian": "Nigeria", "Ghanaian": "Ghana", "Kenyan": "Kenya", "Ugandan": "Uganda",
+    "Ethiopian": "Ethiopia", "Somali": "Somalia", "Sudanese": "Sudan", "Zimbabwean": "Zimbabwe",
+    "Zambian": "Zambia", "South African": "South Africa", "Senegalese": "Senegal", "Cameroonian": "Cameroon",
+    "Ivorian": "Ivory Coast", "Indian": "India", "Pakistani": "Pakistan", "Bangladeshi": "Bangladesh",
+    "Sri Lankan": "Sri Lanka", "Nepalese": "Nepal", "Afghan": "Afghanistan", "Chinese": "China",
+    "Japanese": "Japan", "Korean": "South Korea", "South Korean": "South Korea", "North Korean": "North Korea",
+    "Taiwanese": "Taiwan", "Vietnamese": "Vietnam", "Thai": "Thailand", "Malaysian": "Malaysia",
+    "Singaporean": "Singapore", "Indonesian": "Indonesia", "Filipino": "Philippines", "Australian": "Australia",
+    "Aussie": "Australia", "New Zealander": "New Zealand", "Kiwi": "New Zealand", "Canadian": "Canada",
+    "Mexican": "Mexico", "Cuban": "Cuba", "Jamaican": "Jamaica", "Brazilian": "Brazil", "Argentine": "Argentina",
+    "Argentinian": "Argentina", "Chilean": "Chile", "Colombian": "Colombia", "Peruvian": "Peru",
+    "Venezuelan": "Venezuela", "Uruguayan": "Uruguay", "Paraguayan": "Paraguay", "Bolivian": "Bolivia",
+    "Ecuadorian": "Ecuador",
+}
+
+
+def nationality(word: str) -> str | None:
+    """The country a nationality word names, or a country named as a modifier ("US actor"), else None."""
+    country = DEMONYMS.get(word.strip())
+    if country is None and is_country(word):
+        country = lookup(word).name
+    return country

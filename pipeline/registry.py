@@ -30,6 +30,33 @@ class NounFrame:
     preps: tuple[str, ...] = ("of", "at")  # prepositions introducing the noun's complement
 
 
+ROLE_PARTS = {"person", "self", "organisation", "party", "work", "nationality"}
+ANY_ROLE = "any"
+
+
+@dataclass(frozen=True)
+class RoleFrame:
+    """A person introduced by a role: which kinds of role, and which part of it is the subject and object."""
+    kinds: frozenset[str]
+    subject: str
+    object: str
+
+
+@dataclass(frozen=True)
+class RoleLexicon:
+    """Role phrases by kind ("economist": profession) and the modifiers a phrase drops ("former")."""
+    kinds: dict[str, frozenset[str]]
+    drop: frozenset[str]
+
+    def classify(self, words: list[str]) -> tuple[str, frozenset[str]] | None:
+        """(the matched phrase, its kinds) for the longest known phrase ending the words, else None."""
+        for start in range(len(words)):
+            phrase = " ".join(words[start:])
+            if phrase in self.kinds:
+                return phrase, self.kinds[phrase]
+        return None
+
+
 @dataclass(frozen=True)
 class Predicate:
     name: str
@@ -44,6 +71,7 @@ class Predicate:
     subject_kinds: frozenset[str] = frozenset()
     object_pattern: re.Pattern | None = None
     lifespan: bool = False   # the first date of "Name (1 May 1900 – 2 June 1980)" / "Name (born 1949)"
+    roles: tuple[RoleFrame, ...] = ()
 
     @property
     def object_kind(self) -> str:
@@ -85,13 +113,32 @@ def parse_predicate(raw: dict) -> Predicate:
         for v in raw.get("verbs", []))
     nouns = tuple(_noun_frame(n, name) for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
-    if not (verbs or nouns or possessive or raw.get("comma_apposition") or raw.get("lifespan")):
+    roles = tuple(_role_frame(r, name) for r in raw.get("roles", []))
+    if not (verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")):
         raise RegistryError(f"{name}: no frame triggers it")
     pattern = raw.get("object_pattern")
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
                      bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
                      frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
-                     bool(raw.get("lifespan", False)))
+                     bool(raw.get("lifespan", False)), roles)
+
+
+def _role_frame(raw: dict, name: str) -> RoleFrame:
+    for part in (raw["subject"], raw["object"]):
+        if part not in ROLE_PARTS:
+            raise RegistryError(f"{name}: unknown role part {part!r} (one of {sorted(ROLE_PARTS)})")
+    return RoleFrame(frozenset(raw["kinds"]), raw["subject"], raw["object"])
+
+
+@lru_cache(maxsize=4)
+def load_roles(path: Path = REGISTRY_PATH) -> RoleLexicon:
+    table = yaml.safe_load(path.read_text()).get("roles", {})
+    kinds: dict[str, set[str]] = {}
+    for kind, phrases in table.items():
+        if kind != "drop":
+            for phrase in phrases:
+                kinds.setdefault(str(phrase), set()).add(kind)
+    return RoleLexicon({p: frozenset(k) for p, k in kinds.items()}, frozenset(table.get("drop", [])))
 
 
 @lru_cache(maxsize=4)

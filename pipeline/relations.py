@@ -18,7 +18,8 @@ from pipeline import gazetteer
 from pipeline.dates import normalize_date
 from pipeline.gazetteer import is_country
 from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
-from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry
+from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry, load_roles
+from pipeline.roles import find_roles, role_facts
 
 # "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
 CO_AGENT_PREPS = {"alongside"}
@@ -623,6 +624,8 @@ class Triggers:
         self.noun_heads = {l.split()[-1].split("-")[-1] for _, f in self.nouns for l in f.lemmas}
         self.comma_apposition = [p for p in predicates if p.comma_apposition]
         self.lifespan = [p for p in predicates if p.lifespan]
+        self.roles = [p for p in predicates if p.roles]
+        self.role_lexicon = load_roles()
 
 
 def verb_lemma(tok: Token) -> str:
@@ -637,7 +640,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
                       triggers: Triggers | None = None) -> list[Extraction]:
     triggers = triggers or Triggers(load_registry())
     resolver = Resolver(doc, mentions, author)
-    out: list[Extraction] = []
+    out: list[Extraction] = role_extractions(doc, mentions, triggers, resolver)
     for sent_i, sent in enumerate(doc.sents):
         for pred in triggers.comma_apposition:
             out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
@@ -659,6 +662,22 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
                 for pred in triggers.possessive.get(lemma, []):
                     out.extend(possessive_extractions(tok, pred, resolver, sent_i))
     return _dedupe(out)
+
+
+def role_extractions(doc: Doc, mentions: list[Mention], triggers: Triggers, resolver: Resolver) -> list[Extraction]:
+    """Facts from the roles that introduce people ("Kestrel Bank economist Ilse Marten"): pipeline/roles.py."""
+    out = []
+    for role in find_roles(doc, mentions, triggers.role_lexicon):
+        if resolver.is_author(role.person.name):
+            continue
+        for pred in triggers.roles:
+            for subject, obj, extractor, confidence in role_facts(role, pred):
+                subj_value, obj_value = Value(subject.text, subject.type, span=subject.span), \
+                    Value(obj.text, obj.type, span=obj.span)
+                if _accept(pred, subj_value, obj_value):
+                    out.append(Extraction(pred.name, subj_value, obj_value, role.person.sentence_index, extractor,
+                                          confidence))
+    return out
 
 
 def _dedupe(extractions: list[Extraction]) -> list[Extraction]:

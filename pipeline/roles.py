@@ -1,0 +1,177 @@
+"""People introduced by their role, the way news introduces nearly everyone.
+
+Before the name: "Kestrel Bank chief economist Ilse Marten", "Tory MP Alan Price", "American actor Bram Okafor",
+"former EastEnders actress Lia Moss", "Chelsea striker Tomas Reyne". After it, set off by commas: "Roy Asher,
+chief investment officer of Hibernian Investment Managers," / "Mike Tarrant, the Wales coach," / "Ana Folau,
+Kestrel's chief executive,". Each yields the role phrase, classified by the registry's `roles:` table, and the
+organisation, party, work or nationality that qualifies it; the registry's `roles` frames turn those into facts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from pipeline import gazetteer
+from pipeline.mentions import Mention
+from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon
+
+MAX_ROLE_WORDS = 5
+QUALIFIER_PREPS = {"of", "at", "for", "with"}
+DETERMINERS = {"the", "a", "an"}
+POSSESSIVE = {"'s", "’s", "'", "’"}
+CONFIDENCE = {"before": 0.8, "after": 0.75}
+
+
+@dataclass(frozen=True)
+class Role:
+    person: Mention
+    words: tuple[str, ...]           # the role phrase without when-modifiers: ("chief", "investment", "officer")
+    matched: str | None              # the lexicon phrase ending it: "officer"
+    kinds: frozenset[str]            # profession, post, ...; empty when only a qualifier introduces the person
+    qualifier: Mention | None        # "Kestrel Bank", "Tory", "American", "EastEnders"
+    side: str                        # before or after the name
+
+
+def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
+    word = tok.lower_
+    if word in lexicon.drop or any(word in phrase.split() for phrase in lexicon.kinds):
+        return True
+    return tok.is_lower and tok.pos_ in ("NOUN", "ADJ") and tok.is_alpha
+
+
+def _classified(words: list[str], lexicon: RoleLexicon) -> tuple[tuple[str, ...], str | None, frozenset[str]]:
+    while words and words[0] in lexicon.drop:
+        words = words[1:]
+    found = lexicon.classify(words) if words else None
+    if found is None:
+        return tuple(words), None, frozenset()
+    return tuple(words), found[0], found[1]
+
+
+def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
+    """'[qualifier]['s] role words NAME', all inside the name's sentence."""
+    sent_start = doc[m.token_start].sent.start
+    i, words, qualifier = m.token_start - 1, [], None
+    while i >= sent_start:
+        tok = doc[i]
+        other = by_token.get(i)
+        if other is not None and other.type != "PERSON":
+            qualifier = other
+            break
+        if tok.text in POSSESSIVE and by_token.get(i - 1) is not None and by_token[i - 1].type != "PERSON":
+            qualifier = by_token[i - 1]
+            break
+        if other is None and len(words) < MAX_ROLE_WORDS and _role_word(tok, lexicon):
+            words.insert(0, tok.lower_)
+            i -= 1
+            continue
+        break
+    role_words, matched, kinds = _classified(words, lexicon)
+    if matched is None and (qualifier is None or role_words):
+        return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her
+    return Role(m, role_words, matched, kinds, qualifier, "before")
+
+
+def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
+    """'NAME, [the] [qualifier['s]] role words [of|at qualifier],' ending at a comma, a full stop or a verb."""
+    sent_end = doc[m.token_start].sent.end
+    i = m.token_end
+    if i >= sent_end or doc[i].text != ",":
+        return None
+    i += 1
+    if i < sent_end and doc[i].lower_ in DETERMINERS:
+        i += 1
+    qualifier = None
+    if (q := by_token.get(i)) is not None and q.type != "PERSON":
+        qualifier, i = q, q.token_end
+        if i < sent_end and doc[i].text in POSSESSIVE:
+            i += 1
+    words = []
+    while i < sent_end and len(words) < MAX_ROLE_WORDS and by_token.get(i) is None and _role_word(doc[i], lexicon):
+        words.append(doc[i].lower_)
+        i += 1
+    if i < sent_end and doc[i].lower_ in QUALIFIER_PREPS and qualifier is None:
+        j = i + 1 + (i + 1 < sent_end and doc[i + 1].lower_ in DETERMINERS)
+        if (q := by_token.get(j)) is not None and q.type != "PERSON":
+            qualifier, i = q, q.token_end
+    if i < sent_end and doc[i].text not in (",", ".", ";", ")", "-", "–") and doc[i].pos_ not in ("VERB", "AUX"):
+        return None  # the phrase runs on: "Ana Folau, chief executive officers and ..." is no apposition
+    role_words, matched, kinds = _classified(words, lexicon)
+    return Role(m, role_words, matched, kinds, qualifier, "after") if matched is not None else None
+
+
+def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[Role]:
+    by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
+    roles = []
+    for m in mentions:
+        if m.type != "PERSON":
+            continue
+        for finder in (role_before, role_after):
+            if (role := finder(doc, m, by_token, lexicon)) is not None:
+                roles.append(role)
+    return roles
+
+
+# ---------------------------------------------------------------- facts
+@dataclass(frozen=True)
+class RoleValue:
+    text: str
+    type: str
+    span: tuple[int, int] | None = None   # set when the value is no mention's name: it becomes one
+
+
+def _is_party(q: Mention) -> bool:
+    return q.label == "PARTY_NAME" or gazetteer.party(q.surface) is not None
+
+
+def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
+    q = role.qualifier
+    if part == "person":
+        return RoleValue(role.person.name, "PERSON")
+    if part == "self":
+        if role.matched is None:
+            return None
+        phrase = role.matched if predicate == "occupation" else " ".join(role.words)
+        return RoleValue(phrase, "STRING")
+    if q is None:
+        return None
+    if part == "organisation" and q.type == "ORG" and not _is_party(q):
+        return RoleValue(q.name, q.type)
+    if part == "party" and q.type == "ORG" and _is_party(q):
+        return RoleValue(q.name, q.type)
+    if part == "work" and q.type == "WORK":
+        return RoleValue(q.name, q.type)
+    if part == "nationality" and q.type in ("MISC", "PLACE") and (country := gazetteer.nationality(q.surface)):
+        return RoleValue(country, "PLACE", None if country == q.name else (q.start_char, q.end_char))
+    return None
+
+
+def frame_applies(frame: RoleFrame, role: Role) -> bool:
+    return bool(frame.kinds & kinds_in_context(role)) or ANY_ROLE in frame.kinds
+
+
+def kinds_in_context(role: Role) -> frozenset[str]:
+    """A word both a profession and a post is a post at an organisation ("LTA director X") and a profession
+    on its own ("director Martin Scorsese")."""
+    if {"profession", "post"} <= role.kinds:
+        at_org = role.qualifier is not None and role.qualifier.type == "ORG"
+        return role.kinds - {"profession" if at_org else "post"}
+    return role.kinds
+
+
+def role_facts(role: Role, pred: Predicate) -> list[tuple[RoleValue, RoleValue, str, float]]:
+    """(subject, object, extractor, confidence) of each of the predicate's role frames the role fits."""
+    out = []
+    for frame in pred.roles:
+        if not frame_applies(frame, role):
+            continue
+        subject, obj = part_value(role, frame.subject, pred.name), part_value(role, frame.object, pred.name)
+        if subject is not None and obj is not None and subject.text != obj.text:
+            out.append((subject, obj, f"{pred.name}:role_{role.side}:{role.matched or 'qualifier'}",
+                        CONFIDENCE[role.side]))
+    return out
+
+
+def person_span(doc: Doc, role: Role) -> Span:
+    return doc[role.person.token_start:role.person.token_end]
