@@ -1,6 +1,7 @@
 """Entity quality on real web pages (issue 13): the whole pipeline on real inboxes, then counts from the warehouse.
 
     .venv/bin/python bench/eval_entities_web.py [--dataset zyte|warc|both] [--workdir bench/out/eval_web]
+                                                [--code worktree|head]
                                                 [--sample-out bench/out/junk_sample.tsv]
 
 Datasets (read from /work/shared/datasets):
@@ -47,7 +48,7 @@ SAMPLE_SIZES = {"zyte": 100, "warc": 50}
 CONTEXT = 80
 TOP_N = 30
 MIN_WORDS_FOR_DENSITY = 100
-RATE_LINE = re.compile(r"^\s*(\w+): (\d+)/(\d+) documents \(([\d.]+)/s\)\s*$")
+RATE_LINE = re.compile(r"^\s*(.+?): (\d+)/(\d+) documents \(([\d.]+)/s\)\s*$")
 
 
 # ---------------------------------------------------------------- inbox and run
@@ -76,12 +77,26 @@ def fresh_workdir(workdir: Path, dataset: str) -> Path:
     return base
 
 
-def run_pipeline(base: Path) -> dict:
-    """`webfacts run` on base/inbox into base/x.duckdb: wall seconds, exit code, output, per-stage rates."""
+def head_snapshot(workdir: Path) -> Path:
+    """The committed code (git archive HEAD) in <workdir>/code, to measure it while the working tree is edited."""
+    code = workdir.resolve() / "code"
+    if code.exists():
+        shutil.rmtree(code)
+    code.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "HEAD"], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(code)], input=archive, check=True)
+    return code
+
+
+def run_pipeline(base: Path, code: Path | None) -> dict:
+    """`webfacts run` on base/inbox into base/x.duckdb: wall seconds, exit code, output, per-stage rates.
+    With `code`, the packages are imported from there (PYTHONPATH precedes the venv's editable install)."""
     env = dict(os.environ, DAGSTER_HOME=str(base / "dagster_home"))
+    if code:
+        env["PYTHONPATH"] = str(code)
     cmd = [str(WEBFACTS), "run", "--inbox", str(base / "inbox"), "--warehouse", str(base / "x.duckdb")]
     started = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run(cmd, env=env, cwd=code or ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     (base / "run.stdout").write_text(proc.stdout)
     (base / "run.stderr").write_text(proc.stderr)
@@ -280,17 +295,24 @@ def main() -> int:
     ap.add_argument("--dataset", choices=["zyte", "warc", "both"], default="both")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "eval_entities_web",
                     help="inboxes, warehouses and DAGSTER_HOMEs go here (recreated per dataset)")
+    ap.add_argument("--code", choices=["worktree", "head"], default="worktree",
+                    help="run the working tree (default) or the committed HEAD (a git archive in --workdir)")
     ap.add_argument("--sample-out", type=Path, help="also write the seeded junk-audit draw here (TSV)")
     args = ap.parse_args()
     datasets = ["zyte", "warc"] if args.dataset == "both" else [args.dataset]
     results, sample = {}, []
+    code = head_snapshot(args.workdir) if args.code == "head" else None
+    if code:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                                text=True).stdout.strip()
+        print(f"code: committed HEAD {commit} (git archive in {code})\n")
     for dataset in datasets:
         base = fresh_workdir(args.workdir, dataset)
-        run = run_pipeline(base)
+        run = run_pipeline(base, code)
         m = measure(base / "x.duckdb")
         print(report(dataset, run, m), flush=True)
         print()
-        results[dataset] = {"warehouse": str(base / "x.duckdb"), **{k: v for k, v in run.items() if k != "stdout"},
+        results[dataset] = {"code": args.code, "warehouse": str(base / "x.duckdb"), **{k: v for k, v in run.items() if k != "stdout"},
                             "cli_summary": run["stdout"], **m}
         if args.sample_out:
             sample += audit_sample(base / "x.duckdb", dataset, random.Random(SEED))

@@ -48,18 +48,21 @@ def canonical_keys(local: pl.DataFrame, known: pl.DataFrame | None = None) -> di
     keys = {(t, name_key(n)) for t, n in local.select("type", "name").unique().iter_rows()}
     candidates = keys | ({(t, name_key(n)) for t, n in known.select("type", "name").iter_rows()}
                          if known is not None else set())
-    multi: dict[tuple[str, str], set[str]] = {}
+    multi: dict[tuple[str, str, str], set[str]] = {}
     for t, k in candidates:
         words = k.split()
         if len(words) >= 2 and t in ("PERSON", "ORG"):
-            firsts = {words[0]} if t == "ORG" else {words[0], words[-1]}
-            for w in firsts:
-                multi.setdefault((t, w), set()).add(k)
+            multi.setdefault((t, "first", words[0]), set()).add(k)
+            if t == "PERSON":
+                multi.setdefault((t, "last", words[-1]), set()).add(k)
+    # Which full names a bare word may stand for: a person by first name or surname, an organisation by its
+    # first word, and a bare word the tagger called an organisation may be a person's surname ("Trump"), never
+    # a first name ("Chelsea" the club is not Chelsea Handler).
+    joins = {"PERSON": [("PERSON", "first"), ("PERSON", "last")], "ORG": [("ORG", "first"), ("PERSON", "last")]}
     mapping = {}
     for t, k in keys:
-        # A bare "Trump" the tagger called an organisation is still Donald Trump when he is the only match.
-        near = ("PERSON", "ORG") if t in ("PERSON", "ORG") else (t,)
-        targets = set().union(*(multi.get((n, k), set()) for n in near)) if len(k.split()) == 1 else set()
+        targets = set().union(*(multi.get((n, side, k), set()) for n, side in joins.get(t, []))) \
+            if len(k.split()) == 1 else set()
         mapping[(t, k)] = next(iter(targets)) if len(targets) == 1 else k
     return mapping
 

@@ -102,12 +102,16 @@ def document_rows(doc_id: str, doc, author: str | None, triggers: Triggers) -> t
     extraction_rows = []
     for e in extracted:
         sent = sentences[e.sentence_index]
+        # A pronoun's fact rests on two sentences: the evidence spans from where its antecedent was named.
+        first = min([e.sentence_index] + [v.antecedent_sentence for v in (e.subject, e.object)
+                                          if v.antecedent_sentence is not None])
+        start_char = sentences[first].start_char
         extraction_rows.append({
             "doc_id": doc_id, "predicate": e.predicate, "subject_name": e.subject.text,
             "subject_type": e.subject.type, "object_name": e.object.text, "object_type": e.object.type,
-            "sentence_index": e.sentence_index, "sentence": sent.text.strip(),
-            "start_char": sent.start_char, "end_char": sent.end_char,
-            "extractor": e.extractor, "confidence": e.confidence,
+            "sentence_index": e.sentence_index, "sentence": doc.text[start_char:sent.end_char].strip(),
+            "start_char": start_char, "end_char": sent.end_char,
+            "extractor": e.extractor, "confidence": e.confidence, "modality": e.modality,
         })
     return mention_rows, extraction_rows
 

@@ -45,8 +45,9 @@ def resolve_claims(extractions: pl.DataFrame, lookup: pl.DataFrame, entities: pl
 
 
 def aggregate_facts(claims: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
-    """One row per fact. documents: doc_id, cluster_id, first_seen_at."""
-    per_doc = claims.join(documents.select("doc_id", "cluster_id", "first_seen_at"), on="doc_id", how="left")
+    """One row per fact asserted somewhere: a claim only reported, hedged or denied supports nothing.
+    documents: doc_id, cluster_id, first_seen_at."""
+    per_doc = claims.filter(pl.col("modality") == "asserted").join(documents.select("doc_id", "cluster_id", "first_seen_at"), on="doc_id", how="left")
     # Within a cluster, copies repeat one claim: take its best confidence once.
     per_cluster = per_doc.group_by("fact_id", "cluster_id").agg(pl.col("confidence").max())
     combined = per_cluster.group_by("fact_id").agg(
@@ -96,5 +97,5 @@ def contested_fact_ids(per_doc: pl.DataFrame) -> set[str]:
 
 
 def fact_evidence(claims: pl.DataFrame) -> pl.DataFrame:
-    return claims.select("fact_id", "doc_id", "sentence", "start_char", "end_char", "extractor",
+    return claims.filter(pl.col("modality") == "asserted").select("fact_id", "doc_id", "sentence", "start_char", "end_char", "extractor",
                          "confidence").unique(["fact_id", "doc_id", "start_char"]).sort("fact_id", "doc_id", "start_char")

@@ -42,6 +42,9 @@ ROLE_WORDS = {
     "film-maker", "comic", "dancer", "artist", "painter", "photographer", "poet", "playwright", "teenager",
     "newcomer", "legend", "icon", "superstar", "hopeful", "hero", "actor-director", "star-studded",
 }
+# A name fused with a score, a date or a count is a table cell or a headline fragment: "Iceland 0-0",
+# "Devils 1: David Pastrnak", "Released 2013-12-17".
+FUSED_NUMBER = re.compile(r"\d+\s*[-–:]\s*\d+|\d{4}-\d{2}|\w\s\d+:")
 JUNK_NAME = re.compile(r"(?i)^(?:n[’']t|[’']s|[’']re|[’']ll|[’']ve|[’']d|[’']m)$|https?:|www\.|@|\.(?:com|org|net|co\.uk)\b|\|")
 PRONOUNS = {"i", "he", "she", "it", "they", "we", "you", "him", "her", "them", "us", "me", "his", "hers",
             "its", "their", "our", "this", "that", "these", "those"}
@@ -105,6 +108,7 @@ def is_junk_name(name: str) -> bool:
     """Pronoun-like and junk spans are never entities: "n’t", lone letters, pure numbers, URLs, menus."""
     words = name.split()
     return (len(name) < 2 or not re.search(r"[^\W\d_]", name) or bool(JUNK_NAME.search(name))
+            or bool(FUSED_NUMBER.search(name))
             or name.casefold() in PRONOUNS or len(words) > MAX_NAME_WORDS
             or not re.search(r"(?:^|\s)[A-Z0-9]|^[a-z]+[A-Z]", name)  # all lower case; "eBay", "best actor Oscar" are names
             or len(words) == 1 and len(name) == 2 and name[1] == ".")
@@ -180,7 +184,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
         if tok.text in surnames and tok.i not in taken and tok.text[:1].isupper():
             add(doc[tok.i:tok.i + 1], "SURNAME", "PERSON")  # "Mourinho said" after "Jose Mourinho"
     if is_about_sport(doc):
-        mentions = [as_team(doc, m) for m in mentions]
+        mentions = with_teams(doc, mentions)
     return with_state_names(doc, sorted(mentions, key=lambda m: m.start_char))
 
 
@@ -211,6 +215,24 @@ SPORT_NOUNS = {"coach", "captain", "squad", "team", "side", "player", "striker",
 
 def is_about_sport(doc: Doc) -> bool:
     return sum(t.lower_ in SPORT_WORDS for t in doc) >= 4
+
+
+PLACE_PREPS = {"in", "at", "from", "to", "across", "around", "throughout", "near", "into", "of"}
+
+
+def with_teams(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Nations playing are teams; once a nation plays in a sports report, its other mentions are the team too,
+    except where a preposition makes it a place ("in England")."""
+    mentions = [as_team(doc, m) for m in mentions]
+    teams = {m.surface: m for m in mentions if m.label == "TEAM"}
+    out = []
+    for m in mentions:
+        team = teams.get(m.surface)
+        root = doc[m.token_start:m.token_end].root
+        at_place = root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS
+        out.append(replace(m, name=team.name, type="ORG", label="TEAM") if team is not None and m.type == "PLACE"
+                   and not at_place else m)
+    return out
 
 
 def as_team(doc: Doc, m: Mention) -> Mention:
@@ -358,6 +380,10 @@ def untagged_names(doc: Doc, known: dict[str, str]) -> list[tuple]:
 
 
 def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int], kind: str | None = None) -> Mention:
+    while len(span) > 1 and span[-1].is_space:
+        span = span[:-1]
+    while len(span) > 1 and span[0].is_space:
+        span = span[1:]
     name = span.text.strip() if label in ("TITLE", "WORK_CUE") else clean_name(span.text)
     if label == "WORK_CUE":
         name = POSSESSIVE.sub("", name).strip(" ,.;:")
@@ -387,7 +413,7 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str) -> str
         ftoks = full.split()
         if len(ftoks) <= len(tokens) or full == name:
             continue
-        is_prefix = ftoks[: len(tokens)] == tokens
+        is_prefix = ftoks[: len(tokens)] == tokens and own_type != "PLACE"  # "Santa Fe" is no Santa Fe shelter
         is_suffix = "PERSON" in (ftype, own_type) and ftoks[-len(tokens):] == tokens
         if is_prefix and ftype in ("PERSON", "ORG") or is_suffix:
             targets.add(full)

@@ -15,6 +15,8 @@ from functools import lru_cache
 from spacy.tokens import Doc, Token
 
 from pipeline import gazetteer
+from pipeline.coreference import resolve_pronoun
+from pipeline.modality import modality
 from pipeline.dates import normalize_date
 from pipeline.gazetteer import is_country
 from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
@@ -43,6 +45,7 @@ class Value:
     kind: str | None = None   # the work kind, for subject_kinds checks
     via_coref: bool = False
     span: tuple[int, int] | None = None  # character span of an untagged name, to become a mention
+    antecedent_sentence: int | None = None  # where a pronoun's or description's antecedent was named
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Extraction:
     sentence_index: int
     extractor: str
     confidence: float
+    modality: str = "asserted"   # asserted, reported, hedged or negated (pipeline/modality.py)
 
 
 # ---------------------------------------------------------------- arguments
@@ -248,7 +252,15 @@ class Resolver:
             return None if self.is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
         if (subject := _copula_subject(tok)) is not None:  # '"X" is the fourth album, released on ...'
             return self.value(subject)
-        return self._coref(tok) or self._untagged_name(tok)
+        return self._pronoun(tok) or self._coref(tok) or self._untagged_name(tok)
+
+    def _pronoun(self, tok: Token) -> Value | None:
+        """'She is starring in X': he, she, his and her stand for a person named before (coreference.py)."""
+        antecedent = resolve_pronoun(tok, self.mentions, self.sentence_of)
+        if antecedent is None or self.is_author(antecedent.name):
+            return None
+        return Value(antecedent.name, antecedent.type, antecedent.kind, via_coref=True,
+                     antecedent_sentence=antecedent.sentence_index)
 
     def _untagged_name(self, tok: Token) -> Value | None:
         """'directed by Vera Lund' where the model tagged nothing: a name for the frame to type."""
@@ -281,7 +293,8 @@ class Resolver:
         chosen = self._antecedent(known_kind or candidates, tok, nearest_first=lemma in ANTECEDENT_KINDS)
         if chosen is None or self.is_author(chosen.name):
             return None
-        return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True)
+        return Value(chosen.name, chosen.type, chosen.kind or kind, via_coref=True,
+                     antecedent_sentence=chosen.sentence_index)
 
     def _antecedent(self, pool: list[Mention], tok: Token, nearest_first: bool) -> Mention | None:
         """An encyclopedic text names its topic first; "the film" then means the topic, not the last film
@@ -513,7 +526,10 @@ def places_nested(inner: str, outer: str) -> bool:
     no country, and where the gazetteer knows the first as a city, it lies in the second. 'Australia, Finland'
     is a list; 'Charlotte, NC' a city and its state, never New Caledonia."""
     outer_place, inner_place = gazetteer.container(outer), gazetteer.lookup(inner)
-    if outer_place is None or inner_place is not None and inner_place.kind in ("country", "continent"):
+    if outer_place is None or inner in gazetteer.HOME_NATIONS or inner_place is not None and inner_place.kind in (
+            "country", "continent", "us_state") and outer_place.kind != "country":
+        return False
+    if inner_place is not None and inner_place.kind in ("country", "continent"):
         return False
     if inner_place is None or inner_place.kind != "city":
         return True  # a region, a county or a district: the text is the only witness
@@ -533,7 +549,7 @@ def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver, sent_i, se
         if in_list(doc, m.token_start, nxt.token_end, resolver):
             continue  # "offices in the Middle East, Europe and Asia" is a list, not an apposition
         subj, obj = Value(m.name, m.type, m.kind), Value(nxt.name, nxt.type, nxt.kind)
-        if not places_nested(m.name, nxt.name) or (pred.comma_apposition == "country") != is_country(nxt.name):
+        if m.type != "PLACE" or not places_nested(m.name, nxt.name) or (pred.comma_apposition == "country") != is_country(nxt.name):
             continue
         if _accept(pred, subj, obj):
             out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:comma_apposition",
@@ -647,21 +663,31 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
         for pred in triggers.lifespan:
             out.extend(lifespan_extractions(doc, pred, resolver, sent_i, sent))
         for tok in sent:
+            found: list[Extraction] = []
             if tok.pos_ in ("VERB", "AUX"):
                 for lemma in {verb_lemma(tok), tok.lemma_.lower()}:
                     for pred, frame in triggers.verbs.get(lemma, []):
-                        out.extend(verb_extractions(tok, pred, frame, resolver, sent_i))
+                        found.extend(verb_extractions(tok, pred, frame, resolver, sent_i))
             elif tok.pos_ in ("NOUN", "PROPN"):
                 lemma = tok.lemma_.lower()
                 for pred, frame in triggers.verbs.get(lemma, []):  # a verb the model took for a noun
-                    out.extend(surface_extractions(tok, pred, frame, resolver, sent_i))
+                    found.extend(surface_extractions(tok, pred, frame, resolver, sent_i))
                 if lemma.split("-")[-1] in triggers.noun_heads:
                     for pred, frame in triggers.nouns:
                         if noun_matches(tok, frame.lemmas):
-                            out.extend(noun_extractions(tok, pred, frame, resolver, sent_i))
+                            found.extend(noun_extractions(tok, pred, frame, resolver, sent_i))
                 for pred in triggers.possessive.get(lemma, []):
-                    out.extend(possessive_extractions(tok, pred, resolver, sent_i))
+                    found.extend(possessive_extractions(tok, pred, resolver, sent_i))
+            out.extend(replace(e, modality=stated_modality(tok, e)) for e in found)
     return _dedupe(out)
+
+
+def stated_modality(trigger: Token, e: Extraction) -> str:
+    """A verb, or the copula of "X is not the director of Y", states the fact and can deny or hedge it; a role
+    or an apposition inside a noun phrase presupposes it ("coach X may have found the team")."""
+    if trigger.pos_ in ("VERB", "AUX"):
+        return modality(trigger)
+    return modality(trigger.head) if ":noun_copula:" in e.extractor else "asserted"
 
 
 def role_extractions(doc: Doc, mentions: list[Mention], triggers: Triggers, resolver: Resolver) -> list[Extraction]:
@@ -685,6 +711,7 @@ def _dedupe(extractions: list[Extraction]) -> list[Extraction]:
     best: dict[tuple, Extraction] = {}
     for e in extractions:
         key = (e.predicate, e.subject.text, e.object.text, e.sentence_index)
-        if key not in best or e.confidence > best[key].confidence:
+        if key not in best or (e.modality == "asserted", e.confidence) > (
+                best[key].modality == "asserted", best[key].confidence):
             best[key] = e
     return list(best.values())

@@ -14,6 +14,9 @@ UTC = pl.Datetime("us", "UTC")
 HEX_ID = r"^[0-9a-f]{16,64}$"
 REASONS = ["empty", "binary", "too_large", "undecodable", "unreadable", "malformed_record",
            "fetch_failed", "no_main_content", "parse_error"]
+MODALITIES = ["asserted", "reported", "hedged", "negated"]
+MODALITY_DESCRIPTION = ("How the sentence states it: asserted, reported (hearsay: reportedly, rumours), hedged "
+                        "(may, expected to, plans to, future) or negated; only asserted claims support facts.")
 # In order of precedence: a tie between the types of a name's mentions goes to the earlier one.
 ENTITY_TYPES = ["WORK", "AWARD", "PERSON", "ORG", "PLACE", "EVENT", "MISC"]
 
@@ -151,6 +154,7 @@ class Extractions(pa.DataFrameModel):
     end_char: int = pa.Field(ge=1, description="Sentence end.")
     extractor: str = pa.Field(description="Rule that fired.")
     confidence: float = pa.Field(gt=0, le=1, description="Rule confidence.")
+    modality: str = pa.Field(isin=MODALITIES, description=MODALITY_DESCRIPTION)
 
     class Config(Strict):
         pass
@@ -206,6 +210,7 @@ class _Evidence(pa.DataFrameModel):
 class Claims(_Triple, _Evidence):
     """Per-document facts with their evidence, resolved to canonical entities."""
     sentence_index: int = pa.Field(ge=0, description="Sentence number.")
+    modality: str = pa.Field(isin=MODALITIES, description=MODALITY_DESCRIPTION)
 
     class Config(Strict):
         pass

@@ -80,3 +80,20 @@ def test_every_article_sentence_of_both_seeds_is_kept(seed_warehouse):
     assert len(sentences) > 30
     missing = [s for s in sentences if " ".join(s.split()) not in kept]
     assert missing == []
+
+
+def test_the_rumour_the_seed_reports_is_no_fact(seed_warehouse):
+    """'In 2016, rumors began to circulate that the two were dating. These rumors were never confirmed.'"""
+    with duckdb.connect(str(seed_warehouse), read_only=True) as con:
+        rumoured = con.execute("SELECT count(*) FROM fact_evidence WHERE sentence ILIKE '%rumo%'").fetchone()[0]
+    assert rumoured == 0
+
+
+def test_a_rumoured_claim_is_kept_as_reported_and_supports_no_fact(nlp):
+    from pipeline.mentions import document_mentions
+    from pipeline.relations import extract_relations
+
+    doc = nlp("Ina Berg and Tomas Reyne star in Salt Road. In 2016, rumours began to circulate that Ina Berg had "
+              "married Tomas Reyne. These rumours were never confirmed.")
+    spouse = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "spouse"]
+    assert spouse and {e.modality for e in spouse} == {"reported"}

@@ -4,6 +4,7 @@ WITH site_docs AS (
     SELECT doc_id, cluster_id, coalesce(site, 'unknown') AS site FROM documents
 ), site_claims AS (
     SELECT DISTINCT s.site, s.cluster_id, c.fact_id FROM claims c JOIN site_docs s USING (doc_id)
+    WHERE c.modality = 'asserted'
 ), per_fact AS (
     -- corroborated: another site, in another near-duplicate cluster, asserts the same fact
     SELECT s.site, s.fact_id,
@@ -17,7 +18,7 @@ SELECT d.site,
        round(avg(p.corroborated::INTEGER), 4) AS corroborated_share,
        round(avg(f.contested::INTEGER), 4) AS contested_share
 FROM site_docs d
-LEFT JOIN claims c USING (doc_id)
+LEFT JOIN claims c ON c.doc_id = d.doc_id AND c.modality = 'asserted'
 LEFT JOIN per_fact p ON p.site = d.site AND p.fact_id = c.fact_id
 LEFT JOIN facts f ON f.fact_id = p.fact_id
 GROUP BY d.site

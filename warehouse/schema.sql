@@ -113,7 +113,7 @@ CREATE TABLE claims (
     fact_id VARCHAR NOT NULL, doc_id VARCHAR NOT NULL, subject_id VARCHAR NOT NULL, subject VARCHAR NOT NULL,
     predicate VARCHAR NOT NULL, object_id VARCHAR, object VARCHAR NOT NULL, object_kind VARCHAR NOT NULL,
     wikidata_property VARCHAR, sentence_index BIGINT NOT NULL, sentence VARCHAR NOT NULL, start_char BIGINT NOT NULL,
-    end_char BIGINT NOT NULL, extractor VARCHAR NOT NULL, confidence DOUBLE NOT NULL);
+    end_char BIGINT NOT NULL, extractor VARCHAR NOT NULL, confidence DOUBLE NOT NULL, modality VARCHAR NOT NULL);
 COMMENT ON TABLE claims IS 'Per-document extracted facts with evidence, before deduplication; facts aggregates these.';
 COMMENT ON COLUMN claims.fact_id IS 'facts.fact_id this claim supports.';
 COMMENT ON COLUMN claims.doc_id IS 'documents.doc_id making the claim.';
@@ -130,6 +130,7 @@ COMMENT ON COLUMN claims.start_char IS 'Sentence start offset.';
 COMMENT ON COLUMN claims.end_char IS 'Sentence end offset.';
 COMMENT ON COLUMN claims.extractor IS 'Rule that fired.';
 COMMENT ON COLUMN claims.confidence IS 'Extraction confidence.';
+COMMENT ON COLUMN claims.modality IS 'How the sentence states it: asserted, reported (hearsay: reportedly, rumours), hedged (may, expected to, plans to, future) or negated; only asserted claims support facts.';
 
 CREATE TABLE document_signatures (
     doc_id VARCHAR NOT NULL, signature BLOB NOT NULL);

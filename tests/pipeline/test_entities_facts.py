@@ -39,10 +39,12 @@ def test_ambiguous_surname_stays_apart():
     assert entities.height == 3
 
 
-def claims_for(rows, clusters):
+def claims_for(rows, clusters, modality=None):
+    """rows: (doc, subject, predicate, object, object type); modality: doc -> modality of its claims."""
     ext = pl.DataFrame([dict(doc_id=d, predicate=p, subject_name=s, subject_type="WORK", object_name=o,
                              object_type=t, sentence_index=0, sentence="x", start_char=0, end_char=1,
-                             extractor="r", confidence=0.9) for d, s, p, o, t in rows], schema=EXTRACTION_SCHEMA)
+                             extractor="r", confidence=0.9, modality=(modality or {}).get(d, "asserted"))
+                        for d, s, p, o, t in rows], schema=EXTRACTION_SCHEMA)
     ments = mentions([(d, s, s, "WORK") for d, s, *_ in rows] +
                      [(d, o, o, "PERSON") for d, _, _, o, t in rows if t == "PERSON"])
     entities, resolved = resolve_entities(ments)
@@ -113,3 +115,11 @@ def test_near_duplicates_are_incremental_against_stored_signatures():
                                                         "and the final half hour quietly devastating."],
                               "first_seen_at": [T0]})
     assert assign_clusters(unrelated, stored, 0.8).row(0, named=True)["cluster_id"] == "c"
+
+
+def test_only_asserted_claims_support_facts_the_rest_stay_claims():
+    rows = [("a", "Film", "director", "Dave Free", "PERSON"), ("b", "Film", "director", "Jo Park", "PERSON"),
+            ("c", "Film", "director", "Jo Park", "PERSON")]
+    claims, facts = claims_for(rows, {"a": "a", "b": "b", "c": "c"}, {"b": "reported", "c": "negated"})
+    assert claims.height == 3
+    assert facts.select("object", "n_documents", "contested").rows() == [("Dave Free", 1, False)]

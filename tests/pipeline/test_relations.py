@@ -1,4 +1,5 @@
 """Extraction rules on tiny documents we wrote (the rules, not the examples, are under test)."""
+import pytest
 
 from pipeline.mentions import document_mentions
 from pipeline.nlp import title_spans
@@ -204,3 +205,61 @@ def test_a_comma_chain_of_places_without_a_conjunction_is_a_hierarchy(nlp):
     assert ("Lane County", "located_in", "Oregon") in facts
     assert ("Oregon", "country", "United States") in facts
     assert not any(s in ("Paris", "Berlin") for s, _, _ in facts)  # a list, Oxford comma and all
+
+
+# ---------------------------------------------------------------- news constructions
+def test_roles_before_a_name_give_employer_post_party_and_nationality(nlp):
+    facts = triples(nlp, "Kestrel Bank chief economist Ilse Marten agreed. Tory MP Alan Price and Labour's Jane "
+                         "Hollis disagreed. American actor Bram Okafor and Chelsea striker Tomas Reyne came too.")
+    assert {("Ilse Marten", "employer", "Kestrel Bank"), ("Ilse Marten", "occupation", "economist"),
+            ("Alan Price", "position_held", "mp"), ("Alan Price", "member_of_political_party", "Conservative Party"),
+            ("Jane Hollis", "member_of_political_party", "Labour Party"),
+            ("Bram Okafor", "occupation", "actor"), ("Bram Okafor", "country_of_citizenship", "United States"),
+            ("Tomas Reyne", "member_of_sports_team", "Chelsea")} <= facts
+
+
+def test_a_role_after_a_name_set_off_by_commas(nlp):
+    facts = triples(nlp, "Roy Asher, chief investment officer of Hibernian Investment Managers, said prices fell.")
+    assert ("Roy Asher", "employer", "Hibernian Investment Managers") in facts
+    assert ("Roy Asher", "position_held", "chief investment officer") in facts
+
+
+def test_director_is_a_post_at_an_organisation_and_a_profession_alone(nlp):
+    facts = triples(nlp, "Kestrel Bank director Ana Folau resigned. Director Lars Holm won the prize.")
+    assert ("Ana Folau", "position_held", "director") in facts and ("Ana Folau", "occupation", "director") not in facts
+    assert ("Lars Holm", "occupation", "director") in facts
+
+
+def test_a_pronoun_carries_a_fact_to_the_person_named_before(nlp):
+    doc = nlp("Chinese actress Ziyi Zhang arrived in London on Monday. She is currently starring in Paper Kites.")
+    extracted = extract_relations(doc, document_mentions(doc))
+    cast = [e for e in extracted if e.predicate == "cast_member"]
+    assert [(e.subject.text, e.object.text) for e in cast] == [("Paper Kites", "Ziyi Zhang")]
+    assert cast[0].object.antecedent_sentence == 0 and cast[0].sentence_index == 1
+
+
+def test_a_pronoun_between_two_people_of_its_gender_stays_unresolved(nlp):
+    facts = triples(nlp, "John Marsh and Peter Vale met in Leeds. He directed Paper Kites.")
+    assert not [f for f in facts if f[1] == "director"]
+
+
+@pytest.mark.parametrize("sentence, mood", [
+    ("Ina Berg directed Salt Road.", "asserted"),
+    ("Ina Berg did not direct Salt Road.", "negated"),
+    ("Ina Berg never directed Salt Road.", "negated"),
+    ("Ina Berg could direct Salt Road.", "hedged"),
+    ("Ina Berg may direct Salt Road.", "hedged"),
+    ("Ina Berg will direct Salt Road next year.", "hedged"),
+    ("Ina Berg reportedly directed Salt Road.", "reported"),
+    ("Kestrel Group bought Delta Sound last year, its chief executive said.", "asserted"),
+])
+def test_claims_carry_how_the_sentence_states_them(nlp, sentence, mood):
+    doc = nlp(sentence)
+    found = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate in ("director", "owned_by")]
+    assert found and {e.modality for e in found} == {mood}
+
+
+def test_a_role_is_presupposed_whatever_the_verb_says(nlp):
+    doc = nlp("Wales coach Mike Tarrant may have found the team.")
+    found = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "position_held"]
+    assert found and {e.modality for e in found} == {"asserted"}

@@ -1,0 +1,71 @@
+"""Pronouns to the people they stand for, within a document ("She is currently starring in X").
+
+Rules, not a trained resolver: gender from the census first names (pipeline/gazetteer.py) and the words that
+introduce a person ("actress", "Mr", "his wife"), a window of the current and two previous sentences, and a
+preference for the person the sentence before was about (its subject). When two people of the pronoun's gender
+are equally likely, the pronoun stays unresolved: a wrong antecedent is a wrong fact.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from pipeline.gazetteer import first_name_gender
+from pipeline.mentions import Mention
+
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
+                  "she": "f", "her": "f", "hers": "f", "herself": "f"}
+FEMALE_WORDS = {"actress", "mrs", "ms", "miss", "wife", "mother", "daughter", "sister", "queen", "princess",
+                "chairwoman", "spokeswoman", "businesswoman", "dame", "lady", "girl", "woman", "singer-actress"}
+MALE_WORDS = {"mr", "wife's", "husband", "father", "son", "brother", "king", "prince", "chairman", "spokesman",
+              "businessman", "sir", "lord", "boy", "man"}
+WINDOW = 2  # sentences back
+
+
+def person_gender(m: Mention, tokens) -> str | None:
+    """'f', 'm' or None: from the first name, else from the word right before the name."""
+    words = m.name.split()
+    gender = first_name_gender(words[0]) if len(words) >= 2 else None
+    if gender is None and m.token_start > 0:
+        before = tokens[m.token_start - 1].lower_.rstrip(".")
+        gender = "f" if before in FEMALE_WORDS else "m" if before in MALE_WORDS else None
+    return gender
+
+
+def resolve_pronoun(tok: Token, mentions: list[Mention], sentence_of: list[int]) -> Mention | None:
+    gender = PRONOUN_GENDER.get(tok.lower_)
+    if gender is None or tok.pos_ != "PRON":
+        return None
+    here = sentence_of[tok.i]
+    genders = _genders(tok.doc, mentions)
+    candidates = [m for m in mentions if m.type == "PERSON" and m.end_char <= tok.idx
+                  and here - m.sentence_index <= WINDOW and genders.get(m.name) in (gender, None)]
+    if not candidates:
+        return None
+    same = [m for m in candidates if m.sentence_index == here]
+    if same:
+        return same[-1]
+    last_sentence = max(m.sentence_index for m in candidates)
+    recent = [m for m in candidates if m.sentence_index == last_sentence]
+    names = {m.name for m in recent}
+    if len(names) == 1:
+        return recent[-1]
+    subjects = {m.name for m in recent if _is_subject(tok.doc[m.token_start:m.token_end].root)}
+    if len(subjects) == 1:
+        return next(m for m in recent if m.name in subjects)
+    return None  # two people of that gender, neither the subject: do not guess
+
+
+def _is_subject(root: Token) -> bool:
+    """The subject of its clause, or one of several coordinated subjects ("X and Y met")."""
+    while root.dep_ == "conj":
+        root = root.head
+    return root.dep_ in ("nsubj", "nsubjpass")
+
+
+def _genders(doc, mentions: list[Mention]) -> dict[str, str | None]:
+    """One gender per resolved name: the first mention that tells."""
+    genders: dict[str, str | None] = {}
+    for m in mentions:
+        if m.type == "PERSON" and genders.get(m.name) is None:
+            genders[m.name] = person_gender(m, doc)
+    return genders
