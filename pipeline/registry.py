@@ -12,7 +12,7 @@ REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
 ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "WORK", "AWARD", "EVENT", "MISC"}
 LITERAL_TYPES = {"DATE", "STRING"}
 VERB_ROLES = {"agent", "patient", "subj", "date"}
-NOUN_ROLES = {"referent", "of", "self"}
+NOUN_ROLES = {"referent", "of", "self", "possessor"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class NounFrame:
     preps: tuple[str, ...] = ("of", "at")  # prepositions introducing the noun's complement
 
 
-ROLE_PARTS = {"person", "self", "organisation", "party", "work", "nationality"}
+ROLE_PARTS = {"person", "named", "self", "organisation", "party", "work", "nationality"}
 ANY_ROLE = "any"
 
 
@@ -72,6 +72,7 @@ class Predicate:
     object_pattern: re.Pattern | None = None
     lifespan: bool = False   # the first date of "Name (1 May 1900 – 2 June 1980)" / "Name (born 1949)"
     roles: tuple[RoleFrame, ...] = ()
+    by_line: bool = False   # "Biscuit Bear by Mini Grey": a work of one of subject_kinds, "by", its maker
 
     @property
     def object_kind(self) -> str:
@@ -114,13 +115,14 @@ def parse_predicate(raw: dict) -> Predicate:
     nouns = tuple(_noun_frame(n, name) for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
     roles = tuple(_role_frame(r, name) for r in raw.get("roles", []))
-    if not (verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")):
+    if not (verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")
+            or raw.get("by_line")):
         raise RegistryError(f"{name}: no frame triggers it")
     pattern = raw.get("object_pattern")
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
                      bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
                      frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
-                     bool(raw.get("lifespan", False)), roles)
+                     bool(raw.get("lifespan", False)), roles, bool(raw.get("by_line", False)))
 
 
 def _role_frame(raw: dict, name: str) -> RoleFrame:

@@ -464,7 +464,8 @@ def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver, s
         before = [t for t in referents if t.i < noun.i]
         referents = [max(before, key=lambda t: t.i)] if before else referents[:1]
     roles = {"referent": [_described_as(v, noun) for v in resolver.values(referents)],
-             "of": resolver.values(expand(_complements(noun, frame.preps), companions=False))}
+             "of": resolver.values(expand(_complements(noun, frame.preps), companions=False)),
+             "possessor": resolver.values(_children(noun, "poss"))}
     base = CONFIDENCE["title" if style == "title" else "noun"]
     extractor = f"{pred.name}:noun_{style}:{noun.lemma_.lower()}"
     if frame.object == "self":
@@ -581,6 +582,21 @@ def lifespan_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> l
     return out
 
 
+def by_line_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> list[Extraction]:
+    """'Biscuit Bear by Mini Grey', 'the album Quiet Engines by Pale Harbor': a work right before 'by' and a
+    name right after it; the work's kind decides whose work it is (an album's performer, a novel's author)."""
+    out = []
+    for m in resolver.mentions:
+        if m.type != "WORK" or not sent.start <= m.token_start < sent.end or m.token_end + 1 >= sent.end:
+            continue
+        if doc[m.token_end].lower_ != "by" or (maker := resolver.by_token.get(m.token_end + 1)) is None:
+            continue
+        subj, obj = Value(m.name, m.type, m.kind), Value(maker.name, maker.type, maker.kind)
+        if _accept(pred, subj, obj) and not resolver.is_author(maker.name):
+            out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:by_line", CONFIDENCE["noun"]))
+    return out
+
+
 SURFACE_FILLER = {"DET", "ADJ", "PUNCT", "NOUN", "NUM"}
 
 
@@ -641,6 +657,7 @@ class Triggers:
         self.comma_apposition = [p for p in predicates if p.comma_apposition]
         self.lifespan = [p for p in predicates if p.lifespan]
         self.roles = [p for p in predicates if p.roles]
+        self.by_line = [p for p in predicates if p.by_line]
         self.role_lexicon = load_roles()
 
 
@@ -662,6 +679,8 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
             out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
         for pred in triggers.lifespan:
             out.extend(lifespan_extractions(doc, pred, resolver, sent_i, sent))
+        for pred in triggers.by_line:
+            out.extend(by_line_extractions(doc, pred, resolver, sent_i, sent))
         for tok in sent:
             found: list[Extraction] = []
             if tok.pos_ in ("VERB", "AUX"):

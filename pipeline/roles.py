@@ -17,6 +17,7 @@ from pipeline.mentions import Mention
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon
 
 MAX_ROLE_WORDS = 5
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
 QUALIFIER_PREPS = {"of", "at", "for", "with"}
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
@@ -53,6 +54,10 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     """'[qualifier]['s] role words NAME', all inside the name's sentence."""
     sent_start = doc[m.token_start].sent.start
     i, words, qualifier = m.token_start - 1, [], None
+    while i >= sent_start and doc[i].lower_.rstrip(".") in HONORIFICS:
+        i -= 1  # "London mayor Mr Livingstone"
+    if i > sent_start and doc[i].text == "," and _role_word(doc[i - 1], lexicon):
+        i -= 1  # "EEF chief economist, Steve Radley"
     while i >= sent_start:
         tok = doc[i]
         other = by_token.get(i)
@@ -67,10 +72,22 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
             i -= 1
             continue
         break
+    if qualifier is None and i >= sent_start and doc[i].tag_ == "PRP$":
+        return None  # "his editor, Ada Kerr", "her husband X": a relation to someone, not a post
     role_words, matched, kinds = _classified(words, lexicon)
     if matched is None and (qualifier is None or role_words):
         return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her
+    if qualifier is None and matched is not None:
+        qualifier = _qualifier_after(doc, m, by_token)  # "said economist Tim Congdon at ING Barings"
     return Role(m, role_words, matched, kinds, qualifier, "before")
+
+
+def _qualifier_after(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Mention | None:
+    i = m.token_end
+    if i < len(doc) and doc[i].lower_ in ("at", "of"):
+        q = by_token.get(i + 1 + (i + 1 < len(doc) and doc[i + 1].lower_ in DETERMINERS))
+        return q if q is not None and q.type == "ORG" else None
+    return None
 
 
 def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
@@ -102,10 +119,11 @@ def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Role
 
 
 def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[Role]:
+    """The roles introducing people, and the kinds introducing organisations ("German carmaker BMW")."""
     by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
     roles = []
     for m in mentions:
-        if m.type != "PERSON":
+        if m.type not in ("PERSON", "ORG"):
             continue
         for finder in (role_before, role_after):
             if (role := finder(doc, m, by_token, lexicon)) is not None:
@@ -128,7 +146,9 @@ def _is_party(q: Mention) -> bool:
 def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
     q = role.qualifier
     if part == "person":
-        return RoleValue(role.person.name, "PERSON")
+        return RoleValue(role.person.name, "PERSON") if role.person.type == "PERSON" else None
+    if part == "named":
+        return RoleValue(role.person.name, role.person.type)
     if part == "self":
         if role.matched is None:
             return None
@@ -154,10 +174,15 @@ def frame_applies(frame: RoleFrame, role: Role) -> bool:
 def kinds_in_context(role: Role) -> frozenset[str]:
     """A word both a profession and a post is a post at an organisation ("LTA director X") and a profession
     on its own ("director Martin Scorsese")."""
-    if {"profession", "post"} <= role.kinds:
-        at_org = role.qualifier is not None and role.qualifier.type == "ORG"
-        return role.kinds - {"profession" if at_org else "post"}
-    return role.kinds
+    kinds = role.kinds
+    if role.person.type != "PERSON":
+        return kinds & {"company"}
+    at_org = role.qualifier is not None and role.qualifier.type == "ORG"
+    if {"profession", "post"} <= kinds:
+        kinds = kinds - {"profession" if at_org else "post"}
+    if "band_member" in kinds and at_org:
+        kinds = kinds - {"profession"}  # "Happy Mondays dancer Bez" is in the band, not employed by it
+    return kinds - {"company"}
 
 
 def role_facts(role: Role, pred: Predicate) -> list[tuple[RoleValue, RoleValue, str, float]]:

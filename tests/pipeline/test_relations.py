@@ -263,3 +263,28 @@ def test_a_role_is_presupposed_whatever_the_verb_says(nlp):
     doc = nlp("Wales coach Mike Tarrant may have found the team.")
     found = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "position_held"]
     assert found and {e.modality for e in found} == {"asserted"}
+
+
+def test_organisations_introduced_by_kind_and_bands_by_their_members(nlp):
+    facts = triples(nlp, "German carmaker Velden Motors cut output. Pale Harbor singer Ada Kerr left the band.")
+    assert ("Velden Motors", "country", "Germany") in facts
+    assert ("Ada Kerr", "member_of", "Pale Harbor") in facts and ("Ada Kerr", "employer", "Pale Harbor") not in facts
+
+
+def test_roles_through_an_honorific_a_comma_or_an_organisation_after_the_name(nlp):
+    facts = triples(nlp, "London mayor Mr Livingstone spoke. Kestrel Bank chief economist, Ilse Marten, agreed. "
+                         "Prices rose, said economist Tim Congdon at Harbour Capital.")
+    assert {("Livingstone", "position_held", "mayor"), ("Ilse Marten", "employer", "Kestrel Bank"),
+            ("Tim Congdon", "employer", "Harbour Capital")} <= facts
+
+
+def test_a_role_owned_by_a_pronoun_is_a_relation_not_a_post(nlp):
+    facts = triples(nlp, "Walter Newman wrote for radio. His editor, Ada Kerr, still runs the press.")
+    assert not [f for f in facts if f[1] == "position_held"]
+
+
+def test_star_of_role_in_and_by_lines(nlp):
+    facts = triples(nlp, "Yuna Sato, star of Hollow Reed and House of Nine Doors, arrived late. Critics praised her "
+                         "role in Paper Kites. The prize went to the novel Biscuit Moon by Mina Grey.")
+    assert {("Hollow Reed", "cast_member", "Yuna Sato"), ("House of Nine Doors", "cast_member", "Yuna Sato"),
+            ("Paper Kites", "cast_member", "Yuna Sato"), ("Biscuit Moon", "author", "Mina Grey")} <= facts
