@@ -34,12 +34,14 @@ def claims(extractions: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataF
 )
 def facts(settings: WebfactsSettings, claims: pl.DataFrame, cleaned_documents: pl.DataFrame):
     started = time.perf_counter()
-    batch_docs = cleaned_documents.select("doc_id", "cluster_id", "first_seen_at")
+    batch_docs = cleaned_documents.select("doc_id", "cluster_id", "first_seen_at", "published_date")
     earlier_claims = read_frame(settings.store, "SELECT * FROM claims", schema=fact_steps.CLAIM_SCHEMA)
     earlier_docs = read_frame(
         settings.store,
-        "SELECT d.doc_id, d.cluster_id, r.first_seen_at FROM documents d JOIN raw_documents r USING (doc_id)",
-        schema={"doc_id": pl.String, "cluster_id": pl.String, "first_seen_at": pl.Datetime("us", "UTC")})
+        "SELECT d.doc_id, d.cluster_id, r.first_seen_at, d.published_date FROM documents d JOIN raw_documents r "
+        "USING (doc_id)",
+        schema={"doc_id": pl.String, "cluster_id": pl.String, "first_seen_at": pl.Datetime("us", "UTC"),
+                "published_date": pl.String})
     all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims], how="diagonal")
     all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs], how="diagonal")
     table = fact_steps.aggregate_facts(all_claims, all_docs)

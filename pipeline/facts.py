@@ -46,8 +46,11 @@ def resolve_claims(extractions: pl.DataFrame, lookup: pl.DataFrame, entities: pl
 
 def aggregate_facts(claims: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFrame:
     """One row per fact asserted somewhere: a claim only reported, hedged or denied supports nothing.
-    documents: doc_id, cluster_id, first_seen_at."""
-    per_doc = claims.filter(pl.col("modality") == "asserted").join(documents.select("doc_id", "cluster_id", "first_seen_at"), on="doc_id", how="left")
+    documents: doc_id, cluster_id, first_seen_at, and published_date when known."""
+    if "published_date" not in documents.columns:
+        documents = documents.with_columns(published_date=pl.lit(None, pl.String))
+    per_doc = claims.filter(pl.col("modality") == "asserted").join(
+        documents.select("doc_id", "cluster_id", "first_seen_at", "published_date"), on="doc_id", how="left")
     # Within a cluster, copies repeat one claim: take its best confidence once.
     per_cluster = per_doc.group_by("fact_id", "cluster_id").agg(pl.col("confidence").max())
     combined = per_cluster.group_by("fact_id").agg(
@@ -68,32 +71,44 @@ def aggregate_facts(claims: pl.DataFrame, documents: pl.DataFrame) -> pl.DataFra
 
 
 def _conflicting(a: str, b: str, kind: str) -> bool:
-    """2025-11 and 2025-11-14 agree: one is a coarser date of the other."""
+    """2025-11 and 2025-11-14 agree: one is a coarser date of the other; so do --11-14 (no year) and 2025-11-14."""
     if kind == "date":
+        if a.startswith("--") or b.startswith("--"):
+            return a[-6:] != b[-6:] if len(a) >= 7 and len(b) >= 7 else False
         return not (a.startswith(b) or b.startswith(a))
     return a != b
 
 
 def contested_fact_ids(per_doc: pl.DataFrame) -> set[str]:
-    """Single-valued: more than one (non-compatible) object. Multi-valued: two
-    independent clusters assert disjoint object sets for the same subject."""
+    """Single-valued: more than one (non-compatible) object, from documents of one date when the value changes
+    over time. Multi-valued with disjoint_conflicts: two independent clusters assert disjoint object sets."""
     registry = registry_by_name()
     contested: set[str] = set()
-    groups = per_doc.select("subject_id", "predicate", "fact_id", "object", "object_kind", "cluster_id")
+    groups = per_doc.select("subject_id", "predicate", "fact_id", "object", "object_kind", "cluster_id",
+                            "published_date")
     for (subject_id, predicate), group in groups.group_by("subject_id", "predicate"):
         pred = registry.get(predicate)
         objects = dict(group.select("object", "fact_id").unique().iter_rows())
         kind = group["object_kind"][0]
         if pred is None or not pred.multi_valued:
+            dates = {o: set(g["published_date"]) for (o,), g in group.group_by("object")}
             for a, b in combinations(objects, 2):
-                if _conflicting(a, b, kind):
+                if _conflicting(a, b, kind) and (pred is None or not pred.changes_over_time
+                                                 or _same_time(dates[a], dates[b])):
                     contested.update((objects[a], objects[b]))
+            continue
+        if not pred.disjoint_conflicts:
             continue
         by_cluster = {c: set(g["object"]) for (c,), g in group.group_by("cluster_id")}
         for (_, sa), (_, sb) in combinations(by_cluster.items(), 2):
             if sa.isdisjoint(sb):
                 contested.update(objects[o] for o in sa | sb)
     return contested
+
+
+def _same_time(a: set, b: set) -> bool:
+    """Two claims may speak of one moment: a shared publication date, or a date unknown on either side."""
+    return None in a or None in b or bool(a & b)
 
 
 def fact_evidence(claims: pl.DataFrame) -> pl.DataFrame:

@@ -73,6 +73,8 @@ class Predicate:
     lifespan: bool = False   # the first date of "Name (1 May 1900 – 2 June 1980)" / "Name (born 1949)"
     roles: tuple[RoleFrame, ...] = ()
     by_line: bool = False   # "Biscuit Bear by Mini Grey": a work of one of subject_kinds, "by", its maker
+    disjoint_conflicts: bool = False  # multi-valued, but sources naming disjoint sets disagree (a film's directors)
+    changes_over_time: bool = False   # single-valued at a time: documents of different dates may both be right
 
     @property
     def object_kind(self) -> str:
@@ -122,7 +124,8 @@ def parse_predicate(raw: dict) -> Predicate:
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
                      bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
                      frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
-                     bool(raw.get("lifespan", False)), roles, bool(raw.get("by_line", False)))
+                     bool(raw.get("lifespan", False)), roles, bool(raw.get("by_line", False)),
+                     bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)))
 
 
 def _role_frame(raw: dict, name: str) -> RoleFrame:

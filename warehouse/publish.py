@@ -314,7 +314,8 @@ def _merge_entities(con, entities: pl.DataFrame) -> None:
 def _replace_facts(con, aggregate_facts) -> None:
     claims = arrow_frame(con.execute("SELECT * FROM claims"))
     docs = arrow_frame(con.execute(
-        "SELECT d.doc_id, d.cluster_id, r.first_seen_at FROM documents d JOIN raw_documents r USING (doc_id)"))
+        "SELECT d.doc_id, d.cluster_id, r.first_seen_at, d.published_date FROM documents d "
+        "JOIN raw_documents r USING (doc_id)"))
     facts = aggregate_facts(claims, docs) if claims.height else None
     con.execute("DELETE FROM facts")
     if facts is not None:

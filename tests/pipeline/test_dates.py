@@ -10,3 +10,17 @@ from pipeline.dates import normalize_date
 ])
 def test_normalize_date(text, iso):
     assert normalize_date(text) == iso
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("15 March", "--03-15"), ("on 15 March", "--03-15"), ("March 15th", "--03-15"), ("29 February", "--02-29"),
+    ("February 31, 2004", None), ("30 February", None), ("February 29, 2003", None), ("February 29, 2004", "2004-02-29"),
+])
+def test_a_day_without_a_year_is_kept_without_one_and_impossible_dates_never_made(text, iso):
+    assert normalize_date(text) == iso
+
+
+def test_a_day_without_a_year_agrees_with_that_day_in_any_year():
+    from pipeline.facts import _conflicting
+    assert not _conflicting("--03-15", "2005-03-15", "date")
+    assert _conflicting("--03-15", "2005-03-16", "date")

@@ -39,8 +39,9 @@ def test_ambiguous_surname_stays_apart():
     assert entities.height == 3
 
 
-def claims_for(rows, clusters, modality=None):
-    """rows: (doc, subject, predicate, object, object type); modality: doc -> modality of its claims."""
+def claims_for(rows, clusters, modality=None, dates=None):
+    """rows: (doc, subject, predicate, object, object type); modality: doc -> modality of its claims;
+    dates: doc -> published_date."""
     ext = pl.DataFrame([dict(doc_id=d, predicate=p, subject_name=s, subject_type="WORK", object_name=o,
                              object_type=t, sentence_index=0, sentence="x", start_char=0, end_char=1,
                              extractor="r", confidence=0.9, modality=(modality or {}).get(d, "asserted"))
@@ -51,7 +52,8 @@ def claims_for(rows, clusters, modality=None):
     lookup = resolved.select("doc_id", "name", "type", "entity_id").unique()
     claims = resolve_claims(ext, lookup, entities)
     docs = pl.DataFrame({"doc_id": list(clusters), "cluster_id": list(clusters.values()),
-                         "first_seen_at": [T0] * len(clusters)})
+                         "first_seen_at": [T0] * len(clusters),
+                         "published_date": [(dates or {}).get(d) for d in clusters]})
     return claims, aggregate_facts(claims, docs)
 
 
@@ -123,3 +125,17 @@ def test_only_asserted_claims_support_facts_the_rest_stay_claims():
     claims, facts = claims_for(rows, {"a": "a", "b": "b", "c": "c"}, {"b": "reported", "c": "negated"})
     assert claims.height == 3
     assert facts.select("object", "n_documents", "contested").rows() == [("Dave Free", 1, False)]
+
+
+def test_occupations_and_cast_lists_that_differ_are_no_conflict():
+    rows = [("a", "Film", "cast_member", "Dave Free", "PERSON"), ("b", "Film", "cast_member", "Jo Park", "PERSON")]
+    _, facts = claims_for(rows, {"a": "a", "b": "b"})
+    assert not facts["contested"].any()
+
+
+def test_a_changing_value_from_documents_of_different_dates_is_no_conflict():
+    rows = [("a", "Film", "chief_executive_officer", "Dave Free", "PERSON"),
+            ("b", "Film", "chief_executive_officer", "Jo Park", "PERSON")]
+    _, apart = claims_for(rows, {"a": "a", "b": "b"}, dates={"a": "2004-03-01", "b": "2005-06-01"})
+    _, same_day = claims_for(rows, {"a": "a", "b": "b"}, dates={"a": "2005-06-01", "b": "2005-06-01"})
+    assert not apart["contested"].any() and same_day["contested"].all()
