@@ -166,6 +166,11 @@ def test_calls_to_action_and_cross_links_are_dropped_but_prose_about_them_kept()
         assert junk not in text
 
 
+# A second paragraph, so that a test's page furniture stays under the content-loss guard's share of the article.
+FURNACE_CREWS = ("The furnace crews kept their own records, written in pencil on the back of order forms, and the "
+                 "siblings read every ledger before they signed the sale.")
+
+
 def article_page(paragraphs: list[str], head: str = "") -> str:
     return page("<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>", head)
 
@@ -239,7 +244,7 @@ def test_site_notices_and_unrendered_shortcodes_are_dropped_but_code_in_brackets
         '[button link="https://coastdaily.example/tips" type="big"] Send us your story[/button]',
     ]
     code = "[sourcecode language=\"bash\"]grep -x '/entry[@type=\"feed\"]/location' db.xml | sort > links.txt[/sourcecode]"
-    text = clean_html(article_page([notices[0], ARTICLE, code, *notices[1:],
+    text = clean_html(article_page([notices[0], ARTICLE, code, *notices[1:], FURNACE_CREWS,
                                     "The union will meet the buyers again in March."])).text
     assert "grep -x" in text and "meet the buyers" in text
     for junk in ("non-commercial", "affiliate links", "Send us your story"):
