@@ -112,7 +112,6 @@ COMPANY_PROFILE = re.compile(
     r"employs (?:around |about |approximately |over |more than )?[\d,.]+ (?:people|employees|staff))\b.*)$",
 )
 NAV_SEPARATORS = re.compile(r"\s[|•»›·>]\s")
-BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s[>»›/]\s[^.!?]{1,40})+$")
 SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？」』）]$")
 DATE_VALUE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 PUBLISHED_META = {
@@ -191,6 +190,9 @@ GUARD_MIN_ARTICLE_WORDS = 50  # under this many words in sentences there is no a
 # Rules whose target is itself a paragraph of prose, allowed to remove one: the press-release company
 # profile (its removals measured as gains on both halves of both benchmarks, bench/README.md).
 PROSE_RULES = frozenset({"company_profile"})
+# Rules that cut by position (everything after a marker, the last lines) without recognising each line they
+# cut: what they remove counts whole, lists and tables too, against GUARD_MAX_SHARE of all the page's words.
+POSITIONAL_RULES = frozenset({"tail_marker", "promo_tail", "trailing_fragment"})
 SENTENCE_BREAK = re.compile(r"\w[.!?…][\"”’)]?\s+\S")
 
 
@@ -210,14 +212,16 @@ class ContentGuard:
     """Checks every rule against what it removes from the extracted article. A rule that would remove a
     paragraph of running prose, or take the page's removals past GUARD_MAX_SHARE of the words in its
     sentences, does not apply on that page; each such decision is kept in `decisions`."""
-    article_words: int
+    article_words: int  # in sentences
+    page_words: int
     removed_words: int = 0
+    cut_words: int = 0  # by positional rules
     decisions: list[str] = field(default_factory=list)
     max_share: float = GUARD_MAX_SHARE
 
     @classmethod
     def over(cls, lines: list[str], **kwargs) -> "ContentGuard":
-        return cls(sum(sentence_words(line) for line in lines), **kwargs)
+        return cls(sum(sentence_words(line) for line in lines), sum(word_count(line) for line in lines), **kwargs)
 
     def apply(self, rule: str, step: Callable[[list[str]], list[str]], lines: list[str]) -> list[str]:
         """`step(lines)` if the rule is on and the guard allows what it removes, else `lines` itself."""
@@ -232,13 +236,21 @@ class ContentGuard:
             self.decisions.append(f"{rule}: refused, would remove a {word_count(prose)}-word paragraph of prose")
             return lines
         words = sum(sentence_words(line) for line in lost)
-        if (words and self.article_words >= GUARD_MIN_ARTICLE_WORDS
-                and self.removed_words + words > self.max_share * self.article_words):
+        if self._over_share(words, self.removed_words, self.article_words):
             self.decisions.append(f"{rule}: refused, would remove {words} of the {self.article_words} words "
                                   f"in the article's sentences ({self.removed_words} already removed)")
             return lines
+        cut = sum(word_count(line) for line in lost) if rule in POSITIONAL_RULES else 0
+        if self._over_share(cut, self.cut_words, self.page_words):
+            self.decisions.append(f"{rule}: refused, would cut {cut} of the page's {self.page_words} words "
+                                  f"({self.cut_words} already cut by position)")
+            return lines
         self.removed_words += words
+        self.cut_words += cut
         return kept
+
+    def _over_share(self, words: int, removed: int, total: int) -> bool:
+        return bool(words) and total >= GUARD_MIN_ARTICLE_WORDS and removed + words > self.max_share * total
 
     def drop_lines(self, rule: str, is_junk: Callable[[str], bool], lines: list[str]) -> list[str]:
         return self.apply(rule, lambda ls: [line for line in ls if not is_junk(line)], lines)
@@ -251,13 +263,11 @@ def _table_row(line: str) -> bool:
 
 # Tests of a stripped line for page furniture, by rule name (the names the guard and the evaluation count).
 CHROME_RULES: dict[str, Callable[[str], bool]] = {
-    "no_letters": lambda s: not re.search(r"[^\W\d_]", s),  # "+1", "|", "12"
     "boilerplate_line": lambda s: bool(BOILERPLATE_LINE.match(s)),
     "caption": lambda s: bool(CAPTION.search(s)) and word_count(s) < 20,
     "ui_message": lambda s: word_count(s) <= 15 and bool(UI_MESSAGE.match(s)),
     "site_notice": lambda s: word_count(s) <= 60 and bool(SITE_NOTICE.match(s)),
     "nav_line": lambda s: not _table_row(s) and is_nav_line(s),
-    "breadcrumb": lambda s: not _table_row(s) and bool(BREADCRUMB.match(s)),
 }
 
 
@@ -358,6 +368,15 @@ def strip_tail(lines: list[str], guard: "ContentGuard") -> tuple[list[str], str 
     return lines, author
 
 
+LIST_ITEM = re.compile(r"^(?:[-•*]|\d{1,3}[.)])\s")
+
+
+def _list_or_table_item(line: str) -> bool:
+    """A list item ('- 390 kcal', '01. Robert Plant') or table row as trafilatura renders them: the article's
+    own structure (a top-100 list, a spec table, nutrition facts) even when its items are short."""
+    return _table_row(line) or bool(LIST_ITEM.match(line))
+
+
 def _cut_at_tail_marker(lines: list[str]) -> list[str]:
     """'Related articles', 'Tags', 'Comments' in the second half: everything after is site chrome."""
     for i, line in enumerate(lines):
@@ -374,7 +393,8 @@ def _trailing_chrome(lines: list[str]) -> tuple[str | None, str | None]:
         return "author_bio", author_name
     if enabled("company_profile") and COMPANY_PROFILE.match(last) and len(lines) > 2:
         return "company_profile", None
-    if enabled("trailing_fragment") and (_short_fragment(last) or is_chrome_line(last) or _dangling_lead_in(last)):
+    if enabled("trailing_fragment") and not _list_or_table_item(last) and (
+            _short_fragment(last) or is_chrome_line(last) or _dangling_lead_in(last)):
         return "trailing_fragment", last if _looks_like_name(last) else None
     return None, None
 
@@ -523,7 +543,7 @@ def with_floor(text: str, page: Extraction, decisions: list[str]) -> str:
     plain = normalize(trafilatura.extract(page.content, include_comments=False) or "")
     if word_count(plain) < MIN_WORDS:
         return text
-    decisions.append(f"floor: trafilatura's comments-off text ({word_count(plain)} words) for our {words}")
+    decisions.append(f"floor: took trafilatura's comments-off text ({word_count(plain)} words) for our {words}")
     return plain
 
 
@@ -542,7 +562,8 @@ def _broken_run(match: re.Match) -> str:
     run, pieces, start = match.group(), [], 0
     while len(run) - start > TEXT_PIECE_CHARS:
         window = run[start: start + TEXT_PIECE_CHARS]
-        cut = max(window.rfind(". "), window.rfind(" "))  # after a sentence if there is one, else after a word
+        sentence_end = window.rfind(". ")
+        cut = sentence_end + 1 if sentence_end > 0 else window.rfind(" ")  # after a sentence, else after a word
         if cut <= 0:  # no space at all (base64 data, a minified script): nothing to break
             break
         pieces.append(run[start: start + cut + 1])
@@ -569,8 +590,8 @@ HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNO
 COMMENT_MARKER = re.compile(r"comment(?!ary|s-(?:open|closed))|kommentar|komentarz|comentario|disqus|talkback|"
                             r"\b(?:repl(?:y|ies)|respond|discussion|UserComments)\b", re.IGNORECASE)
 # Text hidden for layout, shown on a click: tabs, accordions, "read more" folds, <details>.
-LAYOUT_HIDDEN_MARKER = re.compile(r"tab|accordion|collaps|toggle|expand|spoiler|read-?more|show-?more|"
-                                  r"fold|disclosure|details", re.IGNORECASE)
+LAYOUT_HIDDEN_MARKER = re.compile(r"\btab(?!le)|accordion|collaps|toggle|expand|spoiler|read-?more|show-?more|"
+                                  r"\bfold|disclosure|details", re.IGNORECASE)
 HOVER_CARD = ".//img and count(.//a) >= 2"
 
 
@@ -626,7 +647,8 @@ def in_comments(el, stop=None) -> bool:
     it shares with `stop`, when given)."""
     outer = [a for a in el.iterancestors() if a.tag not in ("body", "html")]
     if stop is not None:
-        outer = [a for a in outer if a not in set(stop.iterancestors())]
+        shared = set(stop.iterancestors())
+        outer = [a for a in outer if a not in shared]
     return any(isinstance(e.tag, str) and COMMENT_MARKER.search(_marker_text(e)) for e in (*outer, *el.iter()))
 
 
