@@ -591,7 +591,9 @@ COMMENT_MARKER = re.compile(r"comment(?!ary|s-(?:open|closed))|kommentar|komenta
                             r"\b(?:repl(?:y|ies)|respond|discussion|UserComments)\b", re.IGNORECASE)
 # Text hidden for layout, shown on a click: tabs, accordions, "read more" folds, <details>.
 LAYOUT_HIDDEN_MARKER = re.compile(r"\btab(?!le)|accordion|collaps|toggle|expand|spoiler|read-?more|show-?more|"
-                                  r"\bfold|disclosure|details", re.IGNORECASE)
+                                  r"\bfold|disclosure", re.IGNORECASE)
+# Cookie and privacy dialogs: their hidden panels are long prose about data processing, never the article.
+CONSENT_MARKER = re.compile(r"cookie|consent|gdpr|dsgvo|privacy|datenschutz|onetrust|usercentrics", re.IGNORECASE)
 HOVER_CARD = ".//img and count(.//a) >= 2"
 
 
@@ -616,7 +618,7 @@ def without_hidden(tree, decisions: list[str]) -> str | None:
 def _settle_hidden(el, decisions: list[str]) -> bool:
     """Drop a hidden element, reveal it, or leave it; whether the tree changed."""
     text = " ".join(el.text_content().split())
-    if not running_prose(text) or in_comments(el) or _shown_elsewhere(el, text):
+    if not running_prose(text) or in_comments(el) or _in_consent_dialog(el) or _shown_elsewhere(el, text):
         el.drop_tree()
         return True
     if _hidden_for_layout(el):
@@ -650,6 +652,10 @@ def in_comments(el, stop=None) -> bool:
         shared = set(stop.iterancestors())
         outer = [a for a in outer if a not in shared]
     return any(isinstance(e.tag, str) and COMMENT_MARKER.search(_marker_text(e)) for e in (*outer, *el.iter()))
+
+
+def _in_consent_dialog(el) -> bool:
+    return any(CONSENT_MARKER.search(_marker_text(e)) for e in (el, *el.iterancestors()))
 
 
 def _shown_elsewhere(el, text: str) -> bool:

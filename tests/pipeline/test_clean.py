@@ -322,9 +322,10 @@ LONG_STORY = " ".join(
 def test_guard_refuses_a_rule_that_would_remove_a_paragraph_of_running_prose():
     """A boilerplate pattern ('Filed under: …') matching the paragraph that is the whole article."""
     story = f"Filed under: {LONG_STORY}"
-    doc = clean_html(article_page(["Glassworks sold to the crews", story]))
+    more = [LONG_STORY.replace("glassworks sale", deal) for deal in ("ferry contract", "harbor lease")]
+    doc = clean_html(article_page(["Glassworks sold to the crews", story, *more]))  # under the share: prose alone
     assert LONG_STORY in doc.text and doc.text.startswith("Glassworks sold")
-    assert any(d.startswith("boilerplate_line: refused") for d in doc.guard)
+    assert "boilerplate_line: refused, would remove a 233-word paragraph of prose" in doc.guard
 
 
 def test_guard_refuses_removals_past_its_share_of_the_article_and_records_it():
@@ -376,6 +377,13 @@ def test_article_text_in_a_closed_tab_is_kept_and_hidden_comments_are_not():
     assert review in doc.text and ARTICLE in doc.text
     assert "commenters" not in doc.text
     assert any(d.startswith("hidden: revealed") for d in doc.guard)
+
+
+def test_the_folded_panels_of_a_privacy_dialog_are_not_revealed():
+    consent = ('<div class="gdpr-overlay"><div class="toggle-details" style="display:none"><p>'
+               + LONG_STORY.replace("glassworks sale", "processing of your data") + "</p></div></div>")
+    text = clean_html(page(f"<article><p>{ARTICLE}</p><p>{FURNACE_CREWS}</p></article>{consent}")).text
+    assert FURNACE_CREWS in text and "processing of your data" not in text
 
 
 def test_a_page_the_rules_leave_empty_gets_trafilaturas_comments_off_text():
