@@ -406,9 +406,9 @@ def eval_trafilatura(pages, systems, summary, records, texts):
 
 
 def print_table(summary: list[dict]) -> None:
-    print(f"\n{'dataset':<13} {'system':<22} {'P':<6} {'R':<6} {'F1':<6} {'acc':<6} {'docs/s':>7}")
+    print(f"\n{'dataset':<13} {'system':<25} {'P':<6} {'R':<6} {'F1':<6} {'acc':<6} {'docs/s':>7}")
     for row in summary:
-        print(f"{row['dataset']:<13} {row['system']:<22} {row['P']:.3f}  {row['R']:.3f}  {row['F1']:.3f}  "
+        print(f"{row['dataset']:<13} {row['system']:<25} {row['P']:.3f}  {row['R']:.3f}  {row['F1']:.3f}  "
               f"{row['acc']:.3f}  {row['docs_per_s']:7.1f}")
     for ds in dict.fromkeys(r["dataset"] for r in summary):
         pub = PUBLISHED[ds]
@@ -486,9 +486,14 @@ def print_rule_effects(pages_by_ds: dict[str, list[dict]], variants: dict) -> li
     return rows
 
 
+def decision_kind(decision: str) -> str:
+    """'tail_marker: refused, would remove …' -> 'tail_marker refused'."""
+    rule, _, what = decision.partition(": ")
+    return f"{rule} {what.split()[0].rstrip(',') if what else ''}".strip()
+
+
 def print_guard(decisions: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, int]:
-    counts = Counter(" ".join(d.split(":", 1)[0:1] + d.split(":", 1)[1].split(",", 1)[0].split()[:1])
-                     for per_page in decisions.values() for ds in per_page.values() for d in ds)
+    counts = Counter(decision_kind(d) for per_page in decisions.values() for ds in per_page.values() for d in ds)
     pages = Counter(ds_name for ds_name, per_page in decisions.items() for d in per_page.values() if d)
     print("\ncontent-loss guard decisions (rule and decision: count); pages with any decision: "
           + ", ".join(f"{k} {v}" for k, v in pages.items()))
