@@ -188,7 +188,7 @@ GUARD_MAX_SHARE = 0.4   # of the extracted article's words that all rules togeth
 GUARD_PROSE_WORDS = 80  # a paragraph of running prose this long is article text, whatever a rule matched
 GUARD_MIN_ARTICLE_WORDS = 50  # under this many words in sentences there is no article for a share to protect
 # Rules whose target is itself a paragraph of prose, allowed to remove one: the press-release company
-# profile (its removals measured as gains on both halves of both benchmarks, bench/README.md).
+# profile (where the guard stopped it, the Zyte gold left the paragraph out; see bench/README.md).
 PROSE_RULES = frozenset({"company_profile"})
 # Rules that cut by position (everything after a marker, the last lines) without recognising each line they
 # cut: what they remove counts whole, lists and tables too, against GUARD_MAX_SHARE of all the page's words.
