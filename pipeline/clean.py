@@ -645,8 +645,8 @@ def _marker_text(el) -> str:
 
 
 def in_comments(el, stop=None) -> bool:
-    """The element is, holds or sits inside a block of reader comments (looking up only to the ancestors
-    it shares with `stop`, when given)."""
+    """The element is, holds or sits inside a block of reader comments. With `stop`, only the ancestors
+    below the first one it shares with `stop` count (the article's own wrappers are not the comments')."""
     outer = [a for a in el.iterancestors() if a.tag not in ("body", "html")]
     if stop is not None:
         shared = set(stop.iterancestors())
