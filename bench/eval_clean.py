@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import random
 import re
@@ -34,12 +35,14 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable
+from urllib.parse import urlparse
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 DATASETS = Path("/work/shared/datasets")
 ZYTE_DIR = DATASETS / "article-extraction-benchmark"
 TRAF_DIR = DATASETS / "trafilatura-eval"
+WARC_DIR = DATASETS / "warc-samples"
 DEFAULT_OUT = BENCH_DIR / "out" / "eval_clean.json"
 
 # Published figures quoted in the datasets' README.md files.
@@ -228,6 +231,8 @@ def _trafilatura_canonical(html: str) -> str:
 
 SYSTEMS: dict[str, Callable[[str], str]] = {
     "trafilatura-default": _trafilatura_default,
+    # The second baseline: what webfacts' rules are measured against (it is the extraction they start from).
+    "trafilatura-comments-off": _trafilatura_zyte,
     "webfacts": _webfacts,
 }
 # Not run by default; select with --systems.
@@ -257,7 +262,8 @@ def load_zyte(limit: int | None = None) -> list[dict]:
     pages = []
     for page_id in sorted(gt)[:limit]:
         raw = (ZYTE_DIR / "html" / f"{page_id}.html.gz").read_bytes()
-        pages.append({"id": page_id, "html": decode_html(raw), "truth": gt[page_id].get("articleBody") or ""})
+        pages.append({"id": page_id, "html": decode_html(raw), "truth": gt[page_id].get("articleBody") or "",
+                      "site": site_of(gt[page_id].get("url") or page_id)})
     return pages
 
 
@@ -271,7 +277,38 @@ def load_trafilatura(limit: int | None = None) -> list[dict]:
         if path is None:
             raise FileNotFoundError(f"{url}: {name} under html/cache or html/eval")
         pages.append({"id": item["file"], "url": url, "html": decode_html(path.read_bytes()),
-                      "with": item["with"], "without": item["without"]})
+                      "with": item["with"], "without": item["without"], "site": site_of(url)})
+    return pages
+
+
+def site_of(url: str) -> str:
+    host = urlparse(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def half_of(site: str) -> str:
+    """'dev' or 'held-out', by a hash of the site: every page of a site falls in the same half."""
+    return "held-out" if hashlib.md5(site.encode()).digest()[0] % 2 else "dev"
+
+
+def load_warc_pages() -> list[dict]:
+    """The HTML responses of the WARC samples, read as the pipeline reads them (no ground truth)."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from pipeline.ingest import Rejected, decode_input
+    from pipeline.sources import expand_file
+    pages = []
+    for path in sorted(WARC_DIR.glob("*.warc*")):
+        for raw in expand_file(path, 20 * 2**20):
+            if raw.data is None or raw.reason or raw.skipped:
+                continue
+            try:
+                decoded = decode_input(raw.data, raw.declared_charset)
+            except Rejected:
+                continue
+            if decoded.content_type == "text/html":
+                pages.append({"id": f"{path.name}#{raw.input_uri.rsplit('#', 1)[-1]} {raw.source_uri}",
+                              "html": decoded.content, "site": site_of(raw.source_uri)})
     return pages
 
 
@@ -369,14 +406,115 @@ def eval_trafilatura(pages, systems, summary, records, texts):
 
 
 def print_table(summary: list[dict]) -> None:
-    print(f"\n{'dataset':<13} {'system':<22} {'P':<6} {'R':<6} {'F1':<6} {'acc':<6} {'docs/s':>7}")
+    print(f"\n{'dataset':<13} {'system':<25} {'P':<6} {'R':<6} {'F1':<6} {'acc':<6} {'docs/s':>7}")
     for row in summary:
-        print(f"{row['dataset']:<13} {row['system']:<22} {row['P']:.3f}  {row['R']:.3f}  {row['F1']:.3f}  "
+        print(f"{row['dataset']:<13} {row['system']:<25} {row['P']:.3f}  {row['R']:.3f}  {row['F1']:.3f}  "
               f"{row['acc']:.3f}  {row['docs_per_s']:7.1f}")
     for ds in dict.fromkeys(r["dataset"] for r in summary):
         pub = PUBLISHED[ds]
         print(f"published {ds}: {pub['system']}: P={pub['P']:.3f} R={pub['R']:.3f} "
               f"F1={pub['F1']:.3f} acc={pub['acc']:.3f}")
+
+
+def rule_variants(pages: list[dict]) -> tuple[dict[str, dict[str, str]], dict[str, tuple[str, ...]]]:
+    """({variant: {page id: text}}, {page id: guard decisions}). Variant 'all' is webfacts as shipped;
+    a rule's name is webfacts with that rule switched off. Post-rules reuse one extraction per page."""
+    if str(REPO_ROOT) not in sys.path:
+        sys.path.insert(0, str(REPO_ROOT))
+    from pipeline.clean import PAGE_RULES, POST_RULES, clean_html, extract_html, finish_html, rules_disabled
+    texts: dict[str, dict[str, str]] = {name: {} for name in ("all", *PAGE_RULES, *POST_RULES)}
+    decisions = {}
+    for i, page in enumerate(pages):
+        try:
+            extraction = extract_html(page["html"])
+            doc = finish_html(extraction)
+            texts["all"][page["id"]], decisions[page["id"]] = doc.text, doc.guard
+            for rule in POST_RULES:
+                with rules_disabled({rule}):
+                    texts[rule][page["id"]] = finish_html(extraction).text
+            for rule in PAGE_RULES:
+                with rules_disabled({rule}):
+                    texts[rule][page["id"]] = clean_html(page["html"]).text
+        except Exception as exc:  # a crash counts as no output, in every variant
+            decisions[page["id"]] = (f"crash: {type(exc).__name__}: {exc}",)
+            for variant in texts.values():
+                variant.setdefault(page["id"], "")
+        if (i + 1) % 200 == 0:
+            print(f"  ... rules: {i + 1}/{len(pages)} pages", file=sys.stderr, flush=True)
+    return texts, decisions
+
+
+def half_f1(dataset: str, pages: list[dict], texts: dict[str, str]) -> float:
+    if dataset == "zyte":
+        return zyte_metrics([shingle_match(p["truth"], texts.get(p["id"])) for p in pages])["F1"]
+    return snippet_metrics(snippet_counts(p, texts.get(p["id"])) for p in pages)["F1"]
+
+
+def print_halves(pages_by_ds: dict[str, list[dict]], texts: dict, variants: dict) -> list[dict]:
+    """F1 of trafilatura comments-off and webfacts on the dev and held-out halves (split by site)."""
+    rows = []
+    print("\nheld-out split by site (md5 of the host): the rules' own gain over trafilatura comments-off")
+    print(f"{'dataset':<13} {'half':<9} {'pages':>5} {'sites':>5}  {'comments-off':>12} {'webfacts':>8} {'gain':>7}")
+    for ds, pages in pages_by_ds.items():
+        for half in ("dev", "held-out"):
+            part = [p for p in pages if half_of(p["site"]) == half]
+            base = half_f1(ds, part, texts[ds]["trafilatura-comments-off"])
+            ours = half_f1(ds, part, variants[ds]["all"])
+            rows.append({"dataset": ds, "half": half, "pages": len(part), "comments_off_F1": base,
+                         "webfacts_F1": ours, "gain": ours - base})
+            print(f"{ds:<13} {half:<9} {len(part):>5} {len({p['site'] for p in part}):>5}  "
+                  f"{base:12.4f} {ours:8.4f} {ours - base:+7.4f}")
+    return rows
+
+
+def print_rule_effects(pages_by_ds: dict[str, list[dict]], variants: dict) -> list[dict]:
+    """Each rule's effect: F1 with every rule minus F1 with that rule switched off, per half."""
+    rules = [name for name in next(iter(variants.values())) if name != "all"]
+    cols = [(ds, half) for ds in pages_by_ds for half in ("dev", "held-out")]
+    print("\neach rule's effect on F1 (all rules minus all but this one), per half; * = hurts held-out")
+    print(f"{'rule':<18}" + "".join(f"{ds[:5] + ' ' + half:>16}" for ds, half in cols))
+    rows = []
+    for rule in rules:
+        effects = {}
+        for ds, half in cols:
+            part = [p for p in pages_by_ds[ds] if half_of(p["site"]) == half]
+            effects[f"{ds} {half}"] = (half_f1(ds, part, variants[ds]["all"])
+                                       - half_f1(ds, part, variants[ds][rule]))
+        hurts = any(v < -0.00005 for k, v in effects.items() if k.endswith("held-out"))
+        print(f"{rule:<18}" + "".join(f"{v:+16.4f}" for v in effects.values()) + ("  *" if hurts else ""))
+        rows.append({"rule": rule, **effects})
+    return rows
+
+
+def decision_kind(decision: str) -> str:
+    """'tail_marker: refused, would remove …' -> 'tail_marker refused'."""
+    rule, _, what = decision.partition(": ")
+    return f"{rule} {what.split()[0].rstrip(',') if what else ''}".strip()
+
+
+def print_guard(decisions: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, int]:
+    counts = Counter(decision_kind(d) for per_page in decisions.values() for ds in per_page.values() for d in ds)
+    pages = Counter(ds_name for ds_name, per_page in decisions.items() for d in per_page.values() if d)
+    print("\ncontent-loss guard decisions (rule and decision: count); pages with any decision: "
+          + ", ".join(f"{k} {v}" for k, v in pages.items()))
+    for key, n in sorted(counts.items(), key=lambda x: -x[1]):
+        print(f"  {key:<40} {n}")
+    return dict(counts)
+
+
+def print_under_half(rows: list[dict]) -> None:
+    print(f"\npages where webfacts has fewer than half the words of trafilatura comments-off: {len(rows)}")
+    for r in rows:
+        print(f"  {r['dataset']:<12} {r['page_id'][:90]:<90} comments-off {r['base_words']:>6}  "
+              f"webfacts {r['webfacts_words']:>6}  {'; '.join(r['guard'])[:200]}")
+
+
+def under_half(dataset: str, ids: Iterable[str], base: dict[str, str], ours: dict[str, str],
+               decisions: dict[str, tuple[str, ...]]) -> list[dict]:
+    words = lambda t: len(_TOKEN_RE.findall(t or ""))  # noqa: E731
+    return [{"dataset": dataset, "page_id": pid, "base_words": words(base[pid]), "webfacts_words": words(ours[pid]),
+             "guard": list(decisions.get(pid, ()))}
+            for pid in ids if words(ours[pid]) < 0.5 * words(base[pid])]
 
 
 def print_worst(records: list[dict], ref: str, cand: str, n: int = 10) -> None:
@@ -425,6 +563,28 @@ def run_baselines() -> list[dict]:
     return rows
 
 
+def rules_report(pages_by_ds: dict[str, list[dict]], texts: dict) -> dict:
+    """Held-out split, each rule's effect, the guard's decisions and the under-half pages, printed."""
+    variants, decisions = {}, {}
+    for ds, pages in pages_by_ds.items():
+        print(f"{ds}: each rule switched off in turn", file=sys.stderr)
+        variants[ds], decisions[ds] = rule_variants(pages)
+    halves = print_halves(pages_by_ds, texts, variants)
+    effects = print_rule_effects(pages_by_ds, variants)
+    warc = load_warc_pages()
+    warc_base = {p["id"]: _trafilatura_zyte(p["html"]) for p in warc}
+    warc_texts, decisions["warc"] = rule_variants(warc) if warc else ({"all": {}}, {})
+    guard = print_guard(decisions)
+    lost = [row for ds in pages_by_ds
+            for row in under_half(ds, texts[ds]["webfacts"], texts[ds]["trafilatura-comments-off"],
+                                  texts[ds]["webfacts"], decisions[ds])]
+    lost += under_half("warc", warc_base, warc_base, warc_texts["all"], decisions["warc"])
+    print_under_half(lost)
+    print(f"(pages read: {', '.join(f'{ds} {len(p)}' for ds, p in pages_by_ds.items())}, warc {len(warc)})")
+    return {"halves": halves, "rule_effects": effects, "guard_decisions": guard, "under_half": lost,
+            "guard_by_page": {ds: {k: list(v) for k, v in d.items() if v} for ds, d in decisions.items()}}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--dataset", choices=["zyte", "trafilatura", "all"], default="all")
@@ -434,6 +594,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--systems", default=",".join(SYSTEMS),
                     help=f"comma-separated; available: {', '.join([*SYSTEMS, *EXTRA_SYSTEMS])}")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--no-rules", dest="rules", action="store_false",
+                    help="skip the per-rule, held-out, guard and under-half reports")
     args = ap.parse_args(argv)
 
     if args.baselines:
@@ -454,12 +616,13 @@ def main(argv: list[str] | None = None) -> int:
     summary: list[dict] = []
     records: list[dict] = []
     texts: dict = {}
+    pages_by_ds: dict[str, list[dict]] = {}
     if args.dataset in ("zyte", "all"):
-        pages = load_zyte(args.limit)
+        pages = pages_by_ds["zyte"] = load_zyte(args.limit)
         print(f"zyte: {len(pages)} pages, systems: {', '.join(systems)}", file=sys.stderr)
         eval_zyte(pages, systems, summary, records, texts)
     if args.dataset in ("trafilatura", "all"):
-        pages = load_trafilatura(args.limit)
+        pages = pages_by_ds["trafilatura"] = load_trafilatura(args.limit)
         print(f"trafilatura: {len(pages)} pages, systems: {', '.join(systems)}", file=sys.stderr)
         eval_trafilatura(pages, systems, summary, records, texts)
 
@@ -467,8 +630,12 @@ def main(argv: list[str] | None = None) -> int:
     if "zyte" in texts and "trafilatura-default" in systems and "webfacts" in systems:
         print_worst(records, "trafilatura-default", "webfacts")
 
+    report = {}
+    if args.rules and {"webfacts", "trafilatura-comments-off"} <= set(systems):
+        report = rules_report(pages_by_ds, texts)
+
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"summary": summary, "pages": records}, indent=1))
+    args.out.write_text(json.dumps({"summary": summary, "pages": records, **report}, indent=1))
     text_path = args.out.with_name(args.out.stem + ".outputs.json.gz")
     with gzip.open(text_path, "wt", encoding="utf-8") as f:
         json.dump(texts, f)

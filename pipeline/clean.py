@@ -10,10 +10,13 @@ import html as html_lib
 import json
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from collections import Counter
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import urlparse
 
 import polars as pl
@@ -109,7 +112,6 @@ COMPANY_PROFILE = re.compile(
     r"employs (?:around |about |approximately |over |more than )?[\d,.]+ (?:people|employees|staff))\b.*)$",
 )
 NAV_SEPARATORS = re.compile(r"\s[|•»›·>]\s")
-BREADCRUMB = re.compile(r"^[^.!?]{1,40}(?:\s[>»›/]\s[^.!?]{1,40})+$")
 SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？」』）]$")
 DATE_VALUE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 PUBLISHED_META = {
@@ -127,6 +129,9 @@ class Cleaned:
     published_date: str | None = None
     site: str | None = None
     url: str | None = None
+    # What the content-loss guard decided on this page ("rule: why"): rules it stopped, hidden text it kept,
+    # fallbacks it took. Kept with the result so evaluations can count them; not a warehouse column.
+    guard: tuple[str, ...] = ()
 
 
 def normalize(text: str) -> str:
@@ -162,19 +167,127 @@ def more_words_than(element, limit: int) -> bool:
     return False
 
 
+# Rules can be switched off by name for one call (the evaluation measures each rule by switching it off).
+_DISABLED_RULES: ContextVar[frozenset[str]] = ContextVar("disabled_rules", default=frozenset())
+
+
+@contextmanager
+def rules_disabled(names: set[str] | frozenset[str]) -> Iterator[None]:
+    token = _DISABLED_RULES.set(frozenset(names))
+    try:
+        yield
+    finally:
+        _DISABLED_RULES.reset(token)
+
+
+def enabled(rule: str) -> bool:
+    return rule not in _DISABLED_RULES.get()
+
+
+GUARD_MAX_SHARE = 0.4   # of the extracted article's words that all rules together may remove on one page
+GUARD_PROSE_WORDS = 80  # a paragraph of running prose this long is article text, whatever a rule matched
+GUARD_MIN_ARTICLE_WORDS = 50  # under this many words in sentences there is no article for a share to protect
+# Rules whose target is itself a paragraph of prose, allowed to remove one: the press-release company
+# profile (where the guard stopped it, the Zyte gold left the paragraph out; see bench/README.md).
+PROSE_RULES = frozenset({"company_profile"})
+# Rules that cut by position (everything after a marker, the last lines) without recognising each line they
+# cut: what they remove counts whole, lists and tables too, against GUARD_MAX_SHARE of all the page's words.
+POSITIONAL_RULES = frozenset({"tail_marker", "promo_tail", "trailing_fragment"})
+SENTENCE_BREAK = re.compile(r"\w[.!?…][\"”’)]?\s+\S")
+
+
+def sentence_words(line: str) -> int:
+    """Words of a line that ends like a sentence: what the guard's share counts. Menus, headings and teaser
+    links are not the article a rule could destroy."""
+    return word_count(line) if SENTENCE_END.search(line.strip()) else 0
+
+
+def running_prose(text: str) -> bool:
+    """Several sentences and more than GUARD_PROSE_WORDS words: what boilerplate never looks like."""
+    return word_count(text) > GUARD_PROSE_WORDS and len(SENTENCE_BREAK.findall(text)) >= 2
+
+
+@dataclass
+class ContentGuard:
+    """Checks every rule against what it removes from the extracted article. A rule that would remove a
+    paragraph of running prose, or take the page's removals past GUARD_MAX_SHARE of the words in its
+    sentences, does not apply on that page; each such decision is kept in `decisions`."""
+    article_words: int  # in sentences
+    page_words: int
+    removed_words: int = 0
+    cut_words: int = 0  # by positional rules
+    decisions: list[str] = field(default_factory=list)
+    max_share: float = GUARD_MAX_SHARE
+
+    @classmethod
+    def over(cls, lines: list[str], **kwargs) -> "ContentGuard":
+        return cls(sum(sentence_words(line) for line in lines), sum(word_count(line) for line in lines), **kwargs)
+
+    def apply(self, rule: str, step: Callable[[list[str]], list[str]], lines: list[str]) -> list[str]:
+        """`step(lines)` if the rule is on and the guard allows what it removes, else `lines` itself."""
+        if not enabled(rule):
+            return lines
+        kept = step(lines)
+        lost = list((Counter(lines) - Counter(kept)).elements())
+        if not lost:
+            return kept
+        prose = next((line for line in lost if running_prose(line)), None) if rule not in PROSE_RULES else None
+        if prose is not None:
+            self.decisions.append(f"{rule}: refused, would remove a {word_count(prose)}-word paragraph of prose")
+            return lines
+        words = sum(sentence_words(line) for line in lost)
+        if self._over_share(words, self.removed_words, self.article_words):
+            self.decisions.append(f"{rule}: refused, would remove {words} of the {self.article_words} words "
+                                  f"in the article's sentences ({self.removed_words} already removed)")
+            return lines
+        cut = sum(word_count(line) for line in lost) if rule in POSITIONAL_RULES else 0
+        if self._over_share(cut, self.cut_words, self.page_words):
+            self.decisions.append(f"{rule}: refused, would cut {cut} of the page's {self.page_words} words "
+                                  f"({self.cut_words} already cut by position)")
+            return lines
+        self.removed_words += words
+        self.cut_words += cut
+        return kept
+
+    def _over_share(self, words: int, removed: int, total: int) -> bool:
+        return bool(words) and total >= GUARD_MIN_ARTICLE_WORDS and removed + words > self.max_share * total
+
+    def drop_lines(self, rule: str, is_junk: Callable[[str], bool], lines: list[str]) -> list[str]:
+        return self.apply(rule, lambda ls: [line for line in ls if not is_junk(line)], lines)
+
+
+def _table_row(line: str) -> bool:
+    """A table row as trafilatura renders it ('| a | b |'), not a menu."""
+    return line.startswith("|") and line.endswith("|")
+
+
+# Tests of a stripped line for page furniture, by rule name (the names the guard and the evaluation count).
+CHROME_RULES: dict[str, Callable[[str], bool]] = {
+    "boilerplate_line": lambda s: bool(BOILERPLATE_LINE.match(s)),
+    "caption": lambda s: bool(CAPTION.search(s)) and word_count(s) < 20,
+    "ui_message": lambda s: word_count(s) <= 15 and bool(UI_MESSAGE.match(s)),
+    "site_notice": lambda s: word_count(s) <= 60 and bool(SITE_NOTICE.match(s)),
+    "nav_line": lambda s: not _table_row(s) and is_nav_line(s),
+}
+
+
 def is_chrome_line(line: str) -> bool:
     """A line that is page furniture, not article prose."""
     stripped = line.strip()
-    if not re.search(r"[^\W\d_]", stripped):
-        return True  # "+1", "|", "12"
-    if BOILERPLATE_LINE.match(stripped) or CAPTION.search(stripped) and word_count(stripped) < 20:
-        return True
-    words = word_count(stripped)
-    if words <= 15 and UI_MESSAGE.match(stripped) or words <= 60 and SITE_NOTICE.match(stripped):
-        return True
-    if stripped.startswith("|") and stripped.endswith("|"):
-        return False  # a table row as trafilatura renders it, not a menu
-    return is_nav_line(stripped) or bool(BREADCRUMB.match(stripped))
+    return any(test(stripped) for rule, test in CHROME_RULES.items() if enabled(rule))
+
+
+def drop_chrome_lines(lines: list[str], guard: "ContentGuard") -> list[str]:
+    for rule, test in CHROME_RULES.items():
+        lines = guard.drop_lines(rule, lambda line, test=test: test(line.strip()), lines)
+    return lines
+
+
+# Every rule by name, for rules_disabled. Page rules change the page before trafilatura reads it.
+PAGE_RULES = ("hidden", "hover_card")
+POST_RULES = ("split_body", *CHROME_RULES, "cross_link_block", "cross_link", "call_to_action", "contact_line",
+              "timestamp_head", "tail_marker", "promo_tail", "author_bio", "company_profile", "trailing_fragment",
+              "own_address", "title_line")
 
 
 def is_date_only(line: str) -> bool:
@@ -209,8 +322,9 @@ def drop_calls_to_action(lines: list[str]) -> list[str]:
     for i, line in enumerate(lines):
         short = word_count(line) <= 40
         in_tail = n > 2 and i >= n / 2
-        if short and (CROSS_LINK.match(line) or in_tail and CALL_TO_ACTION.match(line)
-                      or in_tail and i >= n - 3 and EMAIL_ADDRESS.search(line)):
+        if short and (enabled("cross_link") and CROSS_LINK.match(line)
+                      or enabled("call_to_action") and in_tail and CALL_TO_ACTION.match(line)
+                      or enabled("contact_line") and in_tail and i >= n - 3 and EMAIL_ADDRESS.search(line)):
             continue
         keep.append(line)
     return keep
@@ -237,29 +351,52 @@ def _teaser(line: str) -> bool:
     return word_count(core) <= 25 and not re.search(r"[.!…]$", core)
 
 
-def strip_tail(lines: list[str]) -> tuple[list[str], str | None]:
-    """Cut trailing chrome: markers, repeated byline, author bio. Returns (lines, author)."""
+def strip_tail(lines: list[str], guard: "ContentGuard") -> tuple[list[str], str | None]:
+    """Cut trailing chrome: markers, promotional tail, repeated byline, author bio. Returns (lines, author).
+    Every cut goes through the guard; the first cut it refuses ends the trimming."""
+    lines = guard.apply("tail_marker", _cut_at_tail_marker, lines)
+    lines = guard.apply("promo_tail", _without_promo_tail, lines)
     author = None
+    while lines:
+        rule, name = _trailing_chrome(lines)
+        kept = guard.apply(rule, lambda ls: ls[:-1], lines) if rule else lines
+        if kept is lines:
+            break
+        if name and (rule == "author_bio" or author is None):
+            author = name
+        lines = kept
+    return lines, author
+
+
+LIST_ITEM = re.compile(r"^(?:[-•*]|\d{1,3}[.)])\s")
+
+
+def _list_or_table_item(line: str) -> bool:
+    """A list item ('- 390 kcal', '01. Robert Plant') or table row as trafilatura renders them: the article's
+    own structure (a top-100 list, a spec table, nutrition facts) even when its items are short."""
+    return _table_row(line) or bool(LIST_ITEM.match(line))
+
+
+def _cut_at_tail_marker(lines: list[str]) -> list[str]:
+    """'Related articles', 'Tags', 'Comments' in the second half: everything after is site chrome."""
     for i, line in enumerate(lines):
         if i >= max(1, len(lines) // 2) and TAIL_MARKER.match(line.strip()):
-            lines = lines[:i]
-            break
-    lines = _without_promo_tail(lines)
-    while lines:
-        last = lines[-1].strip()
-        bio = AUTHOR_BIO.search(last)
-        if bio and len(lines) > 1 and (author_name := _bio_subject(last[: bio.start()], lines)):
-            author = author_name
-            lines = lines[:-1]
-        elif COMPANY_PROFILE.match(last) and len(lines) > 2:
-            lines = lines[:-1]
-        elif _short_fragment(last) or is_chrome_line(last) or _dangling_lead_in(last):
-            if author is None and _looks_like_name(last):
-                author = last
-            lines = lines[:-1]
-        else:
-            break
-    return lines, author
+            return lines[:i]
+    return lines
+
+
+def _trailing_chrome(lines: list[str]) -> tuple[str | None, str | None]:
+    """(the rule that drops the last line or None, the author name that line gives or None)."""
+    last = lines[-1].strip()
+    bio = AUTHOR_BIO.search(last) if enabled("author_bio") else None
+    if bio and len(lines) > 1 and (author_name := _bio_subject(last[: bio.start()], lines)):
+        return "author_bio", author_name
+    if enabled("company_profile") and COMPANY_PROFILE.match(last) and len(lines) > 2:
+        return "company_profile", None
+    if enabled("trailing_fragment") and not _list_or_table_item(last) and (
+            _short_fragment(last) or is_chrome_line(last) or _dangling_lead_in(last)):
+        return "trailing_fragment", last if _looks_like_name(last) else None
+    return None, None
 
 
 def _without_promo_tail(lines: list[str]) -> list[str]:
@@ -312,23 +449,44 @@ def _shouted(line: str) -> bool:
 
 def clean_plain_text(content: str) -> Cleaned:
     lines = [ln for ln in normalize(content).split("\n\n")]
-    lines = strip_head(lines)
-    lines, author = strip_tail(drop_calls_to_action(lines))
-    lines = [ln for ln in lines if not is_chrome_line(ln)]
+    # A dump has no extractor before the rules: its chrome may be most of it, only prose is protected.
+    guard = ContentGuard.over(lines, max_share=1.0)
+    lines = guard.apply("strip_head", strip_head, lines)
+    lines, author = strip_tail(guard.apply("calls_to_action", drop_calls_to_action, lines), guard)
+    lines = drop_chrome_lines(lines, guard)
     title = lines[0] if lines and word_count(lines[0]) <= 30 and len(lines) > 1 else None
-    return Cleaned(text="\n\n".join(lines), title=title, author=author)
+    return Cleaned(text="\n\n".join(lines), title=title, author=author, guard=tuple(guard.decisions))
 
 
 def clean_html(content: str, source_uri: str | None = None) -> Cleaned:
-    content = BROKEN_ENTITY.sub("&amp;", content)
+    return finish_html(extract_html(content), source_uri)
+
+
+@dataclass
+class Extraction:
+    """trafilatura's text of a page before the post-rules, and what the post-rules read beside it."""
+    content: str           # the page as trafilatura's comments-off floor reads it
+    tree: object | None    # our parse, hidden elements out (the split-body rule walks it)
+    meta: dict[str, str]
+    text: str
+    decisions: list[str]   # what the page rules (hidden content, hover cards) kept or revealed
+
+
+def extract_html(content: str) -> Extraction:
+    content = with_long_texts_broken(BROKEN_ENTITY.sub("&amp;", content))
     tree = parse_html(content)
     meta = html_metadata(tree) if tree is not None else {}
-    visible = without_hidden(tree) if tree is not None else None
+    decisions: list[str] = []
+    visible = without_hidden(tree, decisions) if tree is not None else None
+    return Extraction(content, tree, meta, trafilatura_text(visible or content, meta.get("url")), decisions)
+
+
+def trafilatura_text(html: str, url: str | None) -> str:
     # trafilatura's own metadata pass (htmldate) costs a quarter of the time and
-    # its dates are the ones we must not use: the head and bylines are read above.
+    # its dates are the ones we must not use: the head and bylines are read by html_metadata.
     extracted = trafilatura.bare_extraction(
         # A string, not our tree: trafilatura's own loader cleans differently (Zyte F1 0.956 vs 0.960).
-        visible or content, url=meta.get("url"), with_metadata=False, include_comments=False,
+        html, url=url, with_metadata=False, include_comments=False,
         # Not deduplicate=True: its segment cache is process-global, so a second
         # run in the same process (dagster dev) would lose text it saw before.
         include_tables=True,
@@ -336,28 +494,81 @@ def clean_html(content: str, source_uri: str | None = None) -> Cleaned:
     text = extracted.text if extracted is not None and extracted.text else ""
     if word_count(text) < MIN_WORDS:
         # Fragments and thin pages: trafilatura's recall mode keeps more.
-        text = trafilatura.extract(visible or content, include_comments=False, favor_recall=True) or text
-    if tree is not None:
-        text = with_split_body(tree, text)
-    lines = [ln for ln in normalize(text).split("\n\n") if not is_chrome_line(ln)]
-    lines = drop_calls_to_action(drop_cross_link_blocks(lines))
-    lines = [ln for i, ln in enumerate(lines) if i > 1 or not is_date_only(ln)]  # a timestamp above the story
-    lines, author = strip_tail(lines)
-    url = meta.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
-    lines = [ln for ln in lines if not is_own_address(ln, url)]
-    site = meta.get("site") or (urlparse(url).hostname if url else None)
-    title = clean_title(meta.get("title"), site)
+        text = trafilatura.extract(html, include_comments=False, favor_recall=True) or text
+    return text
+
+
+def finish_html(page: Extraction, source_uri: str | None = None) -> Cleaned:
+    """The post-rules on an extraction, each checked by the content-loss guard."""
+    decisions = list(page.decisions)
+    text = page.text
+    if page.tree is not None and enabled("split_body"):
+        text = with_split_body(page.tree, text, decisions)
+    lines = normalize(text).split("\n\n")
+    guard = ContentGuard.over(lines, decisions=decisions)
+    lines = drop_chrome_lines(lines, guard)
+    lines = guard.apply("cross_link_block", drop_cross_link_blocks, lines)
+    lines = guard.apply("calls_to_action", drop_calls_to_action, lines)
+    lines = guard.apply("timestamp_head", _without_timestamp_head, lines)
+    lines, author = strip_tail(lines, guard)
+    url = page.meta.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
+    lines = guard.drop_lines("own_address", lambda ln: is_own_address(ln, url), lines)
+    site = page.meta.get("site") or (urlparse(url).hostname if url else None)
+    title = clean_title(page.meta.get("title"), site)
     if len(lines) > 1 and repeats_title(lines[0], title):
-        lines = lines[1:]  # the headline is the title column, not body text
+        lines = guard.apply("title_line", lambda ls: ls[1:], lines)  # the headline is the title column
     return Cleaned(
-        text="\n\n".join(lines),
+        text=with_floor("\n\n".join(lines), page, decisions),
         title=title,
-        author=clean_author(meta.get("author") or author),
+        author=clean_author(page.meta.get("author") or author),
         # Never a date from the body: trafilatura's search returns dates of other events.
-        published_date=meta.get("published_date"),
+        published_date=page.meta.get("published_date"),
         site=site,
         url=url,
+        guard=tuple(decisions),
     )
+
+
+def _without_timestamp_head(lines: list[str]) -> list[str]:
+    """A timestamp among the first two lines is the dateline above the story."""
+    return [line for i, line in enumerate(lines) if i > 1 or not is_date_only(line)]
+
+
+def with_floor(text: str, page: Extraction, decisions: list[str]) -> str:
+    """A page our rules leave without an article gets trafilatura's own comments-off text of the page
+    as it came, when that has one: the page is then kept, not quarantined as having no content."""
+    words = word_count(text)
+    if words >= MIN_WORDS:
+        return text
+    plain = normalize(trafilatura.extract(page.content, include_comments=False) or "")
+    if word_count(plain) < MIN_WORDS:
+        return text
+    decisions.append(f"floor: took trafilatura's comments-off text ({word_count(plain)} words) for our {words}")
+    return plain
+
+
+# libxml2 stops reading one text node at 10,000,000 bytes: a page whose text is one run longer than that
+# (a book on one line) parses to nothing, in our parser and in trafilatura's.
+LONG_TEXT_RUN = re.compile(r"(?<![^<])[^<]{1000000,}")  # tried only where a run starts: linear time
+TEXT_PIECE_CHARS = 5000
+
+
+def with_long_texts_broken(content: str) -> str:
+    """The page with a line break after a sentence every few thousand characters of its very long text runs."""
+    return LONG_TEXT_RUN.sub(_broken_run, content) if len(content) > 9_000_000 else content
+
+
+def _broken_run(match: re.Match) -> str:
+    run, pieces, start = match.group(), [], 0
+    while len(run) - start > TEXT_PIECE_CHARS:
+        window = run[start: start + TEXT_PIECE_CHARS]
+        sentence_end = window.rfind(". ")
+        cut = sentence_end + 1 if sentence_end > 0 else window.rfind(" ")  # after a sentence, else after a word
+        if cut <= 0:  # no space at all (base64 data, a minified script): nothing to break
+            break
+        pieces.append(run[start: start + cut + 1])
+        start += cut + 1
+    return "<br>".join(pieces + [run[start:]])
 
 
 HTML_PARSER = lxml_html.HTMLParser(encoding="utf-8")
@@ -375,38 +586,106 @@ def parse_html(content: str):
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-def without_hidden(tree) -> str | None:
-    """The page without elements readers never see (display:none, hidden, hover cards), or None when it has none.
+# Reader comments, marked so by an id, class or schema.org type ("commentary" is an article genre).
+COMMENT_MARKER = re.compile(r"comment(?!ary|s-(?:open|closed))|kommentar|komentarz|comentario|disqus|talkback|"
+                            r"\b(?:repl(?:y|ies)|respond|discussion|UserComments)\b", re.IGNORECASE)
+# Text hidden for layout, shown on a click: tabs, accordions, "read more" folds, <details>.
+LAYOUT_HIDDEN_MARKER = re.compile(r"\btab(?!le)|accordion|collaps|toggle|expand|spoiler|read-?more|show-?more|"
+                                  r"\bfold|disclosure", re.IGNORECASE)
+# Cookie and privacy dialogs: their hidden panels are long prose about data processing, never the article.
+CONSENT_MARKER = re.compile(r"cookie|consent|gdpr|dsgvo|privacy|datenschutz|onetrust|usercentrics", re.IGNORECASE)
+HOVER_CARD = ".//img and count(.//a) >= 2"
 
-    Pages hide schema.org copies of the headline, dates and image URLs in such blocks, and
-    trafilatura keeps them as text. The tree is changed in place.
+
+def without_hidden(tree, decisions: list[str]) -> str | None:
+    """The page without elements readers never see (display:none, hidden, hover cards), or None when
+    nothing changed. The tree is changed in place.
+
+    Pages hide schema.org copies of the headline, dates and image URLs in such blocks, and trafilatura
+    keeps them as text. Hidden running prose is not dropped: hidden for layout (a tab, an accordion) it is
+    shown, else left for trafilatura to judge; each such decision goes to `decisions`.
     """
     hidden = [el for el in tree.xpath("//body//*[@style or @hidden]")
               if el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style") or "")]
-    hidden = [el for el in hidden if el.text_content().strip()]
+    hidden = [el for el in hidden if el.text_content().strip()] if enabled("hidden") else []
     # Hover cards inside a sentence: an inline element with a picture and several links (a person's latest
     # stories), shown on mouse-over by the page's CSS. trafilatura splices their text into the paragraph.
-    card = ".//img and count(.//a) >= 2"
-    hidden += tree.xpath(f"//p//span[{card}][not(.//span[{card}])]")  # the card, not a span around the sentence
-    if not hidden:
-        return None
-    for el in hidden:
-        if el.getparent() is not None:
-            el.drop_tree()
-    return lxml_html.tostring(tree, encoding="unicode")
+    cards = tree.xpath(f"//p//span[{HOVER_CARD}][not(.//span[{HOVER_CARD}])]") if enabled("hover_card") else []
+    changed = [_settle_hidden(el, decisions) for el in hidden] + [_drop_hover_card(el, decisions) for el in cards]
+    return lxml_html.tostring(tree, encoding="unicode") if any(changed) else None
+
+
+def _settle_hidden(el, decisions: list[str]) -> bool:
+    """Drop a hidden element, reveal it, or leave it; whether the tree changed."""
+    text = " ".join(el.text_content().split())
+    if not running_prose(text) or in_comments(el) or _in_consent_dialog(el) or _shown_elsewhere(el, text):
+        el.drop_tree()
+        return True
+    if _hidden_for_layout(el):
+        el.attrib.pop("hidden", None)
+        el.attrib.pop("aria-hidden", None)
+        el.set("style", HIDDEN_STYLE.sub("", el.get("style") or ""))
+        decisions.append(f"hidden: revealed {word_count(text)} words of prose in a tab or fold {_describe(el)}")
+        return True
+    decisions.append(f"hidden: kept {word_count(text)} words of prose in {_describe(el)}")
+    return False
+
+
+def _drop_hover_card(el, decisions: list[str]) -> bool:
+    text = " ".join(el.text_content().split())
+    if running_prose(text):  # an inline element around the article itself, not a card
+        decisions.append(f"hover_card: refused, {_describe(el)} holds {word_count(text)} words of prose")
+        return False
+    el.drop_tree()
+    return True
+
+
+def _marker_text(el) -> str:
+    return " ".join(el.get(a) or "" for a in ("id", "class", "itemtype", "itemprop", "role"))
+
+
+def in_comments(el, stop=None) -> bool:
+    """The element is, holds or sits inside a block of reader comments. With `stop`, only the ancestors
+    below the first one it shares with `stop` count (the article's own wrappers are not the comments')."""
+    outer = [a for a in el.iterancestors() if a.tag not in ("body", "html")]
+    if stop is not None:
+        shared = set(stop.iterancestors())
+        outer = [a for a in outer if a not in shared]
+    return any(isinstance(e.tag, str) and COMMENT_MARKER.search(_marker_text(e)) for e in (*outer, *el.iter()))
+
+
+def _in_consent_dialog(el) -> bool:
+    return any(CONSENT_MARKER.search(_marker_text(e)) for e in (el, *el.iterancestors()))
+
+
+def _shown_elsewhere(el, text: str) -> bool:
+    """A hidden copy of text the page also has outside the element (a print or mobile copy of the story)."""
+    probe = text[len(text) // 2: len(text) // 2 + 80]
+    body = next((a for a in el.iterancestors() if a.tag == "body"), None)
+    return body is not None and " ".join(body.text_content().split()).count(probe) > text.count(probe)
+
+
+def _hidden_for_layout(el) -> bool:
+    return el.tag == "details" or any(LAYOUT_HIDDEN_MARKER.search(_marker_text(e))
+                                      for e in (el, *list(el.iterancestors())[:2]))
+
+
+def _describe(el) -> str:
+    marks = " ".join(f'{a}="{el.get(a)}"' for a in ("id", "class") if el.get(a))
+    return f"<{el.tag}{' ' + marks if marks else ''}>"
 
 
 SPLIT_BODY_MIN_WORDS = 60   # a continuation holds article prose, not a disclaimer or a promo line
 SPLIT_BODY_MAX_GAP_WORDS = 40  # what may stand between two parts: an ad slot, "Advertisement"
 
 
-def with_split_body(tree, text: str) -> str:
+def with_split_body(tree, text: str, decisions: list[str]) -> str:
     """Add the parts of an article body that ad rows split into repeated containers.
 
     Sites break long bodies into several copies of one container (same tag and class)
     with ad rows between them; trafilatura keeps the part it scored best. Parts are
     only taken from siblings of the body (or of its ancestors) separated by low-text
-    elements, so teasers and comments elsewhere on the page stay out.
+    elements and never from reader comments, so teasers and comments stay out.
     """
     lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
     body = _body_container(tree, [line for line in lines if word_count(line) >= 8])
@@ -416,6 +695,9 @@ def with_split_body(tree, text: str) -> str:
     before: list[str] = []
     after: list[str] = []
     for direction, part in _continuations(body):
+        if in_comments(part, stop=body):  # reader comments styled like the body are not its continuation
+            decisions.append(f"split_body: left out {_describe(part)}, it is or holds reader comments")
+            continue
         paragraphs = [" ".join(p.text_content().split()) for p in part.iter("p")]
         paragraphs = [p for p in paragraphs if p and _token_key(p) not in have]
         if sum(word_count(p) for p in paragraphs) >= SPLIT_BODY_MIN_WORDS:

@@ -166,6 +166,11 @@ def test_calls_to_action_and_cross_links_are_dropped_but_prose_about_them_kept()
         assert junk not in text
 
 
+# A second paragraph, so that a test's page furniture stays under the content-loss guard's share of the article.
+FURNACE_CREWS = ("The furnace crews kept their own records, written in pencil on the back of order forms, and the "
+                 "siblings read every ledger before they signed the sale.")
+
+
 def article_page(paragraphs: list[str], head: str = "") -> str:
     return page("<article>" + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>", head)
 
@@ -239,7 +244,7 @@ def test_site_notices_and_unrendered_shortcodes_are_dropped_but_code_in_brackets
         '[button link="https://coastdaily.example/tips" type="big"] Send us your story[/button]',
     ]
     code = "[sourcecode language=\"bash\"]grep -x '/entry[@type=\"feed\"]/location' db.xml | sort > links.txt[/sourcecode]"
-    text = clean_html(article_page([notices[0], ARTICLE, code, *notices[1:],
+    text = clean_html(article_page([notices[0], ARTICLE, code, *notices[1:], FURNACE_CREWS,
                                     "The union will meet the buyers again in March."])).text
     assert "grep -x" in text and "meet the buyers" in text
     for junk in ("non-commercial", "affiliate links", "Send us your story"):
@@ -306,3 +311,113 @@ def test_more_words_than_counts_words_split_by_tags_once():
         element = lxml_html.fromstring(markup)
         words = word_count(element.text_content())
         assert more_words_than(element, words - 1) and not more_words_than(element, words), markup
+
+
+# ---- the content-loss guard and the rules it watches (issue 19)
+LONG_STORY = " ".join(
+    f"The glassworks sale was signed on day {i} of the talks, and the crews kept their jobs under the new owners."
+    for i in range(1, 12))  # 231 words of running prose
+
+
+def test_guard_refuses_a_rule_that_would_remove_a_paragraph_of_running_prose():
+    """A boilerplate pattern ('Filed under: …') matching the paragraph that is the whole article."""
+    story = f"Filed under: {LONG_STORY}"
+    more = [LONG_STORY.replace("glassworks sale", deal) for deal in ("ferry contract", "harbor lease")]
+    doc = clean_html(article_page(["Glassworks sold to the crews", story, *more]))  # under the share: prose alone
+    assert LONG_STORY in doc.text and doc.text.startswith("Glassworks sold")
+    assert "boilerplate_line: refused, would remove a 233-word paragraph of prose" in doc.guard
+
+
+def test_guard_refuses_removals_past_its_share_of_the_article_and_records_it():
+    from pipeline.clean import ContentGuard
+    lines = [f"The crews voted on day {i} to accept the offer of the siblings." for i in range(1, 5)] + ["Home"]
+    guard = ContentGuard.over(lines)  # 4 sentences of 13 words: 52 words
+    lines = guard.apply("nav_line", lambda ls: ls[:-1], lines)  # not a sentence: not counted
+    lines = guard.apply("promo_tail", lambda ls: ls[:-1], lines)  # 13 of 52 words
+    assert len(lines) == 3
+    assert guard.apply("trailing_fragment", lambda ls: ls[:-1], lines) is lines  # 26 of 52 words: over 40 %
+    assert guard.decisions == ["trailing_fragment: refused, would remove 13 of the 52 words in the article's "
+                               "sentences (13 already removed)"]
+
+
+def test_switching_a_rule_off_leaves_its_lines():
+    from pipeline.clean import rules_disabled
+    html = article_page([ARTICLE, "Share this article", FURNACE_CREWS])
+    assert "Share this" not in clean_html(html).text
+    with rules_disabled({"boilerplate_line"}):
+        assert "Share this article" in clean_html(html).text
+
+
+def test_an_inline_element_wrapping_the_whole_article_is_not_a_hover_card():
+    html = page('<nav class="breadcrumb"><a href="/">Home</a> › <a href="/news">News</a></nav>'
+                f'<p><span class="story"><img src="/i/furnace.jpg"><a href="/crews">The crews</a> and '
+                f'<a href="/owners">the owners</a> met. {LONG_STORY}</span></p>')
+    doc = clean_html(html)
+    assert LONG_STORY in doc.text
+    assert any(d.startswith("hover_card: refused") for d in doc.guard)
+
+
+def test_reader_comments_styled_like_the_body_are_not_joined_as_its_continuation():
+    comments = ('<div class="grid article-grid"><div class="article__body body-text"><ol class="comment-list">'
+                + "".join(f'<li class="comment"><p>harborfan{i}: I worked at that furnace for twenty years and '
+                          f'the new owners will never understand how the crews ran it, mark my words.</p></li>'
+                          for i in range(4)) + "</ol></div></div>")
+    doc = clean_html(split_body_page('<div class="ad-row">Advertisement</div>').replace("</main>", comments + "</main>"))
+    assert all(p in doc.text for p in PART_ONE + PART_TWO)
+    assert "harborfan" not in doc.text
+    assert any(d.startswith("split_body: left out") for d in doc.guard)
+
+
+def test_article_text_in_a_closed_tab_is_kept_and_hidden_comments_are_not():
+    review = LONG_STORY.replace("glassworks sale", "lamp review")
+    tabs = (f'<div class="tabs"><div class="tab-panel" id="tab-overview"><p>{ARTICLE}</p></div>'
+            f'<div class="tab-panel" id="tab-review" style="display: none"><p>{review}</p></div></div>')
+    comments = f'<section class="comments" style="display:none"><p>{LONG_STORY.replace("crews", "commenters")}</p></section>'
+    doc = clean_html(page(f"<article>{tabs}{comments}</article>"))
+    assert review in doc.text and ARTICLE in doc.text
+    assert "commenters" not in doc.text
+    assert any(d.startswith("hidden: revealed") for d in doc.guard)
+
+
+def test_the_folded_panels_of_a_privacy_dialog_are_not_revealed():
+    consent = ('<div class="gdpr-overlay"><div class="toggle-details" style="display:none"><p>'
+               + LONG_STORY.replace("glassworks sale", "processing of your data") + "</p></div></div>")
+    text = clean_html(page(f"<article><p>{ARTICLE}</p><p>{FURNACE_CREWS}</p></article>{consent}")).text
+    assert FURNACE_CREWS in text and "processing of your data" not in text
+
+
+def test_a_page_the_rules_leave_empty_gets_trafilaturas_comments_off_text():
+    import trafilatura
+    short = "The harbor crews bought the glassworks on Friday and will relight the furnace in spring, the union said."
+    html = page(f"<article><div hidden><p>{short}</p><p>Every worker keeps a share.</p></div></article>")
+    assert normalize(trafilatura.extract(html, include_comments=False)).startswith("The harbor crews")
+    doc = clean_html(html)
+    assert doc.text.startswith("The harbor crews")
+    assert any(d.startswith("floor:") for d in doc.guard)
+
+
+def test_a_page_of_real_sentences_on_one_line_over_libxml2s_text_limit_is_extracted():
+    sentences = "".join(f"The harbor committee met on day {i} to discuss the ferry timetable. " for i in range(150_000))
+    assert len(sentences) > 10_000_000
+    doc = clean_html(page(f"<article><p>{sentences}</p></article>"))
+    assert doc.text.count("The harbor committee met") == 150_000  # before: 0 words, quarantined
+
+
+def test_a_list_or_table_that_ends_the_article_is_not_trimmed_as_trailing_fragments():
+    ranking = [f"{i:02d}. Furnace crew {i}" for i in range(1, 21)]
+    html = page("<article>" + f"<p>{ARTICLE}</p><p>{FURNACE_CREWS}</p><p>The best crews of the decade:</p>"
+                + "".join(f"<p>{item}</p>" for item in ranking)
+                + "<table><tr><td>Kiln</td><td>1921</td></tr><tr><td>Crews</td><td>14</td></tr></table></article>")
+    text = clean_html(html).text
+    assert all(item in text for item in ranking)
+    assert text.endswith("| Crews | 14 |")
+
+
+def test_cuts_by_position_may_not_take_most_of_the_page():
+    """A tail marker early in a page whose article is a list: the cut would take most of its words."""
+    from pipeline.clean import ContentGuard
+    lines = ["The crews voted on Friday to accept the offer of the siblings.", "Tags"] + [
+        f"- Kiln {i} relit in spring with a new crew" for i in range(8)]
+    guard = ContentGuard.over(lines)
+    assert guard.apply("tail_marker", lambda ls: ls[:1], lines) is lines
+    assert guard.decisions == ["tail_marker: refused, would cut 73 of the page's 85 words (0 already cut by position)"]
