@@ -36,9 +36,10 @@ eval-clean: install
 eval-ner: install
 	$(BIN)/python bench/eval_ner.py
 
-# Fact extraction on Re-DocRED test, restricted to the registry's Wikidata relations.
+# Fact extraction on Re-DocRED test (registry relations), then real news: the BBC fact gold and the corpus yield.
 eval-facts: install
 	$(BIN)/python bench/eval_facts.py
+	$(BIN)/python bench/eval_facts_news.py
 
 # End-to-end throughput, memory and the trafilatura + spaCy limit (N=1000 by default: make bench N=10000).
 N ?= 1000

@@ -212,7 +212,9 @@ def predict_entities(gold: list[dict]) -> dict[str, list[dict]]:
     from pipeline.extract import MENTION_SCHEMA, _triggers, document_rows, prose_text
     from pipeline.nlp import load_nlp
 
-    nlp, triggers, rows = load_nlp(), _triggers(), []
+    import os
+
+    nlp, triggers, rows = load_nlp(os.environ.get("WEBFACTS_SPACY_MODEL") or None), _triggers(), []
     for item in gold:
         doc = nlp(prose_text(article_text(item["doc"])))
         mentions, _ = document_rows(item["doc"], doc, None, triggers)
