@@ -23,6 +23,12 @@ def name_key(name: str) -> str:
     return re.sub(r"^the ", "", re.sub(r"[^\w]+", " ", folded).strip())
 
 
+# Words after an organisation's name that leave it the same organisation ("Kestrel Pictures", "Apple Inc").
+ORG_WORDS = {"inc", "ltd", "plc", "corp", "corporation", "co", "company", "group", "holdings", "pictures", "records",
+             "studios", "studio", "films", "music", "media", "entertainment", "productions", "international", "sa",
+             "ag", "gmbh", "llc", "and", "the", "bank", "airlines", "motors", "networks", "label", "sound"}
+
+
 def entity_id_for(key: str) -> str:
     """One id per name, whatever type its mentions were given: the type is voted (entity_types), so a name
     the tagger calls a person in one document and an organisation in another is still one entity."""
@@ -51,10 +57,12 @@ def canonical_keys(local: pl.DataFrame, known: pl.DataFrame | None = None) -> di
     multi: dict[tuple[str, str, str], set[str]] = {}
     for t, k in candidates:
         words = k.split()
-        if len(words) >= 2 and t in ("PERSON", "ORG"):
+        if len(words) >= 2 and t == "PERSON":
             multi.setdefault((t, "first", words[0]), set()).add(k)
-            if t == "PERSON":
-                multi.setdefault((t, "last", words[-1]), set()).add(k)
+            multi.setdefault((t, "last", words[-1]), set()).add(k)
+        elif len(words) >= 2 and t == "ORG" and set(words[1:]) <= ORG_WORDS:
+            # "Kestrel" is Kestrel Pictures; "HSBC" is not HSBC Trinkaus & Burkhardt, its German arm
+            multi.setdefault((t, "first", words[0]), set()).add(k)
     # Which full names a bare word may stand for: a person by first name or surname, an organisation by its
     # first word, and a bare word the tagger called an organisation may be a person's surname ("Trump"), never
     # a first name ("Chelsea" the club is not Chelsea Handler).

@@ -76,7 +76,17 @@ def _conflicting(a: str, b: str, kind: str) -> bool:
         if a.startswith("--") or b.startswith("--"):
             return a[-6:] != b[-6:] if len(a) >= 7 and len(b) >= 7 else False
         return not (a.startswith(b) or b.startswith(a))
-    return a != b
+    return a != b and not _same_person_named_twice(a, b)
+
+
+def _same_person_named_twice(a: str, b: str) -> bool:
+    """'Bernard Ebbers' and 'Bernie Ebbers', 'J. Smith' and 'John Smith': one surname, and first names that begin
+    alike or one of them an initial."""
+    wa, wb = a.split(), b.split()
+    if len(wa) < 2 or len(wb) < 2 or wa[-1] != wb[-1]:
+        return False
+    fa, fb = wa[0].rstrip("."), wb[0].rstrip(".")
+    return fa[:3] == fb[:3] or min(len(fa), len(fb)) == 1 and fa[0] == fb[0]
 
 
 def contested_fact_ids(per_doc: pl.DataFrame) -> set[str]:
@@ -85,14 +95,17 @@ def contested_fact_ids(per_doc: pl.DataFrame) -> set[str]:
     registry = registry_by_name()
     contested: set[str] = set()
     groups = per_doc.select("subject_id", "predicate", "fact_id", "object", "object_kind", "cluster_id",
-                            "published_date")
+                            "published_date", "doc_id", "sentence_index")
     for (subject_id, predicate), group in groups.group_by("subject_id", "predicate"):
         pred = registry.get(predicate)
         objects = dict(group.select("object", "fact_id").unique().iter_rows())
         kind = group["object_kind"][0]
         if pred is None or not pred.multi_valued:
             dates = {o: set(g["published_date"]) for (o,), g in group.group_by("object")}
+            said = {o: set(g.select("doc_id", "sentence_index").iter_rows()) for (o,), g in group.group_by("object")}
             for a, b in combinations(objects, 2):
+                if said[a] & said[b]:
+                    continue  # "based in London and Hong Kong": one sentence naming both is no disagreement
                 if _conflicting(a, b, kind) and (pred is None or not pred.changes_over_time
                                                  or _same_time(dates[a], dates[b])):
                     contested.update((objects[a], objects[b]))

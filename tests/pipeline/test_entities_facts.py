@@ -139,3 +139,22 @@ def test_a_changing_value_from_documents_of_different_dates_is_no_conflict():
     _, apart = claims_for(rows, {"a": "a", "b": "b"}, dates={"a": "2004-03-01", "b": "2005-06-01"})
     _, same_day = claims_for(rows, {"a": "a", "b": "b"}, dates={"a": "2005-06-01", "b": "2005-06-01"})
     assert not apart["contested"].any() and same_day["contested"].all()
+
+
+def test_one_sentence_naming_two_values_and_one_person_named_twice_are_no_conflict():
+    both = [("a", "Film", "headquarters_location", "London", "PLACE"),
+            ("a", "Film", "headquarters_location", "Hong Kong", "PLACE")]
+    _, facts = claims_for([(d, s, p, o, "PERSON") for d, s, p, o, _ in both], {"a": "a"})
+    assert not facts["contested"].any()
+    nick = [("a", "Film", "chief_executive_officer", "Bernard Ebbers", "PERSON"),
+            ("b", "Film", "chief_executive_officer", "Bernie Ebbers", "PERSON")]
+    _, facts = claims_for(nick, {"a": "a", "b": "b"})
+    assert not facts["contested"].any()
+
+
+def test_a_bare_organisation_name_joins_only_a_longer_name_of_the_same_organisation():
+    from pipeline.entities import canonical_keys
+    known = pl.DataFrame({"type": ["ORG", "ORG"], "name": ["Kestrel Pictures", "Harbour Trinkaus & Burkhardt"]})
+    local = pl.DataFrame({"type": ["ORG", "ORG"], "name": ["Kestrel", "Harbour"]})
+    mapping = canonical_keys(local, known)
+    assert mapping[("ORG", "kestrel")] == "kestrel pictures" and mapping[("ORG", "harbour")] == "harbour"
