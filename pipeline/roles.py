@@ -22,6 +22,7 @@ QUALIFIER_PREPS = {"of", "at", "for", "with"}
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
 CONFIDENCE = {"before": 0.8, "after": 0.75}
+UNTAGGED = "UNTAGGED"  # a qualifier the tagger missed: the fact's value names a new mention
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,28 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
         break
     if qualifier is None and i >= sent_start and doc[i].tag_ == "PRP$":
         return None  # "his editor, Ada Kerr", "her husband X": a relation to someone, not a post
+    if qualifier is None and words and i >= sent_start:
+        qualifier = untagged_organisation(doc, i, m)  # "Bath prop Duncan Bell", "Ladbrokes spokesman X"
     role_words, matched, kinds = _classified(words, lexicon)
     if matched is None and (qualifier is None or role_words):
         return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her
     if qualifier is None and matched is not None:
         qualifier = _qualifier_after(doc, m, by_token)  # "said economist Tim Congdon at ING Barings"
     return Role(m, role_words, matched, kinds, qualifier, "before")
+
+
+def untagged_organisation(doc: Doc, end: int, person: Mention) -> Mention | None:
+    """A capitalised name the tagger missed, right before a role: the organisation the role is held at."""
+    start = end
+    while start >= doc[end].sent.start and doc[start].pos_ == "PROPN" and doc[start].text[:1].isupper() \
+            and not doc[start].ent_type_ and end - start < 4:
+        start -= 1
+    start += 1
+    if start > end:
+        return None
+    span = doc[start:end + 1]
+    return Mention(span.text, span.text, "ORG", UNTAGGED, None, person.sentence_index, span.start_char,
+                   span.end_char, span.start, span.end)
 
 
 def _qualifier_after(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Mention | None:
@@ -157,7 +174,7 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
     if q is None:
         return None
     if part == "organisation" and q.type == "ORG" and not _is_party(q):
-        return RoleValue(q.name, q.type)
+        return RoleValue(q.name, q.type, (q.start_char, q.end_char) if q.label == UNTAGGED else None)
     if part == "party" and q.type == "ORG" and _is_party(q):
         return RoleValue(q.name, q.type)
     if part == "work" and q.type == "WORK":

@@ -288,3 +288,9 @@ def test_star_of_role_in_and_by_lines(nlp):
                          "role in Paper Kites. The prize went to the novel Biscuit Moon by Mina Grey.")
     assert {("Hollow Reed", "cast_member", "Yuna Sato"), ("House of Nine Doors", "cast_member", "Yuna Sato"),
             ("Paper Kites", "cast_member", "Yuna Sato"), ("Biscuit Moon", "author", "Mina Grey")} <= facts
+
+
+def test_an_organisation_the_tagger_missed_before_a_role_is_still_the_employer_or_the_team(nlp):
+    facts = triples(nlp, "The coach has called up Saltmarsh prop Duncan Bellamy. Oddsbury spokesman Warren Lusk said so.")
+    assert ("Duncan Bellamy", "member_of_sports_team", "Saltmarsh") in facts
+    assert ("Warren Lusk", "employer", "Oddsbury") in facts
