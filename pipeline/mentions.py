@@ -142,7 +142,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
 
     def add(span: Span, label: str, etype: str, kind: str | None = None) -> None:
         mention = _mention(doc, span, label, etype, sent_of, kind)
-        if not is_junk_name(mention.name):
+        if not is_junk_name(mention.name) or label == "AWARD_NAME":  # "best actress award" is lower case
             taken.update(range(span.start, span.end))
             mentions.append(mention)
 

@@ -597,6 +597,35 @@ def by_line_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> li
     return out
 
 
+AWARD_MODIFIER = re.compile(r"\b(?P<award>Golden Globe|Academy Award|Brit Award|[A-Z][\w']*)-(?P<modifier>winning|nominated)\b")
+
+
+def award_modifier_extractions(doc: Doc, by_modifier: dict[str, Predicate], resolver, sent_i, sent
+                               ) -> list[Extraction]:
+    """'Oscar-winning actor Jamie Foxx', 'the Bafta-nominated film X': the name the modifier's noun phrase ends
+    in (within four words, no verb between) holds, or is nominated for, the award."""
+    out = []
+    for m in AWARD_MODIFIER.finditer(sent.text):
+        pred = by_modifier.get(m["modifier"])
+        award = gazetteer.canonical_award(m["award"].strip())
+        if pred is None or not gazetteer.is_award(award):
+            continue
+        end = doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+        if end is None:
+            continue
+        holder = next((resolver.by_token[i] for i in range(end.end, min(sent.end, end.end + 5))
+                       if i in resolver.by_token), None)
+        between = doc[end.end:holder.token_start] if holder is not None else []
+        if holder is None or any(t.pos_ in ("VERB", "AUX", "PUNCT") for t in between):
+            continue
+        award_span = (sent.start_char + m.start("award"), sent.start_char + m.end("award"))
+        subj, obj = Value(holder.name, holder.type, holder.kind), Value(award, "AWARD", span=award_span)
+        if _accept(pred, subj, obj):
+            out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:modifier:{m['modifier']}",
+                                  CONFIDENCE["title"]))
+    return out
+
+
 SURFACE_FILLER = {"DET", "ADJ", "PUNCT", "NOUN", "NUM"}
 
 
@@ -658,6 +687,7 @@ class Triggers:
         self.lifespan = [p for p in predicates if p.lifespan]
         self.roles = [p for p in predicates if p.roles]
         self.by_line = [p for p in predicates if p.by_line]
+        self.modifier = {p.modifier: p for p in predicates if p.modifier}
         self.role_lexicon = load_roles()
 
 
@@ -681,6 +711,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
             out.extend(lifespan_extractions(doc, pred, resolver, sent_i, sent))
         for pred in triggers.by_line:
             out.extend(by_line_extractions(doc, pred, resolver, sent_i, sent))
+        out.extend(award_modifier_extractions(doc, triggers.modifier, resolver, sent_i, sent))
         for tok in sent:
             found: list[Extraction] = []
             if tok.pos_ in ("VERB", "AUX"):

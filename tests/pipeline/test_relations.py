@@ -294,3 +294,10 @@ def test_an_organisation_the_tagger_missed_before_a_role_is_still_the_employer_o
     facts = triples(nlp, "The coach has called up Saltmarsh prop Duncan Bellamy. Oddsbury spokesman Warren Lusk said so.")
     assert ("Duncan Bellamy", "member_of_sports_team", "Saltmarsh") in facts
     assert ("Warren Lusk", "employer", "Oddsbury") in facts
+
+
+def test_awards_won_taken_and_worn_as_modifiers(nlp):
+    facts = triples(nlp, "Oscar-winning actor Jamal Fox arrived. The Bafta-nominated film Paper Kites opens today. "
+                         "Lena Holt took the best actress award.")
+    assert {("Jamal Fox", "award_received", "Academy Awards"), ("Paper Kites", "nominated_for", "Bafta Awards"),
+            ("Lena Holt", "award_received", "best actress award")} <= facts
