@@ -59,6 +59,10 @@ KIND_NOUNS = {
     "company": "ORG", "studio": "ORG", "label": "ORG", "firm": "ORG", "band": "ORG",
     "group": "ORG", "network": "ORG", "publisher": "ORG", "agency": "ORG", "organization": "ORG",
     "organisation": "ORG", "university": "ORG", "city": "PLACE", "town": "PLACE",
+    # How news refers back to an organisation it named: "the bank", "the German carmaker", "the retailer".
+    "bank": "ORG", "carmaker": "ORG", "retailer": "ORG", "airline": "ORG", "insurer": "ORG",
+    "broadcaster": "ORG", "giant": "ORG", "manufacturer": "ORG", "operator": "ORG", "lender": "ORG",
+    "supermarket": "ORG", "chain": "ORG", "club": "ORG", "party": "ORG", "union": "ORG", "corporation": "ORG",
 }
 # What "the <noun>" may refer back to when that is broader than the noun's own kind: "the record" is an
 # album, an EP or a single, "the LP" an album, "the project" any work. "project" names no kind, so it is
