@@ -176,3 +176,16 @@ def test_a_run_keeps_no_copy_of_the_batch_outside_the_warehouse(tmp_path, monkey
     assert run_pipeline(SAMPLE, tmp_path / "w.duckdb") == 0
     stored = [p for p in (home / "storage").rglob("*") if p.is_file() and "compute_logs" not in p.parts]
     assert stored == []
+
+
+def test_a_warehouse_an_older_webfacts_built_is_one_clear_error_not_a_silently_dropped_column():
+    import duckdb as db
+
+    from warehouse.publish import SQL_DIR, PublishError, _require_current_columns
+
+    con = db.connect()
+    con.execute((SQL_DIR / "schema.sql").read_text())
+    _require_current_columns(con)
+    con.execute("ALTER TABLE claims DROP COLUMN modality")
+    with pytest.raises(PublishError, match="claims table has no column modality.*older webfacts"):
+        _require_current_columns(con)

@@ -22,6 +22,7 @@ import os
 import shutil
 import sqlite3
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -231,6 +232,7 @@ def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[s
             if primary_keys:  # DuckLake has none; keys_unique checks it instead
                 for table, key in KEYS.items():
                     con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(key)})")
+        _require_current_columns(con)
         for table in BATCH_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         doc_ids = frames["documents"].select("doc_id")
@@ -262,6 +264,23 @@ def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[s
 def integrity_report(warehouse: "Warehouse | str | Path") -> dict[str, list[tuple]]:
     with as_warehouse(warehouse).connect(read_only=True) as con:
         return check_integrity(con)
+
+
+@lru_cache(maxsize=1)
+def _declared_columns() -> dict[str, list[str]]:
+    """Each table's columns as warehouse/schema.sql declares them."""
+    with duckdb.connect() as scratch:
+        scratch.execute((SQL_DIR / "schema.sql").read_text())
+        tables = [r[0] for r in scratch.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {t: _columns(scratch, t) for t in tables}
+
+
+def _require_current_columns(con) -> None:
+    """Never drop a column silently: a warehouse an older webfacts built may lack one (issue 16 adds migrations)."""
+    for table, declared in _declared_columns().items():
+        if missing := [c for c in declared if c not in _columns(con, table)]:
+            raise PublishError(f"the warehouse's {table} table has no column {', '.join(missing)}: it was built by "
+                               "an older webfacts; rebuild it (make clean, then webfacts run)")
 
 
 def _columns(con, table: str) -> list[str]:
