@@ -10,7 +10,7 @@ from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline import ingest
-from pipeline.batches import batch_created_at, batch_files
+from pipeline.batches import batch_created_at, batch_files, batch_inbox
 from pipeline.fetch import Fetcher
 from pipeline.sources import expand_file
 from warehouse.store import read_frame
@@ -37,8 +37,10 @@ def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
     paths = batch_files(settings.ledger, context.partition_key)
     fetcher = Fetcher(settings.fetch_policy())
     now = batch_created_at(settings.ledger, context.partition_key)
+    inbox = batch_inbox(settings.ledger, context.partition_key)
     inputs = ingest.ingest_inputs(
-        chain.from_iterable(expand_file(p, settings.max_bytes, fetcher) for p in paths), context.partition_key, now)
+        chain.from_iterable(expand_file(p, settings.max_bytes, fetcher, inbox, settings.allow_outside_symlinks)
+                            for p in paths), context.partition_key, now)
     known = read_frame(settings.store, "SELECT doc_id FROM raw_documents",
                        schema={"doc_id": pl.String})
     new_raw, sources, quarantined, skipped = ingest.split_inputs(inputs, known)

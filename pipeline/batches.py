@@ -47,23 +47,44 @@ def connect(ledger: Path) -> sqlite3.Connection:
 
 
 def scan_inbox(inbox: Path) -> list[FileStat]:
-    """Every file under the inbox with its size and mtime (one stat each, no reads)."""
+    """Every file under the inbox with its size and mtime (one stat each, no reads).
+
+    Paths are the inbox's real path joined with the names found, not resolved further: a symlink stays itself,
+    so ingestion can tell one leading out of the inbox. A name that is not UTF-8 is kept as found (surrogate
+    escapes; the ledger stores its bytes). A dangling symlink is listed too: ingestion quarantines it.
+    """
     if inbox.is_file():
         st = inbox.stat()
         return [FileStat(str(inbox.resolve()), st.st_size, st.st_mtime_ns)]
     if not inbox.is_dir():
         raise FileNotFoundError(f"inbox {inbox} does not exist; set WEBFACTS_INBOX or pass --inbox")
     found = []
-    for root, dirs, files in os.walk(inbox):
+    for root, dirs, files in os.walk(inbox.resolve()):
         dirs.sort()
         for name in sorted(files):
             path = Path(root, name)
             try:
                 st = path.stat()
             except OSError:
-                continue  # vanished between listing and stat: the next scan sees it or not
-            found.append(FileStat(str(path.resolve()), st.st_size, st.st_mtime_ns))
+                try:
+                    st = path.lstat()  # a dangling symlink: recorded, so it is accounted for
+                except OSError:
+                    continue  # vanished between listing and stat: the next scan sees it or not
+            found.append(FileStat(str(path), st.st_size, st.st_mtime_ns))
     return found
+
+
+def _stored(path: str) -> str | bytes:
+    """A path as the ledger stores it: text, or its bytes when the name is not UTF-8 (SQLite text must be)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+
+
+def _loaded(value: str | bytes) -> str:
+    return os.fsdecode(value) if isinstance(value, bytes) else value
 
 
 def split_batches(files: list[FileStat], max_files: int, max_bytes: int) -> list[list[FileStat]]:
@@ -91,7 +112,7 @@ def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
         published = con.execute("SELECT 1 FROM batches WHERE published_at IS NOT NULL LIMIT 1").fetchone()
         if published and not warehouse_exists:  # the warehouse was removed: everything must load again
             con.executescript("DELETE FROM files; DELETE FROM batches;")
-        known = set(con.execute("SELECT path, size, mtime_ns FROM files"))
+        known = {(_loaded(p), size, mtime) for p, size, mtime in con.execute("SELECT path, size, mtime_ns FROM files")}
         new = [f for f in files if (f.path, f.size, f.mtime_ns) not in known]
         if not new:
             return []
@@ -99,12 +120,13 @@ def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
         batch_ids = []
         con.execute("BEGIN IMMEDIATE")
         for k, group in enumerate(split_batches(new, max_files, max_bytes)):
-            digest = hashlib.sha256("\n".join(f"{f.path}|{f.size}|{f.mtime_ns}" for f in group).encode()).hexdigest()
+            digest = hashlib.sha256("\n".join(f"{f.path}|{f.size}|{f.mtime_ns}" for f in group)
+                                    .encode("utf-8", "surrogateescape")).hexdigest()
             batch_id = f"{now:%Y%m%dT%H%M%S}-{digest[:8]}"
             # One microsecond apart: batches run, and their documents count as first seen, in inbox order.
             created_at = now + timedelta(microseconds=k)
             con.executemany("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?)",
-                            [(f.path, f.size, f.mtime_ns, batch_id) for f in group])
+                            [(_stored(f.path), f.size, f.mtime_ns, batch_id) for f in group])
             con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, NULL)",
                         (batch_id, str(inbox.resolve()), created_at.isoformat(), len(group)))
             batch_ids.append(batch_id)
@@ -117,7 +139,16 @@ def batch_files(ledger: Path, batch_id: str) -> list[Path]:
         rows = con.execute("SELECT path FROM files WHERE batch_id = ? ORDER BY path", (batch_id,)).fetchall()
         if not rows and con.execute("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)).fetchone() is None:
             raise KeyError(f"batch {batch_id} is not in the ledger {ledger}")
-    return [Path(r[0]) for r in rows]
+    return [Path(_loaded(r[0])) for r in rows]
+
+
+def batch_inbox(ledger: Path, batch_id: str) -> Path:
+    """The inbox the batch's files were found in: symlinks leading out of it are not followed."""
+    with closing(connect(ledger)) as con:
+        row = con.execute("SELECT inbox FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
+    if row is None:
+        raise KeyError(f"batch {batch_id} is not in the ledger {ledger}")
+    return Path(row[0])
 
 
 def pending_batches(ledger: Path) -> list[str]:
