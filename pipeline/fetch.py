@@ -201,7 +201,8 @@ class Fetcher:
                     raise _Transient(f"HTTP {resp.status_code}")
                 if resp.status_code >= 400:
                     raise _Permanent("fetch_failed", f"HTTP {resp.status_code} {resp.reason}")
-                content_type = resp.headers.get("Content-Type", "")
+                # requests joins a repeated header with ", ": the first of them is the one to read
+                content_type = resp.headers.get("Content-Type", "").split(",")[0]
                 mime = content_type.split(";")[0].strip().lower()
                 if mime and mime not in TEXT_TYPES:
                     raise _Permanent("fetch_failed", f"not HTML or text: Content-Type {mime}")

@@ -426,14 +426,15 @@ def _next_warc_record(stream: _Stream, locator: str, max_bytes: int) -> RawInput
 
 
 def _record_end(stream: _Stream) -> bool:
-    """After a block: blank lines, then the end of the archive or the next record's `WARC/`."""
+    """After a block: the CRLF CRLF the standard puts there, or (older writers) blank lines and then the end of
+    the archive or the next record's `WARC/`. Bytes that are neither: the block's length was wrong."""
     gap = b""
     while (chunk := stream.read(1)) in (b"\r", b"\n") and len(gap) < 64:
         gap += chunk
     stream.unread(chunk)
     ahead = stream.read(5)
     stream.unread(gap + ahead)
-    ok = ahead == b"" or ahead == b"WARC/"
+    ok = gap.startswith(b"\r\n\r\n") or ahead == b"" or ahead == b"WARC/"
     if ok:
         stream.read(len(gap))
     return ok

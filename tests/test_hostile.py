@@ -1,0 +1,324 @@
+"""Hostile inputs and faults (issue 15): each attack is built here, and each ends as one quarantine row (or one
+fetch_failed row) while every other input of its batch reaches the warehouse.
+
+Only 127.0.0.1 is ever contacted; every server loop is bounded.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import brotli
+import duckdb
+import pytest
+
+from pipeline.batches import batch_files, register_batches
+from pipeline.fetch import FetchPolicy, Fetcher
+from pipeline.sources import expand_file, file_uri
+from tests.conftest import ROOT, SAMPLE, run_pipeline
+
+CAP = 20 * 1024 * 1024  # the default WEBFACTS_MAX_BYTES
+PAGE = (b"<html><head><title>Local page</title></head><body><article><p>" + b"A page served on the loopback "
+        b"interface for the hostile input tests, long enough to count as an article. " * 3 + b"</p></article>"
+        b"</body></html>")
+LOCAL = ("127.0.0.1/32",)
+GOOD_FILES = ("harbor_review_tides_of_glass.html", "northwind_tides_of_glass.html")
+
+
+def zlib_bomb(expanded: int, wbits: int) -> bytes:
+    """`expanded` zero bytes compressed in memory (1 MiB at a time): gzip (wbits 31), zlib (15) or raw (-15)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    zeros = bytes(1 << 20)
+    return b"".join([packer.compress(zeros) for _ in range(expanded >> 20)] + [packer.flush()])
+
+
+def brotli_bomb(expanded: int) -> bytes:
+    packer, zeros = brotli.Compressor(quality=1), bytes(1 << 20)
+    return b"".join([packer.process(zeros) for _ in range(expanded >> 20)] + [packer.finish()])
+
+
+def warc_record(payload: bytes, headers: str = "Content-Type: text/html\r\n", length: int | None = None,
+                uri: str = "http://site.example/page") -> bytes:
+    http = b"HTTP/1.1 200 OK\r\n" + headers.encode() + b"\r\n" + payload
+    return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri.encode()
+            + b"\r\nWARC-Date: 2026-01-01T00:00:00Z\r\nContent-Length: "
+            + str(len(http) if length is None else length).encode() + b"\r\n\r\n" + http + b"\r\n\r\n")
+
+
+def outcomes(inputs) -> list[tuple[str, str | None]]:
+    return [(r.input_uri.rsplit("/", 1)[-1], r.reason or r.skipped) for r in inputs]
+
+
+# ---------------------------------------------------------------- bombs
+def test_decompression_bombs_stop_at_the_cap_in_files_and_warc_records(tmp_path):
+    cap = 1 << 20
+    (tmp_path / "bomb.html.gz").write_bytes(zlib_bomb(64 << 20, 31))
+    deflate = zlib_bomb(64 << 20, 15)
+    nested = zlib.compress(zlib_bomb(64 << 20, 31))  # gzip, then deflate on top
+    (tmp_path / "archive.warc").write_bytes(
+        warc_record(deflate, "Content-Type: text/html\r\nContent-Encoding: deflate\r\n", uri="http://a.example/deflate")
+        + warc_record(zlib_bomb(64 << 20, -15), "Content-Type: text/html\r\nContent-Encoding: deflate\r\n")
+        + warc_record(nested, "Content-Type: text/html\r\nContent-Encoding: gzip, deflate\r\n")
+        + warc_record(brotli_bomb(64 << 20), "Content-Type: text/html\r\nContent-Encoding: br\r\n")
+        + warc_record(PAGE, uri="http://a.example/fine"))
+    got = [r for p in sorted(tmp_path.iterdir()) for r in expand_file(p, cap, inbox=tmp_path)]
+    assert [r.reason for r in got] == ["too_large"] * 4 + [None, "too_large"]  # archive.warc, then bomb.html.gz
+    assert all("cap" in r.detail for r in got if r.reason)
+    assert got[4].data == PAGE
+
+
+BOMB_RUNNER = """
+import resource, sys, zlib
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from pipeline.ingest import ingest_inputs
+from pipeline.sources import expand_file
+from datetime import datetime, timezone
+folder = Path(sys.argv[1])
+frame = ingest_inputs((r for p in sorted(folder.iterdir()) for r in expand_file(p, {cap}, inbox=folder)), "b",
+                      datetime.now(timezone.utc))
+print(",".join(sorted(frame["reason"].drop_nulls())), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_peak_memory_on_gigabyte_bombs_stays_under_500_mb(tmp_path):
+    """The issue's attack at full size: 2 MB of deflate in a WARC record and a .gz file, 1 GiB each expanded,
+    read in a fresh process under the default cap."""
+    folder = tmp_path / "bombs"
+    folder.mkdir()
+    bomb = zlib_bomb(1 << 30, 15)
+    (folder / "record.warc").write_bytes(
+        warc_record(bomb, "Content-Type: text/html\r\nContent-Encoding: deflate\r\n"))
+    (folder / "page.html.gz").write_bytes(zlib_bomb(1 << 30, 31))
+    (folder / "page.br.warc").write_bytes(
+        warc_record(brotli_bomb(2 << 30), "Content-Type: text/html\r\nContent-Encoding: br\r\n"))
+    out = subprocess.run([sys.executable, "-c", BOMB_RUNNER.format(root=str(ROOT), cap=CAP), str(folder)],
+                         capture_output=True, text=True, timeout=300, check=True).stdout.split()
+    reasons, peak_mb = out[0], int(out[1])
+    assert reasons == "too_large,too_large,too_large"
+    assert peak_mb < 500, f"peak {peak_mb} MB"
+
+
+# ---------------------------------------------------------------- files that are not files
+def test_fifo_devices_and_symlinks_out_of_the_inbox_are_never_read(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    os.mkfifo(inbox / "pipe.html")  # opening it would block until a writer comes
+    (inbox / "zero.html").symlink_to("/dev/zero")  # size 0 to stat, endless to read
+    (inbox / "passwd.txt").symlink_to("/etc/passwd")
+    (inbox / "dangling.html").symlink_to(tmp_path / "nowhere")
+    (inbox / "fine.txt").write_text("A plain text file inside the inbox, read as usual.")
+    (inbox / "inside.txt").symlink_to(inbox / "fine.txt")  # a symlink that stays in the inbox is followed
+    started = time.monotonic()
+    got = dict(outcomes(r for p in sorted(inbox.iterdir()) for r in expand_file(p, CAP, inbox=inbox)))
+    assert time.monotonic() - started < 5
+    assert got == {"dangling.html": "outside_inbox", "fine.txt": None, "inside.txt": None, "passwd.txt": "outside_inbox",
+                   "pipe.html": "not_regular_file", "zero.html": "outside_inbox"}
+    # The operator may allow symlinks out of the inbox: a device is still never opened, a regular file is read.
+    allowed = dict(outcomes(r for p in sorted(inbox.iterdir()) for r in expand_file(p, CAP, inbox=inbox,
+                                                                                    allow_outside=True)))
+    assert allowed["zero.html"] == "not_regular_file" and allowed["pipe.html"] == "not_regular_file"
+    assert allowed["passwd.txt"] is None and allowed["dangling.html"] == "unreadable"
+
+
+def test_non_utf8_file_names_are_registered_and_recorded_percent_encoded(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    name = os.fsdecode(b"caf\xe9-\xff.txt")  # Latin-1 bytes: not UTF-8
+    (inbox / name).write_text("A file whose name is not UTF-8 is still a document.")
+    ledger = tmp_path / "ledger.sqlite"
+    [batch] = register_batches(ledger, inbox)
+    [path] = batch_files(ledger, batch)
+    assert os.fsencode(path.name) == b"caf\xe9-\xff.txt"  # lossless through the ledger
+    [raw] = expand_file(path, CAP, inbox=inbox)
+    assert raw.input_uri.endswith("/caf%E9-%FF.txt") and raw.data.startswith(b"A file whose name")
+    assert register_batches(ledger, inbox) == []  # and known on the next scan
+
+
+def test_an_input_that_makes_a_stage_raise_is_one_quarantine_row(tmp_path):
+    (tmp_path / "links.urls").write_text("http://a.example/1\n")
+
+    def failing_fetch(urls):
+        yield from ()
+        raise ValueError("invalid literal for int() with base 10: '164, 164'\nsecond line")
+    [raw] = expand_file(tmp_path / "links.urls", CAP, failing_fetch)
+    assert raw.reason == "stage_error" and raw.input_uri == file_uri(tmp_path / "links.urls")
+    assert raw.detail == "ingest: ValueError: invalid literal for int() with base 10: '164, 164'"
+
+
+# ---------------------------------------------------------------- WARC framing
+def test_warc_record_with_a_wrong_length_is_one_row_and_reading_resumes(tmp_path):
+    archive = tmp_path / "a.warc"
+    archive.write_bytes(warc_record(PAGE, uri="http://a.example/1")
+                        + warc_record(PAGE.replace(b"page", b"text"), length=60, uri="http://a.example/2")
+                        + warc_record(PAGE.replace(b"page", b"item"), uri="http://a.example/3")
+                        + b"garbage between records\r\n"
+                        + warc_record(PAGE.replace(b"page", b"leaf"), length=10 ** 6, uri="http://a.example/4")
+                        + warc_record(PAGE.replace(b"page", b"note"), uri="http://a.example/5"))
+    got = list(expand_file(archive, CAP, inbox=tmp_path))
+    assert [(r.source_uri.rsplit("/", 1)[-1], r.reason) for r in got] == [
+        ("1", None), ("2", "malformed_record"), ("3", None), (f"a.warc#record=4", "malformed_record"),
+        ("4", "malformed_record"), ("5", None)]
+    assert "does not end at a record boundary" in got[1].detail and "not a WARC record" in got[3].detail
+    assert b"item" in got[2].data and b"note" in got[5].data
+
+
+# ---------------------------------------------------------------- the fetcher
+class Hostile(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):  # noqa: N802
+        Hostile.hits.append(self.path)
+        route = getattr(self, "route_" + self.path.strip("/").split("?")[0].replace("-", "_"), self.route_page)
+        try:
+            route()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up first, as intended
+
+    def head(self, status=200, headers=(("Content-Type", "text/html"),)):
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+
+    def route_page(self):
+        self.head(headers=[("Content-Type", "text/html"), ("Content-Length", str(len(PAGE)))])
+        self.wfile.write(PAGE)
+
+    def route_trickle(self):
+        self.head(headers=[("Content-Type", "text/html"), ("Content-Length", "200")])
+        for _ in range(60):  # bounded: at most 12 s
+            self.wfile.write(b"x")
+            self.wfile.flush()
+            time.sleep(0.2)
+
+    def route_double_length(self):
+        self.head(headers=[("Content-Type", "text/html"), ("Content-Length", f"{len(PAGE)}, {len(PAGE)}")])
+        self.wfile.write(PAGE)
+
+    def route_repeated_headers(self):
+        self.head(headers=[("Content-Type", "text/html"), ("Content-Length", str(len(PAGE))),
+                           ("Content-Length", str(len(PAGE))), ("Content-Type", "text/html")])
+        self.wfile.write(PAGE)
+
+    def route_lying_length(self):
+        self.head(headers=[("Content-Type", "text/html"), ("Content-Length", "100000")])
+        self.wfile.write(PAGE)
+        self.close_connection = True
+
+    def route_to_loopback(self):
+        self.head(302, [("Location", f"http://127.0.0.2:{self.server.server_address[1]}/page")])
+
+    def route_to_metadata(self):
+        self.head(302, [("Location", "http://169.254.169.254/latest/meta-data/")])
+
+    def route_loop(self):
+        self.head(302, [("Location", "/loop")])
+
+    def route_bomb(self):
+        body = brotli_bomb(256 << 20)
+        self.head(headers=[("Content-Type", "text/html"), ("Content-Encoding", "br"),
+                           ("Content-Length", str(len(body)))])
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def local_fetcher(**policy) -> Fetcher:
+    defaults = dict(timeout_s=1.0, max_bytes=1 << 20, retries=0, per_host_delay_s=0, allow=LOCAL)
+    return Fetcher(FetchPolicy(**defaults | policy))
+
+
+def test_loopback_private_and_metadata_addresses_are_refused_before_connecting(server):
+    Hostile.hits.clear()
+    default = Fetcher(FetchPolicy(retries=0, per_host_delay_s=0))  # the production default: nothing allowed
+    for url in (server + "/page", "http://localhost/", "http://10.1.2.3/", "http://169.254.169.254/latest/",
+                "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://224.0.0.1/", "http://100.100.100.200/",
+                "file:///etc/passwd", "gopher://127.0.0.1/"):
+        got = default.fetch(url)
+        assert got.reason == "fetch_failed" and got.data is None, url
+        assert "refused" in got.detail or "not an http(s) URL" in got.detail, (url, got.detail)
+    assert Hostile.hits == []  # not one request reached the server
+
+
+def test_redirects_are_checked_at_every_hop(server):
+    Hostile.hits.clear()
+    fetcher = local_fetcher()
+    to_loopback, to_metadata, loop = (fetcher.fetch(server + p) for p in ("/to-loopback", "/to-metadata", "/loop"))
+    assert to_loopback.reason == "fetch_failed" and "127.0.0.2 is a loopback address" in to_loopback.detail
+    assert to_metadata.reason == "fetch_failed" and "169.254.169.254 is a link-local" in to_metadata.detail
+    assert loop.reason == "fetch_failed" and "redirects" in loop.detail
+    assert "/page" not in Hostile.hits
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline_per_url_and_per_list(server):
+    fetcher = local_fetcher(url_deadline_s=1.0, list_deadline_s=1.5)
+    started = time.monotonic()
+    got = list(fetcher([server + "/trickle", server + "/trickle", server + "/trickle", server + "/page"]))
+    elapsed = time.monotonic() - started
+    assert elapsed < 4, elapsed  # the read timeout (1 s) alone never fires: a byte comes every 0.2 s
+    assert got[0].reason == "fetch_failed" and "deadline of 1 s passed" in got[0].detail
+    assert [r.reason for r in got] == ["fetch_failed"] * 4
+    assert "URL list's 1.5-second deadline passed" in got[-1].detail
+
+
+def test_lying_and_repeated_headers_and_bombs_are_rows_not_exceptions(server):
+    fetcher = local_fetcher()
+    got = {p: fetcher.fetch(server + p) for p in ("/double-length", "/repeated-headers", "/lying-length", "/bomb")}
+    assert got["/double-length"].data == PAGE and got["/repeated-headers"].data == PAGE
+    assert got["/lying-length"].reason == "fetch_failed"
+    assert got["/bomb"].reason == "too_large" and "cap" in got["/bomb"].detail
+
+
+# ---------------------------------------------------------------- one batch of everything, end to end
+def test_a_hostile_inbox_quarantines_each_attack_and_publishes_every_other_input(tmp_path, dagster_home, server,
+                                                                                monkeypatch):
+    inbox, wh = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    for name in GOOD_FILES:
+        shutil.copy(SAMPLE / name, inbox / name)
+    shutil.copy(SAMPLE / "festival_fr.html", inbox / os.fsdecode(b"f\xeate.html"))  # a non-UTF-8 name
+    os.mkfifo(inbox / "pipe.html")
+    (inbox / "zero.html").symlink_to("/dev/zero")
+    (inbox / "passwd").symlink_to("/etc/passwd")
+    (inbox / "bomb.html.gz").write_bytes(zlib_bomb(64 << 20, 31))
+    (inbox / "crawl.warc").write_bytes(
+        warc_record(zlib_bomb(64 << 20, 15), "Content-Type: text/html\r\nContent-Encoding: deflate\r\n",
+                    uri="http://a.example/bomb")
+        + warc_record(PAGE, length=50, uri="http://a.example/short")
+        + warc_record((SAMPLE / GOOD_FILES[0]).read_bytes().replace(b"Harbor", b"Quay"),
+                      uri="http://a.example/after"))
+    (inbox / "internal.txt").write_text(f"{server}/page\n{server}/to-loopback\n")  # only URLs: a URL list
+    monkeypatch.setenv("WEBFACTS_MAX_BYTES", str(1 << 20))
+    Hostile.hits.clear()
+    assert run_pipeline(inbox, wh) == 0
+    assert Hostile.hits == []  # the internal pages were never requested
+    with duckdb.connect(str(wh), read_only=True) as con:
+        reasons = dict(con.execute("SELECT regexp_extract(source_uri, '[^/]+$'), reason FROM quarantine "
+                                   "WHERE reason <> 'no_main_content'").fetchall())
+        sources = {r[0] for r in con.execute(
+            "SELECT regexp_extract(input_uri, '[^/]+$') FROM document_sources").fetchall()}
+        urls = {r[0] for r in con.execute("SELECT source_uri FROM document_sources").fetchall()}
+    assert reasons == {"pipe.html": "not_regular_file", "zero.html": "outside_inbox", "passwd": "outside_inbox",
+                       "bomb.html.gz": "too_large", "crawl.warc#record=1": "too_large",
+                       "crawl.warc#record=2": "malformed_record", "page": "fetch_failed",
+                       "to-loopback": "fetch_failed"}
+    assert sources == {*GOOD_FILES, "f%EAte.html", "crawl.warc#record=3"}
+    assert "http://a.example/after" in urls
