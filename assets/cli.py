@@ -50,8 +50,8 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     ensure_dagster_home()
     from pipeline import workers
     from pipeline.batches import pending_batches, register_batches
-    from warehouse.publish import DISK_FULL, READ_WRITE_WARNING, is_disk_full, read_write_holder
-    from warehouse.store import Warehouse, WarehouseConfigError
+    from warehouse.publish import READ_WRITE_WARNING, read_write_holder
+    from warehouse.store import Warehouse, WarehouseConfigError, WarehouseUnreadable
 
     env = settings_from_env()
     overrides = {"inbox": str(Path(inbox).resolve())} if inbox else {}
@@ -65,19 +65,24 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     store = Warehouse(overrides.get("warehouse", str(env.warehouse)), env.ducklake_data_path)
     try:
         ledger, published_before = store.ledger(env.ledger), store.exists()
-    except WarehouseConfigError as exc:  # a missing extension package, or no place for the ledger
-        print(f"webfacts: {exc}", file=sys.stderr)
+        store.check_readable()
+    except (WarehouseConfigError, WarehouseUnreadable) as exc:  # a missing extension, no place for the ledger,
+        print(f"webfacts: {exc}", file=sys.stderr)                # a damaged warehouse file
         return 2
     if read_write_holder(store):
         print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=store)}", file=sys.stderr)
     started = time.perf_counter()
     try:
         register_batches(ledger, inbox_path, published_before, env.batch_max_files, env.batch_max_bytes)
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+            return cannot_write_ledger(ledger, exc)
+        print(f"webfacts: the batch ledger {ledger} is corrupted ({exc}): move it aside and run again; every inbox "
+              "file is then registered and published again, without duplicating what the warehouse holds",
+              file=sys.stderr)
+        return 2
     except (OSError, sqlite3.Error) as exc:
-        reason = DISK_FULL if is_disk_full(exc) else getattr(exc, "strerror", None) or exc
-        print(f"webfacts: cannot write beside the warehouse ({ledger}): {reason}; "
-              "choose a writable --warehouse path", file=sys.stderr)
-        return 1
+        return cannot_write_ledger(ledger, exc)
     pending = pending_batches(ledger)
     if not pending:
         print(f"webfacts: nothing new in {inbox_path} since the last run: no extraction work done")
@@ -118,6 +123,15 @@ def run(inbox: str | None, warehouse: str | None) -> int:
             workers.shutdown()
     print(summary(store, time.perf_counter() - started))
     return 0
+
+
+def cannot_write_ledger(ledger: Path, exc: BaseException) -> int:
+    from warehouse.publish import DISK_FULL, is_disk_full
+
+    reason = DISK_FULL if is_disk_full(exc) else getattr(exc, "strerror", None) or exc
+    print(f"webfacts: cannot write beside the warehouse ({ledger}): {reason}; choose a writable --warehouse path",
+          file=sys.stderr)
+    return 1
 
 
 def run_batch(job, instance, batch_id: str) -> tuple[bool, str]:
@@ -230,20 +244,31 @@ def facts_about(con, about: str | None) -> tuple[list[str], list[tuple]]:
             rows = []
         if rows:
             return [d[0] for d in con.description], rows
-        rows = con.execute(FACTS_MATCHING.format(where="WHERE f.subject ILIKE ? OR f.object ILIKE ?"),
-                           [f"%{about}%", f"%{about}%"]).fetchall()
+        pattern = "%" + like_literal(about) + "%"
+        rows = con.execute(FACTS_MATCHING.format(where="WHERE f.subject ILIKE ? ESCAPE '\\' OR f.object ILIKE ? "
+                                                       "ESCAPE '\\'"), [pattern, pattern]).fetchall()
     else:
         rows = con.execute(FACTS_MATCHING.format(where="")).fetchall()
     return [d[0] for d in con.description], rows
 
 
+def like_literal(text: str) -> str:
+    """`text` matched as written by LIKE: % and _ are characters in a name, not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def facts(about: str | None, warehouse: str | None) -> int:
-    from warehouse.store import Warehouse
+    from warehouse.store import Warehouse, WarehouseUnreadable
 
     settings = settings_from_env()
     path = Warehouse(resolve_warehouse(warehouse) if warehouse else settings.warehouse, settings.ducklake_data_path)
     if not path.exists():
         print(f"webfacts: no warehouse at {path}; run `webfacts run` first", file=sys.stderr)
+        return 2
+    try:
+        path.check_readable()
+    except WarehouseUnreadable as exc:
+        print(f"webfacts: {exc}", file=sys.stderr)
         return 2
     with path.connect(read_only=True) as con:
         header, rows = facts_about(con, about)

@@ -322,3 +322,32 @@ def test_a_hostile_inbox_quarantines_each_attack_and_publishes_every_other_input
                        "to-loopback": "fetch_failed"}
     assert sources == {*GOOD_FILES, "f%EAte.html", "crawl.warc#record=3"}
     assert "http://a.example/after" in urls
+
+
+# ---------------------------------------------------------------- messages
+def test_corrupted_ledger_and_truncated_warehouse_are_one_line_naming_the_file(sample_warehouse, tmp_path, capsys):
+    from assets.cli import main
+    wh = tmp_path / "w.duckdb"
+    shutil.copy(sample_warehouse, wh)
+    ledger = tmp_path / "w.duckdb.batches.sqlite"
+    ledger.write_bytes(b"not a database, a scribbled-over ledger " * 200)
+    assert run_pipeline(SAMPLE, wh) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"the batch ledger {ledger} is corrupted" in err[0] and "move it aside" in err[0]
+    ledger.unlink()
+    wh.write_bytes(wh.read_bytes()[: wh.stat().st_size // 3])
+    for command in (lambda: run_pipeline(SAMPLE, wh), lambda: main(["facts", "--warehouse", str(wh)])):
+        assert command() == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and f"the warehouse {wh} is not a readable DuckDB file" in err[0], "\n".join(err)
+        assert "restore it from a backup, or move it aside" in err[0]
+
+
+def test_about_matches_percent_and_underscore_literally(sample_warehouse):
+    from assets.cli import facts_about
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        everything = con.execute("SELECT count(*) FROM facts").fetchone()[0]
+        assert everything > 0
+        assert facts_about(con, "%")[1] == [] and facts_about(con, "_")[1] == []
+        assert facts_about(con, "T_des")[1] == []
+        assert len(facts_about(con, "Tides")[1]) > 0
