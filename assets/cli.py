@@ -194,8 +194,10 @@ def failure_reason(result) -> str:
 def summary(warehouse, seconds: float) -> str:
     with warehouse.connect(read_only=True) as con:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        inputs = one("SELECT (SELECT count(*) FROM document_sources) + (SELECT count(*) FROM quarantine "
-                     "WHERE reason <> 'no_main_content') + (SELECT count(*) FROM skipped_records)")
+        # A document a later stage rejected (no main content, a timeout) is quarantined and has its source row.
+        inputs = one("SELECT (SELECT count(*) FROM document_sources) + (SELECT count(*) FROM quarantine WHERE "
+                     "source_uri NOT IN (SELECT input_uri FROM document_sources)) + (SELECT count(*) FROM "
+                     "skipped_records)")
         by_reason = con.execute("SELECT reason, count(*) FROM quarantine GROUP BY 1 ORDER BY 1").fetchall()
         lines = [
             f"webfacts: warehouse {warehouse}",

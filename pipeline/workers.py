@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -107,6 +110,34 @@ def ordered_map(fn: Callable[[T], R], items: Iterable[T], processes: int | None 
     finally:
         for future in pending:
             future.cancel()
+
+
+class DocumentTimeout(BaseException):
+    """One document took longer than the per-document limit in one stage. A BaseException, so that the
+    `except Exception` blocks of the libraries it interrupts do not swallow it and carry on."""
+
+
+@contextmanager
+def time_limit(seconds: float, stage: str):
+    """Raise DocumentTimeout in the block once it has run `seconds` (0: no limit).
+
+    SIGALRM interrupts Python code and the regex engine (it checks for signals as it backtracks), which is where
+    a hostile page spends its time; the block runs in a worker process's or the run's main thread. Elsewhere (a
+    thread of a server) signals cannot be set and the block runs without a limit.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise DocumentTimeout(f"{stage}: over the {seconds:g}-second limit per document (WEBFACTS_DOCUMENT_TIMEOUT_S)")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def chunked(rows: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -3,8 +3,9 @@ fetch_failed row) while every other input of its batch reaches the warehouse.
 
 Only 127.0.0.1 is ever contacted; every server loop is bounded.
 """
-import json
+import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from pathlib import Path
 import brotli
 import duckdb
 import pytest
+from hypothesis import example, given, settings as hyp_settings, strategies as st
 
 from pipeline.batches import batch_files, register_batches
 from pipeline.fetch import FetchPolicy, Fetcher
@@ -351,3 +353,84 @@ def test_about_matches_percent_and_underscore_literally(sample_warehouse):
         assert facts_about(con, "%")[1] == [] and facts_about(con, "_")[1] == []
         assert facts_about(con, "T_des")[1] == []
         assert len(facts_about(con, "Tides")[1]) > 0
+
+
+# ---------------------------------------------------------------- time limits and regular expressions
+def pipeline_regexes() -> list[tuple[str, re.Pattern]]:
+    """Every regular expression in pipeline/: compiled at module level, or a literal passed to re.* in a function."""
+    import importlib
+    found = {}
+    for source in sorted((ROOT / "pipeline").glob("*.py")):
+        module = importlib.import_module(f"pipeline.{source.stem}")
+        for name, value in vars(module).items():
+            if isinstance(value, re.Pattern):
+                found[f"{source.stem}.{name}"] = value
+        for node in ast.walk(ast.parse(source.read_text())):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, (str, bytes))):
+                pattern = node.args[0].value
+                found.setdefault(f"{source.stem}:{node.lineno}", re.compile(pattern, re.IGNORECASE))
+    return sorted(found.items())
+
+
+REGEXES = pipeline_regexes()
+
+
+def adversarial(pattern: re.Pattern):
+    """Strings made of the pattern's own characters: a prefix, one short unit repeated up to 300 times, a tail that
+    makes the match fail at the very end (where a backtracking engine retries every split of the repeats)."""
+    source = pattern.pattern if isinstance(pattern.pattern, str) else pattern.pattern.decode("latin-1")
+    alphabet = sorted(set(source) | set(" \t\n|.a:[]A1-@>"))
+    text = st.text(alphabet=alphabet, max_size=4)
+    return st.tuples(text, st.text(alphabet=alphabet, min_size=1, max_size=4), st.integers(1, 300), text).map(
+        lambda t: t[0] + t[1] * t[2] + t[3])
+
+
+@pytest.mark.parametrize("name,pattern", REGEXES, ids=[n for n, _ in REGEXES])
+def test_no_regex_backtracks_catastrophically(name, pattern):
+    """Each pattern, on adversarial strings of up to ~1,200 characters, answers within a second (a catastrophic
+    one takes hours by 30 repeats). The interrupt is the pipeline's own per-document time limit."""
+    from pipeline.workers import DocumentTimeout, time_limit
+
+    @hyp_settings(max_examples=60, deadline=None, derandomize=True)
+    @given(text=adversarial(pattern))
+    @example(text="a " + "| " * 40 + "b")  # the 658-byte page of issue 15, against the old teaser pattern
+    def check(text):
+        subject = text if isinstance(pattern.pattern, str) else text.encode("utf-8")
+        try:
+            with time_limit(1.0, name):
+                pattern.search(subject), pattern.match(subject), pattern.fullmatch(subject)
+                pattern.sub("", subject)
+        except DocumentTimeout:
+            pytest.fail(f"{name} backtracks catastrophically on {text[:80]!r}... ({len(text)} characters)")
+    check()
+
+
+def test_the_issue_page_that_hung_cleaning_now_cleans_in_milliseconds():
+    from pipeline.clean import clean_row
+    page = ("<html><body><article><p>" + "Real words in a sentence of this article. " * 10 + "</p>"
+            "<h3>Most read</h3><p>Headline " + "| " * 40 + "x</p></article></body></html>")
+    started = time.monotonic()
+    kind, row = clean_row(("0" * 24, page, "text/html", None), 5.0)
+    assert time.monotonic() - started < 1 and kind == "ok" and "Real words" in row["text"]
+
+
+def test_a_document_past_the_time_limit_is_quarantined_as_timeout_with_its_stage():
+    from pipeline.clean import clean_row
+    from pipeline.extract import extract_chunk
+    long_page = ("<html><body>" + ("<div><p>" + "Some paragraph text of a long page. " * 20 + "</p></div>") * 2000
+                 + "</body></html>")
+    started = time.monotonic()
+    kind, row = clean_row(("1" * 24, long_page, "text/html", None), 0.05)
+    assert time.monotonic() - started < 1
+    assert (kind, row["reason"]) == ("rejected", "timeout") and row["detail"].startswith("cleaning: over the 0.05")
+    text = "Vera Lund directed the film Dry Dock in Lyon. " * 3000
+    started = time.monotonic()
+    done, mentions, extractions, rejected = extract_chunk((None, 0.5, [("2" * 24, text, None),
+                                                                       ("3" * 24, "Vera Lund lives in Lyon.", None)]))
+    assert time.monotonic() - started < 5
+    assert done == 2 and rejected == [{"doc_id": "2" * 24, "reason": "timeout",
+                                       "detail": "parsing: over the 0.5-second limit per document "
+                                                 "(WEBFACTS_DOCUMENT_TIMEOUT_S)"}]
+    assert {m["doc_id"] for m in mentions} == {"3" * 24}  # the next document of the chunk is parsed as usual
