@@ -103,12 +103,17 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     from assets.definitions import build_definitions
     from assets.partitions import inbox_batches
     from assets.resources import WebfactsSettings
+    from assets.runs import release_dead_runs
 
     settings = WebfactsSettings.from_env(**overrides)
     try:
         job = build_definitions(settings).resolve_job_def("materialize_all")
         os.environ.setdefault("WEBFACTS_PROGRESS", "1")
         with DagsterInstance.get() as instance:
+            released = release_dead_runs(instance)
+            if released:
+                print(f"webfacts: released {len(released)} earlier run(s) whose process had died "
+                      f"(their pool slots were still held)", file=sys.stderr)
             known = set(instance.get_dynamic_partitions(inbox_batches.name))
             instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
             for batch_id in pending:
@@ -143,11 +148,14 @@ def run_batch(job, instance, batch_id: str) -> tuple[bool, str]:
     """
     from dagster import mem_io_manager
 
+    from assets.runs import process_tags
+
     # In memory, not Dagster's default pickles under DAGSTER_HOME/storage: one process runs every step, so
     # pickling each output and unpickling it for each consumer only added copies (+250 MB transient for a 128 MB
     # batch's HTML, measured) and left every batch's pages on disk a second time, forever.
     result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
-                                    run_config=QUIET, resources={"io_manager": mem_io_manager})
+                                    run_config=QUIET, resources={"io_manager": mem_io_manager},
+                                    tags=process_tags())
     outcome = (True, batch_line(result)) if result.success else (False, failure_reason(result))
     del result
     # The run's objects (context, step outputs, events) reference one another: reference counting alone does not

@@ -7,6 +7,7 @@ import ast
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -434,3 +435,67 @@ def test_a_document_past_the_time_limit_is_quarantined_as_timeout_with_its_stage
                                        "detail": "parsing: over the 0.5-second limit per document "
                                                  "(WEBFACTS_DOCUMENT_TIMEOUT_S)"}]
     assert {m["doc_id"] for m in mentions} == {"3" * 24}  # the next document of the chunk is parsed as usual
+
+
+# ---------------------------------------------------------------- kill -9, then run again at once
+def webfacts_run(inbox: Path, wh: Path, home: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """`webfacts run` in its own process, as an operator would start it again."""
+    return subprocess.run([sys.executable, "-m", "assets.cli", "run", "--inbox", str(inbox), "--warehouse", str(wh)],
+                          cwd=ROOT, env=dict(os.environ, DAGSTER_HOME=str(home)), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Whatever a publisher leaves beside the warehouse: temp builds of any shape, WALs, lock files."""
+    return sorted(p.name for p in folder.iterdir() if ".tmp-" in p.name or p.name.endswith((".wal", ".lock")))
+
+
+def test_kill_9_at_random_moments_then_an_immediate_rerun_finishes_and_equals_an_uninterrupted_build(tmp_path):
+    """The project's dagster.yaml (a duckdb pool of one slot) in one DAGSTER_HOME for every run: a run killed while
+    it holds the slot must not block the next run forever."""
+    import random
+
+    from dagster import DagsterInstance
+
+    from tests.test_crash_safety import STAGES, assert_same_build, kill_run_in
+    from tests.test_incremental import snapshot
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in (*GOOD_FILES, "empty.html"):
+        shutil.copy(SAMPLE / name, inbox / name)
+    started = time.monotonic()
+    assert webfacts_run(inbox, tmp_path / "reference.duckdb", home).returncode == 0
+    duration = time.monotonic() - started
+    reference = snapshot(tmp_path / "reference.duckdb")
+
+    # First the issue's case: killed inside the publish, holding the pool's only slot.
+    folder = tmp_path / "publish"
+    folder.mkdir()
+    kill_run_in(STAGES["8_publish"], inbox, str(folder / "w.duckdb"), home)
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots  # the dead run holds it
+    rerun = webfacts_run(inbox, folder / "w.duckdb", home)
+    assert rerun.returncode == 0 and "released 1 earlier run" in rerun.stderr, rerun.stderr
+    assert_same_build(snapshot(folder / "w.duckdb"), reference)
+    assert leftovers(folder) == []
+
+    # Then kill -9 at random moments of a whole run, five times, each followed at once by a re-run.
+    moments = random.Random(15)
+    for kill in range(5):
+        folder = tmp_path / f"kill{kill}"
+        folder.mkdir()
+        proc = subprocess.Popen([sys.executable, "-m", "assets.cli", "run", "--inbox", str(inbox), "--warehouse",
+                                 str(folder / "w.duckdb")], cwd=ROOT, env=dict(os.environ, DAGSTER_HOME=str(home)),
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(moments.uniform(0.5, duration))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        rerun = webfacts_run(inbox, folder / "w.duckdb", home)
+        assert rerun.returncode == 0, rerun.stderr
+        assert_same_build(snapshot(folder / "w.duckdb"), reference)
+        assert leftovers(folder) == [], kill
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots == []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -118,16 +119,30 @@ def check_integrity(con) -> dict[str, list[tuple]]:
 @contextmanager
 def publish_lock(path: Path | None):
     """Serialises publishers on this machine. A server catalog has no local file: there the Dagster pool
-    allows one publisher, and DuckLake refuses a commit that conflicts with another."""
+    allows one publisher, and DuckLake refuses a commit that conflicts with another.
+
+    The holder removes the lock file when it is done, so none is left beside the warehouse; a waiter that then
+    holds the lock of a removed file tries again on the current one. A process killed while holding it loses the
+    lock with its file descriptor, and the next publisher takes over the file it left.
+    """
     if path is None:
         yield
         return
-    with open(Path(f"{path}.lock"), "a") as fh:
+    lock = Path(f"{path}.lock")
+    while True:
+        fh = open(lock, "a")
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            if os.fstat(fh.fileno()).st_ino == os.stat(lock).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        fh.close()  # locked a file the previous holder had already removed
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        fh.close()
 
 
 def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Warehouse | str | Path",
@@ -189,6 +204,7 @@ def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, in
         _fsync(path.parent)
     finally:
         tmp.unlink(missing_ok=True)  # after a successful rename it is already gone
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
     return counts
 
 
@@ -214,10 +230,11 @@ def _local_data_files(warehouse: Warehouse) -> set[Path]:
 
 
 def remove_stale_builds(path: Path) -> None:
-    """Half-built files of publishers that died (kill -9, power loss); the live file never was one of them."""
+    """Half-built files of publishers that died (kill -9, power loss): `<name>.tmp-<pid>` and whatever DuckDB
+    keeps beside it (`.tmp-<pid>.wal`, ...); the live file never was one of them."""
     for stale in path.parent.glob(f"{path.name}.tmp-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+        pid = re.match(r"(\d+)", stale.name[len(path.name) + len(".tmp-"):])
+        if pid and int(pid.group(1)) != os.getpid() and not Path(f"/proc/{pid.group(1)}").exists():
             stale.unlink(missing_ok=True)
 
 
