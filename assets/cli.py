@@ -73,7 +73,12 @@ def run(inbox: str | None, warehouse: str | None) -> int:
         print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=store)}", file=sys.stderr)
     started = time.perf_counter()
     try:
-        register_batches(ledger, inbox_path, published_before, env.batch_max_files, env.batch_max_bytes)
+        held: list[str] = []
+        register_batches(ledger, inbox_path, published_before, env.batch_max_files, env.batch_max_bytes,
+                         env.settle_s, held)
+        if held:
+            print(f"webfacts: {len(held)} file(s) changed in the last {env.settle_s:g} s may still be being written: "
+                  "left for the next run (WEBFACTS_SETTLE_S)", file=sys.stderr)
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
             return cannot_write_ledger(ledger, exc)

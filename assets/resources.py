@@ -6,7 +6,8 @@ from dagster import ConfigurableResource
 
 from pipeline.batches import register_batches
 from pipeline.config import (DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_FILES, DEFAULT_DOCUMENT_TIMEOUT_S,
-                             DEFAULT_FETCH_LIST_DEADLINE_S, DEFAULT_FETCH_URL_DEADLINE_S, settings_from_env)
+                             DEFAULT_FETCH_LIST_DEADLINE_S, DEFAULT_FETCH_URL_DEADLINE_S, DEFAULT_SETTLE_S,
+                             settings_from_env)
 from pipeline.fetch import FetchPolicy
 from warehouse.store import Warehouse
 
@@ -33,6 +34,7 @@ class WebfactsSettings(ConfigurableResource):
     fetch_url_deadline_s: float = DEFAULT_FETCH_URL_DEADLINE_S
     fetch_list_deadline_s: float = DEFAULT_FETCH_LIST_DEADLINE_S
     document_timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S
+    settle_s: float = DEFAULT_SETTLE_S
 
     @classmethod
     def from_env(cls, **overrides) -> "WebfactsSettings":
@@ -44,7 +46,7 @@ class WebfactsSettings(ConfigurableResource):
                       batch_max_files=s.batch_max_files, batch_max_bytes=s.batch_max_bytes,
                       allow_outside_symlinks=s.allow_outside_symlinks, fetch_allow=list(s.fetch_allow),
                       fetch_url_deadline_s=s.fetch_url_deadline_s, fetch_list_deadline_s=s.fetch_list_deadline_s,
-                      document_timeout_s=s.document_timeout_s)
+                      document_timeout_s=s.document_timeout_s, settle_s=s.settle_s)
         return cls(**(fields | overrides))
 
     @property
@@ -62,7 +64,7 @@ class WebfactsSettings(ConfigurableResource):
     def register_batches(self) -> list[str]:
         """New or changed inbox files as bounded batches (pipeline/batches.py); their ids, in run order."""
         return register_batches(self.ledger, self.inbox_path, self.store.exists(),
-                                self.batch_max_files, self.batch_max_bytes)
+                                self.batch_max_files, self.batch_max_bytes, self.settle_s)
 
     def fetch_policy(self) -> FetchPolicy:
         return FetchPolicy(timeout_s=self.fetch_timeout_s, max_bytes=self.max_bytes, retries=self.fetch_retries,

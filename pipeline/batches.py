@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -105,9 +106,19 @@ def split_batches(files: list[FileStat], max_files: int, max_bytes: int) -> list
 
 
 def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
-                     max_files: int = DEFAULT_BATCH_MAX_FILES, max_bytes: int = DEFAULT_BATCH_MAX_BYTES) -> list[str]:
-    """Record new or changed files as batches of bounded size; returns their ids in run order (none: nothing new)."""
+                     max_files: int = DEFAULT_BATCH_MAX_FILES, max_bytes: int = DEFAULT_BATCH_MAX_BYTES,
+                     settle_s: float = 0.0, held: list[str] | None = None) -> list[str]:
+    """Record new or changed files as batches of bounded size; returns their ids in run order (none: nothing new).
+
+    settle_s: a file changed less than this long ago may still be being written: it is left for a later scan
+    (and its path appended to `held`), so a half-written file never becomes a version of its own.
+    """
     files = scan_inbox(inbox)
+    if settle_s > 0:
+        settled_before = time.time_ns() - int(settle_s * 1e9)
+        if held is not None:
+            held.extend(f.path for f in files if f.mtime_ns > settled_before)
+        files = [f for f in files if f.mtime_ns <= settled_before]
     with closing(connect(ledger)) as con:
         published = con.execute("SELECT 1 FROM batches WHERE published_at IS NOT NULL LIMIT 1").fetchone()
         if published and not warehouse_exists:  # the warehouse was removed: everything must load again

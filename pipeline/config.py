@@ -22,6 +22,7 @@ DEFAULT_BATCH_MAX_BYTES = 128 * 1024 * 1024
 DEFAULT_FETCH_URL_DEADLINE_S = 60.0  # one URL, every attempt and redirect included
 DEFAULT_FETCH_LIST_DEADLINE_S = 1800.0  # one URL list in one batch
 DEFAULT_DOCUMENT_TIMEOUT_S = 30.0  # cleaning, and parsing, of one document
+DEFAULT_SETTLE_S = 5.0  # a file changed more recently may still be being written
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Settings:
     fetch_url_deadline_s: float = DEFAULT_FETCH_URL_DEADLINE_S
     fetch_list_deadline_s: float = DEFAULT_FETCH_LIST_DEADLINE_S
     document_timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S
+    settle_s: float = DEFAULT_SETTLE_S
 
 
 def _resolve(path: str) -> Path:
@@ -96,4 +98,5 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         fetch_url_deadline_s=float(env.get("WEBFACTS_FETCH_URL_DEADLINE_S", DEFAULT_FETCH_URL_DEADLINE_S)),
         fetch_list_deadline_s=float(env.get("WEBFACTS_FETCH_LIST_DEADLINE_S", DEFAULT_FETCH_LIST_DEADLINE_S)),
         document_timeout_s=float(env.get("WEBFACTS_DOCUMENT_TIMEOUT_S", DEFAULT_DOCUMENT_TIMEOUT_S)),
+        settle_s=float(env.get("WEBFACTS_SETTLE_S", DEFAULT_SETTLE_S)),
     )

@@ -499,3 +499,53 @@ def test_kill_9_at_random_moments_then_an_immediate_rerun_finishes_and_equals_an
         assert leftovers(folder) == [], kill
     with DagsterInstance.from_config(str(home)) as instance:
         assert instance.event_log_storage.get_concurrency_info("duckdb").claimed_slots == []
+
+
+# ---------------------------------------------------------------- files still being written, and new versions
+def test_a_file_changed_within_the_settle_time_waits_for_the_next_scan(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "old.txt").write_text("Finished long ago.")
+    os.utime(inbox / "old.txt", (time.time() - 60, time.time() - 60))
+    (inbox / "growing.txt").write_text("Still being wri")
+    held: list[str] = []
+    [batch] = register_batches(tmp_path / "ledger.sqlite", inbox, settle_s=30, held=held)
+    assert [p.name for p in batch_files(tmp_path / "ledger.sqlite", batch)] == ["old.txt"]
+    assert [Path(p).name for p in held] == ["growing.txt"]
+    os.utime(inbox / "growing.txt", (time.time() - 31, time.time() - 31))  # quiet for the settle time now
+    [later] = register_batches(tmp_path / "ledger.sqlite", inbox, settle_s=30)
+    assert [p.name for p in batch_files(tmp_path / "ledger.sqlite", later)] == ["growing.txt"]
+
+
+def facts_support(wh: Path) -> set[tuple]:
+    with duckdb.connect(str(wh), read_only=True) as con:
+        return set(con.execute("SELECT fact_id, n_documents, n_independent FROM facts").fetchall())
+
+
+def test_a_new_version_of_a_file_replaces_the_old_one_and_support_is_not_inflated(tmp_path, dagster_home):
+    complete = (SAMPLE / GOOD_FILES[0]).read_bytes()
+    inbox, wh = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    shutil.copy(SAMPLE / GOOD_FILES[1], inbox / GOOD_FILES[1])
+    page = inbox / "review.html"
+    page.write_bytes(complete[: len(complete) * 3 // 4])  # ingested while half-written
+    assert run_pipeline(inbox, wh) == 0
+    with duckdb.connect(str(wh), read_only=True) as con:
+        [(first_doc,)] = con.execute("SELECT doc_id FROM document_sources WHERE input_uri LIKE '%review.html'"
+                                     ).fetchall()
+    page.write_bytes(complete)  # and again when complete
+    os.utime(page, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))
+    assert run_pipeline(inbox, wh) == 0
+
+    only_complete = tmp_path / "complete"
+    only_complete.mkdir()
+    shutil.copy(SAMPLE / GOOD_FILES[1], only_complete / GOOD_FILES[1])
+    (only_complete / "review.html").write_bytes(complete)
+    assert run_pipeline(only_complete, tmp_path / "reference.duckdb") == 0
+
+    with duckdb.connect(str(wh), read_only=True) as con:
+        rows = con.execute("SELECT doc_id FROM document_sources WHERE input_uri LIKE '%review.html'").fetchall()
+        assert len(rows) == 1 and rows[0][0] != first_doc  # one input, its current version
+        for table in ("raw_documents", "documents", "claims", "fact_evidence", "mentions"):
+            assert con.execute(f"SELECT count(*) FROM {table} WHERE doc_id = ?", [first_doc]).fetchone()[0] == 0
+    assert facts_support(wh) == facts_support(tmp_path / "reference.duckdb")
