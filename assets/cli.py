@@ -75,7 +75,7 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     try:
         held: list[str] = []
         register_batches(ledger, inbox_path, published_before, env.batch_max_files, env.batch_max_bytes,
-                         env.settle_s, held)
+                         env.settle_s, held, env.batch_max_urls)
         if held:
             print(f"webfacts: {len(held)} file(s) changed in the last {env.settle_s:g} s may still be being written: "
                   "left for the next run (WEBFACTS_SETTLE_S)", file=sys.stderr)
@@ -170,8 +170,9 @@ def run_batch(job, instance, batch_id: str) -> tuple[bool, str]:
 
 
 def batch_size(ledger: Path, batch_id: str) -> int:
-    from pipeline.batches import batch_files
-    return len(batch_files(ledger, batch_id))
+    """Files in the batch, a part of a long URL list counting as one."""
+    from pipeline.batches import batch_files, batch_url_parts
+    return len(batch_files(ledger, batch_id)) + len(batch_url_parts(ledger, batch_id))
 
 
 def batch_line(result) -> str:

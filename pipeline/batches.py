@@ -13,16 +13,20 @@ import os
 import sqlite3
 import time
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from pipeline.config import DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_FILES
+from pipeline.config import DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_FILES, DEFAULT_BATCH_MAX_URLS, DEFAULT_MAX_BYTES
+from pipeline.sources import count_listed_urls
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
     path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, batch_id TEXT NOT NULL,
     PRIMARY KEY (path, size, mtime_ns));
+CREATE TABLE IF NOT EXISTS url_parts (
+    path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, first_url INTEGER NOT NULL,
+    n_urls INTEGER NOT NULL, batch_id TEXT NOT NULL, PRIMARY KEY (path, size, mtime_ns, first_url));
 CREATE TABLE IF NOT EXISTS batches (
     batch_id TEXT PRIMARY KEY, inbox TEXT NOT NULL, created_at TEXT NOT NULL, n_files INTEGER NOT NULL,
     published_at TEXT);
@@ -34,6 +38,8 @@ class FileStat:
     path: str
     size: int
     mtime_ns: int
+    first_url: int = -1  # a part of a long URL list: its first URL (0-based) and how many
+    n_urls: int = 0
 
 
 def ledger_path(warehouse: Path) -> Path:
@@ -105,9 +111,24 @@ def split_batches(files: list[FileStat], max_files: int, max_bytes: int) -> list
     return groups
 
 
+def url_list_parts(files: list[FileStat], inbox: Path, max_urls: int) -> tuple[list[FileStat], list[FileStat]]:
+    """(files, parts): a `.urls` list of more than max_urls URLs becomes parts of max_urls URLs, each a batch of its
+    own, as many files become several batches (a batch holds every page it fetched, and its list has one
+    deadline)."""
+    plain, parts = [], []
+    for f in files:
+        n = count_listed_urls(Path(f.path), inbox, DEFAULT_MAX_BYTES) if max_urls > 0 else None
+        if n is None or n <= max_urls:
+            plain.append(f)
+        else:
+            parts += [replace(f, first_url=i, n_urls=min(max_urls, n - i)) for i in range(0, n, max_urls)]
+    return plain, parts
+
+
 def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
                      max_files: int = DEFAULT_BATCH_MAX_FILES, max_bytes: int = DEFAULT_BATCH_MAX_BYTES,
-                     settle_s: float = 0.0, held: list[str] | None = None) -> list[str]:
+                     settle_s: float = 0.0, held: list[str] | None = None,
+                     max_urls: int = DEFAULT_BATCH_MAX_URLS) -> list[str]:
     """Record new or changed files as batches of bounded size; returns their ids in run order (none: nothing new).
 
     settle_s: a file changed less than this long ago may still be being written: it is left for a later scan
@@ -122,22 +143,27 @@ def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
     with closing(connect(ledger)) as con:
         published = con.execute("SELECT 1 FROM batches WHERE published_at IS NOT NULL LIMIT 1").fetchone()
         if published and not warehouse_exists:  # the warehouse was removed: everything must load again
-            con.executescript("DELETE FROM files; DELETE FROM batches;")
+            con.executescript("DELETE FROM files; DELETE FROM url_parts; DELETE FROM batches;")
         known = {(_loaded(p), size, mtime) for p, size, mtime in con.execute("SELECT path, size, mtime_ns FROM files")}
         new = [f for f in files if (f.path, f.size, f.mtime_ns) not in known]
         if not new:
             return []
         now = datetime.now(timezone.utc)
         batch_ids = []
+        plain, parts = url_list_parts(new, inbox, max_urls)
         con.execute("BEGIN IMMEDIATE")
-        for k, group in enumerate(split_batches(new, max_files, max_bytes)):
-            digest = hashlib.sha256("\n".join(f"{f.path}|{f.size}|{f.mtime_ns}" for f in group)
+        for k, group in enumerate(split_batches(plain, max_files, max_bytes) + [[part] for part in parts]):
+            digest = hashlib.sha256("\n".join(f"{f.path}|{f.size}|{f.mtime_ns}" + (f"|{f.first_url}" if f.n_urls
+                                                                                   else "") for f in group)
                                     .encode("utf-8", "surrogateescape")).hexdigest()
             batch_id = f"{now:%Y%m%dT%H%M%S}-{digest[:8]}"
             # One microsecond apart: batches run, and their documents count as first seen, in inbox order.
             created_at = now + timedelta(microseconds=k)
             con.executemany("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?)",
                             [(_stored(f.path), f.size, f.mtime_ns, batch_id) for f in group])
+            con.executemany("INSERT OR IGNORE INTO url_parts VALUES (?, ?, ?, ?, ?, ?)",
+                            [(_stored(f.path), f.size, f.mtime_ns, f.first_url, f.n_urls, batch_id)
+                             for f in group if f.n_urls])
             con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, NULL)",
                         (batch_id, str(inbox.resolve()), created_at.isoformat(), len(group)))
             batch_ids.append(batch_id)
@@ -146,11 +172,22 @@ def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
 
 
 def batch_files(ledger: Path, batch_id: str) -> list[Path]:
+    """The batch's whole files (the parts of a long URL list are in batch_url_parts)."""
     with closing(connect(ledger)) as con:
-        rows = con.execute("SELECT path FROM files WHERE batch_id = ? ORDER BY path", (batch_id,)).fetchall()
+        rows = con.execute("""SELECT path FROM files f WHERE batch_id = ? AND NOT EXISTS (SELECT 1 FROM url_parts u
+                              WHERE u.path = f.path AND u.size = f.size AND u.mtime_ns = f.mtime_ns)
+                              ORDER BY path""", (batch_id,)).fetchall()
         if not rows and con.execute("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)).fetchone() is None:
             raise KeyError(f"batch {batch_id} is not in the ledger {ledger}")
     return [Path(_loaded(r[0])) for r in rows]
+
+
+def batch_url_parts(ledger: Path, batch_id: str) -> list[tuple[Path, int, int]]:
+    """(URL list, first URL, number of URLs) of the batch's parts of long URL lists."""
+    with closing(connect(ledger)) as con:
+        rows = con.execute("SELECT path, first_url, n_urls FROM url_parts WHERE batch_id = ? ORDER BY path, first_url",
+                           (batch_id,)).fetchall()
+    return [(Path(_loaded(p)), first, n) for p, first, n in rows]
 
 
 def batch_inbox(ledger: Path, batch_id: str) -> Path:

@@ -46,14 +46,69 @@ def expand_file(path: Path, max_bytes: int, fetch: Callable[[list[str]], Iterato
     allow_outside (WEBFACTS_ALLOW_OUTSIDE_SYMLINKS).
     """
     uri = file_uri(path)
+    yield from _guarded(uri, _expand_file(path, uri, max_bytes, fetch, inbox, allow_outside))
+
+
+def expand_url_part(path: Path, first: int, count: int, max_bytes: int,
+                    fetch: Callable[[list[str]], Iterator[RawInput]] | None, inbox: Path | None = None,
+                    allow_outside: bool = False) -> Iterator[RawInput]:
+    """The pages of URLs first..first+count-1 of a URL list: a long list is fetched over several batches."""
+    uri = f"{file_uri(path)}#urls={first + 1}-{first + count}"
+
+    def pages() -> Iterator[RawInput]:
+        try:
+            check_readable(path, inbox, allow_outside)
+            urls = list_urls(_read(path, max_bytes))[first:first + count]
+        except (Rejected, OSError) as exc:
+            yield not_read(uri, exc)
+            return
+        yield from fetched(uri, urls, fetch)
+    yield from _guarded(uri, pages())
+
+
+def not_read(uri: str, exc: Exception, size: int | None = None) -> RawInput:
+    """The quarantine row of a file refused (Rejected) or that could not be read (OSError)."""
+    if isinstance(exc, Rejected):
+        return RawInput(uri, uri, reason=exc.reason, detail=exc.detail, size_bytes=size)
+    return RawInput(uri, uri, reason="unreadable", detail=f"cannot read file: {exc.strerror or exc}", size_bytes=size)
+
+
+def fetched(uri: str, urls: list[str], fetch, size: int | None = None) -> Iterator[RawInput]:
+    if fetch is None:
+        yield RawInput(uri, uri, reason="fetch_failed", detail="URL list given but fetching is disabled",
+                       size_bytes=size)
+    else:
+        yield from fetch(urls)
+
+
+def _guarded(uri: str, inputs: Iterator[RawInput]) -> Iterator[RawInput]:
+    """The inputs, and if producing them raises, one quarantine row for the rest: never a failed batch."""
     yielded = 0
     try:
-        for raw in _expand_file(path, uri, max_bytes, fetch, inbox, allow_outside):
+        for raw in inputs:
             yielded += 1
             yield raw
-    except Exception as exc:  # noqa: BLE001  one bad item is one quarantine row, never a failed batch
+    except Exception as exc:  # noqa: BLE001  one bad item is one quarantine row
         locator = uri if not yielded else f"{uri}#after={yielded}"
         yield RawInput(locator, locator, reason="stage_error", detail=stage_error("ingest", exc))
+
+
+URL_LIST_SUFFIXES = (".urls", ".urls.gz")
+
+
+def list_urls(data: bytes) -> list[str]:
+    return [line.strip() for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
+
+
+def count_listed_urls(path: Path, inbox: Path | None, max_bytes: int) -> int | None:
+    """How many URLs a `.urls` file lists; None when it is not one or cannot be read (ingestion then says why)."""
+    if not path.name.endswith(URL_LIST_SUFFIXES):
+        return None
+    try:
+        check_readable(path, inbox, False)
+        return len(list_urls(_read(path, max_bytes)))
+    except (Rejected, OSError):
+        return None
 
 
 def stage_error(stage: str, exc: BaseException) -> str:
@@ -108,11 +163,8 @@ def _expand_file(path: Path, uri: str, max_bytes: int, fetch, inbox: Path | None
     try:
         size = check_readable(path, inbox, allow_outside).st_size
         head = _peek(path)
-    except Rejected as rej:
-        yield RawInput(uri, uri, reason=rej.reason, detail=rej.detail)
-        return
-    except OSError as exc:
-        yield RawInput(uri, uri, reason="unreadable", detail=f"cannot read file: {exc.strerror or exc}")
+    except (Rejected, OSError) as exc:
+        yield not_read(uri, exc)
         return
     if head.startswith(b"WARC/"):
         yield from warc_inputs(path, uri, max_bytes)
@@ -123,19 +175,11 @@ def _expand_file(path: Path, uri: str, max_bytes: int, fetch, inbox: Path | None
         return
     try:
         data = _read(path, max_bytes)
-    except Rejected as rej:
-        yield RawInput(uri, uri, reason=rej.reason, detail=rej.detail, size_bytes=size)
+    except (Rejected, OSError) as exc:
+        yield not_read(uri, exc, size)
         return
-    except OSError as exc:
-        yield RawInput(uri, uri, reason="unreadable", detail=f"cannot read file: {exc.strerror or exc}")
-        return
-    if path.name.endswith((".urls", ".urls.gz")) or is_url_list(data):
-        urls = [line.strip() for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
-        if fetch is None:
-            yield RawInput(uri, uri, reason="fetch_failed", detail="URL list given but fetching is disabled",
-                           size_bytes=len(data))
-        else:
-            yield from fetch(urls)
+    if path.name.endswith(URL_LIST_SUFFIXES) or is_url_list(data):
+        yield from fetched(uri, list_urls(data), fetch, len(data))
         return
     if is_json_lines(data):
         yield from jsonl_inputs(data, uri)

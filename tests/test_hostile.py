@@ -549,3 +549,23 @@ def test_a_new_version_of_a_file_replaces_the_old_one_and_support_is_not_inflate
         for table in ("raw_documents", "documents", "claims", "fact_evidence", "mentions"):
             assert con.execute(f"SELECT count(*) FROM {table} WHERE doc_id = ?", [first_doc]).fetchone()[0] == 0
     assert facts_support(wh) == facts_support(tmp_path / "reference.duckdb")
+
+
+def test_a_long_url_list_is_fetched_in_bounded_batches_like_files(tmp_path, dagster_home, server, monkeypatch):
+    inbox, wh = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    urls = [f"{server}/page?n={i}" for i in range(25)]
+    (inbox / "crawl.urls").write_text("\n".join(urls) + "\n")
+    shutil.copy(SAMPLE / GOOD_FILES[0], inbox / GOOD_FILES[0])
+    for name, value in {"WEBFACTS_BATCH_MAX_URLS": "10", "WEBFACTS_FETCH_ALLOW": "127.0.0.1/32",
+                        "WEBFACTS_FETCH_DELAY_S": "0"}.items():
+        monkeypatch.setenv(name, value)
+    Hostile.hits.clear()
+    assert run_pipeline(inbox, wh) == 0
+    with duckdb.connect(str(wh), read_only=True) as con:
+        batches = con.execute("SELECT batch_id, count(*) FROM document_sources WHERE input_uri LIKE 'http%' "
+                              "GROUP BY 1 ORDER BY 1").fetchall()
+        fetched = {r[0] for r in con.execute("SELECT input_uri FROM document_sources").fetchall()}
+    assert [n for _, n in batches] == [10, 10, 5]  # three batches of at most ten URLs
+    assert fetched >= set(urls) and sorted(Hostile.hits) == sorted(u.removeprefix(server) for u in urls)
+    assert any(u.endswith(GOOD_FILES[0]) for u in fetched)
