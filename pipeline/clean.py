@@ -655,7 +655,9 @@ def clean_documents(raw_documents: pl.DataFrame, progress: Callable[[int, int], 
     n_workers = workers.processes_for(total, processes)
     tasks = ((chunk, signatures, timeout_s) for chunk in workers.frame_chunks(rows, CHUNK))
     if n_workers > 1:
-        results = workers.ordered_map(clean_rows, tasks, processes=n_workers)
+        results = workers.ordered_map(
+            clean_rows, tasks, processes=n_workers, limit_s=workers.stuck_after(timeout_s, CHUNK),
+            on_timeout=lambda task: [timed_out(row[0], "cleaning", timeout_s) for row in task[0]])
     else:
         results = map(clean_rows, tasks)
     cleaned, rejected, done = [], [], 0
@@ -692,6 +694,13 @@ def clean_row(row: tuple, timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S) -> tupl
         return "rejected", {"doc_id": doc_id, "reason": "timeout", "detail": str(exc)}
     except Exception as exc:  # noqa: BLE001  one bad page never stops the batch
         return "rejected", {"doc_id": doc_id, "reason": "stage_error", "detail": stage_error("cleaning", exc)}
+
+
+def timed_out(doc_id: str, stage: str, timeout_s: float) -> tuple[str, dict]:
+    """The rejection of a document whose worker stopped answering and was replaced."""
+    return "rejected", {"doc_id": doc_id, "reason": "timeout",
+                        "detail": f"{stage}: its worker stopped responding past the {timeout_s:g}-second limit per "
+                                  "document and was replaced (WEBFACTS_DOCUMENT_TIMEOUT_S)"}
 
 
 def _clean_row(doc_id: str, content: str, content_type: str, source_uri: str | None) -> tuple[str, dict]:

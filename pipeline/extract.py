@@ -11,7 +11,7 @@ from typing import Callable
 import polars as pl
 
 from pipeline import workers
-from pipeline.clean import REJECTED_SCHEMA
+from pipeline.clean import REJECTED_SCHEMA, timed_out
 from pipeline.config import DEFAULT_DOCUMENT_TIMEOUT_S
 from pipeline.mentions import document_mentions
 from pipeline.nlp import load_nlp
@@ -54,7 +54,10 @@ def extract_documents(cleaned: pl.DataFrame, model: str | None = None, batch_siz
     rows = cleaned.select("doc_id", "text", "author")
     tasks = ((model, timeout_s, chunk) for chunk in workers.frame_chunks(rows, CHUNK))
     if n_process > 1:
-        results = workers.ordered_map(extract_chunk, tasks, processes=n_process, model=model)
+        results = workers.ordered_map(
+            extract_chunk, tasks, processes=n_process, model=model, limit_s=workers.stuck_after(timeout_s, CHUNK),
+            on_timeout=lambda task: (len(task[2]), [], [], [timed_out(row[0], "parsing", timeout_s)[1]
+                                                            for row in task[2]]))
     else:
         results = map(extract_chunk, tasks)
     mention_rows, extraction_rows, rejected_rows, done = [], [], [], 0

@@ -569,3 +569,29 @@ def test_a_long_url_list_is_fetched_in_bounded_batches_like_files(tmp_path, dags
     assert [n for _, n in batches] == [10, 10, 5]  # three batches of at most ten URLs
     assert fetched >= set(urls) and sorted(Hostile.hits) == sorted(u.removeprefix(server) for u in urls)
     assert any(u.endswith(GOOD_FILES[0]) for u in fetched)
+
+
+def running_pid(pid: int) -> bool:
+    try:
+        return "State:\tZ" not in Path(f"/proc/{pid}/status").read_text()  # a zombie has stopped running
+    except FileNotFoundError:
+        return False
+
+
+def test_a_worker_stuck_beyond_the_time_limit_is_killed_and_replaced_and_the_batch_goes_on():
+    from pipeline import workers
+    from tests.stuck_worker import sleep_deaf_to_alarms
+    workers.shutdown()
+    started = time.monotonic()
+    try:
+        results = workers.ordered_map(sleep_deaf_to_alarms, [0.1, 3600, 0.2, 0.1], processes=2, limit_s=20,
+                                      on_timeout=lambda seconds: f"stuck {seconds}")
+        got = [next(results)]
+        first_workers = set(workers._pool._processes)  # the pool that will hold the stuck task
+        got += list(results)
+        assert workers.running() and not set(workers._pool._processes) & first_workers  # a new pool
+    finally:
+        workers.shutdown()
+    assert got == ["slept 0.1", "stuck 3600", "slept 0.2", "slept 0.1"]  # in order, the rest done on the new pool
+    assert time.monotonic() - started < 120
+    assert not any(running_pid(pid) for pid in first_workers)  # the stuck worker was killed, not left sleeping
