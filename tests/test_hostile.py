@@ -595,3 +595,26 @@ def test_a_worker_stuck_beyond_the_time_limit_is_killed_and_replaced_and_the_bat
     assert got == ["slept 0.1", "stuck 3600", "slept 0.2", "slept 0.1"]  # in order, the rest done on the new pool
     assert time.monotonic() - started < 120
     assert not any(running_pid(pid) for pid in first_workers)  # the stuck worker was killed, not left sleeping
+
+
+def test_hostile_servers_in_a_url_list_are_rows_and_the_batch_publishes(tmp_path, dagster_home, server,
+                                                                       monkeypatch):
+    """The issue's 'Content-Length: 164, 164' stopped every later run on its batch; with a trickling server, a
+    lying length, a redirect to loopback and a brotli bomb in the same list, the batch now publishes."""
+    inbox, wh = tmp_path / "inbox", tmp_path / "w.duckdb"
+    inbox.mkdir()
+    paths = ["/double-length", "/trickle", "/lying-length", "/to-loopback", "/bomb", "/loop"]
+    (inbox / "hostile.urls").write_text("".join(f"{server}{p}\n" for p in paths))
+    shutil.copy(SAMPLE / GOOD_FILES[0], inbox / GOOD_FILES[0])
+    for name, value in {"WEBFACTS_FETCH_ALLOW": "127.0.0.1/32", "WEBFACTS_FETCH_DELAY_S": "0",
+                        "WEBFACTS_FETCH_URL_DEADLINE_S": "2", "WEBFACTS_MAX_BYTES": str(1 << 20)}.items():
+        monkeypatch.setenv(name, value)
+    assert run_pipeline(inbox, wh) == 0
+    with duckdb.connect(str(wh), read_only=True) as con:
+        quarantined = dict(con.execute("SELECT regexp_extract(source_uri, '/[^/]+$'), reason FROM quarantine "
+                                       "WHERE reason <> 'no_main_content'").fetchall())
+        sources = {r[0] for r in con.execute(
+            "SELECT regexp_extract(input_uri, '/[^/]+$') FROM document_sources").fetchall()}
+    assert quarantined == {"/trickle": "fetch_failed", "/lying-length": "fetch_failed",
+                           "/to-loopback": "fetch_failed", "/bomb": "too_large", "/loop": "fetch_failed"}
+    assert sources == {"/double-length", f"/{GOOD_FILES[0]}"}
