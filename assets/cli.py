@@ -50,8 +50,8 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     ensure_dagster_home()
     from pipeline import workers
     from pipeline.batches import pending_batches, register_batches
-    from warehouse.publish import DISK_FULL, READ_WRITE_WARNING, is_disk_full, read_write_holder
-    from warehouse.store import Warehouse, WarehouseConfigError
+    from warehouse.publish import READ_WRITE_WARNING, read_write_holder
+    from warehouse.store import Warehouse, WarehouseConfigError, WarehouseUnreadable
 
     env = settings_from_env()
     overrides = {"inbox": str(Path(inbox).resolve())} if inbox else {}
@@ -65,19 +65,29 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     store = Warehouse(overrides.get("warehouse", str(env.warehouse)), env.ducklake_data_path)
     try:
         ledger, published_before = store.ledger(env.ledger), store.exists()
-    except WarehouseConfigError as exc:  # a missing extension package, or no place for the ledger
-        print(f"webfacts: {exc}", file=sys.stderr)
+        store.check_readable()
+    except (WarehouseConfigError, WarehouseUnreadable) as exc:  # a missing extension, no place for the ledger,
+        print(f"webfacts: {exc}", file=sys.stderr)                # a damaged warehouse file
         return 2
     if read_write_holder(store):
         print(f"webfacts: warning: {READ_WRITE_WARNING.format(path=store)}", file=sys.stderr)
     started = time.perf_counter()
     try:
-        register_batches(ledger, inbox_path, published_before, env.batch_max_files, env.batch_max_bytes)
+        held: list[str] = []
+        register_batches(ledger, inbox_path, published_before, env.batch_max_files, env.batch_max_bytes,
+                         env.settle_s, held, env.batch_max_urls)
+        if held:
+            print(f"webfacts: {len(held)} file(s) changed in the last {env.settle_s:g} s may still be being written: "
+                  "left for the next run (WEBFACTS_SETTLE_S)", file=sys.stderr)
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "malformed" not in str(exc):
+            return cannot_write_ledger(ledger, exc)
+        print(f"webfacts: the batch ledger {ledger} is corrupted ({exc}): move it aside and run again; every inbox "
+              "file is then registered and published again, without duplicating what the warehouse holds",
+              file=sys.stderr)
+        return 2
     except (OSError, sqlite3.Error) as exc:
-        reason = DISK_FULL if is_disk_full(exc) else getattr(exc, "strerror", None) or exc
-        print(f"webfacts: cannot write beside the warehouse ({ledger}): {reason}; "
-              "choose a writable --warehouse path", file=sys.stderr)
-        return 1
+        return cannot_write_ledger(ledger, exc)
     pending = pending_batches(ledger)
     if not pending:
         print(f"webfacts: nothing new in {inbox_path} since the last run: no extraction work done")
@@ -98,12 +108,17 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     from assets.definitions import build_definitions
     from assets.partitions import inbox_batches
     from assets.resources import WebfactsSettings
+    from assets.runs import release_dead_runs
 
     settings = WebfactsSettings.from_env(**overrides)
     try:
         job = build_definitions(settings).resolve_job_def("materialize_all")
         os.environ.setdefault("WEBFACTS_PROGRESS", "1")
         with DagsterInstance.get() as instance:
+            released = release_dead_runs(instance)
+            if released:
+                print(f"webfacts: released {len(released)} earlier run(s) whose process had died "
+                      f"(their pool slots were still held)", file=sys.stderr)
             known = set(instance.get_dynamic_partitions(inbox_batches.name))
             instance.add_dynamic_partitions(inbox_batches.name, [b for b in pending if b not in known])
             for batch_id in pending:
@@ -120,6 +135,15 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     return 0
 
 
+def cannot_write_ledger(ledger: Path, exc: BaseException) -> int:
+    from warehouse.publish import DISK_FULL, is_disk_full
+
+    reason = DISK_FULL if is_disk_full(exc) else getattr(exc, "strerror", None) or exc
+    print(f"webfacts: cannot write beside the warehouse ({ledger}): {reason}; choose a writable --warehouse path",
+          file=sys.stderr)
+    return 1
+
+
 def run_batch(job, instance, batch_id: str) -> tuple[bool, str]:
     """Run one batch in-process: (succeeded, its reconciliation line or what failed).
 
@@ -129,11 +153,14 @@ def run_batch(job, instance, batch_id: str) -> tuple[bool, str]:
     """
     from dagster import mem_io_manager
 
+    from assets.runs import process_tags
+
     # In memory, not Dagster's default pickles under DAGSTER_HOME/storage: one process runs every step, so
     # pickling each output and unpickling it for each consumer only added copies (+250 MB transient for a 128 MB
     # batch's HTML, measured) and left every batch's pages on disk a second time, forever.
     result = job.execute_in_process(instance=instance, partition_key=batch_id, raise_on_error=False,
-                                    run_config=QUIET, resources={"io_manager": mem_io_manager})
+                                    run_config=QUIET, resources={"io_manager": mem_io_manager},
+                                    tags=process_tags())
     outcome = (True, batch_line(result)) if result.success else (False, failure_reason(result))
     del result
     # The run's objects (context, step outputs, events) reference one another: reference counting alone does not
@@ -143,8 +170,9 @@ def run_batch(job, instance, batch_id: str) -> tuple[bool, str]:
 
 
 def batch_size(ledger: Path, batch_id: str) -> int:
-    from pipeline.batches import batch_files
-    return len(batch_files(ledger, batch_id))
+    """Files in the batch, a part of a long URL list counting as one."""
+    from pipeline.batches import batch_files, batch_url_parts
+    return len(batch_files(ledger, batch_id)) + len(batch_url_parts(ledger, batch_id))
 
 
 def batch_line(result) -> str:
@@ -180,8 +208,10 @@ def failure_reason(result) -> str:
 def summary(warehouse, seconds: float) -> str:
     with warehouse.connect(read_only=True) as con:
         one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        inputs = one("SELECT (SELECT count(*) FROM document_sources) + (SELECT count(*) FROM quarantine "
-                     "WHERE reason <> 'no_main_content') + (SELECT count(*) FROM skipped_records)")
+        # A document a later stage rejected (no main content, a timeout) is quarantined and has its source row.
+        inputs = one("SELECT (SELECT count(*) FROM document_sources) + (SELECT count(*) FROM quarantine WHERE "
+                     "source_uri NOT IN (SELECT input_uri FROM document_sources)) + (SELECT count(*) FROM "
+                     "skipped_records)")
         by_reason = con.execute("SELECT reason, count(*) FROM quarantine GROUP BY 1 ORDER BY 1").fetchall()
         lines = [
             f"webfacts: warehouse {warehouse}",
@@ -230,20 +260,31 @@ def facts_about(con, about: str | None) -> tuple[list[str], list[tuple]]:
             rows = []
         if rows:
             return [d[0] for d in con.description], rows
-        rows = con.execute(FACTS_MATCHING.format(where="WHERE f.subject ILIKE ? OR f.object ILIKE ?"),
-                           [f"%{about}%", f"%{about}%"]).fetchall()
+        pattern = "%" + like_literal(about) + "%"
+        rows = con.execute(FACTS_MATCHING.format(where="WHERE f.subject ILIKE ? ESCAPE '\\' OR f.object ILIKE ? "
+                                                       "ESCAPE '\\'"), [pattern, pattern]).fetchall()
     else:
         rows = con.execute(FACTS_MATCHING.format(where="")).fetchall()
     return [d[0] for d in con.description], rows
 
 
+def like_literal(text: str) -> str:
+    """`text` matched as written by LIKE: % and _ are characters in a name, not wildcards."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def facts(about: str | None, warehouse: str | None) -> int:
-    from warehouse.store import Warehouse
+    from warehouse.store import Warehouse, WarehouseUnreadable
 
     settings = settings_from_env()
     path = Warehouse(resolve_warehouse(warehouse) if warehouse else settings.warehouse, settings.ducklake_data_path)
     if not path.exists():
         print(f"webfacts: no warehouse at {path}; run `webfacts run` first", file=sys.stderr)
+        return 2
+    try:
+        path.check_readable()
+    except WarehouseUnreadable as exc:
+        print(f"webfacts: {exc}", file=sys.stderr)
         return 2
     with path.connect(read_only=True) as con:
         header, rows = facts_about(con, about)

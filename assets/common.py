@@ -42,3 +42,13 @@ def contract_result(asset_key: str, failures: pl.DataFrame | None, rows: int) ->
         metadata={"rows_checked": MetadataValue.int(rows), "failures": MetadataValue.int(failures.height),
                   "failures_by_check": MetadataValue.md(markdown_preview(by_check, rows=50)),
                   "failing_rows_sample": MetadataValue.md(markdown_preview(sample, rows=20))})
+
+
+def rejections_as_quarantine(rejected: pl.DataFrame, document_sources: pl.DataFrame,
+                             raw_documents: pl.DataFrame) -> pl.DataFrame:
+    """A later stage's rejected documents (doc_id, reason, detail) as quarantine rows, one per input that carried
+    the document."""
+    return (rejected.join(document_sources, on="doc_id")
+            .join(raw_documents.select("doc_id", "size_bytes"), on="doc_id")
+            .select(pl.col("input_uri").alias("source_uri"), "batch_id", "reason", "detail", "size_bytes",
+                    pl.lit(None, pl.String).alias("sha256"), "seen_at"))

@@ -4,7 +4,7 @@ import time
 import polars as pl
 from dagster import AssetExecutionContext, AssetOut, multi_asset
 
-from assets.common import contract_specs, validated_output
+from assets.common import contract_specs, rejections_as_quarantine, validated_output
 from assets.partitions import inbox_batches
 from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
@@ -19,21 +19,29 @@ from warehouse.store import read_frame
         "entity_mentions": AssetOut(description="Named-entity mentions resolved within each document."),
         "extractions": AssetOut(description="Relation extractions from dependency rules, per sentence."),
         "stage_skips": AssetOut(description="Documents the English NLP stage skipped, with the reason."),
+        "parsing_rejections": AssetOut(description="Documents past the time limit, or that broke the parser or a "
+                                                   "rule, as quarantine rows."),
     },
-    check_specs=contract_specs("entity_mentions", "extractions", "stage_skips"),
+    check_specs=contract_specs("entity_mentions", "extractions", "stage_skips", "parsing_rejections",
+                               models={"parsing_rejections": "quarantine"}),
 )
-def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, cleaned_documents: pl.DataFrame):
+def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, cleaned_documents: pl.DataFrame,
+                    raw_documents: pl.DataFrame, document_sources: pl.DataFrame):
     """spaCy once per document yields both the mentions and the relation extractions."""
     started = time.perf_counter()
     english, skipped = extract.nlp_documents(cleaned_documents)
     processes = workers.processes_for(english.height, settings.nlp_processes)
-    mentions, extractions = extract.extract_documents(
+    mentions, extractions, rejected = extract.extract_documents(
         english, settings.spacy_model or None, n_process=processes,
-        progress=StageProgress(context, "entities and facts (spaCy)"))
-    context.log.info(f"{english.height} English documents parsed, {skipped.height} skipped")
+        progress=StageProgress(context, "entities and facts (spaCy)"), timeout_s=settings.document_timeout_s)
+    context.log.info(f"{english.height} English documents parsed, {skipped.height} skipped, "
+                     f"{rejected.height} rejected")
     yield from validated_output("entity_mentions", mentions, started)
     yield from validated_output("extractions", extractions, started)
     yield from validated_output("stage_skips", skipped, started)
+    yield from validated_output("parsing_rejections", rejections_as_quarantine(rejected, document_sources,
+                                                                               raw_documents),
+                                started, model="quarantine")
 
 
 @multi_asset(

@@ -10,9 +10,9 @@ from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline import ingest
-from pipeline.batches import batch_created_at, batch_files
+from pipeline.batches import batch_created_at, batch_files, batch_inbox, batch_url_parts
 from pipeline.fetch import Fetcher
-from pipeline.sources import expand_file
+from pipeline.sources import expand_file, expand_url_part
 from warehouse.store import read_frame
 
 
@@ -37,8 +37,14 @@ def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
     paths = batch_files(settings.ledger, context.partition_key)
     fetcher = Fetcher(settings.fetch_policy())
     now = batch_created_at(settings.ledger, context.partition_key)
-    inputs = ingest.ingest_inputs(
-        chain.from_iterable(expand_file(p, settings.max_bytes, fetcher) for p in paths), context.partition_key, now)
+    inbox = batch_inbox(settings.ledger, context.partition_key)
+    parts = batch_url_parts(settings.ledger, context.partition_key)
+    inputs = ingest.ingest_inputs(chain(
+        chain.from_iterable(expand_file(p, settings.max_bytes, fetcher, inbox, settings.allow_outside_symlinks)
+                            for p in paths),
+        chain.from_iterable(expand_url_part(p, first, n, settings.max_bytes, fetcher, inbox,
+                                            settings.allow_outside_symlinks) for p, first, n in parts)),
+        context.partition_key, now)
     known = read_frame(settings.store, "SELECT doc_id FROM raw_documents",
                        schema={"doc_id": pl.String})
     new_raw, sources, quarantined, skipped = ingest.split_inputs(inputs, known)

@@ -4,7 +4,7 @@ import time
 import polars as pl
 from dagster import AssetExecutionContext, AssetOut, MetadataValue, multi_asset
 
-from assets.common import contract_specs, validated_output
+from assets.common import contract_specs, rejections_as_quarantine, validated_output
 from assets.partitions import inbox_batches
 from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
@@ -31,17 +31,14 @@ def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings
     """Boilerplate removal (trafilatura for HTML, own rules for text dumps), language, near-duplicates."""
     started = time.perf_counter()
     cleaned, rejected = clean.clean_documents(raw_documents, progress=StageProgress(context, "cleaning"),
-                                              signatures=True)
+                                              signatures=True, timeout_s=settings.document_timeout_s)
     cleaned = cleaned.join(raw_documents.select("doc_id", "first_seen_at"), on="doc_id")
     prior = read_frame(settings.store, PRIOR_SIGNATURES, schema=near_duplicates.SIGNATURE_SCHEMA)
     clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at", "signature"), prior,
                                                settings.near_dup_threshold,
                                                lambda ids: earlier_texts(settings, ids))
     cleaned = cleaned.drop("signature").join(clusters.select("doc_id", "cluster_id"), on="doc_id")
-    rejections = (rejected.join(document_sources, on="doc_id")
-                  .join(raw_documents.select("doc_id", "size_bytes"), on="doc_id")
-                  .select(pl.col("input_uri").alias("source_uri"), "batch_id", "reason", "detail", "size_bytes",
-                          pl.lit(None, pl.String).alias("sha256"), "seen_at"))
+    rejections = rejections_as_quarantine(rejected, document_sources, raw_documents)
     yield from validated_output("cleaned_documents", cleaned, started,
                            joined_earlier_clusters=MetadataValue.int(
                                clusters.filter(pl.col("doc_id") != pl.col("cluster_id")).height))

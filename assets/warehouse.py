@@ -30,13 +30,15 @@ INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
 )
 def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, raw_documents: pl.DataFrame,
                    document_sources: pl.DataFrame, quarantine: pl.DataFrame, skipped_records: pl.DataFrame,
-                   cleaning_rejections: pl.DataFrame, cleaned_documents: pl.DataFrame,
+                   cleaning_rejections: pl.DataFrame, parsing_rejections: pl.DataFrame,
+                   cleaned_documents: pl.DataFrame,
                    document_signatures: pl.DataFrame, stage_skips: pl.DataFrame, entities: pl.DataFrame,
                    mentions: pl.DataFrame, claims: pl.DataFrame, fact_evidence: pl.DataFrame):
     started = time.perf_counter()
     frames = {
         "raw_documents": raw_documents, "document_sources": document_sources,
-        "quarantine": pl.concat([quarantine, cleaning_rejections]), "skipped_records": skipped_records,
+        "quarantine": pl.concat([quarantine, cleaning_rejections, parsing_rejections]),
+        "skipped_records": skipped_records,
         "documents": cleaned_documents.with_columns(pl.col("published_date").str.to_date()),
         "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
         "mentions": mentions, "claims": claims, "fact_evidence": fact_evidence,

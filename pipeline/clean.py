@@ -25,6 +25,8 @@ import trafilatura
 from lxml import html as lxml_html
 
 from pipeline import workers
+from pipeline.config import DEFAULT_DOCUMENT_TIMEOUT_S
+from pipeline.sources import stage_error
 from schemas import polars_schema
 
 MIN_WORDS = 15
@@ -347,8 +349,26 @@ def drop_cross_link_blocks(lines: list[str]) -> list[str]:
 
 def _teaser(line: str) -> bool:
     """A headline linking elsewhere: short, no closing punctuation once '[VIDEO]'-style tags are set aside."""
-    core = re.sub(r"(?:\s*\[[A-Z ]+\]|[\s|]+)+$", "", line.strip())
+    core = without_trailing_tags(line)
     return word_count(core) <= 25 and not re.search(r"[.!…]$", core)
+
+
+TAG_TEXT = re.compile(r"[A-Z ]+")
+
+
+def without_trailing_tags(line: str) -> str:
+    """'Headline [VIDEO] | |' -> 'Headline'. Taken off from the end one piece at a time: the regex this replaces,
+    (?:\s*\[[A-Z ]+\]|[\s|]+)+$, could split a run of spaces and bars in exponentially many ways, and a
+    658-byte page of '| | | ...' kept a worker busy for hours."""
+    core = line.strip()
+    while True:
+        before = core
+        core = core.rstrip().rstrip("|")
+        start = core.rfind("[") if core.endswith("]") else -1
+        if start >= 0 and TAG_TEXT.fullmatch(core, start + 1, len(core) - 1):
+            core = core[:start]
+        if core == before:
+            return core
 
 
 def strip_tail(lines: list[str], guard: "ContentGuard") -> tuple[list[str], str | None]:
@@ -903,19 +923,23 @@ CHUNK = 4  # pages per worker task: a few tenths of a second of trafilatura, so 
 
 
 def clean_documents(raw_documents: pl.DataFrame, progress: Callable[[int, int], None] | None = None,
-                    processes: int | None = None, signatures: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(cleaned documents, rejected doc_ids with reason no_main_content/parse_error).
+                    processes: int | None = None, signatures: bool = False,
+                    timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(cleaned documents, rejected doc_ids with reason no_main_content/parse_error/timeout/stage_error).
 
     Large batches are cleaned on every core, in the shared worker pool: trafilatura is single-threaded CPU work.
     signatures: also compute each cleaned text's MinHash signature (a `signature` column) where the text is made,
     so the parent does not compute them one by one afterwards.
+    timeout_s: the time one document may take (0: unlimited); past it, the document is rejected as `timeout`.
     """
     rows = raw_documents.select("doc_id", "content", "content_type", "source_uri")
     total = raw_documents.height
     n_workers = workers.processes_for(total, processes)
-    tasks = ((chunk, signatures) for chunk in workers.frame_chunks(rows, CHUNK))
+    tasks = ((chunk, signatures, timeout_s) for chunk in workers.frame_chunks(rows, CHUNK))
     if n_workers > 1:
-        results = workers.ordered_map(clean_rows, tasks, processes=n_workers)
+        results = workers.ordered_map(
+            clean_rows, tasks, processes=n_workers, limit_s=workers.stuck_after(timeout_s, CHUNK),
+            on_timeout=lambda task: [timed_out(row[0], "cleaning", timeout_s) for row in task[0]])
     else:
         results = map(clean_rows, tasks)
     cleaned, rejected, done = [], [], 0
@@ -929,10 +953,10 @@ def clean_documents(raw_documents: pl.DataFrame, progress: Callable[[int, int], 
     return pl.DataFrame(cleaned, schema=schema), pl.DataFrame(rejected, schema=REJECTED_SCHEMA)
 
 
-def clean_rows(task: tuple[list[tuple], bool]) -> list[tuple[str, dict]]:
+def clean_rows(task: tuple[list[tuple], bool, float]) -> list[tuple[str, dict]]:
     """clean_row over a chunk of rows (one worker task), with MinHash signatures of the cleaned texts if asked."""
-    chunk, signatures = task
-    outcomes = [clean_row(row) for row in chunk]
+    chunk, signatures, timeout_s = task
+    outcomes = [clean_row(row, timeout_s) for row in chunk]
     if signatures:
         from pipeline.near_duplicates import signature, to_bytes
         for kind, outcome in outcomes:
@@ -941,12 +965,30 @@ def clean_rows(task: tuple[list[tuple], bool]) -> list[tuple[str, dict]]:
     return outcomes
 
 
-def clean_row(row: tuple) -> tuple[str, dict]:
-    """One raw document to ('ok', cleaned row) or ('rejected', reason row); never raises."""
+def clean_row(row: tuple, timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S) -> tuple[str, dict]:
+    """One raw document to ('ok', cleaned row) or ('rejected', reason row); never raises, never runs past
+    timeout_s."""
     doc_id, content, content_type, source_uri = row
     try:
+        with workers.time_limit(timeout_s, "cleaning"):
+            return _clean_row(doc_id, content, content_type, source_uri)
+    except workers.DocumentTimeout as exc:
+        return "rejected", {"doc_id": doc_id, "reason": "timeout", "detail": str(exc)}
+    except Exception as exc:  # noqa: BLE001  one bad page never stops the batch
+        return "rejected", {"doc_id": doc_id, "reason": "stage_error", "detail": stage_error("cleaning", exc)}
+
+
+def timed_out(doc_id: str, stage: str, timeout_s: float) -> tuple[str, dict]:
+    """The rejection of a document whose worker stopped answering and was replaced."""
+    return "rejected", {"doc_id": doc_id, "reason": "timeout",
+                        "detail": f"{stage}: its worker stopped responding past the {timeout_s:g}-second limit per "
+                                  "document and was replaced (WEBFACTS_DOCUMENT_TIMEOUT_S)"}
+
+
+def _clean_row(doc_id: str, content: str, content_type: str, source_uri: str | None) -> tuple[str, dict]:
+    try:
         doc = clean_document(content, content_type, source_uri)
-    except Exception as exc:  # one bad page never stops the batch
+    except Exception as exc:  # noqa: BLE001  the HTML itself is beyond the cleaners
         return "rejected", {"doc_id": doc_id, "reason": "parse_error", "detail": f"{type(exc).__name__}: {exc}"}
     doc = with_source_url(doc, source_uri)
     n_words = word_count(doc.text)

@@ -19,6 +19,11 @@ _CATALOG_KIND = re.compile(r"^([a-z_]+):(?!//)")  # postgres:, sqlite:, duckdb: 
 # A batch is held in memory whole: these bound a run's memory (pipeline/batches.py, docs/scaling.md).
 DEFAULT_BATCH_MAX_FILES = 1000
 DEFAULT_BATCH_MAX_BYTES = 128 * 1024 * 1024
+DEFAULT_BATCH_MAX_URLS = 1000  # URLs of one list fetched in one batch
+DEFAULT_FETCH_URL_DEADLINE_S = 60.0  # one URL, every attempt and redirect included
+DEFAULT_FETCH_LIST_DEADLINE_S = 1800.0  # one URL list in one batch
+DEFAULT_DOCUMENT_TIMEOUT_S = 30.0  # cleaning, and parsing, of one document
+DEFAULT_SETTLE_S = 5.0  # a file changed more recently may still be being written
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,13 @@ class Settings:
     ledger: str = ""  # the batch ledger; default: <warehouse file or local catalog>.batches.sqlite
     batch_max_files: int = DEFAULT_BATCH_MAX_FILES
     batch_max_bytes: int = DEFAULT_BATCH_MAX_BYTES
+    batch_max_urls: int = DEFAULT_BATCH_MAX_URLS
+    allow_outside_symlinks: bool = False  # follow inbox symlinks whose target is outside the inbox
+    fetch_allow: tuple[str, ...] = ()  # networks (CIDR) or host names a URL list may reach though not public
+    fetch_url_deadline_s: float = DEFAULT_FETCH_URL_DEADLINE_S
+    fetch_list_deadline_s: float = DEFAULT_FETCH_LIST_DEADLINE_S
+    document_timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S
+    settle_s: float = DEFAULT_SETTLE_S
 
 
 def _resolve(path: str) -> Path:
@@ -83,4 +95,11 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         ledger=str(_resolve(env["WEBFACTS_LEDGER"])) if env.get("WEBFACTS_LEDGER") else "",
         batch_max_files=int(env.get("WEBFACTS_BATCH_MAX_FILES", DEFAULT_BATCH_MAX_FILES)),
         batch_max_bytes=int(float(env.get("WEBFACTS_BATCH_MAX_MB", DEFAULT_BATCH_MAX_BYTES / 2**20)) * 2**20),
+        batch_max_urls=int(env.get("WEBFACTS_BATCH_MAX_URLS", DEFAULT_BATCH_MAX_URLS)),
+        allow_outside_symlinks=env.get("WEBFACTS_ALLOW_OUTSIDE_SYMLINKS", "").lower() in ("1", "true", "yes"),
+        fetch_allow=tuple(v.strip() for v in env.get("WEBFACTS_FETCH_ALLOW", "").split(",") if v.strip()),
+        fetch_url_deadline_s=float(env.get("WEBFACTS_FETCH_URL_DEADLINE_S", DEFAULT_FETCH_URL_DEADLINE_S)),
+        fetch_list_deadline_s=float(env.get("WEBFACTS_FETCH_LIST_DEADLINE_S", DEFAULT_FETCH_LIST_DEADLINE_S)),
+        document_timeout_s=float(env.get("WEBFACTS_DOCUMENT_TIMEOUT_S", DEFAULT_DOCUMENT_TIMEOUT_S)),
+        settle_s=float(env.get("WEBFACTS_SETTLE_S", DEFAULT_SETTLE_S)),
     )

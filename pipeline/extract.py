@@ -11,11 +11,14 @@ from typing import Callable
 import polars as pl
 
 from pipeline import workers
+from pipeline.clean import REJECTED_SCHEMA, timed_out
+from pipeline.config import DEFAULT_DOCUMENT_TIMEOUT_S
 from pipeline.mentions import document_mentions
 from pipeline.nlp import load_nlp
 from pipeline.prose import prose_text
 from pipeline.relations import Triggers, extract_relations
 from pipeline.registry import load_registry
+from pipeline.sources import stage_error
 from schemas import polars_schema
 
 MENTION_SCHEMA = polars_schema("entity_mentions")
@@ -42,49 +45,65 @@ CHUNK = 8  # documents per worker task: small enough to balance two workers, lar
 
 
 def extract_documents(cleaned: pl.DataFrame, model: str | None = None, batch_size: int = 1,
-                      n_process: int = 1, progress: Callable[[int, int], None] | None = None
-                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(mentions, extractions) for English cleaned documents.
+                      n_process: int = 1, progress: Callable[[int, int], None] | None = None,
+                      timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S
+                      ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """(mentions, extractions, rejected) for English cleaned documents.
 
     n_process > 1: parse and rules run together in the shared worker pool (pipeline/workers.py), a few
     documents per task, and only rows come back; else in this process.
-    batch_size: documents nlp.pipe parses together. One: the small CNN model is no faster on batches (9.7 s
-    against 10.2 s of CPU for 48 pages at 8), and a batch of long pages held the parser's arrays for all of them
-    (peak 332 MB against 456 MB).
+    batch_size: kept for callers; documents are parsed one at a time (the small CNN model is no faster on
+    batches: 9.7 s against 10.2 s of CPU for 48 pages at 8, and a batch of long pages held the parser's arrays for
+    all of them, peak 332 MB against 456 MB), which is also what lets each have its own time limit.
+    rejected: (doc_id, reason, detail) of documents past timeout_s (`timeout`) or whose parse or rules raised
+    (`stage_error`); they add no mentions or extractions, and the batch goes on.
     """
     rows = cleaned.select("doc_id", "text", "author")
-    tasks = ((model, batch_size, chunk) for chunk in workers.frame_chunks(rows, CHUNK))
+    tasks = ((model, timeout_s, chunk) for chunk in workers.frame_chunks(rows, CHUNK))
     if n_process > 1:
-        results = workers.ordered_map(extract_chunk, tasks, processes=n_process, model=model)
+        results = workers.ordered_map(
+            extract_chunk, tasks, processes=n_process, model=model, limit_s=workers.stuck_after(timeout_s, CHUNK),
+            on_timeout=lambda task: (len(task[2]), [], [], [timed_out(row[0], "parsing", timeout_s)[1]
+                                                            for row in task[2]]))
     else:
         results = map(extract_chunk, tasks)
-    mention_rows, extraction_rows, done = [], [], 0
-    for n_docs, mentions, extractions in results:
+    mention_rows, extraction_rows, rejected_rows, done = [], [], [], 0
+    for n_docs, mentions, extractions, rejected in results:
         mention_rows.extend(mentions)
         extraction_rows.extend(extractions)
+        rejected_rows.extend(rejected)
         done += n_docs
         if progress is not None and n_docs:
             progress(done, cleaned.height)
     return (pl.DataFrame(mention_rows, schema=MENTION_SCHEMA),
-            pl.DataFrame(extraction_rows, schema=EXTRACTION_SCHEMA))
+            pl.DataFrame(extraction_rows, schema=EXTRACTION_SCHEMA),
+            pl.DataFrame(rejected_rows, schema=REJECTED_SCHEMA))
 
 
-def extract_chunk(task: tuple[str | None, int, list[tuple[str, str, str | None]]]
-                  ) -> tuple[int, list[dict], list[dict]]:
-    """(documents done, mention rows, extraction rows) for (model, batch_size, [(doc_id, text, author)])."""
-    model, batch_size, chunk = task
+def extract_chunk(task: tuple[str | None, float, list[tuple[str, str, str | None]]]
+                  ) -> tuple[int, list[dict], list[dict], list[dict]]:
+    """(documents done, mention rows, extraction rows, rejected rows) for (model, timeout_s, [(doc_id, text,
+    author)])."""
+    model, timeout_s, chunk = task
     nlp = load_nlp(model)
     triggers = _triggers()
-    mention_rows, extraction_rows = [], []
+    mention_rows, extraction_rows, rejected = [], [], []
     # The memory zone frees the strings these documents added to the vocabulary: a worker that lives for a
     # whole run would otherwise grow with every new word it ever saw. Rows hold plain str copies.
     with nlp.memory_zone():
-        for doc, (doc_id, author) in nlp.pipe(((text, (doc_id, author)) for doc_id, text, author in chunk),
-                                              as_tuples=True, batch_size=batch_size):
-            mentions, extractions = document_rows(doc_id, doc, author, triggers)
+        for doc_id, text, author in chunk:
+            try:
+                with workers.time_limit(timeout_s, "parsing"):
+                    mentions, extractions = document_rows(doc_id, nlp(text), author, triggers)
+            except workers.DocumentTimeout as exc:
+                rejected.append({"doc_id": doc_id, "reason": "timeout", "detail": str(exc)})
+                continue
+            except Exception as exc:  # noqa: BLE001  one document that breaks the parser or a rule is one row
+                rejected.append({"doc_id": doc_id, "reason": "stage_error", "detail": stage_error("parsing", exc)})
+                continue
             mention_rows.extend(mentions)
             extraction_rows.extend(extractions)
-    return len(chunk), mention_rows, extraction_rows
+    return len(chunk), mention_rows, extraction_rows, rejected
 
 
 @lru_cache(maxsize=1)

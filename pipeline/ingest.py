@@ -14,7 +14,7 @@ from typing import Iterable
 import charset_normalizer
 import polars as pl
 
-from pipeline.sources import RawInput, Rejected
+from pipeline.sources import RawInput, Rejected, stage_error
 from pipeline.workers import chunked
 
 HTML_TAG = re.compile(
@@ -161,6 +161,9 @@ def _row(raw: RawInput, batch_id: str, seen_at: datetime) -> dict:
         decoded = decode_input(raw.data, raw.declared_charset)
     except Rejected as rej:
         row.update(reason=rej.reason, detail=rej.detail)
+        return row
+    except Exception as exc:  # noqa: BLE001  one input that breaks decoding is one quarantine row
+        row.update(reason="stage_error", detail=stage_error("decode", exc))
         return row
     row.update(doc_id=doc_id_for(raw.data), content_type=decoded.content_type,
                encoding=decoded.encoding, content=decoded.content)

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, TimeoutError as FuturesTimeout
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -85,28 +88,94 @@ def shutdown() -> None:
 
 
 def ordered_map(fn: Callable[[T], R], items: Iterable[T], processes: int | None = None,
-                model: str | None = None, window: int | None = None) -> Iterator[R]:
+                model: str | None = None, window: int | None = None, limit_s: float = 0,
+                on_timeout: Callable[[T], R] | None = None) -> Iterator[R]:
     """fn over items on the pool, results in input order.
 
     At most `window` items are in flight: Executor.map would submit (and so convert and pickle) every item at
     once, which for cleaning is every HTML page of the batch held a second time.
+    limit_s, on_timeout: an item whose result has not come `limit_s` seconds after it is waited for is stuck where
+    the per-document time limit cannot reach (native code that ignores signals): the workers are killed and
+    replaced, the item's result is on_timeout(item), and the other items in flight run again on the new pool.
     """
     pool = start(processes, model)
     window = window or 3 * _processes
-    pending: deque[Future] = deque()
+    pending: deque[tuple[T, Future]] = deque()
+
+    def next_result() -> R:
+        nonlocal pool
+        item, future = pending.popleft()
+        if not limit_s or on_timeout is None:
+            return future.result()
+        try:
+            return future.result(timeout=limit_s)
+        except FuturesTimeout:
+            kill()
+            pool = start(processes, model)
+            for _ in range(len(pending)):
+                waiting, _ = pending.popleft()
+                pending.append((waiting, pool.submit(fn, waiting)))
+            return on_timeout(item)
     try:
         for item in items:
-            pending.append(pool.submit(fn, item))
+            pending.append((item, pool.submit(fn, item)))
             if len(pending) >= window:
-                yield pending.popleft().result()
+                yield next_result()
         while pending:
-            yield pending.popleft().result()
+            yield next_result()
     except BrokenProcessPool:
         shutdown()  # a worker died (killed, out of memory): the next batch gets a fresh pool
         raise
     finally:
-        for future in pending:
+        for _, future in pending:
             future.cancel()
+
+
+WORKER_START_S = 120  # a fresh worker imports trafilatura and loads spaCy before its first task
+
+
+def stuck_after(timeout_s: float, documents: int) -> float:
+    """How long a task of `documents` may take before its worker counts as stuck: every document at its limit,
+    plus a worker's start; 0 (never) without a per-document limit."""
+    return documents * timeout_s + WORKER_START_S if timeout_s > 0 else 0
+
+
+def kill() -> None:
+    """Stop the pool now, killing its workers mid-task (shutdown would wait for a stuck one forever)."""
+    global _pool, _processes
+    if _pool is not None:
+        for process in list(getattr(_pool, "_processes", {}).values()):
+            process.kill()
+        _pool.shutdown(wait=False, cancel_futures=True)
+    _pool, _processes = None, 0
+
+
+class DocumentTimeout(BaseException):
+    """One document took longer than the per-document limit in one stage. A BaseException, so that the
+    `except Exception` blocks of the libraries it interrupts do not swallow it and carry on."""
+
+
+@contextmanager
+def time_limit(seconds: float, stage: str):
+    """Raise DocumentTimeout in the block once it has run `seconds` (0: no limit).
+
+    SIGALRM interrupts Python code and the regex engine (it checks for signals as it backtracks), which is where
+    a hostile page spends its time; the block runs in a worker process's or the run's main thread. Elsewhere (a
+    thread of a server) signals cannot be set and the block runs without a limit.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(signum, frame):
+        raise DocumentTimeout(f"{stage}: over the {seconds:g}-second limit per document (WEBFACTS_DOCUMENT_TIMEOUT_S)")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def chunked(rows: Iterable[T], size: int) -> Iterator[list[T]]:

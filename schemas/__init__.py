@@ -13,7 +13,10 @@ import polars as pl
 UTC = pl.Datetime("us", "UTC")
 HEX_ID = r"^[0-9a-f]{16,64}$"
 REASONS = ["empty", "binary", "too_large", "undecodable", "unreadable", "malformed_record",
-           "fetch_failed", "no_main_content", "parse_error"]
+           "fetch_failed", "no_main_content", "parse_error",
+           # hostile inputs: never opened (FIFO, device, symlink out of the inbox), over the per-document time
+           # limit, or an unexpected error of one stage on one input (the detail names the stage)
+           "not_regular_file", "outside_inbox", "timeout", "stage_error"]
 MODALITIES = ["asserted", "reported", "hedged", "negated"]
 MODALITY_DESCRIPTION = ("How the sentence states it: asserted, reported (hearsay: reportedly, rumours), hedged "
                         "(may, expected to, plans to, future) or negated; only asserted claims support facts.")

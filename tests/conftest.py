@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
+# Tests write their inbox files and run at once: no settle time (tests of the settle time pass their own).
+os.environ["WEBFACTS_SETTLE_S"] = "0"
 
 
 @pytest.fixture(scope="session")

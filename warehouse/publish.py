@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import re
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -120,16 +121,30 @@ def check_integrity(con) -> dict[str, list[tuple]]:
 @contextmanager
 def publish_lock(path: Path | None):
     """Serialises publishers on this machine. A server catalog has no local file: there the Dagster pool
-    allows one publisher, and DuckLake refuses a commit that conflicts with another."""
+    allows one publisher, and DuckLake refuses a commit that conflicts with another.
+
+    The holder removes the lock file when it is done, so none is left beside the warehouse; a waiter that then
+    holds the lock of a removed file tries again on the current one. A process killed while holding it loses the
+    lock with its file descriptor, and the next publisher takes over the file it left.
+    """
     if path is None:
         yield
         return
-    with open(Path(f"{path}.lock"), "a") as fh:
+    lock = Path(f"{path}.lock")
+    while True:
+        fh = open(lock, "a")
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            if os.fstat(fh.fileno()).st_ino == os.stat(lock).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        fh.close()  # locked a file the previous holder had already removed
+    try:
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+        fh.close()
 
 
 def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Warehouse | str | Path",
@@ -191,6 +206,7 @@ def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, in
         _fsync(path.parent)
     finally:
         tmp.unlink(missing_ok=True)  # after a successful rename it is already gone
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
     return counts
 
 
@@ -216,10 +232,11 @@ def _local_data_files(warehouse: Warehouse) -> set[Path]:
 
 
 def remove_stale_builds(path: Path) -> None:
-    """Half-built files of publishers that died (kill -9, power loss); the live file never was one of them."""
+    """Half-built files of publishers that died (kill -9, power loss): `<name>.tmp-<pid>` and whatever DuckDB
+    keeps beside it (`.tmp-<pid>.wal`, ...); the live file never was one of them."""
     for stale in path.parent.glob(f"{path.name}.tmp-*"):
-        pid = stale.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+        pid = re.match(r"(\d+)", stale.name[len(path.name) + len(".tmp-"):])
+        if pid and int(pid.group(1)) != os.getpid() and not Path(f"/proc/{pid.group(1)}").exists():
             stale.unlink(missing_ok=True)
 
 
@@ -239,11 +256,14 @@ def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[s
         con.register("batch_docs", doc_ids.to_arrow())
         for table in DOCUMENT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_docs)")
+        _supersede_earlier_versions(con, batch_id, frames)
         for table in ("raw_documents", "document_sources", "skipped_records"):  # first sighting wins
             _insert_new(con, table, frames[table], KEYS[table])
         _insert_new(con, "quarantine", frames["quarantine"], QUARANTINE_IDENTITY)
         for table in DOCUMENT_TABLES:
             _insert(con, table, frames[table])
+        for table in ("raw_documents",) + DOCUMENT_TABLES:  # documents only superseded versions carried
+            con.execute(f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM document_sources)")
         _merge_entities(con, frames["entities"])
         _replace_facts(con, aggregate_facts)
         con.execute((SQL_DIR / "derived.sql").read_text())
@@ -259,6 +279,41 @@ def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[s
             pass  # a failed COMMIT has already rolled back
         raise
     return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+
+def _supersede_earlier_versions(con, batch_id: str, frames: dict[str, pl.DataFrame]) -> None:
+    """A file this batch read replaces what earlier batches read from it: a new version of an input (a file
+    rewritten, or one first ingested half-written) must not count as a second source beside its old version.
+
+    Rows of earlier batches for the batch's files (the part of an input URI before '#': the file, or the URL of a
+    fetched page) are removed unless this batch has the same row again. A later stage's quarantine row (no main
+    content) stays while the input still carries the same document. Documents no input carries any more are
+    removed after the inserts, and with them their claims.
+    """
+    file_of = "split_part({}, '#', 1)"
+    sources = frames["document_sources"].select("doc_id", "input_uri")
+    con.register("batch_sources", sources.to_arrow())
+    con.register("batch_quarantine", frames["quarantine"].select(*QUARANTINE_IDENTITY).to_arrow())
+    con.register("batch_skipped", frames["skipped_records"].select("input_uri", "record_type").to_arrow())
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE batch_files AS
+        SELECT DISTINCT {file_of.format('input_uri')} AS f FROM batch_sources
+        UNION SELECT DISTINCT {file_of.format('source_uri')} FROM batch_quarantine
+        UNION SELECT DISTINCT {file_of.format('input_uri')} FROM batch_skipped""")
+    earlier = "o.batch_id <> ? AND {} IN (SELECT f FROM batch_files)"
+    same = " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in QUARANTINE_IDENTITY)
+    con.execute(f"""DELETE FROM quarantine o WHERE {earlier.format(file_of.format('o.source_uri'))}
+        AND NOT EXISTS (SELECT 1 FROM batch_quarantine n WHERE {same})
+        AND NOT EXISTS (SELECT 1 FROM document_sources s JOIN batch_sources n USING (doc_id, input_uri)
+                        WHERE s.input_uri = o.source_uri)""", [batch_id])
+    con.execute(f"""DELETE FROM document_sources o WHERE {earlier.format(file_of.format('o.input_uri'))}
+        AND NOT EXISTS (SELECT 1 FROM batch_sources n WHERE n.doc_id = o.doc_id AND n.input_uri = o.input_uri)""",
+                [batch_id])
+    con.execute(f"""DELETE FROM skipped_records o WHERE {earlier.format(file_of.format('o.input_uri'))}
+        AND NOT EXISTS (SELECT 1 FROM batch_skipped n WHERE n.input_uri = o.input_uri
+                        AND n.record_type = o.record_type)""", [batch_id])
+    for name in ("batch_sources", "batch_quarantine", "batch_skipped"):
+        con.unregister(name)
+    con.execute("DROP TABLE batch_files")
 
 
 def integrity_report(warehouse: "Warehouse | str | Path") -> dict[str, list[tuple]]:

@@ -28,6 +28,10 @@ class WarehouseConfigError(RuntimeError):
     pass
 
 
+class WarehouseUnreadable(RuntimeError):
+    """The warehouse file exists but DuckDB cannot read it (truncated, overwritten, not a DuckDB file)."""
+
+
 # The extension a `ducklake:<kind>:` catalog needs. PostgreSQL's is postgres_scanner: DuckDB derives a loaded
 # file's entry point from its file name, and duckdb-extension-postgres ships the same binary as
 # postgres.duckdb_extension, which LOAD by path rejects ('did not contain the expected entrypoint').
@@ -104,6 +108,31 @@ class Warehouse:
         if not self.is_lake:
             return self.local_file.exists()
         return self.query("SELECT 1", published_only=True) is not None
+
+    def check_readable(self) -> None:
+        """Raise WarehouseUnreadable, with one line naming the file and what to do, when the DuckDB file is damaged.
+
+        Opening reads the header and catalog; a file shorter than the blocks its header counts is truncated even
+        when those happen to be intact. A file another process holds read-write is not damaged (query reads a
+        copy of it).
+        """
+        if self.is_lake or not self.local_file.exists():
+            return
+        try:
+            with duckdb.connect(self.target, read_only=True) as con:
+                blocks, block_size = con.execute(
+                    "SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+            problem = None
+            if self.local_file.stat().st_size < blocks * block_size:
+                problem = f"truncated: {self.local_file.stat().st_size} bytes for {blocks} blocks of {block_size}"
+        except duckdb.Error as exc:
+            if "lock" in str(exc).lower():
+                return
+            problem = " ".join(str(exc).split())[:200]
+        if problem:
+            raise WarehouseUnreadable(
+                f"the warehouse {self.target} is not a readable DuckDB file ({problem}): restore it from a backup, "
+                f"or move it aside and run `webfacts run` again to rebuild it from the inbox")
 
     def query(self, sql: str, params: list | None = None, published_only: bool = False) -> pl.DataFrame | None:
         """A read-only query; with published_only, None instead of an error when nothing is published yet.

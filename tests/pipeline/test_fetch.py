@@ -8,6 +8,7 @@ import pytest
 from pipeline.fetch import USER_AGENT, FetchPolicy, Fetcher
 from pipeline.sources import expand_file
 
+LOCAL = ("127.0.0.1/32",)  # the test server's address: refused by default, as every loopback address is
 PAGE = b"<html><body><article><p>A page served locally for the fetch test.</p></article></body></html>"
 
 
@@ -71,7 +72,8 @@ def server():
 
 @pytest.fixture()
 def fetcher():
-    return Fetcher(FetchPolicy(timeout_s=0.5, max_bytes=1000, retries=1, backoff_s=0.01, per_host_delay_s=0))
+    return Fetcher(FetchPolicy(timeout_s=0.5, max_bytes=1000, retries=1, backoff_s=0.01, per_host_delay_s=0,
+                               allow=LOCAL))
 
 
 def test_each_outcome(server, fetcher):
@@ -90,7 +92,7 @@ def test_transient_errors_are_retried(server, fetcher):
 
 
 def test_per_host_delay_is_respected(server):
-    polite = Fetcher(FetchPolicy(per_host_delay_s=0.3, retries=0))
+    polite = Fetcher(FetchPolicy(per_host_delay_s=0.3, retries=0, allow=LOCAL))
     started = time.monotonic()
     for _ in range(3):
         polite.fetch(server + "/ok")
