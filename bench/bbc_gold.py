@@ -252,7 +252,7 @@ def run_pipeline(docs: list[str], workdir: Path) -> Path:
     home.mkdir(parents=True, exist_ok=True)
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     warehouse = workdir / "bbc.duckdb"
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    env = {**os.environ, "DAGSTER_HOME": str(home), "WEBFACTS_SETTLE_S": "0"}  # the inbox was just written, whole
     subprocess.run([str(Path(os.sys.executable).with_name("webfacts")), "run", "--inbox", str(inbox),
                     "--warehouse", str(warehouse)], check=True, env=env, stdout=subprocess.DEVNULL)
     return warehouse

@@ -176,7 +176,8 @@ def memory_kib(pid: int) -> tuple[int, int]:
 
 def run_pipeline(inbox: Path, warehouse: Path, dagster_home: Path, log: Path, result: Path) -> dict:
     """One `webfacts run` in a child process, sampling the memory of its process tree."""
-    env = os.environ | {"DAGSTER_HOME": str(dagster_home), "PYTHONUNBUFFERED": "1"}
+    env = os.environ | {"DAGSTER_HOME": str(dagster_home), "PYTHONUNBUFFERED": "1",
+                        "WEBFACTS_SETTLE_S": "0"}  # the inbox was just written, and completely
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(inbox), str(warehouse), str(result)]
     peak_rss = peak_pss = peak_procs = 0
     started = time.perf_counter()

@@ -91,7 +91,7 @@ def head_snapshot(workdir: Path) -> Path:
 def run_pipeline(base: Path, code: Path | None) -> dict:
     """`webfacts run` on base/inbox into base/x.duckdb: wall seconds, exit code, output, per-stage rates.
     With `code`, the packages are imported from there (PYTHONPATH precedes the venv's editable install)."""
-    env = dict(os.environ, DAGSTER_HOME=str(base / "dagster_home"))
+    env = dict(os.environ, DAGSTER_HOME=str(base / "dagster_home"), WEBFACTS_SETTLE_S="0")  # inbox complete
     if code:
         env["PYTHONPATH"] = str(code)
     cmd = [str(WEBFACTS), "run", "--inbox", str(base / "inbox"), "--warehouse", str(base / "x.duckdb")]

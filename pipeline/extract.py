@@ -13,8 +13,8 @@ import polars as pl
 from pipeline import workers
 from pipeline.clean import REJECTED_SCHEMA, timed_out
 from pipeline.config import DEFAULT_DOCUMENT_TIMEOUT_S
-from pipeline.mentions import document_mentions
-from pipeline.nlp import load_nlp
+from pipeline.mentions import document_mentions, sentence_indexes
+from pipeline.nlp import doc_text, load_nlp
 from pipeline.prose import prose_text
 from pipeline.relations import Triggers, extract_relations
 from pipeline.registry import load_registry
@@ -128,7 +128,7 @@ def document_rows(doc_id: str, doc, author: str | None, triggers: Triggers) -> t
         extraction_rows.append({
             "doc_id": doc_id, "predicate": e.predicate, "subject_name": e.subject.text,
             "subject_type": e.subject.type, "object_name": e.object.text, "object_type": e.object.type,
-            "sentence_index": e.sentence_index, "sentence": doc.text[start_char:sent.end_char].strip(),
+            "sentence_index": e.sentence_index, "sentence": doc_text(doc)[start_char:sent.end_char].strip(),
             "start_char": start_char, "end_char": sent.end_char,
             "extractor": e.extractor, "confidence": e.confidence, "modality": e.modality,
         })
@@ -141,13 +141,13 @@ def frame_typed_mentions(doc_id: str, doc, extracted, known_spans: set) -> list[
     for e in extracted:
         for value in (e.subject, e.object):
             if value.span is not None and (value.span, value.text) not in seen and (
-                    value.span not in seen or value.text != doc.text[value.span[0]:value.span[1]]):
+                    value.span not in seen or value.text != doc_text(doc)[value.span[0]:value.span[1]]):
                 seen.add((value.span, value.text))
                 span = doc.char_span(*value.span, alignment_mode="expand")
-                rows.append({"doc_id": doc_id, "surface": doc.text[value.span[0]:value.span[1]], "name": value.text,
+                rows.append({"doc_id": doc_id, "surface": doc_text(doc)[value.span[0]:value.span[1]], "name": value.text,
                              "type": value.type,
                              "ner_label": "FRAME_TYPED", "kind": None,
-                             "sentence_index": [i for i, s in enumerate(doc.sents) if s.start <= span.start < s.end][0],
+                             "sentence_index": sentence_indexes(doc)[span.start],
                              "start_char": value.span[0], "end_char": value.span[1]})
     return rows
 

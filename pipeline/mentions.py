@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span
 
 from pipeline import gazetteer
+from pipeline.nlp import doc_text
 from pipeline.works import work_spans
 from schemas import ENTITY_TYPES
 
@@ -119,10 +120,14 @@ def is_junk_name(name: str) -> bool:
 
 
 def sentence_indexes(doc: Doc) -> list[int]:
-    index = [0] * len(doc)
-    for i, sent in enumerate(doc.sents):
-        for t in range(sent.start, sent.end):
-            index[t] = i
+    """The sentence number of each token, computed once per document."""
+    index = doc.user_data.get("webfacts_sentence_indexes")
+    if index is None:
+        index = [0] * len(doc)
+        for i, sent in enumerate(doc.sents):
+            for t in range(sent.start, sent.end):
+                index[t] = i
+        doc.user_data["webfacts_sentence_indexes"] = index
     return index
 
 
@@ -197,7 +202,7 @@ def with_state_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     out = list(mentions)
     for k in range(1, len(out)):
         prev, m = out[k - 1], out[k]
-        if doc.text[prev.end_char:m.start_char].strip() == "," and re.fullmatch(r"[A-Z]\.?[A-Z]\.?", m.name) \
+        if doc_text(doc)[prev.end_char:m.start_char].strip() == "," and re.fullmatch(r"[A-Z]\.?[A-Z]\.?", m.name) \
                 and gazetteer.city_in(prev.name, m.name) is not None:
             out[k] = replace(m, name=gazetteer.container(m.name).name, type="PLACE", label="GAZETTEER")
     return out
@@ -340,8 +345,9 @@ def pattern_spans(doc: Doc, *patterns: re.Pattern) -> list[Span]:
     """Token spans of a name list's matches, but not of a modifier made from one ("Oscar-winning")."""
     spans = []
     for pattern in patterns:
-        for m in pattern.finditer(doc.text):
-            if doc.text[m.end():m.end() + 1] == "-":
+        text = doc_text(doc)
+        for m in pattern.finditer(text):
+            if text[m.end():m.end() + 1] == "-":
                 continue  # "Oscar-winning" describes; it names nothing
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             if span is not None:
@@ -533,7 +539,7 @@ def repeated_works(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     sent_of = sentence_indexes(doc)
     found = []
     for name, model in works.items():
-        for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", doc.text):
+        for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", doc_text(doc)):
             if covered.intersection(range(match.start(), match.end())):
                 continue
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")

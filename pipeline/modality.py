@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from pipeline.nlp import sentence_of
+
 MODALITIES = ("asserted", "reported", "hedged", "negated")
 NEGATORS = {"not", "n't", "never", "no", "neither", "nor"}
 DENIALS = {"deny", "refute", "reject", "dismiss"}
@@ -43,7 +45,7 @@ def modality(tok: Token) -> str:
             return "hedged"
         if any(c.dep_ == "mark" and c.lower_ in CONDITIONS for c in t.children):
             return "hedged"
-    sentence = tok.sent
+    sentence = sentence_of(tok.doc, tok.i)
     if any(t.lower_ in HEARSAY or t.lemma_.lower() in HEARSAY for t in sentence):
         return "reported"
     return "asserted"

@@ -18,7 +18,9 @@ FUNCTION_WORDS = {"the", "a", "an", "of", "to", "in", "and", "is", "was", "for",
                   "his", "her", "their", "but", "not", "this", "which", "who", "will", "would", "its", "we", "i"}
 LIST_RUN = 5            # consecutive non-prose lines from which a block is a list, a table or a menu
 MIN_PROSE_WORDS = 8
-MAX_PARSED_CHARS = 200_000  # past this a page is cut: a book-length page must not stall a worker
+# Past this a page is parsed only in part (its text is kept whole): parse time grows with length, and a page must
+# not take a worker more than about a second (bench/README.md, "Entities on web pages"). News articles are shorter.
+MAX_PARSED_CHARS = 30_000
 
 
 def is_prose_line(line: str) -> bool:

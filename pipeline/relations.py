@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 from pipeline import gazetteer
 from pipeline.coreference import resolve_pronoun
 from pipeline.modality import modality
+from pipeline.nlp import doc_text, sentence_of
 from pipeline.dates import normalize_date
 from pipeline.gazetteer import is_country
 from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
@@ -103,7 +104,7 @@ def fronted_participle(verb: Token) -> bool:
     """'Starring X, the film follows ...': a present participle opening its sentence, its phrase
     closed by a comma before the main verb. The parser often takes it for a noun modifier
     ('Co-starring actress X, Y delivered ...'), so its dependency label is not required."""
-    sent = verb.sent
+    sent = sentence_of(verb.doc, verb.i)
     first = next((t for t in sent if not (t.is_punct or t.is_space)), None)
     return (verb.tag_ == "VBG" and verb == first and verb.dep_ not in ("ROOT", "csubj", "csubjpass", "nsubj")
             and _phrase_end(verb) is not None)
@@ -111,7 +112,7 @@ def fronted_participle(verb: Token) -> bool:
 
 def _phrase_end(verb: Token) -> int | None:
     """Index of the comma closing a fronted participle's phrase: the last one before the main verb."""
-    root = verb.sent.root
+    root = sentence_of(verb.doc, verb.i).root
     commas = [t.i for t in verb.doc[verb.i + 1:root.i] if t.text == ","]
     return commas[-1] if commas else None
 
@@ -119,7 +120,7 @@ def _phrase_end(verb: Token) -> int | None:
 def _main_subject(verb: Token) -> list[Token]:
     """A fronted participle's understood subject is the main clause's ('Graduating from X, Y joined ...')."""
     end = _phrase_end(verb)
-    return [t for t in _children(verb.sent.root, "nsubj", "nsubjpass") if t.i > end]
+    return [t for t in _children(sentence_of(verb.doc, verb.i).root, "nsubj", "nsubjpass") if t.i > end]
 
 
 def _modified_name(verb: Token) -> list[Token]:
@@ -571,7 +572,7 @@ def lifespan_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> l
     for m in resolver.mentions:
         if m.type != "PERSON" or not sent.start_char <= m.start_char < sent.end_char:
             continue
-        rest = doc.text[m.end_char:sent.end_char]
+        rest = doc_text(doc)[m.end_char:sent.end_char]
         span = LIFE_SPAN.match(rest, NO_DATE_PARENTHESES.match(rest).end())
         if span is None or not (span["born"] or span["dash"]):
             continue

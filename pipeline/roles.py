@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Span, Token
 
 from pipeline import gazetteer
 from pipeline.mentions import Mention
+from pipeline.nlp import sentence_of
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon
 
 MAX_ROLE_WORDS = 5
@@ -53,7 +54,7 @@ def _classified(words: list[str], lexicon: RoleLexicon) -> tuple[tuple[str, ...]
 
 def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
     """'[qualifier]['s] role words NAME', all inside the name's sentence."""
-    sent_start = doc[m.token_start].sent.start
+    sent_start = sentence_of(doc, m.token_start).start
     i, words, qualifier = m.token_start - 1, [], None
     while i >= sent_start and doc[i].lower_.rstrip(".") in HONORIFICS:
         i -= 1  # "London mayor Mr Livingstone"
@@ -88,7 +89,7 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
 def untagged_organisation(doc: Doc, end: int, person: Mention) -> Mention | None:
     """A capitalised name the tagger missed, right before a role: the organisation the role is held at."""
     start = end
-    while start >= doc[end].sent.start and doc[start].pos_ == "PROPN" and doc[start].text[:1].isupper() \
+    while start >= sentence_of(doc, end).start and doc[start].pos_ == "PROPN" and doc[start].text[:1].isupper() \
             and not doc[start].ent_type_ and end - start < 4:
         start -= 1
     start += 1
@@ -109,7 +110,7 @@ def _qualifier_after(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Ment
 
 def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
     """'NAME, [the] [qualifier['s]] role words [of|at qualifier],' ending at a comma, a full stop or a verb."""
-    sent_end = doc[m.token_start].sent.end
+    sent_end = sentence_of(doc, m.token_start).end
     i = m.token_end
     if i >= sent_end or doc[i].text != ",":
         return None

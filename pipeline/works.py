@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 
 from pipeline.gazetteer import first_name_gender
-from pipeline.nlp import KNOWN_VERBS
+from pipeline.nlp import KNOWN_VERBS, doc_text, sentence_of
 
 # Words a title keeps lower-case inside it ("How to Dismantle an Atomic Bomb", "Lord of the Rings").
 TITLE_SMALL_WORDS = {"a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "from", "by", "into", "and", "or",
@@ -63,7 +63,7 @@ def title_run(doc: Doc, i: int) -> int | None:
     if i >= len(doc) or not _capitalised(doc[i]) or doc[i].text in NOT_TITLE_START or doc[i].is_punct:
         return None
     end, j = i + 1, i + 1
-    sent_end = doc[i].sent.end
+    sent_end = sentence_of(doc, i).end
     while j < min(sent_end, i + MAX_TITLE_TOKENS):
         tok = doc[j]
         if tok.text in ("'s", "’s", "-", ":", "'") and not doc[j - 1].whitespace_ and j + 1 < sent_end:
@@ -138,6 +138,8 @@ def _directed_after(doc: Doc, end: int) -> bool:
 
 
 def _listed_after(doc: Doc, previous_end: int, start: int) -> bool:
+    if not 0 < start - previous_end <= 2:
+        return False
     between = [t.lower_ for t in doc[previous_end:start]]
     return 0 < len(between) <= 2 and set(between) <= {",", "and", "or"}
 
@@ -195,10 +197,10 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
         return WorkSpan(i, end, f"kind_after:{kind}", kind)
     if _directed_after(doc, end):
         return WorkSpan(i, end, "frame:directed_by", None)
-    if CHART_AFTER.match(doc.text[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80]):
+    if CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80]):
         return WorkSpan(i, end, "chart", "song")
     if i >= 2 and doc[i - 1].text in ("'s", "’s") and doc[i - 2].ent_type_ in ("PERSON", "ORG") \
-            and (about_works or _about_works(doc[i].sent)) and first_name_gender(doc[i].text) is None \
+            and (about_works or _about_works(sentence_of(doc, i))) and first_name_gender(doc[i].text) is None \
             and doc[i].ent_type_ not in ("GPE", "NORP", "DATE"):
         return WorkSpan(i, end, "possessive", None)  # "Sally Grindley's Spilled Water", not "Blair's Gordon Brown"
     if end - i >= 2 and not doc[i].is_sent_start and _verb_word(doc[i]) \
