@@ -517,7 +517,7 @@ def is_country(name: str) -> bool:
         pycountry.countries.lookup(cleaned)
         return True
     except LookupError:
-        return bool(pycountry.countries.search_fuzzy(cleaned)) if cleaned in COMMON_COUNTRY_NAMES else False
+        return cleaned in COMMON_COUNTRY_NAMES  # listed by hand: pycountry's fuzzy search misses some ("Ivory Coast")
 
 
 COUNTRY_ABBREVIATIONS = {"US", "USA", "U.S.", "U.S.A.", "UK", "U.K.", "UAE"}
