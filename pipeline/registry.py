@@ -44,6 +44,7 @@ class Predicate:
     subject_kinds: frozenset[str] = frozenset()
     object_pattern: re.Pattern | None = None
     lifespan: bool = False   # the first date of "Name (1 May 1900 – 2 June 1980)" / "Name (born 1949)"
+    model_only: bool = False  # no rule frame on purpose: only the trained relation layer extracts it
 
     @property
     def object_kind(self) -> str:
@@ -85,13 +86,17 @@ def parse_predicate(raw: dict) -> Predicate:
         for v in raw.get("verbs", []))
     nouns = tuple(_noun_frame(n, name) for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
-    if not (verbs or nouns or possessive or raw.get("comma_apposition") or raw.get("lifespan")):
-        raise RegistryError(f"{name}: no frame triggers it")
+    model_only = bool(raw.get("model_only", False))
+    has_frame = bool(verbs or nouns or possessive or raw.get("comma_apposition") or raw.get("lifespan"))
+    if not (has_frame or model_only):
+        raise RegistryError(f"{name}: no frame triggers it (mark it `model_only: true` if that is meant)")
+    if has_frame and model_only:
+        raise RegistryError(f"{name}: model_only predicates have no rule frames")
     pattern = raw.get("object_pattern")
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
                      bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
                      frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
-                     bool(raw.get("lifespan", False)))
+                     bool(raw.get("lifespan", False)), model_only)
 
 
 @lru_cache(maxsize=4)
