@@ -9,11 +9,13 @@ from functools import lru_cache
 from typing import Callable
 
 import polars as pl
+from spacy.tokens import Doc, Span
 
 from pipeline import workers
 from pipeline.mentions import document_mentions
 from pipeline.nlp import load_nlp
-from pipeline.relations import Triggers, extract_relations
+from pipeline.relation_model import ModelExtraction, model_extractions
+from pipeline.relations import Extraction, Triggers, extract_relations
 from pipeline.registry import load_registry
 from schemas import polars_schema
 
@@ -85,24 +87,34 @@ def _triggers() -> Triggers:
     return Triggers(load_registry())
 
 
-def document_rows(doc_id: str, doc, author: str | None, triggers: Triggers) -> tuple[list[dict], list[dict]]:
-    """Mention rows and extraction rows of one parsed document."""
+def document_rows(doc_id: str, doc: Doc, author: str | None, triggers: Triggers) -> tuple[list[dict], list[dict]]:
+    """Mention rows and extraction rows of one parsed document: the rules' extractions, then the relation
+    model's (pipeline/relation_model.py) where no rule gave that fact."""
     mentions = document_mentions(doc)
     mention_rows = [_mention_row(doc_id, m) for m in mentions]
     sentences = list(doc.sents)
     extracted = extract_relations(doc, mentions, author, triggers)
     mention_rows.extend(frame_typed_mentions(doc_id, doc, extracted, {(m.start_char, m.end_char) for m in mentions}))
-    extraction_rows = []
-    for e in extracted:
-        sent = sentences[e.sentence_index]
-        extraction_rows.append({
-            "doc_id": doc_id, "predicate": e.predicate, "subject_name": e.subject.text,
-            "subject_type": e.subject.type, "object_name": e.object.text, "object_type": e.object.type,
-            "sentence_index": e.sentence_index, "sentence": sent.text.strip(),
-            "start_char": sent.start_char, "end_char": sent.end_char,
-            "extractor": e.extractor, "confidence": e.confidence,
-        })
+    extraction_rows = [_extraction_row(doc_id, e, sentences) for e in extracted]
+    extraction_rows.extend(_extraction_row(doc_id, e, sentences)
+                           for e in model_extractions(doc, mentions, author, extracted))
     return mention_rows, extraction_rows
+
+
+def _extraction_row(doc_id: str, e: Extraction | ModelExtraction, sentences: list[Span]) -> dict:
+    """A rule's fact cites its sentence; a model's fact read from two sentences cites both (with " … " between
+    when they are not adjacent)."""
+    last_index = getattr(e, "last_sentence_index", e.sentence_index)
+    first, last = sentences[e.sentence_index], sentences[last_index]
+    if last_index - e.sentence_index > 1:
+        sentence = f"{first.text.strip()} … {last.text.strip()}"
+    else:
+        sentence = first.doc.text[first.start_char:last.end_char].strip()
+    return {"doc_id": doc_id, "predicate": e.predicate, "subject_name": e.subject.text,
+            "subject_type": e.subject.type, "object_name": e.object.text, "object_type": e.object.type,
+            "sentence_index": e.sentence_index, "sentence": sentence,
+            "start_char": first.start_char, "end_char": last.end_char,
+            "extractor": e.extractor, "confidence": e.confidence}
 
 
 def frame_typed_mentions(doc_id: str, doc, extracted, known_spans: set) -> list[dict]:
