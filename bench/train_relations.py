@@ -12,8 +12,8 @@ Never bench/gold (BBC gold, for evaluation only) and never our tests' documents.
 Learner, per predicate with at least MIN_POSITIVES positives: binary logistic regression (liblinear) on hashed
 binary features, its C taken from C_GRID by grouped 5-fold cross-validated average precision; with
 --compare-learners SGD (log loss) is cross-validated beside it for the record (the sidecar keeps every figure;
-bench/README.md sums them up). Calibration: Platt scaling fitted on the out-of-fold scores (documents grouped, so a document's
-candidates never score themselves). Threshold: the lowest calibrated probability whose out-of-fold precision is
+bench/README.md sums them up). Calibration: Platt scaling fitted on the out-of-fold scores (documents grouped,
+so a document's candidates never score themselves). Threshold: the lowest calibrated probability whose out-of-fold precision is
 at least TARGET_PRECISION, never below MIN_THRESHOLD. The final weights are refitted on all the data.
 
 Usage: python bench/train_relations.py [--seed 13] [--limit-docs N] [--out pipeline/models]
@@ -31,9 +31,14 @@ import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
+from spacy.language import Language
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression, SGDClassifier
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -44,6 +49,7 @@ from bench.eval_facts import GoldDoc, build_text, load_docs  # noqa: E402
 from bench.knowledgenet import load_passages, text_matches  # noqa: E402
 from pipeline import relation_model as rm  # noqa: E402
 from pipeline.mentions import document_mentions  # noqa: E402
+from pipeline.registry import Predicate  # noqa: E402
 
 DATASETS = Path("/work/shared/datasets")
 FEWREL = DATASETS / "fewrel" / "val_wiki.json.gz"
@@ -75,7 +81,7 @@ class TrainingSet:
 
 
 # ---------------------------------------------------------------- Re-DocRED dev
-def add_redocred(data: TrainingSet, nlp, registry, limit: int | None) -> int:
+def add_redocred(data: TrainingSet, nlp: Language, registry: tuple[Predicate, ...], limit: int | None) -> int:
     from bench.eval_facts import DATA_DIR
     rel_info = json.loads((DATA_DIR / "rel_info.json").read_text())
     by_id = {p.wikidata: p.name for p in registry}
@@ -99,7 +105,7 @@ def add_redocred(data: TrainingSet, nlp, registry, limit: int | None) -> int:
 
 
 # ---------------------------------------------------------------- KnowledgeNet folds 1-3
-def add_knowledgenet(data: TrainingSet, nlp, registry, limit: int | None) -> int:
+def add_knowledgenet(data: TrainingSet, nlp: Language, registry: tuple[Predicate, ...], limit: int | None) -> int:
     by_id = {p.wikidata: p.name for p in registry}
     passages = load_passages({1, 2, 3})[:limit]
     for passage in passages:
@@ -119,7 +125,8 @@ def add_knowledgenet(data: TrainingSet, nlp, registry, limit: int | None) -> int
 
 
 # ---------------------------------------------------------------- FewRel
-def add_fewrel(data: TrainingSet, nlp, registry, rng: np.random.Generator, limit: int | None) -> int:
+def add_fewrel(data: TrainingSet, nlp: Language, registry: tuple[Predicate, ...], rng: np.random.Generator,
+               limit: int | None) -> int:
     by_id = {p.wikidata: p.name for p in registry}
     with gzip.open(FEWREL, "rt", encoding="utf-8") as f:
         fewrel: dict[str, list[dict]] = json.load(f)
@@ -158,7 +165,7 @@ def _overlaps(arg: rm.Arg, rng: tuple[int, int]) -> bool:
 
 
 # ---------------------------------------------------------------- learning
-def make_learner(name: str, seed: int):
+def make_learner(name: str, seed: int) -> LogisticRegression | SGDClassifier:
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression, SGDClassifier
     warnings.filterwarnings("ignore", category=ConvergenceWarning)   # SGD's capped epochs, compared as they are
@@ -212,7 +219,8 @@ def average_precision(scores: np.ndarray, y: np.ndarray) -> float:
     return float(average_precision_score(y, scores))
 
 
-def build_training_set(nlp, registry: tuple, seed: int, limit: int | None, t0: float) -> tuple[TrainingSet, dict]:
+def build_training_set(nlp: Language, registry: tuple[Predicate, ...], seed: int, limit: int | None, t0: float
+                       ) -> tuple[TrainingSet, dict]:
     rng = np.random.default_rng(seed)
     data = TrainingSet()
     counts = {"redocred_dev_docs": add_redocred(data, nlp, registry, limit)}
