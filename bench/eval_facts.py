@@ -29,8 +29,11 @@ Matching (see README.md for the full rules):
 
 Usage::
 
-    python bench/eval_facts.py [--split test|dev] [--limit-docs N] [--join spaces|detok]
+    python bench/eval_facts.py [--split test|dev] [--limit-docs N] [--join spaces|detok] [--rules-only]
                                [--samples 20] [--out bench/out/eval_facts.json]
+
+By default the relation model (pipeline/relation_model.py) adds its facts after the rules, as
+pipeline/extract.py does; ``--rules-only`` scores the rules alone (the "before" of the model).
 """
 from __future__ import annotations
 
@@ -515,13 +518,16 @@ def system_spans(doc, mentions, offsets: OffsetMap) -> dict[int, list[SystemSpan
     return by_sent
 
 
-PIPELINE_FILES = ("nlp.py", "mentions.py", "relations.py", "dates.py", "registry.py", "registry.yaml")
+PIPELINE_FILES = ("nlp.py", "mentions.py", "relations.py", "dates.py", "registry.py", "registry.yaml",
+                  "relation_model.py")
 
 
 def pipeline_fingerprint() -> str:
     """sha256 (12 hex) over the pipeline files the extraction depends on, to tell runs of different code apart."""
     h = hashlib.sha256()
-    for name in PIPELINE_FILES:
+    models = sorted(p.relative_to(REPO_ROOT / "pipeline").as_posix()
+                    for p in (REPO_ROOT / "pipeline" / "models").glob("relations-*.npz"))
+    for name in (*PIPELINE_FILES, *models):
         path = REPO_ROOT / "pipeline" / name
         h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
     return h.hexdigest()[:12]
@@ -537,11 +543,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--data-dir", type=Path, default=DATA_DIR)
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap.add_argument("--rules-only", action="store_true", help="without the relation model")
+    ap.add_argument("--calibrated-only", action="store_true",
+                    help="the model's calibrated thresholds without the pipeline's HOUSE_FLOORS (diagnostic)")
     args = ap.parse_args(argv)
 
     from pipeline.mentions import document_mentions
     from pipeline.nlp import load_nlp
     from pipeline.registry import load_registry
+    from pipeline.relation_model import MODEL_PATH, RelationModel, load_model, model_extractions
     from pipeline.relations import extract_relations
 
     fingerprint = pipeline_fingerprint()
@@ -558,19 +568,26 @@ def main(argv: list[str] | None = None) -> int:
     built = [build_text(d["sents"], detok) for d in docs]
     nlp = load_nlp()
     model = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')} {nlp.meta.get('version')}"
-    print(f"re-docred {args.split}: {len(docs)} docs, join={args.join}, model {model}, "
+    relation_model = None if args.rules_only else RelationModel(MODEL_PATH, {}) if args.calibrated_only else load_model()
+    layer = "rules only" if relation_model is None else f"rules + model:{relation_model.version}" + (
+        " (calibrated thresholds, no house floors)" if args.calibrated_only else "")
+    print(f"re-docred {args.split}: {len(docs)} docs, join={args.join}, model {model}, {layer}, "
           f"pipeline {fingerprint}", file=sys.stderr)
 
     per_rel: dict[str, Counts] = defaultdict(Counts)
     per_rel_lenient: dict[str, Counts] = defaultdict(Counts)
     fps, fns, tps, dups, unjudged_preds = [], [], [], [], []
     t0 = time.perf_counter()
-    extract_s = 0.0
+    extract_s = model_s = 0.0   # model_s: the relation model's share of extract_s
     for k, (d, (text, spans)) in enumerate(zip(docs, built)):
         t1 = time.perf_counter()
         sdoc = nlp(text)
         mentions = document_mentions(sdoc)
         extractions = extract_relations(sdoc, mentions)
+        t2 = time.perf_counter()
+        if relation_model is not None:
+            extractions += model_extractions(sdoc, mentions, None, extractions, relation_model)
+        model_s += time.perf_counter() - t2
         extract_s += time.perf_counter() - t1
         offsets = OffsetMap(spans)
         sent_text = [s.text.strip() for s in sdoc.sents]
@@ -637,7 +654,13 @@ def main(argv: list[str] | None = None) -> int:
     if unjudged:
         print("not judged (no such relation in DocRED, so predictions cannot be checked): "
               + ", ".join(f"{registry[r]} {r}" for r in unjudged))
-    print(f"extraction: {len(docs)} docs in {extract_s:.1f}s ({len(docs) / extract_s:.1f} docs/s)")
+    print(f"extraction: {len(docs)} docs in {extract_s:.1f}s ({len(docs) / extract_s:.1f} docs/s); the relation "
+          f"model {model_s:.1f}s of it, {model_s / max(extract_s - model_s, 1e-9):.1%} on top of parse + mentions + rules")
+    reliability = model_reliability(tps, fps + dups)
+    if relation_model is not None:
+        print(f"model facts: {reliability['model']['predicted']} predicted, {reliability['model']['correct']} correct; "
+              f"confidence >= {HIGH_CONFIDENCE}: {reliability['model_high']['predicted']} predicted, "
+              f"{reliability['model_high']['share_correct']:.1%} correct")
     fp_causes = Counter(x["cause"] for x in fps + dups)
     fn_causes = Counter(x["cause"] for x in fns)
     fn_causes_no131 = Counter(x["cause"] for x in fns if x["wikidata"] != "P131")
@@ -650,7 +673,8 @@ def main(argv: list[str] | None = None) -> int:
         "config": {"split": args.split, "docs": len(docs), "join": args.join, "sentence_separator": SENT_SEP,
                    "model": model, "pipeline_fingerprint": fingerprint, "dataset": str(args.data_dir / SPLIT_FILES[args.split]),
                    "judged_relations": judged, "unjudged_relations": unjudged,
-                   "extract_seconds": round(extract_s, 2)},
+                   "extract_seconds": round(extract_s, 2), "model_seconds": round(model_s, 2), "layer": layer},
+        "reliability": reliability,
         "relations": rows, **summary,
         "published_for_orientation": PUBLISHED,
         "fp_causes": dict(fp_causes.most_common()),
@@ -663,6 +687,24 @@ def main(argv: list[str] | None = None) -> int:
     }, indent=1, ensure_ascii=False))
     print(f"\nwrote {args.out}")
     return 0
+
+
+HIGH_CONFIDENCE = 0.8
+
+
+def model_reliability(tps: list[dict], wrong: list[dict]) -> dict[str, dict]:
+    """Judged predictions by layer (rules, model) and the model's at confidence >= HIGH_CONFIDENCE: how many,
+    and the share correct (duplicates count as not correct)."""
+    out = {}
+    for label, keep in (("rules", lambda x: not x["extractor"].startswith("model:")),
+                        ("model", lambda x: x["extractor"].startswith("model:")),
+                        ("model_high", lambda x: x["extractor"].startswith("model:")
+                         and x["confidence"] >= HIGH_CONFIDENCE)):
+        correct = sum(1 for x in tps if keep(x))
+        predicted = correct + sum(1 for x in wrong if keep(x))
+        out[label] = {"predicted": predicted, "correct": correct,
+                      "share_correct": correct / predicted if predicted else 0.0}
+    return out
 
 
 def _by_relation(items: list[dict]) -> dict[str, dict[str, int]]:

@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Callable
 
 import polars as pl
+from spacy.tokens import Doc, Span
 
 from pipeline import workers
 from pipeline.clean import REJECTED_SCHEMA, timed_out
@@ -16,7 +17,8 @@ from pipeline.config import DEFAULT_DOCUMENT_TIMEOUT_S
 from pipeline.mentions import document_mentions, sentence_indexes
 from pipeline.nlp import doc_text, load_nlp
 from pipeline.prose import prose_text
-from pipeline.relations import Triggers, extract_relations
+from pipeline.relation_model import ModelExtraction, model_extractions
+from pipeline.relations import Extraction, Triggers, extract_relations
 from pipeline.registry import load_registry
 from pipeline.sources import stage_error
 from schemas import polars_schema
@@ -111,28 +113,39 @@ def _triggers() -> Triggers:
     return Triggers(load_registry())
 
 
-def document_rows(doc_id: str, doc, author: str | None, triggers: Triggers) -> tuple[list[dict], list[dict]]:
-    """Mention rows and extraction rows of one parsed document."""
+def document_rows(doc_id: str, doc: Doc, author: str | None, triggers: Triggers) -> tuple[list[dict], list[dict]]:
+    """Mention rows and extraction rows of one parsed document: the rules' extractions, then the relation
+    model's (pipeline/relation_model.py) where no rule gave that fact."""
     mentions = document_mentions(doc)
     mention_rows = [_mention_row(doc_id, m) for m in mentions]
     sentences = list(doc.sents)
     extracted = extract_relations(doc, mentions, author, triggers)
     mention_rows.extend(frame_typed_mentions(doc_id, doc, extracted, {(m.start_char, m.end_char) for m in mentions}))
-    extraction_rows = []
-    for e in extracted:
-        sent = sentences[e.sentence_index]
-        # A pronoun's fact rests on two sentences: the evidence spans from where its antecedent was named.
-        first = min([e.sentence_index] + [v.antecedent_sentence for v in (e.subject, e.object)
-                                          if v.antecedent_sentence is not None])
-        start_char = sentences[first].start_char
-        extraction_rows.append({
-            "doc_id": doc_id, "predicate": e.predicate, "subject_name": e.subject.text,
-            "subject_type": e.subject.type, "object_name": e.object.text, "object_type": e.object.type,
-            "sentence_index": e.sentence_index, "sentence": doc_text(doc)[start_char:sent.end_char].strip(),
-            "start_char": start_char, "end_char": sent.end_char,
-            "extractor": e.extractor, "confidence": e.confidence, "modality": e.modality,
-        })
+    extraction_rows = [_extraction_row(doc_id, e, sentences) for e in extracted]
+    extraction_rows.extend(_extraction_row(doc_id, e, sentences)
+                           for e in model_extractions(doc, mentions, author, extracted))
     return mention_rows, extraction_rows
+
+
+def _extraction_row(doc_id: str, e: Extraction | ModelExtraction, sentences: list[Span]) -> dict:
+    """The evidence of a fact: its sentence, from where a pronoun's antecedent was named when it rests on one,
+    through the last sentence a model's fact was read from (with " … " between sentences not adjacent)."""
+    antecedents = [v.antecedent_sentence for v in (e.subject, e.object)
+                   if getattr(v, "antecedent_sentence", None) is not None]
+    first_index = min([e.sentence_index] + antecedents)
+    last_index = getattr(e, "last_sentence_index", e.sentence_index)
+    first, last = sentences[first_index], sentences[last_index]
+    text = doc_text(first.doc)
+    if last_index - first_index > 1 and not antecedents:
+        sentence = f"{first.text.strip()} … {last.text.strip()}"
+    else:
+        sentence = text[first.start_char:last.end_char].strip()
+    return {"doc_id": doc_id, "predicate": e.predicate, "subject_name": e.subject.text,
+            "subject_type": e.subject.type, "object_name": e.object.text, "object_type": e.object.type,
+            "sentence_index": e.sentence_index, "sentence": sentence,
+            "start_char": first.start_char, "end_char": last.end_char,
+            "extractor": e.extractor, "confidence": e.confidence,
+            "modality": getattr(e, "modality", "asserted")}
 
 
 def frame_typed_mentions(doc_id: str, doc, extracted, known_spans: set) -> list[dict]:

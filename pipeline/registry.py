@@ -76,6 +76,7 @@ class Predicate:
     disjoint_conflicts: bool = False  # multi-valued, but sources naming disjoint sets disagree (a film's directors)
     changes_over_time: bool = False   # single-valued at a time: documents of different dates may both be right
     modifier: str | None = None  # "winning": "Oscar-winning actor X" holds the award, "nominated": is nominated
+    model_only: bool = False  # no rule frame on purpose: only the trained relation layer extracts it
 
     @property
     def object_kind(self) -> str:
@@ -118,16 +119,20 @@ def parse_predicate(raw: dict) -> Predicate:
     nouns = tuple(_noun_frame(n, name) for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])
     roles = tuple(_role_frame(r, name) for r in raw.get("roles", []))
-    if not (verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")
-            or raw.get("by_line") or raw.get("modifier")):
-        raise RegistryError(f"{name}: no frame triggers it")
+    model_only = bool(raw.get("model_only", False))
+    has_frame = bool(verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")
+                     or raw.get("by_line") or raw.get("modifier"))
+    if not (has_frame or model_only):
+        raise RegistryError(f"{name}: no frame triggers it (mark it `model_only: true` if that is meant)")
+    if has_frame and model_only:
+        raise RegistryError(f"{name}: model_only predicates have no rule frames")
     pattern = raw.get("object_pattern")
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
                      bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
                      frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
                      bool(raw.get("lifespan", False)), roles, bool(raw.get("by_line", False)),
                      bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)),
-                     raw.get("modifier"))
+                     raw.get("modifier"), model_only)
 
 
 def _role_frame(raw: dict, name: str) -> RoleFrame:
