@@ -309,7 +309,7 @@ def synthetic_warehouse(path: Path, n_facts: int) -> None:
 CREATE TEMP TABLE preds AS SELECT * FROM (VALUES {predicates}) p(i, predicate, object_kind, wikidata_property);
 CREATE TEMP TABLE ent AS
     SELECT i, substr(md5('entity-' || i), 1, 16) AS entity_id, 'Entity ' || lpad(i::VARCHAR, 6, '0') AS name,
-           ['PERSON', 'ORG', 'PLACE', 'WORK', 'EVENT', 'MISC'][1 + i % 6] AS type
+           ['PERSON', 'ORG', 'PLACE', 'WORK', 'AWARD', 'EVENT', 'MISC'][1 + i % 7] AS type
     FROM range({n_entities}) t(i);
 CREATE TEMP TABLE doc AS
     SELECT i, substr(md5('doc-' || i), 1, 24) AS doc_id, 'site' || (i % 500) || '.example' AS site FROM range({n_docs}) t(i);
@@ -339,7 +339,7 @@ INSERT INTO fact_evidence
     WHERE k = 0 OR f.i % 3 = 0;
 INSERT INTO claims
     SELECT e.fact_id, e.doc_id, f.subject_id, f.subject, f.predicate, f.object_id, f.object, f.object_kind,
-           f.wikidata_property, 0, e.sentence, e.start_char, e.end_char, e.extractor, e.confidence
+           f.wikidata_property, 0, e.sentence, e.start_char, e.end_char, e.extractor, e.confidence, 'asserted'
     FROM fact_evidence e JOIN facts f USING (fact_id);
 """)
         con.execute((sql / "derived.sql").read_text())
