@@ -13,6 +13,7 @@ import ipaddress
 import re
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterator
@@ -28,6 +29,11 @@ from pipeline.sources import TEXT_TYPES, RawInput, Rejected, decode_content, hea
 USER_AGENT = "webfacts/0.1 (batch fact extraction; respects per-host delays)"
 TRANSIENT_STATUS = {429, 500, 502, 503, 504}
 REDIRECT_STATUS = {301, 302, 303, 307, 308}
+
+
+# getaddrinfo has no timeout of its own: lookups run here so a URL's deadline bounds them too. A lookup that
+# hangs past it keeps its thread until the resolver gives up; the fetcher moves on.
+_RESOLVER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webfacts-dns")
 
 
 @dataclass(frozen=True)
@@ -149,7 +155,7 @@ class Fetcher:
         """One attempt: the URL and its redirects, each hop checked before it is requested."""
         current = url
         for _ in range(self.policy.max_redirects + 1):
-            host = self._check_target(current)
+            host = self._check_target(current, deadline)
             self._wait_for(host, deadline)
             result = self._attempt(url, current, deadline)
             if isinstance(result, RawInput):
@@ -157,13 +163,16 @@ class Fetcher:
             current = result
         raise _Permanent("fetch_failed", f"more than {self.policy.max_redirects} redirects")
 
-    def _check_target(self, url: str) -> str:
+    def _check_target(self, url: str, deadline: float) -> str:
         parts = urlparse(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise _Permanent("fetch_failed", f"not an http(s) URL: {url!r}")
         try:
             port = parts.port or (443 if parts.scheme == "https" else 80)
-            found = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)}
+            lookup = _RESOLVER.submit(socket.getaddrinfo, parts.hostname, port, type=socket.SOCK_STREAM)
+            found = {info[4][0] for info in lookup.result(timeout=max(0.0, deadline - time.monotonic()))}
+        except FutureTimeout as exc:
+            raise _Permanent("fetch_failed", self._past_deadline(f"resolving {parts.hostname}")) from exc
         except (socket.gaierror, UnicodeError, ValueError) as exc:
             raise _Permanent("fetch_failed", f"cannot resolve host {parts.hostname}: {exc}") from exc
         for address in sorted(found):

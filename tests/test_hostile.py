@@ -621,3 +621,17 @@ def test_hostile_servers_in_a_url_list_are_rows_and_the_batch_publishes(tmp_path
     assert quarantined == {"/trickle": "fetch_failed", "/lying-length": "fetch_failed",
                            "/to-loopback": "fetch_failed", "/bomb": "too_large", "/loop": "fetch_failed"}
     assert sources == {"/double-length", f"/{GOOD_FILES[0]}"}
+
+
+def test_a_dns_lookup_that_hangs_is_cut_off_at_the_url_deadline(monkeypatch):
+    import socket as sockets
+
+    def hanging_lookup(*args, **kwargs):
+        time.sleep(5)
+        return []
+
+    monkeypatch.setattr(sockets, "getaddrinfo", hanging_lookup)
+    started = time.monotonic()
+    got = local_fetcher(url_deadline_s=0.5).fetch("http://slow-dns.example/")
+    assert time.monotonic() - started < 2
+    assert got.reason == "fetch_failed" and "resolving slow-dns.example" in got.detail
