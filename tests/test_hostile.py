@@ -635,3 +635,17 @@ def test_a_dns_lookup_that_hangs_is_cut_off_at_the_url_deadline(monkeypatch):
     got = local_fetcher(url_deadline_s=0.5).fetch("http://slow-dns.example/")
     assert time.monotonic() - started < 2
     assert got.reason == "fetch_failed" and "resolving slow-dns.example" in got.detail
+
+
+def test_private_copies_a_killed_reader_left_are_removed(tmp_path):
+    from warehouse.store import SNAPSHOT_PREFIX, remove_dead_snapshots
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    left = tmp_path / f"{SNAPSHOT_PREFIX}{dead.pid}-abc"
+    mine = tmp_path / f"{SNAPSHOT_PREFIX}{os.getpid()}-def"
+    for folder in (left, mine):
+        folder.mkdir()
+        (folder / "w.duckdb").write_bytes(b"x")
+    remove_dead_snapshots(tmp_path)
+    assert not left.exists() and mine.exists()

@@ -8,6 +8,7 @@ warehouse as its default catalog, so the same SQL runs on both backends.
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +24,26 @@ ALIAS = "webfacts"  # the name the DuckLake catalog is attached as (USE'd, so qu
 HAS_TABLES = ("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
               "AND table_name = 'facts'")
 
+
+SNAPSHOT_PREFIX = "webfacts-snapshot-"
+
+
+def remove_dead_snapshots(root: Path | None = None) -> None:
+    """Private copies a killed reader left behind (webfacts-snapshot-<pid>-*, the pid no longer running)."""
+    for folder in Path(root or tempfile.gettempdir()).glob(f"{SNAPSHOT_PREFIX}*-*"):
+        pid = folder.name[len(SNAPSHOT_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 class WarehouseConfigError(RuntimeError):
     pass
@@ -153,7 +174,8 @@ class Warehouse:
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or self.local_file is None:
                 raise
-        with tempfile.TemporaryDirectory(prefix="webfacts-snapshot-") as tmpdir:
+        remove_dead_snapshots()
+        with tempfile.TemporaryDirectory(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-") as tmpdir:
             copy = Path(shutil.copy(self.local_file, Path(tmpdir) / self.local_file.name))
             return self.with_local_file(copy)._query(sql, params, published_only)
 
