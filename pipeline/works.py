@@ -187,6 +187,12 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
     return found
 
 
+def title_case_sentence(doc: Doc, i: int) -> bool:
+    """A headline or a menu written in Title Case: capitals there say nothing about titles."""
+    words = [t for t in sentence_of(doc, i) if t.is_alpha and len(t) > 3]
+    return len(words) >= 3 and sum(t.text[:1].isupper() for t in words) >= 0.6 * len(words)
+
+
 def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool) -> WorkSpan | None:
     if (kind := _kind_before(doc, i)) is not None:
         return WorkSpan(i, end, f"kind:{kind}", kind)
@@ -199,6 +205,8 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
         return WorkSpan(i, end, "frame:directed_by", None)
     if CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80]):
         return WorkSpan(i, end, "chart", "song")
+    if title_case_sentence(doc, i):
+        return None  # "Price Tag Is Steep", "Alicia Keys And Protestors": a headline, not titles
     if i >= 2 and doc[i - 1].text in ("'s", "’s") and doc[i - 2].ent_type_ in ("PERSON", "ORG") \
             and (about_works or _about_works(sentence_of(doc, i))) and first_name_gender(doc[i].text) is None \
             and doc[i].ent_type_ not in ("GPE", "NORP", "DATE"):

@@ -145,3 +145,8 @@ def test_a_page_with_no_prose_is_skipped_with_its_reason():
     parsed, skipped = nlp_documents(cleaned)
     assert parsed["doc_id"].to_list() == ["b" * 16]
     assert skipped["doc_id"].to_list() == ["a" * 16] and "no prose" in skipped["reason"][0]
+
+
+def test_a_headline_in_title_case_names_no_works(nlp):
+    found = typed(nlp, "Price Tag Is Steep As Harbour Fans Meet The Owners\n\nThe club said prices would rise.")
+    assert "WORK" not in found.values()
