@@ -560,8 +560,11 @@ def main(argv: list[str] | None = None) -> int:
     name_to_id = {p.name: p.wikidata for p in predicates}
     types = {p.wikidata: (p.subject_types, p.object_types, p.subject_kinds) for p in predicates}
     rel_names: dict[str, str] = json.loads((args.data_dir / "rel_info.json").read_text())
-    judged = [r for r in registry if r in rel_names]      # relations the dataset annotates at all
-    unjudged = [r for r in registry if r not in rel_names]
+    # Relations the dataset annotates at all, with entity objects as ours: position_held's object is the office
+    # as a literal ("chancellor"), Re-DocRED's an entity ("Chancellor of the Exchequer"), so it is not judged.
+    literal = {p.wikidata for p in predicates if p.object_kind == "string"}
+    judged = [r for r in registry if r in rel_names and r not in literal]
+    unjudged = [r for r in registry if r not in judged]
 
     docs = load_docs(args.split, args.limit_docs, args.data_dir)
     detok = args.join == "detok"

@@ -186,6 +186,8 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
 
 
 def frame_applies(frame: RoleFrame, role: Role) -> bool:
+    if role.person.type == "PERSON" and "company" in role.kinds:
+        return False  # "American rock band Marilyn Manson": the role says the name is no person
     return bool(frame.kinds & kinds_in_context(role)) or ANY_ROLE in frame.kinds
 
 
