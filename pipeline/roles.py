@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from pipeline import gazetteer
 from pipeline.mentions import Mention
@@ -216,7 +216,3 @@ def role_facts(role: Role, pred: Predicate) -> list[tuple[RoleValue, RoleValue, 
             out.append((subject, obj, f"{pred.name}:role_{role.side}:{role.matched or 'qualifier'}",
                         CONFIDENCE[role.side]))
     return out
-
-
-def person_span(doc: Doc, role: Role) -> Span:
-    return doc[role.person.token_start:role.person.token_end]
