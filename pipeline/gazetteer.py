@@ -29,6 +29,8 @@ COUNTRY_VARIANTS = {
     "Vatican": ["Vatican City", "Holy See"],
 }
 PLACE_VARIANTS = {"Washington, D.C.": ["DC", "D.C.", "D.C", "Washington DC", "Washington D.C."]}
+# The United Kingdom's nations: GeoNames has no entry for them, news names them constantly (and their teams).
+HOME_NATIONS = ["England", "Scotland", "Wales", "Northern Ireland"]
 # A city this large is a place whatever a tagger says: no one in the news is named Houston or Copenhagen.
 LARGE_CITY = 100_000
 MAJOR_CITY = 1_000_000
@@ -37,7 +39,7 @@ MAJOR_CITY = 1_000_000
 @dataclass(frozen=True)
 class Place:
     name: str               # GeoNames' name: the one every variant folds to
-    kind: str               # country, us_state, continent or city
+    kind: str               # country, home_nation, us_state, continent or city
     country: str | None     # the country it lies in (None for a country or continent)
     region: str | None = None   # the US state a US city lies in
     population: int = 0
@@ -65,6 +67,8 @@ def _tables() -> tuple[dict[str, Place], dict[str, list[Place]], dict[str, Place
         states[code] = place
     for c in gc.get_continents().values():
         named[_key(c["name"])] = Place(c["name"], "continent", None)
+    for nation in HOME_NATIONS:
+        named[_key(nation)] = Place(nation, "home_nation", "United Kingdom")
     cities: dict[str, list[Place]] = {}
     for c in gc.get_cities().values():
         country = countries.get(c["countrycode"])
@@ -102,12 +106,9 @@ def city_in(name: str, outer_name: str) -> Place | None:
     if outer is None:
         return None
     for city in cities.get(_key(name), []):
-        if outer.name in (city.country, city.region):
-            return city
+        if outer.name in (city.country, city.region) or outer.kind == "home_nation" and city.country == outer.country:
+            return city  # GeoNames does not say which nation a British city lies in: the text does
     return None
-
-
-HOME_NATIONS = ["England", "Scotland", "Wales", "Northern Ireland"]
 
 
 @lru_cache(maxsize=1)
@@ -131,6 +132,12 @@ def canonical_place(name: str) -> str | None:
 def is_country(name: str) -> bool:
     place = lookup(name)
     return place is not None and place.kind == "country"
+
+
+def is_nation(name: str) -> bool:
+    """A country or one of the UK's nations: what a national team is named after ("Wales captain X")."""
+    place = lookup(name)
+    return place is not None and place.kind in ("country", "home_nation")
 
 
 def is_sure_place(name: str) -> bool:

@@ -380,13 +380,23 @@ def untagged_names(doc: Doc, known: dict[str, str]) -> list[tuple]:
         if tok.pos_ != "PROPN" or tok.head.i == tok.i + 1 and tok.head.pos_ == "PROPN":
             continue  # only chain heads
         start = propn_chain_start(doc, tok.i)
-        if start == tok.i:
+        span = doc[start:tok.i + 1]
+        if _untagged_city(span):
+            found.append((span, "PLACE"))
+        elif start == tok.i:
             continue
-        if tok.lower_ in ORG_DESIGNATORS:
+        elif tok.lower_ in ORG_DESIGNATORS:
             found.append((doc[start:tok.i + 1], "ORG"))
         elif tok.text in known and all(t.text[:1].isupper() for t in doc[start:tok.i + 1]):
             found.append((doc[start:tok.i + 1], known[tok.text]))
     return found
+
+
+def _untagged_city(span: Span) -> bool:
+    """'moved to Cardiff': a city of 100,000 the tagger missed, unless its name starts like a person's."""
+    before = span.doc[span.start - 1] if span.start else None
+    return not span[0].is_sent_start and not (before is not None and before.text == "-" and not before.whitespace_) \
+        and gazetteer.is_sure_place(span.text) and gazetteer.first_name_gender(span[0].text) is None
 
 
 def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int], kind: str | None = None) -> Mention:

@@ -40,6 +40,7 @@ class RoleFrame:
     kinds: frozenset[str]
     subject: str
     object: str
+    unless: frozenset[str] = frozenset()   # kinds that rule the frame out ("captain" is a player, not staff)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class Predicate:
     object_pattern: re.Pattern | None = None
     lifespan: bool = False   # the first date of "Name (1 May 1900 – 2 June 1980)" / "Name (born 1949)"
     roles: tuple[RoleFrame, ...] = ()
-    by_line: bool = False   # "Biscuit Bear by Mini Grey": a work of one of subject_kinds, "by", its maker
+    makers: frozenset[str] = frozenset()  # kinds of work whose maker it names: "X by Y", "Y's drama X"
     disjoint_conflicts: bool = False  # multi-valued, but sources naming disjoint sets disagree (a film's directors)
     changes_over_time: bool = False   # single-valued at a time: documents of different dates may both be right
     modifier: str | None = None  # "winning": "Oscar-winning actor X" holds the award, "nominated": is nominated
@@ -121,7 +122,7 @@ def parse_predicate(raw: dict) -> Predicate:
     roles = tuple(_role_frame(r, name) for r in raw.get("roles", []))
     model_only = bool(raw.get("model_only", False))
     has_frame = bool(verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")
-                     or raw.get("by_line") or raw.get("modifier"))
+                     or raw.get("makers") or raw.get("modifier"))
     if not (has_frame or model_only):
         raise RegistryError(f"{name}: no frame triggers it (mark it `model_only: true` if that is meant)")
     if has_frame and model_only:
@@ -130,7 +131,7 @@ def parse_predicate(raw: dict) -> Predicate:
     return Predicate(name, raw["wikidata"], frozenset(subject_types), frozenset(object_types),
                      bool(raw["multi_valued"]), verbs, nouns, possessive, raw.get("comma_apposition"),
                      frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
-                     bool(raw.get("lifespan", False)), roles, bool(raw.get("by_line", False)),
+                     bool(raw.get("lifespan", False)), roles, frozenset(raw.get("makers", [])),
                      bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)),
                      raw.get("modifier"), model_only)
 
@@ -139,7 +140,7 @@ def _role_frame(raw: dict, name: str) -> RoleFrame:
     for part in (raw["subject"], raw["object"]):
         if part not in ROLE_PARTS:
             raise RegistryError(f"{name}: unknown role part {part!r} (one of {sorted(ROLE_PARTS)})")
-    return RoleFrame(frozenset(raw["kinds"]), raw["subject"], raw["object"])
+    return RoleFrame(frozenset(raw["kinds"]), raw["subject"], raw["object"], frozenset(raw.get("unless", ())))
 
 
 @lru_cache(maxsize=4)

@@ -592,10 +592,37 @@ def by_line_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> li
             continue
         if doc[m.token_end].lower_ != "by" or (maker := resolver.by_token.get(m.token_end + 1)) is None:
             continue
-        subj, obj = Value(m.name, m.type, m.kind), Value(maker.name, maker.type, maker.kind)
-        if _accept(pred, subj, obj) and not resolver.is_author(maker.name):
-            out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:by_line", CONFIDENCE["noun"]))
+        out.extend(_maker_extraction(pred, Value(m.name, m.type, m.kind), maker, resolver, sent_i, "by_line"))
     return out
+
+
+MAX_WORK_MODIFIERS = 3  # "Arnold's gritty new drama Wasp"
+
+
+def possessive_maker_extractions(doc: Doc, pred: Predicate, resolver, sent_i, sent) -> list[Extraction]:
+    """'Andrea Arnold's gritty drama Wasp', 'Keane's album Hopes and Fears', 'Ian Rankin's Fleshmarket Close'
+    (a novel the document named as one): a name, its possessive, lower-case words ending in the work's kind,
+    then the work; the kind decides whose work it is."""
+    out = []
+    for m in resolver.mentions:
+        if m.type != "WORK" or not sent.start <= m.token_start < sent.end:
+            continue
+        i, kind = m.token_start - 1, m.kind
+        while i > sent.start and m.token_start - i <= MAX_WORK_MODIFIERS and doc[i].is_lower and doc[i].is_alpha:
+            if kind is None and KIND_NOUNS.get(doc[i].lemma_.lower()) == "WORK":
+                kind = doc[i].lemma_.lower()
+            i -= 1
+        if i <= sent.start or doc[i].text not in ("'s", "’s", "'", "’") or (maker := resolver.by_token.get(i - 1)) is None:
+            continue
+        out.extend(_maker_extraction(pred, Value(m.name, m.type, kind), maker, resolver, sent_i, "possessive_maker"))
+    return out
+
+
+def _maker_extraction(pred: Predicate, work: Value, maker, resolver, sent_i, frame: str) -> list[Extraction]:
+    obj = Value(maker.name, maker.type, maker.kind)
+    if work.kind not in pred.makers or not _accept(pred, work, obj) or resolver.is_author(maker.name):
+        return []
+    return [Extraction(pred.name, work, obj, sent_i, f"{pred.name}:{frame}", CONFIDENCE["noun"])]
 
 
 AWARD_MODIFIER = re.compile(r"\b(?P<award>Golden Globe|Academy Award|Brit Award|[A-Z][\w']*)-(?P<modifier>winning|nominated)\b")
@@ -687,7 +714,7 @@ class Triggers:
         self.comma_apposition = [p for p in predicates if p.comma_apposition]
         self.lifespan = [p for p in predicates if p.lifespan]
         self.roles = [p for p in predicates if p.roles]
-        self.by_line = [p for p in predicates if p.by_line]
+        self.makers = [p for p in predicates if p.makers]
         self.modifier = {p.modifier: p for p in predicates if p.modifier}
         self.role_lexicon = load_roles()
 
@@ -710,8 +737,9 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
             out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
         for pred in triggers.lifespan:
             out.extend(lifespan_extractions(doc, pred, resolver, sent_i, sent))
-        for pred in triggers.by_line:
+        for pred in triggers.makers:
             out.extend(by_line_extractions(doc, pred, resolver, sent_i, sent))
+            out.extend(possessive_maker_extractions(doc, pred, resolver, sent_i, sent))
         out.extend(award_modifier_extractions(doc, triggers.modifier, resolver, sent_i, sent))
         for tok in sent:
             found: list[Extraction] = []

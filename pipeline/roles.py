@@ -8,7 +8,7 @@ organisation, party, work or nationality that qualifies it; the registry's `role
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
@@ -23,6 +23,7 @@ QUALIFIER_PREPS = {"of", "at", "for", "with"}
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
 CONFIDENCE = {"before": 0.8, "after": 0.75}
+TEAM_KINDS = frozenset({"player", "team_post"})
 UNTAGGED = "UNTAGGED"  # a qualifier the tagger missed: the fact's value names a new mention
 
 
@@ -34,16 +35,20 @@ class Role:
     kinds: frozenset[str]            # profession, post, ...; empty when only a qualifier introduces the person
     qualifier: Mention | None        # "Kestrel Bank", "Tory", "American", "EastEnders"
     side: str                        # before or after the name
+    field: tuple[str, ...] = ()      # what the post is of: "director" + ("of", "corporate", "responsibility")
 
 
 def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
     word = tok.lower_
+    if word == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_:
+        return True  # inside "fly-half", "vice-president": the words are joined back in _classified
     if word in lexicon.drop or any(word in phrase.split() for phrase in lexicon.kinds):
         return True
     return tok.is_lower and tok.pos_ in ("NOUN", "ADJ") and tok.is_alpha
 
 
 def _classified(words: list[str], lexicon: RoleLexicon) -> tuple[tuple[str, ...], str | None, frozenset[str]]:
+    words = " ".join(words).replace(" - ", "-").split()
     while words and words[0] in lexicon.drop:
         words = words[1:]
     found = lexicon.classify(words) if words else None
@@ -58,13 +63,15 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     i, words, qualifier = m.token_start - 1, [], None
     while i >= sent_start and doc[i].lower_.rstrip(".") in HONORIFICS:
         i -= 1  # "London mayor Mr Livingstone"
-    if i > sent_start and doc[i].text == "," and _role_word(doc[i - 1], lexicon):
-        i -= 1  # "EEF chief economist, Steve Radley"
+    if i > sent_start and doc[i].text == ",":
+        j = _before_posting_place(doc, i - 1, sent_start, by_token)
+        if _role_word(doc[j], lexicon):
+            i = j  # "EEF chief economist, Steve Radley", "the BBC's correspondent in Jakarta, Rachel Harvey"
     while i >= sent_start:
         tok = doc[i]
         other = by_token.get(i)
-        if other is not None and other.type != "PERSON":
-            qualifier = other
+        if other is not None and (other.type != "PERSON" or _team_before_player(words, lexicon)):
+            qualifier = other if other.type != "PERSON" else replace(other, type="ORG")
             break
         if tok.text in POSSESSIVE and by_token.get(i - 1) is not None and by_token[i - 1].type != "PERSON":
             qualifier = by_token[i - 1]
@@ -84,6 +91,22 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     if qualifier is None and matched is not None:
         qualifier = _qualifier_after(doc, m, by_token)  # "said economist Tim Congdon at ING Barings"
     return Role(m, role_words, matched, kinds, qualifier, "before")
+
+
+def _before_posting_place(doc: Doc, end: int, sent_start: int, by_token: dict[int, Mention]) -> int:
+    """The token before 'in <place>' ending at `end` (a correspondent's posting), else `end`."""
+    place = by_token.get(end)
+    if place is not None and place.type == "PLACE" and place.token_start - 2 >= sent_start \
+            and doc[place.token_start - 1].lower_ == "in":
+        return place.token_start - 2
+    return end
+
+
+def _team_before_player(words: list[str], lexicon: RoleLexicon) -> bool:
+    """'Sale Sharks prop Andrew Sheridan': a name right before a player's position is the team, whatever the
+    tagger says; nobody is 'X striker' for a person X."""
+    found = lexicon.classify(words) if words else None
+    return found is not None and "player" in found[1]
 
 
 def untagged_organisation(doc: Doc, end: int, person: Mention) -> Mention | None:
@@ -126,14 +149,86 @@ def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Role
     while i < sent_end and len(words) < MAX_ROLE_WORDS and by_token.get(i) is None and _role_word(doc[i], lexicon):
         words.append(doc[i].lower_)
         i += 1
-    if i < sent_end and doc[i].lower_ in QUALIFIER_PREPS and qualifier is None:
-        j = i + 1 + (i + 1 < sent_end and doc[i + 1].lower_ in DETERMINERS)
-        if (q := by_token.get(j)) is not None and q.type != "PERSON":
-            qualifier, i = q, q.token_end
-    if i < sent_end and doc[i].text not in (",", ".", ";", ")", "-", "–") and doc[i].pos_ not in ("VERB", "AUX"):
+    field: tuple[str, ...] = ()
+    if qualifier is None:
+        field = _field_of_post(doc, i, sent_end, by_token)
+        qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m)
+    if i < sent_end and not _apposition_ends(doc[i]):
         return None  # the phrase runs on: "Ana Folau, chief executive officers and ..." is no apposition
     role_words, matched, kinds = _classified(words, lexicon)
-    return Role(m, role_words, matched, kinds, qualifier, "after") if matched is not None else None
+    return Role(m, role_words, matched, kinds, qualifier, "after", field) if matched is not None else None
+
+
+def _field_of_post(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]) -> tuple[str, ...]:
+    """'of corporate responsibility', 'of search properties': lower-case words without a determiner after 'of',
+    up to the next preposition or the end of the phrase, that name no organisation: part of the post's name."""
+    if i >= sent_end or doc[i].lower_ != "of":
+        return ()
+    j = i + 1
+    while j < sent_end and j - i <= MAX_DESCRIPTOR_TOKENS and by_token.get(j) is None and doc[j].is_lower \
+            and doc[j].is_alpha and doc[j].pos_ in ("NOUN", "ADJ"):
+        j += 1
+    if j == i + 1 or j < sent_end and by_token.get(j) is not None or j < sent_end and _capitalised_name(doc[j]):
+        return ()  # "of financial analysis firm X": the words describe the organisation that follows
+    return tuple(t.lower_ for t in doc[i:j])
+
+
+MAX_DESCRIPTOR_TOKENS = 5   # "of financial analysis firm X", "for anti-virus firm X", "of the industry's tracker X"
+MAX_PREPOSITIONS = 2        # "chief economist for the region at Societe Generale"
+
+
+def _prepositional_qualifier(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention], person: Mention
+                             ) -> tuple[Mention | None, int]:
+    """(the organisation after 'of/at/for [the] [descriptor]', the token after it) for a role after a name;
+    (None, i) when the prepositions name none."""
+    start = i
+    for _ in range(MAX_PREPOSITIONS):
+        if i >= sent_end or doc[i].lower_ not in QUALIFIER_PREPS:
+            break
+        j = i + 1 + (i + 1 < sent_end and doc[i + 1].lower_ in DETERMINERS)
+        k = j
+        while k < sent_end and k - j < MAX_DESCRIPTOR_TOKENS and by_token.get(k) is None and _descriptor(doc[k]):
+            k += 1
+        if (q := by_token.get(k)) is not None and q.type != "PERSON":
+            return q, q.token_end
+        if (u := untagged_organisation_at(doc, k, sent_end, person)) is not None:
+            return u, u.token_end
+        if k == j:
+            break
+        i = k  # "for the region": no organisation yet, perhaps in the next phrase
+    return None, start if i == start else i
+
+
+def _descriptor(tok: Token) -> bool:
+    """A lower-case word describing the organisation that follows: 'media consultancy', 'anti-virus firm'."""
+    return (tok.is_lower and tok.is_alpha and tok.pos_ in ("NOUN", "ADJ", "PROPN", "VERB")) or tok.text in (
+        "-", *POSSESSIVE)
+
+
+def untagged_organisation_at(doc: Doc, start: int, sent_end: int, person: Mention) -> Mention | None:
+    """A capitalised name the tagger missed, starting at `start`: 'at 4Cast', 'of media consultancy Decipher'."""
+    end = start
+    while end < sent_end and end - start < 4 and not doc[end].ent_type_ and _capitalised_name(doc[end]):
+        end += 1
+    if end == start:
+        return None
+    span = doc[start:end]
+    return Mention(span.text, span.text, "ORG", UNTAGGED, None, person.sentence_index, span.start_char,
+                   span.end_char, span.start, span.end)
+
+
+def _capitalised_name(tok: Token) -> bool:
+    """'Decipher', '4Cast', 'BT': a proper-noun token, also one that starts with a digit."""
+    letters = tok.text.lstrip("0123456789")
+    return tok.pos_ == "PROPN" and bool(letters) and letters[0].isupper() and tok.text.replace("-", "").isalnum()
+
+
+APPOSITION_ENDS = {",", ".", ";", ")", "(", "-", "–", "—", '"', "'", "“", "”", "in"}
+
+
+def _apposition_ends(tok: Token) -> bool:
+    """Where a role after a name may end: punctuation, a verb ('X, spokesman for Y, said'), 'in <place>'."""
+    return tok.lower_ in APPOSITION_ENDS or tok.pos_ in ("VERB", "AUX")
 
 
 def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[Role]:
@@ -170,12 +265,14 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
     if part == "self":
         if role.matched is None:
             return None
-        phrase = role.matched if predicate == "occupation" else " ".join(role.words)
+        phrase = role.matched if predicate == "occupation" else " ".join(role.words + role.field)
         return RoleValue(phrase, "STRING")
     if q is None:
         return None
     if part == "organisation" and q.type == "ORG" and not _is_party(q):
         return RoleValue(q.name, q.type, (q.start_char, q.end_char) if q.label == UNTAGGED else None)
+    if part == "organisation" and q.type == "PLACE" and role.kinds & TEAM_KINDS and gazetteer.is_nation(q.name):
+        return RoleValue(q.name, "ORG")  # "Wales captain X", "England coach Y": the nation's team
     if part == "party" and q.type == "ORG" and _is_party(q):
         return RoleValue(q.name, q.type)
     if part == "work" and q.type == "WORK":
@@ -188,7 +285,8 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
 def frame_applies(frame: RoleFrame, role: Role) -> bool:
     if role.person.type == "PERSON" and "company" in role.kinds:
         return False  # "American rock band Marilyn Manson": the role says the name is no person
-    return bool(frame.kinds & kinds_in_context(role)) or ANY_ROLE in frame.kinds
+    kinds = kinds_in_context(role)
+    return not frame.unless & kinds and (bool(frame.kinds & kinds) or ANY_ROLE in frame.kinds)
 
 
 def kinds_in_context(role: Role) -> frozenset[str]:

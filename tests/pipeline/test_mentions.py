@@ -150,3 +150,17 @@ def test_a_page_with_no_prose_is_skipped_with_its_reason():
 def test_a_headline_in_title_case_names_no_works(nlp):
     found = typed(nlp, "Price Tag Is Steep As Harbour Fans Meet The Owners\n\nThe club said prices would rise.")
     assert "WORK" not in found.values()
+
+
+def test_a_large_city_the_tagger_missed_is_a_place_but_not_a_person_named_like_one(nlp):
+    found = typed(nlp, "The striker moved to Cardiff in 2001. Paris Hilton and Jack London were there.")
+    assert found.get("Cardiff") == "PLACE"
+    assert found.get("Paris Hilton") == "PERSON" and "Paris" not in found
+
+
+def test_the_uk_nations_are_places_a_british_city_lies_in(nlp):
+    from pipeline import gazetteer
+    assert gazetteer.is_nation("Wales") and not gazetteer.is_country("Wales")
+    assert gazetteer.city_in("Leeds", "England") is not None
+    assert gazetteer.city_in("Leeds", "Wales") is not None  # GeoNames says United Kingdom; the text decides
+    assert typed(nlp, "Delia Marsh grew up in Leeds, England.").get("England") == "PLACE"

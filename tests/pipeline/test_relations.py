@@ -224,6 +224,36 @@ def test_a_role_after_a_name_set_off_by_commas(nlp):
     assert ("Roy Asher", "position_held", "chief investment officer") in facts
 
 
+def test_a_role_after_a_name_reaches_its_organisation_through_descriptors_and_prepositions(nlp):
+    facts = triples(nlp, '"Rates will rise," said Tomas Wren, managing director of research firm Larkspur Analytics. '
+                         "Edda Vale, Director General of the Northern Chambers of Industry (NCI), agreed. "
+                         "Piet Oram, chief economist for the region at Halvard Securities, told reporters.")
+    assert {("Tomas Wren", "employer", "Larkspur Analytics"), ("Tomas Wren", "position_held", "managing director"),
+            ("Edda Vale", "employer", "Northern Chambers of Industry"), ("Edda Vale", "position_held", "director general"),
+            ("Piet Oram", "employer", "Halvard Securities")} <= facts
+
+
+def test_what_a_post_is_of_belongs_to_its_name_unless_it_is_the_organisation(nlp):
+    facts = triples(nlp, '"It matters," said Adrian Holt, director of corporate responsibility at Kestrel Telecom.')
+    assert {("Adrian Holt", "position_held", "director of corporate responsibility"),
+            ("Adrian Holt", "employer", "Kestrel Telecom")} <= facts
+
+
+def test_a_correspondent_posted_somewhere_named_after_a_comma(nlp):
+    facts = triples(nlp, "The Daily Kestrel's correspondent in Lagos, Ada Obi, said prices rose.")
+    assert {("Ada Obi", "employer", "Daily Kestrel"), ("Ada Obi", "occupation", "correspondent")} <= facts
+
+
+def test_sports_roles_name_the_team_also_a_nation_or_a_club_tagged_as_a_person(nlp):
+    facts = triples(nlp, "Scotland coach Ian Dunn picked Wales captain Gareth Moss, Ireland fly-half Dan Kerr and "
+                         "inexperienced Harbour Wolves prop Ned Bale. London mayor Ken Lowe watched.")
+    assert {("Ian Dunn", "employer", "Scotland"), ("Gareth Moss", "member_of_sports_team", "Wales"),
+            ("Gareth Moss", "position_held", "captain"), ("Dan Kerr", "member_of_sports_team", "Ireland"),
+            ("Ned Bale", "member_of_sports_team", "Harbour Wolves")} <= facts
+    assert ("Gareth Moss", "employer", "Wales") not in facts  # a captain plays for the team
+    assert not [f for f in facts if f[0] == "Ken Lowe" and f[1] == "employer"]  # a mayor is no city's team
+
+
 def test_director_is_a_post_at_an_organisation_and_a_profession_alone(nlp):
     facts = triples(nlp, "Kestrel Bank director Ana Folau resigned. Director Lars Holm won the prize.")
     assert ("Ana Folau", "position_held", "director") in facts and ("Ana Folau", "occupation", "director") not in facts
@@ -288,6 +318,15 @@ def test_star_of_role_in_and_by_lines(nlp):
                          "role in Paper Kites. The prize went to the novel Biscuit Moon by Mina Grey.")
     assert {("Hollow Reed", "cast_member", "Yuna Sato"), ("House of Nine Doors", "cast_member", "Yuna Sato"),
             ("Paper Kites", "cast_member", "Yuna Sato"), ("Biscuit Moon", "author", "Mina Grey")} <= facts
+
+
+def test_whose_work_a_possessive_names_depends_on_the_kind_of_work(nlp):
+    facts = triples(nlp, "Andrea Vell's gritty drama Wasp Summer is about a mother. Kemper Lane's album Salt Hours "
+                         "sold well. Mina Grey's novel Biscuit Moon won. Dana Roe's comedy Paper Hats opens today.")
+    assert {("Wasp Summer", "director", "Andrea Vell"), ("Salt Hours", "performer", "Kemper Lane"),
+            ("Biscuit Moon", "author", "Mina Grey")} <= facts
+    assert not [f for f in facts if f[0] == "Paper Hats"]  # a comedy's name-holder is as often its star
+    assert ("Biscuit Moon", "director", "Mina Grey") not in facts
 
 
 def test_an_organisation_the_tagger_missed_before_a_role_is_still_the_employer_or_the_team(nlp):
