@@ -71,6 +71,7 @@ def score_entities(gold: list[dict], predicted: dict[str, list[dict]]) -> dict:
     typing: dict[str, Counter] = defaultdict(Counter)
     confusion: Counter = Counter()
     split = entities_seen = 0
+    split_names: list[str] = []
     errors: list[tuple] = []
     for item in gold:
         text = article_text(item["doc"])
@@ -98,9 +99,11 @@ def score_entities(gold: list[dict], predicted: dict[str, list[dict]]) -> dict:
                 typing[g.type]["right" if r["type"] == g.type else "wrong"] += 1
                 confusion[(g.type, r["type"])] += 1
                 ids_of[g.entity].add(r["entity_id"])
-        for ids in ids_of.values():
+        for entity, ids in ids_of.items():
             entities_seen += 1
             split += len(ids) > 1
+            if len(ids) > 1:
+                split_names.append(f"{item['doc']}:{item['entities'][entity]['name']}")
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     per_type = {t: {"gold": c["found"] + c["missed"], "found": c["found"],
@@ -109,6 +112,7 @@ def score_entities(gold: list[dict], predicted: dict[str, list[dict]]) -> dict:
     return {"p": p, "r": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn,
             "per_type": per_type, "work_recall": per_type.get("WORK", {}).get("recall"),
             "duplicate_rate": split / entities_seen if entities_seen else 0.0, "entities_split": split,
+            "split_entities": split_names,
             "entities_found": entities_seen, "confusion": {f"{g}>{p_}": n for (g, p_), n in confusion.items()},
             "errors": Counter(errors).most_common()}
 
@@ -231,6 +235,7 @@ def print_entity_scores(result: dict, top: int = 15) -> None:
           f"(tp {result['tp']}, fp {result['fp']}, fn {result['fn']})")
     print(f"WORK recall {result['work_recall'] or 0:.3f}   duplicate-entity rate {result['duplicate_rate']:.3f} "
           f"({result['entities_split']} of {result['entities_found']} gold entities split over several ids)")
+    print("split: " + "; ".join(result["split_entities"]))
     print(f"{'type':<8}{'gold':>6}{'found':>7}{'typing acc':>12}{'recall':>8}")
     for t, c in result["per_type"].items():
         acc = f"{c['typing_accuracy']:.3f}" if c["typing_accuracy"] is not None else "-"

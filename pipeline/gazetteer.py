@@ -281,6 +281,29 @@ DEMONYMS = {
 }
 
 
+def demonym(word: str) -> str | None:
+    """The country of a nationality word, also of its plural ("Indonesians"); None for a country's own name."""
+    word = word.strip()
+    return DEMONYMS.get(word) or (DEMONYMS.get(word[:-1]) if word.endswith("s") else None) \
+        if word not in COUNTRY_VARIANTS["United States"] + COUNTRY_VARIANTS["United Kingdom"] else None
+
+
+# ---------------------------------------------------------------- currencies
+# ISO 4217 unit names that are also everyday English words: "the real reason", "the sum of".
+CURRENCY_NOT_UNITS = {"real", "mark", "sum", "sol", "som", "won", "gold", "silver", "platinum", "palladium",
+                      "leone", "sucre", "uruguayo", "omani", "oro", "soberano", "mvdol", "fomento", "previsional",
+                      "indexadas", "composite", "account", "unit", "right", "involved", "purposes", "kina", "day",
+                      "colon", "bceao", "beac", "eurco", "udi", "ui"}
+
+
+@lru_cache(maxsize=1)
+def currency_units() -> frozenset[str]:
+    """The unit words of the world's currencies, lower case: dollar, euro, yuan, renminbi, rupiah, baht, ..."""
+    import pycountry
+    units = {c.name.split()[-1].strip("()").casefold() for c in pycountry.currencies} | {"yuan", "sterling", "rouble"}
+    return frozenset(u for u in units if u.isalpha() and u not in CURRENCY_NOT_UNITS)
+
+
 def nationality(word: str) -> str | None:
     """The country a nationality word names, or a country named as a modifier ("US actor"), else None."""
     country = DEMONYMS.get(word.strip())

@@ -151,7 +151,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
 
     def add(span: Span, label: str, etype: str, kind: str | None = None) -> None:
         mention = _mention(doc, span, label, etype, sent_of, kind)
-        if not is_junk_name(mention.name) or label == "AWARD_NAME":  # "best actress award" is lower case
+        if not is_junk_name(mention.name) or label in ("AWARD_NAME", "CURRENCY"):  # lower case: "the euro"
             taken.update(range(span.start, span.end))
             mentions.append(mention)
 
@@ -165,6 +165,9 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for span in pattern_spans(doc, gazetteer.PARTY_NAMES):
         if not taken.intersection(range(span.start, span.end)):
             add(span, "PARTY_NAME", "ORG")
+    for span in currency_spans(doc):  # before places: "the US dollar" is one name
+        if not taken.intersection(range(span.start, span.end)):
+            add(span, "CURRENCY", "MISC")
     for span in pattern_spans(doc, gazetteer.place_names()):  # "Wales coach X": the tagger took Wales for a noun
         if not taken.intersection(range(span.start, span.end)) and not ent_covers(span):
             add(span, "GAZETTEER", "PLACE")
@@ -188,6 +191,9 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for span, etype in untagged_names(doc, known):
         if not taken.intersection(range(span.start, span.end)):
             add(span, "NAME_RULE", etype)
+    for tok in doc:
+        if tok.i not in taken and tok.text[:1].isupper() and gazetteer.demonym(tok.text) and not tok.ent_type_:
+            add(doc[tok.i:tok.i + 1], "DEMONYM", "MISC")  # "Britons", "Welsh": the tagger missed a nationality
     surnames = {m.name.split()[-1] for m in mentions if m.type == "PERSON" and len(m.name.split()) >= 2}
     for tok in doc:
         if tok.text in surnames and tok.i not in taken and tok.text[:1].isupper():
@@ -195,6 +201,21 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     if is_about_sport(doc):
         mentions = with_teams(doc, mentions)
     return with_state_names(doc, sorted(mentions, key=lambda m: m.start_char))
+
+
+def currency_spans(doc: Doc) -> list[Span]:
+    """'the dollar', 'the US dollar', 'the Chinese yuan': a currency's unit word, singular, after 'the' or after
+    the country or nationality whose currency it is (kept in the name)."""
+    spans = []
+    for tok in doc:
+        if tok.pos_ != "NOUN" or not tok.is_lower or tok.lower_ not in gazetteer.currency_units() or tok.i == 0:
+            continue
+        before = doc[tok.i - 1]
+        if gazetteer.nationality(before.text):
+            spans.append(doc[tok.i - 1:tok.i + 1])
+        elif before.lower_ == "the":
+            spans.append(doc[tok.i:tok.i + 1])
+    return spans
 
 
 def with_state_names(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -287,6 +308,8 @@ def entity_type(ent: Span) -> str | None:
     name = clean_name(ent.text)
     if etype is None and ent.label_ not in ("NORP",):
         return "AWARD" if gazetteer.is_award(name, strict=True) else None
+    if len(ent) == 1 and gazetteer.demonym(name):
+        return "MISC"  # "the Welsh", "Britons": a nationality, whatever the tagger says
     if gazetteer.is_award(name, strict=ent.label_ == "PERSON"):
         return "AWARD"  # "Oscar" is no person, "Screen Actors Guild Awards" no organisation
     if len(ent) > 1 and ent[-1].lower_ in ORG_DESIGNATORS:

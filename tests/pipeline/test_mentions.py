@@ -164,3 +164,10 @@ def test_the_uk_nations_are_places_a_british_city_lies_in(nlp):
     assert gazetteer.city_in("Leeds", "England") is not None
     assert gazetteer.city_in("Leeds", "Wales") is not None  # GeoNames says United Kingdom; the text decides
     assert typed(nlp, "Delia Marsh grew up in Leeds, England.").get("England") == "PLACE"
+
+
+def test_currencies_and_nationalities_the_tagger_missed_are_named_things(nlp):
+    found = typed(nlp, "The dollar fell against the euro, and the US dollar rose against the Chinese yuan. "
+                       "Many Britons travel. The Welsh side won. He gave the real reason for the sum.")
+    assert {found.get(n) for n in ("dollar", "euro", "US dollar", "Chinese yuan", "Britons", "Welsh")} == {"MISC"}
+    assert "real" not in found and "sum" not in found
