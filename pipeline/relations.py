@@ -401,6 +401,8 @@ def _referents(noun: Token) -> tuple[list[Token], str]:
         return [noun.head], "appos"
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
         return _children(noun.head, "nsubj"), "copula"
+    if noun.dep_ == "nsubj" and noun.head.lemma_ == "be":  # "The Aviator's producers are X and Y"
+        return _children(noun.head, "attr"), "copula"
     if noun.dep_ == "compound" and noun.head.pos_ == "PROPN":
         return [noun.head], "title"
     appositives = [c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]

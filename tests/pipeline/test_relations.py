@@ -320,6 +320,16 @@ def test_star_of_role_in_and_by_lines(nlp):
             ("Paper Kites", "cast_member", "Yuna Sato"), ("Biscuit Moon", "author", "Mina Grey")} <= facts
 
 
+def test_a_role_noun_as_the_subject_of_be_names_its_holder_after_it(nlp):
+    facts = triples(nlp, "He got the film Salt Road made. Salt Road's producers are Mara Quint and Tobias Wren. "
+                         "The director of Paper Kites is Lena Holt.")
+    assert {("Salt Road", "producer", "Mara Quint"), ("Salt Road", "producer", "Tobias Wren"),
+            ("Paper Kites", "director", "Lena Holt")} <= facts
+    doc = nlp("The director of Paper Kites is not Lena Holt.")
+    denied = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "director"]
+    assert denied and {e.modality for e in denied} == {"negated"}
+
+
 def test_whose_work_a_possessive_names_depends_on_the_kind_of_work(nlp):
     facts = triples(nlp, "Andrea Vell's gritty drama Wasp Summer is about a mother. Kemper Lane's album Salt Hours "
                          "sold well. Mina Grey's novel Biscuit Moon won. Dana Roe's comedy Paper Hats opens today.")
