@@ -24,6 +24,7 @@ from scipy import sparse
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.dates import normalize_date
+from pipeline.gazetteer import party
 from pipeline.mentions import Mention, sentence_indexes
 from pipeline.registry import Predicate, load_registry
 from pipeline.relations import Extraction, Value, is_country
@@ -110,9 +111,16 @@ def document_args(doc: Doc, mentions: list[Mention]) -> list[Arg]:
     return sorted(args + date_args(doc, sent_of), key=lambda a: (a.start_char, a.end_char))
 
 
+# A party is joined, not worked for or run as a company: a party leader is no chief executive, and membership of
+# a party is member_of_political_party, never the generic member_of.
+NOT_FOR_PARTIES = {"chief_executive_officer", "member_of", "employer"}
+
+
 def fits(pred: Predicate, subj: Arg, obj: Arg) -> bool:
     """The registry's type frame: types, a known work kind that must be listed, the object pattern."""
     if subj.type not in pred.subject_types or obj.type not in pred.object_types:
+        return False
+    if pred.name in NOT_FOR_PARTIES and (party(subj.name) or party(obj.name)):
         return False
     if pred.subject_kinds and subj.kind is not None and subj.kind not in pred.subject_kinds:
         return False

@@ -782,8 +782,9 @@ def role_extractions(doc: Doc, mentions: list[Mention], triggers: Triggers, reso
                 subj_value, obj_value = Value(subject.text, subject.type, span=subject.span), \
                     Value(obj.text, obj.type, span=obj.span)
                 if _accept(pred, subj_value, obj_value):
+                    stated = "asserted" if role.verb is None else modality(doc[role.verb])
                     out.append(Extraction(pred.name, subj_value, obj_value, role.person.sentence_index, extractor,
-                                          confidence))
+                                          confidence, modality=stated))
     return out
 
 

@@ -19,10 +19,10 @@ from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon
 
 MAX_ROLE_WORDS = 5
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
-QUALIFIER_PREPS = {"of", "at", "for", "with"}
+QUALIFIER_PREPS = {"of", "at", "for", "with", "in"}
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
-CONFIDENCE = {"before": 0.8, "after": 0.75}
+CONFIDENCE = {"before": 0.8, "after": 0.75, "copula": 0.75}
 TEAM_KINDS = frozenset({"player", "team_post"})
 UNTAGGED = "UNTAGGED"  # a qualifier the tagger missed: the fact's value names a new mention
 
@@ -36,6 +36,7 @@ class Role:
     qualifier: Mention | None        # "Kestrel Bank", "Tory", "American", "EastEnders"
     side: str                        # before or after the name
     field: tuple[str, ...] = ()      # what the post is of: "director" + ("of", "corporate", "responsibility")
+    verb: int | None = None          # the copula that states it ("X is a partner in Y"): it may deny or hedge
 
 
 def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
@@ -137,7 +138,29 @@ def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Role
     i = m.token_end
     if i >= sent_end or doc[i].text != ",":
         return None
+    return _role_from(doc, m, i + 1, sent_end, by_token, lexicon, "after")
+
+
+COPULA_ADVERBS = {"now", "currently", "also", "still", "already", "then", "later"}
+
+
+def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
+    """'NAME is [now] [a|the] role words [of|at|in qualifier]': a sentence that says what the person is."""
+    sent_end = sentence_of(doc, m.token_start).end
+    i = m.token_end
+    if i >= sent_end or doc[i].lemma_ != "be" or doc[m.token_start:m.token_end].root.head.i != i:
+        return None
+    verb = i
     i += 1
+    while i < sent_end and (doc[i].lower_ in COPULA_ADVERBS or doc[i].dep_ == "neg"):
+        i += 1
+    role = _role_from(doc, m, i, sent_end, by_token, lexicon, "copula")
+    return None if role is None else replace(role, verb=verb)
+
+
+def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, Mention], lexicon: RoleLexicon,
+               side: str) -> Role | None:
+    """The role phrase starting at token i, after the name: '[the] [qualifier['s]] role words [of|at ...]'."""
     if i < sent_end and doc[i].lower_ in DETERMINERS:
         i += 1
     qualifier = None
@@ -152,11 +175,11 @@ def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Role
     field: tuple[str, ...] = ()
     if qualifier is None:
         field = _field_of_post(doc, i, sent_end, by_token)
-        qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m)
+        qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m, lexicon)
     if i < sent_end and not _apposition_ends(doc[i]):
         return None  # the phrase runs on: "Ana Folau, chief executive officers and ..." is no apposition
     role_words, matched, kinds = _classified(words, lexicon)
-    return Role(m, role_words, matched, kinds, qualifier, "after", field) if matched is not None else None
+    return Role(m, role_words, matched, kinds, qualifier, side, field) if matched is not None else None
 
 
 def _field_of_post(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]) -> tuple[str, ...]:
@@ -177,8 +200,8 @@ MAX_DESCRIPTOR_TOKENS = 5   # "of financial analysis firm X", "for anti-virus fi
 MAX_PREPOSITIONS = 2        # "chief economist for the region at Societe Generale"
 
 
-def _prepositional_qualifier(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention], person: Mention
-                             ) -> tuple[Mention | None, int]:
+def _prepositional_qualifier(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention], person: Mention,
+                             lexicon: RoleLexicon) -> tuple[Mention | None, int]:
     """(the organisation after 'of/at/for [the] [descriptor]', the token after it) for a role after a name;
     (None, i) when the prepositions name none."""
     start = i
@@ -189,14 +212,20 @@ def _prepositional_qualifier(doc: Doc, i: int, sent_end: int, by_token: dict[int
         k = j
         while k < sent_end and k - j < MAX_DESCRIPTOR_TOKENS and by_token.get(k) is None and _descriptor(doc[k]):
             k += 1
-        if (q := by_token.get(k)) is not None and q.type != "PERSON":
-            return q, q.token_end
-        if (u := untagged_organisation_at(doc, k, sent_end, person)) is not None:
-            return u, u.token_end
+        if (q := by_token.get(k)) is not None and (q.type == "ORG" or q.type != "PERSON" and doc[i].lower_ != "in"):
+            return q, q.token_end  # "a partner in the law firm X", never "economist in France"
+        if q is not None and k > j and _names_a_company(doc[k - 1], lexicon):
+            return replace(q, type="ORG"), q.token_end  # "the law firm Tods Murray": a firm, whatever the tagger says
+        if (doc[i].lower_ != "in" or k > j) and (u := untagged_organisation_at(doc, k, sent_end, person)):
+            return u, u.token_end  # after 'in' only 'the law firm X': 'in Leeds' names where, not whom
         if k == j:
             break
         i = k  # "for the region": no organisation yet, perhaps in the next phrase
     return None, start if i == start else i
+
+
+def _names_a_company(tok: Token, lexicon: RoleLexicon) -> bool:
+    return "company" in lexicon.kinds.get(tok.lower_, ())
 
 
 def _descriptor(tok: Token) -> bool:
@@ -238,7 +267,7 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
     for m in mentions:
         if m.type not in ("PERSON", "ORG"):
             continue
-        for finder in (role_before, role_after):
+        for finder in (role_before, role_after, role_copula):
             if (role := finder(doc, m, by_token, lexicon)) is not None:
                 roles.append(role)
     return roles

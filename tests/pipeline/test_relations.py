@@ -320,6 +320,16 @@ def test_star_of_role_in_and_by_lines(nlp):
             ("Paper Kites", "cast_member", "Yuna Sato"), ("Biscuit Moon", "author", "Mina Grey")} <= facts
 
 
+def test_a_sentence_saying_what_a_person_is_gives_the_post_and_the_employer(nlp):
+    facts = triples(nlp, "Daniel Marsh is a partner in the law firm Tods Murray. Lia Moss was an economist in "
+                         "London.")
+    assert {("Daniel Marsh", "employer", "Tods Murray"), ("Daniel Marsh", "position_held", "partner")} <= facts
+    assert not [f for f in facts if f[0] == "Lia Moss" and f[1] in ("employer", "country_of_citizenship")]
+    doc = nlp("Tom Vale is not the chairman of Delta Sound.")
+    denied = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "employer"]
+    assert denied and {e.modality for e in denied} == {"negated"}
+
+
 def test_a_role_noun_as_the_subject_of_be_names_its_holder_after_it(nlp):
     facts = triples(nlp, "He got the film Salt Road made. Salt Road's producers are Mara Quint and Tobias Wren. "
                          "The director of Paper Kites is Lena Holt.")
