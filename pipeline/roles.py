@@ -22,7 +22,7 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "p
 QUALIFIER_PREPS = {"of", "at", "for", "with", "in"}
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
-CONFIDENCE = {"before": 0.8, "after": 0.75, "copula": 0.75}
+CONFIDENCE = {"before": 0.8, "after": 0.75, "copula": 0.75, "as": 0.75}
 TEAM_KINDS = frozenset({"player", "team_post"})
 UNTAGGED = "UNTAGGED"  # a qualifier the tagger missed: the fact's value names a new mention
 
@@ -132,35 +132,56 @@ def _qualifier_after(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Ment
     return None
 
 
-def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
+def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> list[Role]:
     """'NAME, [the] [qualifier['s]] role words [of|at qualifier],' ending at a comma, a full stop or a verb."""
     sent_end = sentence_of(doc, m.token_start).end
     i = m.token_end
     if i >= sent_end or doc[i].text != ",":
-        return None
+        return []
     return _role_from(doc, m, i + 1, sent_end, by_token, lexicon, "after")
 
 
 COPULA_ADVERBS = {"now", "currently", "also", "still", "already", "then", "later"}
 
 
-def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
+def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> list[Role]:
     """'NAME is [now] [a|the] role words [of|at|in qualifier]': a sentence that says what the person is."""
     sent_end = sentence_of(doc, m.token_start).end
     i = m.token_end
     if i >= sent_end or doc[i].lemma_ != "be" or doc[m.token_start:m.token_end].root.head.i != i:
-        return None
+        return []
     verb = i
     i += 1
     while i < sent_end and (doc[i].lower_ in COPULA_ADVERBS or doc[i].dep_ == "neg"):
         i += 1
-    role = _role_from(doc, m, i, sent_end, by_token, lexicon, "copula")
-    return None if role is None else replace(role, verb=verb)
+    return [replace(role, verb=verb) for role in _role_from(doc, m, i, sent_end, by_token, lexicon, "copula")]
+
+
+AS_VERBS = {"serve", "resign", "appoint", "name", "elect", "install", "confirm", "quit", "remain", "continue",
+            "step", "stand", "take", "work", "join", "return", "retire", "succeed", "replace", "hire", "sack"}
+
+
+def role_as(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> list[Role]:
+    """'X resigned as home secretary', 'Y was appointed as chief executive of Z', 'W took over as coach': the
+    subject of such a verb holds (or held) the role after its 'as'."""
+    head = doc[m.token_start:m.token_end].root
+    verbs = [head.head] if head.dep_ in ("nsubj", "nsubjpass") else []
+    verbs += [c for c in head.children if c.dep_ == "relcl" and any(  # "X, who has resigned as home secretary,"
+        s.lower_ in ("who", "that") and s.dep_ in ("nsubj", "nsubjpass") for s in c.children)]
+    verb = next((v for v in verbs if v.lemma_.lower() in AS_VERBS), None)
+    if verb is None:
+        return []
+    as_token = next((c for c in verb.subtree if c.lower_ == "as" and c.dep_ == "prep"
+                     and c.head.i in (verb.i, *(p.i for p in verb.children if p.dep_ in ("prt", "prep")))), None)
+    if as_token is None:
+        return []
+    sent_end = sentence_of(doc, m.token_start).end
+    return [replace(role, verb=verb.i) for role in _role_from(doc, m, as_token.i + 1, sent_end, by_token, lexicon, "as")]
 
 
 def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, Mention], lexicon: RoleLexicon,
-               side: str) -> Role | None:
-    """The role phrase starting at token i, after the name: '[the] [qualifier['s]] role words [of|at ...]'."""
+               side: str) -> list[Role]:
+    """The roles the phrase starting at token i names, after the name: '[the] [qualifier['s]] role words [of|at ...]'."""
     if i < sent_end and doc[i].lower_ in DETERMINERS:
         i += 1
     qualifier = None
@@ -168,18 +189,28 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
         qualifier, i = q, q.token_end
         if i < sent_end and doc[i].text in POSSESSIVE:
             i += 1
-    words = []
-    while i < sent_end and len(words) < MAX_ROLE_WORDS and by_token.get(i) is None and _role_word(doc[i], lexicon):
-        words.append(doc[i].lower_)
+    groups: list[list[str]] = [[]]   # "chairman and founder of X": two roles
+    while i < sent_end and sum(map(len, groups)) < MAX_ROLE_WORDS and by_token.get(i) is None:
+        if doc[i].lower_ == "and" and groups[-1] and i + 1 < sent_end and by_token.get(i + 1) is None \
+                and _role_word(doc[i + 1], lexicon):
+            groups.append([])
+        elif _role_word(doc[i], lexicon):
+            groups[-1].append(doc[i].lower_)
+        else:
+            break
         i += 1
     field: tuple[str, ...] = ()
     if qualifier is None:
         field = _field_of_post(doc, i, sent_end, by_token)
         qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m, lexicon)
-    if i < sent_end and not _apposition_ends(doc[i]):
-        return None  # the phrase runs on: "Ana Folau, chief executive officers and ..." is no apposition
-    role_words, matched, kinds = _classified(words, lexicon)
-    return Role(m, role_words, matched, kinds, qualifier, side, field) if matched is not None else None
+    if i < sent_end and not _apposition_ends(doc[i]) and not (side == "as" and doc[i].pos_ in CLAUSE_GOES_ON):
+        return []  # the phrase runs on: "Ana Folau, chief executive officers and ..." is no apposition
+    roles = []
+    for words in groups:
+        role_words, matched, kinds = _classified(words, lexicon)
+        if matched is not None:
+            roles.append(Role(m, role_words, matched, kinds, qualifier, side, field if words is groups[-1] else ()))
+    return roles
 
 
 def _field_of_post(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]) -> tuple[str, ...]:
@@ -212,7 +243,11 @@ def _prepositional_qualifier(doc: Doc, i: int, sent_end: int, by_token: dict[int
         k = j
         while k < sent_end and k - j < MAX_DESCRIPTOR_TOKENS and by_token.get(k) is None and _descriptor(doc[k]):
             k += 1
-        if (q := by_token.get(k)) is not None and (q.type == "ORG" or q.type != "PERSON" and doc[i].lower_ != "in"):
+        q = by_token.get(k)
+        if q is not None and q.token_end + 1 < sent_end and doc[q.token_end].text in POSSESSIVE \
+                and (owned := by_token.get(q.token_end + 1)) is not None and owned.type == "ORG":
+            q = owned  # "founder of MIT's Media Labs": the lab, not MIT
+        if q is not None and (q.type == "ORG" or q.type != "PERSON" and doc[i].lower_ != "in"):
             return q, q.token_end  # "a partner in the law firm X", never "economist in France"
         if q is not None and k > j and _names_a_company(doc[k - 1], lexicon):
             return replace(q, type="ORG"), q.token_end  # "the law firm Tods Murray": a firm, whatever the tagger says
@@ -252,6 +287,7 @@ def _capitalised_name(tok: Token) -> bool:
     return tok.pos_ == "PROPN" and bool(letters) and letters[0].isupper() and tok.text.replace("-", "").isalnum()
 
 
+CLAUSE_GOES_ON = {"ADP", "CCONJ", "SCONJ", "ADV"}  # "resigned as coach on Monday", "... as chairman and left"
 APPOSITION_ENDS = {",", ".", ";", ")", "(", "-", "–", "—", '"', "'", "“", "”", "in"}
 
 
@@ -267,9 +303,10 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
     for m in mentions:
         if m.type not in ("PERSON", "ORG"):
             continue
-        for finder in (role_before, role_after, role_copula):
-            if (role := finder(doc, m, by_token, lexicon)) is not None:
-                roles.append(role)
+        if (role := role_before(doc, m, by_token, lexicon)) is not None:
+            roles.append(role)
+        roles.extend(role_after(doc, m, by_token, lexicon) + role_copula(doc, m, by_token, lexicon)
+                     + role_as(doc, m, by_token, lexicon))
     return roles
 
 

@@ -330,6 +330,24 @@ def test_a_sentence_saying_what_a_person_is_gives_the_post_and_the_employer(nlp)
     assert denied and {e.modality for e in denied} == {"negated"}
 
 
+def test_a_role_after_as_belongs_to_the_subject_of_the_verb(nlp):
+    facts = triples(nlp, "Daniel Marsh, who has resigned as home secretary, left. Tomas Wren was appointed as chief "
+                         "executive of Kestrel Bank on Monday. Jon Reed works as a lawyer.")
+    assert {("Daniel Marsh", "position_held", "home secretary"), ("Tomas Wren", "employer", "Kestrel Bank"),
+            ("Kestrel Bank", "chief_executive_officer", "Tomas Wren"), ("Jon Reed", "occupation", "lawyer")} <= facts
+    doc = nlp("Lia Moss did not serve as chairman.")
+    denied = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "position_held"]
+    assert denied and {e.modality for e in denied} == {"negated"}
+
+
+def test_coordinated_roles_and_an_organisation_owned_by_another(nlp):
+    facts = triples(nlp, "Nicholas Brandt, chairman and founder of Harbor Group's Media Works, is building a laptop. "
+                         "Chelsea's Arjen Robben scored.")
+    assert {("Nicholas Brandt", "position_held", "chairman"), ("Nicholas Brandt", "employer", "Media Works"),
+            ("Media Works", "parent_organization", "Harbor Group")} <= facts
+    assert not [f for f in facts if f[1] == "parent_organization" and f[0] == "Arjen Robben"]
+
+
 def test_a_role_noun_as_the_subject_of_be_names_its_holder_after_it(nlp):
     facts = triples(nlp, "He got the film Salt Road made. Salt Road's producers are Mara Quint and Tobias Wren. "
                          "The director of Paper Kites is Lena Holt.")
