@@ -11,6 +11,11 @@ def triples(nlp, text, author=None):
     return {(e.subject.text, e.predicate, e.object.text) for e in extract_relations(doc, document_mentions(doc), author)}
 
 
+def modalities(nlp, text, predicate):
+    doc = nlp(text)
+    return {e.modality for e in extract_relations(doc, document_mentions(doc)) if e.predicate == predicate}
+
+
 def test_quoted_titles_only_when_title_like():
     text = 'She starred in “Low Lantern” and said "we only make the films we love" in \'The Fox\'.'
     found = [text[s:e] for s, e in title_spans(text)]
@@ -325,9 +330,7 @@ def test_a_sentence_saying_what_a_person_is_gives_the_post_and_the_employer(nlp)
                          "London.")
     assert {("Daniel Marsh", "employer", "Tods Murray"), ("Daniel Marsh", "position_held", "partner")} <= facts
     assert not [f for f in facts if f[0] == "Lia Moss" and f[1] in ("employer", "country_of_citizenship")]
-    doc = nlp("Tom Vale is not the chairman of Delta Sound.")
-    denied = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "employer"]
-    assert denied and {e.modality for e in denied} == {"negated"}
+    assert modalities(nlp, "Tom Vale is not the chairman of Delta Sound.", "employer") == {"negated"}
 
 
 def test_a_role_after_as_belongs_to_the_subject_of_the_verb(nlp):
@@ -335,9 +338,7 @@ def test_a_role_after_as_belongs_to_the_subject_of_the_verb(nlp):
                          "executive of Kestrel Bank on Monday. Jon Reed works as a lawyer.")
     assert {("Daniel Marsh", "position_held", "home secretary"), ("Tomas Wren", "employer", "Kestrel Bank"),
             ("Kestrel Bank", "chief_executive_officer", "Tomas Wren"), ("Jon Reed", "occupation", "lawyer")} <= facts
-    doc = nlp("Lia Moss did not serve as chairman.")
-    denied = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "position_held"]
-    assert denied and {e.modality for e in denied} == {"negated"}
+    assert modalities(nlp, "Lia Moss did not serve as chairman.", "position_held") == {"negated"}
 
 
 def test_coordinated_roles_and_an_organisation_owned_by_another(nlp):
@@ -353,9 +354,7 @@ def test_a_role_noun_as_the_subject_of_be_names_its_holder_after_it(nlp):
                          "The director of Paper Kites is Lena Holt.")
     assert {("Salt Road", "producer", "Mara Quint"), ("Salt Road", "producer", "Tobias Wren"),
             ("Paper Kites", "director", "Lena Holt")} <= facts
-    doc = nlp("The director of Paper Kites is not Lena Holt.")
-    denied = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "director"]
-    assert denied and {e.modality for e in denied} == {"negated"}
+    assert modalities(nlp, "The director of Paper Kites is not Lena Holt.", "director") == {"negated"}
 
 
 def test_whose_work_a_possessive_names_depends_on_the_kind_of_work(nlp):
