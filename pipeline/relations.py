@@ -22,7 +22,7 @@ from pipeline.dates import normalize_date
 from pipeline.gazetteer import is_country
 from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
 from pipeline.registry import NounFrame, Predicate, VerbFrame, load_registry, load_roles
-from pipeline.roles import find_roles, role_facts
+from pipeline.roles import Role, RoleValue, find_roles, role_facts
 
 # "A, alongside B": B shares A's role. "with" is left out: "co-founder of X with B".
 CO_AGENT_PREPS = {"alongside"}
@@ -779,13 +779,19 @@ def role_extractions(doc: Doc, mentions: list[Mention], triggers: Triggers, reso
             continue
         for pred in triggers.roles:
             for subject, obj, extractor, confidence in role_facts(role, pred):
-                subj_value, obj_value = Value(subject.text, subject.type, span=subject.span), \
-                    Value(obj.text, obj.type, span=obj.span)
+                subj_value, obj_value = _role_value(subject, role), _role_value(obj, role)
                 if _accept(pred, subj_value, obj_value):
                     stated = "asserted" if role.verb is None else modality(doc[role.verb])
                     out.append(Extraction(pred.name, subj_value, obj_value, role.person.sentence_index, extractor,
                                           confidence, modality=stated))
     return out
+
+
+def _role_value(value: RoleValue, role: Role) -> Value:
+    """The fact's side; the person a pronoun stood for cites the sentence that named them."""
+    if role.antecedent_sentence is not None and value.text == role.person.name and value.type == "PERSON":
+        return Value(value.text, value.type, via_coref=True, antecedent_sentence=role.antecedent_sentence)
+    return Value(value.text, value.type, span=value.span)
 
 
 def _dedupe(extractions: list[Extraction]) -> list[Extraction]:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 
 from pipeline import gazetteer
-from pipeline.mentions import Mention
+from pipeline.coreference import resolve_pronoun
+from pipeline.mentions import Mention, sentence_indexes
 from pipeline.nlp import sentence_of
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon
 
@@ -37,6 +38,7 @@ class Role:
     side: str                        # before or after the name
     field: tuple[str, ...] = ()      # what the post is of: "director" + ("of", "corporate", "responsibility")
     verb: int | None = None          # the copula that states it ("X is a partner in Y"): it may deny or hedge
+    antecedent_sentence: int | None = None   # "She is ...": where the person she stands for was named
 
 
 def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
@@ -203,7 +205,8 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
     if qualifier is None:
         field = _field_of_post(doc, i, sent_end, by_token)
         qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m, lexicon)
-    if i < sent_end and not _apposition_ends(doc[i]) and not (side == "as" and doc[i].pos_ in CLAUSE_GOES_ON):
+    if i < sent_end and not _apposition_ends(doc[i]) and not (
+            side in ("as", "copula") and (doc[i].pos_ in CLAUSE_GOES_ON or doc[i].ent_type_ in ("DATE", "TIME"))):
         return []  # the phrase runs on: "Ana Folau, chief executive officers and ..." is no apposition
     roles = []
     for words in groups:
@@ -307,7 +310,23 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
             roles.append(role)
         roles.extend(role_after(doc, m, by_token, lexicon) + role_copula(doc, m, by_token, lexicon)
                      + role_as(doc, m, by_token, lexicon))
+    for standing_in, named_in in pronoun_mentions(doc, mentions):  # "She is now chief executive of X"
+        roles.extend(replace(role, antecedent_sentence=named_in) for role in
+                     role_copula(doc, standing_in, by_token, lexicon) + role_as(doc, standing_in, by_token, lexicon))
     return roles
+
+
+def pronoun_mentions(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, int]]:
+    """(he/she as a mention of the person it stands for, at the pronoun's place; the sentence naming the person)
+    for pronouns that are subjects (pipeline/coreference.py)."""
+    sent_of = sentence_indexes(doc)
+    out = []
+    for tok in doc:
+        if tok.dep_ in ("nsubj", "nsubjpass") and (person := resolve_pronoun(tok, mentions, sent_of)) is not None:
+            out.append((replace(person, surface=tok.text, sentence_index=sent_of[tok.i], start_char=tok.idx,
+                                end_char=tok.idx + len(tok), token_start=tok.i, token_end=tok.i + 1),
+                        person.sentence_index))
+    return out
 
 
 # ---------------------------------------------------------------- facts

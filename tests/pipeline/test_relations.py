@@ -273,6 +273,13 @@ def test_a_pronoun_carries_a_fact_to_the_person_named_before(nlp):
     assert cast[0].object.antecedent_sentence == 0 and cast[0].sentence_index == 1
 
 
+def test_a_pronoun_carries_a_role_stated_about_it_to_the_person_named_before(nlp):
+    doc = nlp("Maria Lindqvist arrived in London on Monday. She is now chief executive of Kestrel Bank.")
+    employer = [e for e in extract_relations(doc, document_mentions(doc)) if e.predicate == "employer"]
+    assert [(e.subject.text, e.object.text) for e in employer] == [("Maria Lindqvist", "Kestrel Bank")]
+    assert employer[0].subject.antecedent_sentence == 0 and employer[0].sentence_index == 1
+
+
 def test_a_pronoun_between_two_people_of_its_gender_stays_unresolved(nlp):
     facts = triples(nlp, "John Marsh and Peter Vale met in Leeds. He directed Paper Kites.")
     assert not [f for f in facts if f[1] == "director"]
