@@ -46,7 +46,9 @@ ROLE_WORDS = {
 # A name fused with a score, a date or a count is a table cell or a headline fragment: "Iceland 0-0",
 # "Devils 1: David Pastrnak", "Released 2013-12-17".
 FUSED_NUMBER = re.compile(r"\d+\s*[-–:]\s*\d+|\d{4}-\d{2}|\w\s\d+:")
-JUNK_NAME = re.compile(r"(?i)^(?:n[’']t|[’']s|[’']re|[’']ll|[’']ve|[’']d|[’']m)$|https?:|www\.|@|\.(?:com|org|net|co\.uk)\b|\|")
+JUNK_NAME = re.compile(r"(?i)^(?:n[’']t|[’']s|[’']re|[’']ll|[’']ve|[’']d|[’']m)$|https?:|www\.|@|\.(?:com|org|net|co\.uk)\b|\|"
+                       r"|^[RDI]-[A-Z][a-z]{1,4}\.?$")  # "Sen. Ben Sasse, R-Neb.": party and state, no entity
+WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 PRONOUNS = {"i", "he", "she", "it", "they", "we", "you", "him", "her", "them", "us", "me", "his", "hers",
             "its", "their", "our", "this", "that", "these", "those"}
 MAX_NAME_WORDS = 8
@@ -181,7 +183,8 @@ def raw_mentions(doc: Doc) -> list[Mention]:
         if not taken.intersection(range(span.start, span.end)) and not _sure_place_span(span):
             add(span, "WORK_CUE", "WORK", work.kind)
     for ent in ents:
-        if ent is None or taken.intersection(range(ent.start, ent.end)) or is_modifier(ent) or is_holiday(ent):
+        if ent is None or taken.intersection(range(ent.start, ent.end)) or is_modifier(ent) or is_holiday(ent) \
+                or _capitalised_common_word(ent):
             continue
         etype = entity_type(ent)
         if etype is not None:
@@ -283,6 +286,14 @@ HOLIDAYS = re.compile(r"(?i)\b(?:new year|christmas|easter|boxing day|valentine|
                       r"diwali|hanukkah|passover|good friday|mother's day|father's day)\b")
 
 
+def _capitalised_common_word(ent: Span) -> bool:
+    """'Nationally, ...', 'Televised debates': one word capitalised only because it opens the sentence, which
+    the tagger itself reads as an adverb or a verb (a noun may be a name: 'Sky', 'Absa')."""
+    tok = ent[0]
+    return len(ent) == 1 and tok.is_sent_start and tok.pos_ in ("ADV", "VERB", "ADP", "DET", "PRON") \
+        and not tok.is_upper and not gazetteer.demonym(tok.text) and not gazetteer.is_sure_place(tok.text)
+
+
 def is_modifier(ent: Span) -> bool:
     """'Oscar-nominated', 'Linux-based': a name joined by a hyphen to a lower-case word describes; it names
     nothing."""
@@ -341,8 +352,9 @@ def trimmed(ent: Span) -> Span | None:
         while end - start > 1 and (doc[start].lower_ in ROLE_WORDS or doc[start].is_lower
                                    or doc[start].ent_iob_ == "B" and doc[start].ent_type_ != "PERSON"):
             start += 1
-    while end - start > 1 and doc[end - 1].text in ("'s", "’s", "'", "’"):
-        end -= 1  # "Tony Blair's" is a mention of Tony Blair
+    while end - start > 1 and (doc[end - 1].text in ("'s", "’s", "'", "’") or doc[end - 1].text in WEEKDAYS
+                               or ent.label_ == "PERSON" and doc[end - 1].like_num):
+        end -= 1  # "Tony Blair's" is Tony Blair; "posted on Twitter Tuesday" Twitter; "Balmer 4 points" Balmer
     while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
             and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha:
         start -= 2

@@ -165,7 +165,8 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
     while i < len(doc):
         end = title_run(doc, i)
         if end is None or (i > 0 and _capitalised(doc[i - 1]) and not doc[i - 1].is_punct
-                           and not doc[i - 1].is_sent_start and doc[i - 1].lower_ not in TITLE_SMALL_WORDS):
+                           and not doc[i - 1].is_sent_start and doc[i - 1].lower_ not in TITLE_SMALL_WORDS) \
+                or _after_joining_hyphen(doc, i):
             i += 1
             continue
         if end < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
@@ -185,6 +186,19 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
         else:
             i += 1
     return found
+
+
+def _after_joining_hyphen(doc: Doc, i: int) -> bool:
+    """'Special-Use Domain Names': a title does not start inside a hyphenated word."""
+    return i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_
+
+
+MIN_PROSE_WORDS = 3  # lower-case words around a cue-less title: a heading or a menu line has none
+
+
+def _in_prose(doc: Doc, start: int, end: int) -> bool:
+    sent = sentence_of(doc, start)
+    return sum(t.is_lower and t.is_alpha for t in sent if not start <= t.i < end) >= MIN_PROSE_WORDS
 
 
 def title_case_sentence(doc: Doc, i: int) -> bool:
@@ -211,7 +225,8 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
             and (about_works or _about_works(sentence_of(doc, i))) and first_name_gender(doc[i].text) is None \
             and doc[i].ent_type_ not in ("GPE", "NORP", "DATE"):
         return WorkSpan(i, end, "possessive", None)  # "Sally Grindley's Spilled Water", not "Blair's Gordon Brown"
-    if end - i >= 2 and not doc[i].is_sent_start and _verb_word(doc[i]) \
+    if end - i >= 2 and not doc[i].is_sent_start and _verb_word(doc[i]) and _in_prose(doc, i, end) \
+            and doc[end - 1].text not in NOT_TITLE_START \
             and doc[i].ent_type_ not in ("GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT") \
             and doc[end - 1].lower_ not in ORG_WORDS:
         return WorkSpan(i, end, "verb_title", None)  # "the success of Meet the Fockers", "by Cast Away"

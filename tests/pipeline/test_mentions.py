@@ -171,3 +171,16 @@ def test_currencies_and_nationalities_the_tagger_missed_are_named_things(nlp):
                        "Many Britons travel. The Welsh side won. He gave the real reason for the sum.")
     assert {found.get(n) for n in ("dollar", "euro", "US dollar", "Chinese yuan", "Britons", "Welsh")} == {"MISC"}
     assert "real" not in found and "sum" not in found
+
+
+@pytest.mark.parametrize("text, junk", [
+    ("Televised debates will start in May.", "Televised"),
+    ("He posted on Twitter Tuesday that the plan was over.", "Twitter Tuesday"),
+    ("The registry lists Special-Use Domain Names for local networks.", "Use Domain Names"),
+])
+def test_web_page_junk_is_no_entity(nlp, text, junk):
+    assert junk not in typed(nlp, text)
+
+
+def test_a_party_and_state_tag_is_no_name():
+    assert is_junk_name("R-Neb") and is_junk_name("D-Calif.") and not is_junk_name("T-Mobile")
