@@ -25,7 +25,7 @@ LABEL_TYPES = {
 }
 # Labels of mentions whose type the context decided (a quoted title, a kind noun, a frame, a known award):
 # each outweighs several votes of the tagger.
-STRONG_LABELS = {"TITLE", "WORK_CUE", "AWARD_NAME", "EVENT_NAME", "PARTY_NAME", "GAZETTEER", "TEAM"}
+STRONG_LABELS = {"TITLE", "WORK_CUE", "AWARD_NAME", "EVENT_NAME", "PARTY_NAME", "GAZETTEER", "TEAM", "KIND_CUE"}
 STRONG_VOTE = 3
 # Words that introduce a person in news ("Veteran actor Morgan Freeman", "Chancellor Gordon Brown"): a name
 # the tagger extended over them keeps only the name.
@@ -187,7 +187,9 @@ def raw_mentions(doc: Doc) -> list[Mention]:
                 or _capitalised_common_word(ent):
             continue
         etype = entity_type(ent)
-        if etype is not None:
+        if etype in ("PERSON", "MISC") and _organisation_kind_before(ent):
+            add(ent, "KIND_CUE", "ORG")  # "the law firm Tods Murray", "the band Blur"
+        elif etype is not None:
             label = "AWARD_NAME" if etype == "AWARD" else "GAZETTEER" if _gazetteer_place(ent, etype) else ent.label_
             add(ent, label, etype)
     known = {m.name.split()[-1]: m.type for m in mentions if m.type in ("PERSON", "ORG")}
@@ -328,6 +330,11 @@ def entity_type(ent: Span) -> str | None:
     if etype in ("PERSON", "MISC") and ent.label_ != "NORP" and gazetteer.is_major_place(name):
         return "PLACE"  # no one in the news is called Houston
     return etype
+
+
+def _organisation_kind_before(ent: Span) -> bool:
+    before = ent.doc[ent.start - 1] if ent.start else None
+    return before is not None and before.is_lower and before.pos_ == "NOUN" and KIND_NOUNS.get(before.lemma_) == "ORG"
 
 
 def _gazetteer_place(ent: Span, etype: str) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 
 from pipeline import gazetteer
+from pipeline.gazetteer import is_country
 from pipeline.coreference import resolve_pronoun
 from pipeline.mentions import Mention, sentence_indexes
 from pipeline.nlp import sentence_of
@@ -23,7 +24,7 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "p
 QUALIFIER_PREPS = {"of", "at", "for", "with", "in"}
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
-CONFIDENCE = {"before": 0.8, "after": 0.75, "copula": 0.75, "as": 0.75}
+CONFIDENCE = {"before": 0.8, "after": 0.75, "copula": 0.75, "as": 0.75, "of": 0.7}
 TEAM_KINDS = frozenset({"player", "team_post"})
 UNTAGGED = "UNTAGGED"  # a qualifier the tagger missed: the fact's value names a new mention
 
@@ -79,6 +80,9 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
         if tok.text in POSSESSIVE and by_token.get(i - 1) is not None and by_token[i - 1].type != "PERSON":
             qualifier = by_token[i - 1]
             break
+        if tok.text in POSSESSIVE and i > sent_start and _names_a_company(doc[i - 1], lexicon):
+            qualifier = _company_named_before(doc, i - 1, by_token)  # "the carmaker's chief executive X"
+            break
         if other is None and len(words) < MAX_ROLE_WORDS and _role_word(tok, lexicon):
             words.insert(0, tok.lower_)
             i -= 1
@@ -89,11 +93,27 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     if qualifier is None and words and i >= sent_start:
         qualifier = untagged_organisation(doc, i, m)  # "Bath prop Duncan Bell", "Ladbrokes spokesman X"
     role_words, matched, kinds = _classified(words, lexicon)
-    if matched is None and (qualifier is None or role_words):
-        return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her
+    if matched is None and (qualifier is None or len(role_words) > 1 or role_words and not _is_common_noun(doc, i + 1)):
+        return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her; "British hostage X" does
     if qualifier is None and matched is not None:
         qualifier = _qualifier_after(doc, m, by_token)  # "said economist Tim Congdon at ING Barings"
     return Role(m, role_words, matched, kinds, qualifier, "before")
+
+
+def _is_common_noun(doc: Doc, i: int) -> bool:
+    return 0 <= i < len(doc) and doc[i].pos_ == "NOUN" and doc[i].is_lower
+
+
+def _company_named_before(doc: Doc, noun: int, by_token: dict[int, Mention]) -> Mention | None:
+    """The organisation 'the carmaker', 'the bank' stands for: the nearest one named in this or the previous
+    sentence, when a determiner makes the noun refer back."""
+    if noun == 0 or doc[noun - 1].lower_ not in ("the", "its"):
+        return None
+    first = sentence_of(doc, max(0, sentence_of(doc, noun).start - 1)).start
+    for j in range(noun - 1, first - 1, -1):
+        if (m := by_token.get(j)) is not None and m.type == "ORG" and not _is_party(m):
+            return m
+    return None
 
 
 def _before_posting_place(doc: Doc, end: int, sent_start: int, by_token: dict[int, Mention]) -> int:
@@ -144,6 +164,19 @@ def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Role
 
 
 COPULA_ADVERBS = {"now", "currently", "also", "still", "already", "then", "later"}
+
+
+def role_of(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> list[Role]:
+    """'Francis Obikwelu of Portugal', 'Anna Berg of the Liberal Democrats': a person 'of' a country is its
+    national, 'of' a party its member."""
+    i = m.token_end
+    if m.type != "PERSON" or i + 1 >= sentence_of(doc, m.token_start).end or doc[i].lower_ != "of" \
+            or m.token_start > 0 and doc[m.token_start - 1].lower_ in DETERMINERS:
+        return []  # "the Eminem of Argentina" is a likeness, not a nationality
+    q = by_token.get(i + 1 + (doc[i + 1].lower_ == "the"))
+    if q is None or q.token_start <= i or not (q.type == "PLACE" and is_country(q.name) or _is_party(q)):
+        return []
+    return [Role(m, (), None, frozenset(), q, "of")]
 
 
 def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> list[Role]:
@@ -309,7 +342,7 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
         if (role := role_before(doc, m, by_token, lexicon)) is not None:
             roles.append(role)
         roles.extend(role_after(doc, m, by_token, lexicon) + role_copula(doc, m, by_token, lexicon)
-                     + role_as(doc, m, by_token, lexicon))
+                     + role_as(doc, m, by_token, lexicon) + role_of(doc, m, by_token, lexicon))
     for standing_in, named_in in pronoun_mentions(doc, mentions):  # "She is now chief executive of X"
         roles.extend(replace(role, antecedent_sentence=named_in) for role in
                      role_copula(doc, standing_in, by_token, lexicon) + role_as(doc, standing_in, by_token, lexicon))

@@ -184,3 +184,8 @@ def test_web_page_junk_is_no_entity(nlp, text, junk):
 
 def test_a_party_and_state_tag_is_no_name():
     assert is_junk_name("R-Neb") and is_junk_name("D-Calif.") and not is_junk_name("T-Mobile")
+
+
+def test_a_name_after_an_organisation_word_is_an_organisation_in_the_whole_document(nlp):
+    found = typed(nlp, "His work with Tods Murray was legal. He was a partner in the law firm Tods Murray.")
+    assert found["Tods Murray"] == "ORG"

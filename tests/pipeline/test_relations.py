@@ -340,6 +340,22 @@ def test_a_sentence_saying_what_a_person_is_gives_the_post_and_the_employer(nlp)
     assert modalities(nlp, "Tom Vale is not the chairman of Delta Sound.", "employer") == {"negated"}
 
 
+def test_the_company_a_definite_noun_refers_to_employs_the_role_holder(nlp):
+    facts = triples(nlp, "Asked if Kestrel Motors would sue, the carmaker's chief executive Helmut Brandt said no.")
+    assert {("Helmut Brandt", "employer", "Kestrel Motors"),
+            ("Kestrel Motors", "chief_executive_officer", "Helmut Brandt")} <= facts
+
+
+def test_a_nationality_or_party_introduces_a_person_without_a_known_role(nlp):
+    facts = triples(nlp, "The death of British hostage Ken Morley shocked many. He finished behind Francis Oduya of "
+                         "Portugal and Anna Berg of the Liberal Democrats. Chelsea fan John Smith cheered. "
+                         "John Hale of London came. He is the Eminem of Argentina.")
+    assert {("Ken Morley", "country_of_citizenship", "United Kingdom"),
+            ("Francis Oduya", "country_of_citizenship", "Portugal"),
+            ("Anna Berg", "member_of_political_party", "Liberal Democrats")} <= facts
+    assert not [f for f in facts if f[0] in ("John Smith", "John Hale", "Eminem")]
+
+
 def test_a_role_after_as_belongs_to_the_subject_of_the_verb(nlp):
     facts = triples(nlp, "Daniel Marsh, who has resigned as home secretary, left. Tomas Wren was appointed as chief "
                          "executive of Kestrel Bank on Monday. Jon Reed works as a lawyer.")
