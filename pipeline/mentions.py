@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span
 
 from pipeline import gazetteer
-from pipeline.nlp import doc_text
+from pipeline.nlp import doc_text, sentence_of
 from pipeline.works import work_spans
 from schemas import ENTITY_TYPES
 
@@ -25,7 +25,8 @@ LABEL_TYPES = {
 }
 # Labels of mentions whose type the context decided (a quoted title, a kind noun, a frame, a known award):
 # each outweighs several votes of the tagger.
-STRONG_LABELS = {"TITLE", "WORK_CUE", "AWARD_NAME", "EVENT_NAME", "PARTY_NAME", "GAZETTEER", "TEAM", "KIND_CUE"}
+STRONG_LABELS = {"TITLE", "WORK_CUE", "AWARD_NAME", "EVENT_NAME", "PARTY_NAME", "GAZETTEER", "TEAM", "CLUB",
+                 "KIND_CUE"}
 STRONG_VOTE = 3
 # Words that introduce a person in news ("Veteran actor Morgan Freeman", "Chancellor Gordon Brown"): a name
 # the tagger extended over them keeps only the name.
@@ -259,21 +260,37 @@ def with_teams(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Nations playing are teams; once a nation plays in a sports report, its other mentions are the team too,
     except where a preposition makes it a place ("in England")."""
     mentions = [as_team(doc, m) for m in mentions]
-    teams = {m.surface: m for m in mentions if m.label == "TEAM"}
+    teams = {m.surface: m for m in mentions if m.label in ("TEAM", "CLUB")}
     out = []
     for m in mentions:
         team = teams.get(m.surface)
         root = doc[m.token_start:m.token_end].root
         at_place = root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPS
-        out.append(replace(m, name=team.name, type="ORG", label="TEAM") if team is not None and m.type == "PLACE"
-                   and not at_place else m)
+        out.append(replace(m, name=team.name, type="ORG", label=team.label) if team is not None
+                   and m.type == "PLACE" and not at_place else m)
     return out
 
 
 def as_team(doc: Doc, m: Mention) -> Mention:
-    """A country or home nation playing, coached or captained is its national team (an organisation)."""
-    if m.type != "PLACE" or not (m.name in NATIONS or gazetteer.is_country(m.name)):
+    """A country or home nation playing, coached or captained is its national team (an organisation); a city
+    playing is its club ("Barcelona beat Real Madrid", "Bath prop X")."""
+    nation = m.name in NATIONS or gazetteer.is_country(m.name)
+    place = gazetteer.lookup(m.name) if m.type == "PLACE" and not nation else None
+    if m.type != "PLACE" or not nation and (place is None or place.kind != "city"):
         return m
+    if not nation:
+        return replace(m, type="ORG", label="CLUB") if _plays(doc, m) or _in_score_line(doc, m) else m
+    return replace(m, name=f"{m.name} national team", type="ORG", label="TEAM") if _plays(doc, m) else m
+
+
+def _in_score_line(doc: Doc, m: Mention) -> bool:
+    """'Barcelona 2 Real Madrid 1': a name right before a score, in a result line."""
+    after = doc[m.token_end] if m.token_end < len(doc) else None
+    return after is not None and after.like_num and after.text.isdigit() and len(after.text) <= 2 \
+        and sum(t.text.isdigit() for t in sentence_of(doc, m.token_start)) >= 2
+
+
+def _plays(doc: Doc, m: Mention) -> bool:
     root = doc[m.token_start:m.token_end].root
     head = root.head
     playing = root.dep_ in ("nsubj", "dobj", "nsubjpass", "conj") and head.lemma_.lower() in SPORT_VERBS
@@ -281,7 +298,7 @@ def as_team(doc: Doc, m: Mention) -> Mention:
     role = root.dep_ in ("compound", "poss", "nmod") and head.lemma_.lower() in SPORT_NOUNS \
         or after is not None and after.lemma_.lower() in SPORT_NOUNS and after.is_lower  # "Wales coach X"
     opponent = root.dep_ == "pobj" and head.lower_ in ("against", "v", "vs", "over")
-    return replace(m, name=f"{m.name} national team", type="ORG", label="TEAM") if playing or role or opponent else m
+    return playing or role or opponent
 
 
 HOLIDAYS = re.compile(r"(?i)\b(?:new year|christmas|easter|boxing day|valentine|halloween|thanksgiving|ramadan|eid|"

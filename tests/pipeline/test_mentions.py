@@ -189,3 +189,10 @@ def test_a_party_and_state_tag_is_no_name():
 def test_a_name_after_an_organisation_word_is_an_organisation_in_the_whole_document(nlp):
     found = typed(nlp, "His work with Tods Murray was legal. He was a partner in the law firm Tods Murray.")
     assert found["Tods Murray"] == "ORG"
+
+
+def test_a_city_playing_in_a_sports_report_is_its_club(nlp):
+    doc = nlp("Barcelona beat Valencia in the league match, and the coach praised the squad's captain. "
+              "Barcelona fans were happy.")
+    assert {(m.name, m.type) for m in document_mentions(doc)} >= {("Barcelona", "ORG"), ("Valencia", "ORG")}
+    assert typed(nlp, "She flew from Barcelona to Valencia on Monday.") == {"Barcelona": "PLACE", "Valencia": "PLACE"}
