@@ -56,9 +56,16 @@ WEBFACTS_TO_CONLL = {"PERSON": "PER", "ORG": "ORG", "PLACE": "LOC", "WORK": "MIS
                      "MISC": "MISC"}
 
 
+def conll_spans(mentions) -> list[tuple[int, int, str]]:
+    return [(m.start_char, m.end_char, t) for m in mentions if (t := conll_type(m)) != "O"]
+
+
 def conll_type(m) -> str:
     """CoNLL-2003's type for a webfacts mention. Its annotators tag a national side by its country ("Australia
-    beat ...") as LOC; webfacts types it as the team (ORG, label TEAM), a difference of convention only."""
+    beat ...") as LOC; webfacts types it as the team (ORG, label TEAM), a difference of convention only, like
+    currencies, which webfacts names and CoNLL leaves out."""
+    if m.label == "CURRENCY":
+        return "O"  # CoNLL-2003 does not annotate currencies ("the dollar"); the BBC gold's guidelines do
     return "LOC" if m.label == "TEAM" else WEBFACTS_TO_CONLL[m.type]  # a club (label CLUB) is an ORG there too
 
 
@@ -393,16 +400,16 @@ def run_webfacts(docs: list[Document]):
         seconds += time.perf_counter() - t0
         raw = unresolved_mentions(doc)  # resolve_in_document keeps order and spans
         assert [(m.start_char, m.end_char) for m in raw] == [(m.start_char, m.end_char) for m in mentions]
-        placed, n = place_spans(index, [(m.start_char, m.end_char, conll_type(m)) for m in mentions])
+        placed, n = place_spans(index, conll_spans(mentions))
         dropped += n
         preds["webfacts"].append(placed)
         preds["webfacts-raw"].append(
-            place_spans(index, [(m.start_char, m.end_char, conll_type(m)) for m in raw])[0])
+            place_spans(index, conll_spans(raw))[0])
         preds["webfacts-ents"].append(
             place_spans(index, _map_ents([(e.start_char, e.end_char, e.label_) for e in doc.ents], SPACY_TO_CONLL))[0])
         quiet = resolve_in_document([replace(m, speaker=False) for m in raw])
         preds["webfacts-nospeaker"].append(
-            place_spans(index, [(m.start_char, m.end_char, conll_type(m)) for m in quiet])[0])
+            place_spans(index, conll_spans(quiet))[0])
         for r, m in zip(raw, mentions):
             source = m.label
             if m.label not in ("TITLE", "NAME_RULE") and SPACY_TO_CONLL.get(m.label) != WEBFACTS_TO_CONLL[r.type]:

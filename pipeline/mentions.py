@@ -174,6 +174,9 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for span in pattern_spans(doc, gazetteer.place_names()):  # "Wales coach X": the tagger took Wales for a noun
         if not taken.intersection(range(span.start, span.end)) and not ent_covers(span):
             add(span, "GAZETTEER", "PLACE")
+    for span in capital_place_spans(doc):  # datelines and result tables: "MADRID 1996-08-22", "BUFFALO 32 12"
+        if not taken.intersection(range(span.start, span.end)):
+            add(span, "GAZETTEER", "PLACE")
     for span in award_spans(doc):  # before the tagger's names: "best actress Oscar" holds its "Oscar"
         if not taken.intersection(range(span.start, span.end)):
             add(span, "AWARD_NAME", "AWARD")
@@ -207,6 +210,27 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     if is_about_sport(doc):
         mentions = with_teams(doc, mentions)
     return with_state_names(doc, sorted(mentions, key=lambda m: m.start_char))
+
+
+MAX_PLACE_TOKENS = 3
+
+
+def capital_place_spans(doc: Doc) -> list[Span]:
+    """Places written in capitals, which the tagger misses: a run of all-capital words (up to three) that the
+    gazetteer knows, in title case, as a country, state or large city."""
+    spans, i = [], 0
+    while i < len(doc):
+        if not (doc[i].is_upper and doc[i].is_alpha and len(doc[i]) > 2) or doc[i].ent_type_:
+            i += 1
+            continue
+        end = next((e for e in range(min(len(doc), i + MAX_PLACE_TOKENS), i, -1)
+                    if gazetteer.is_sure_place(doc[i:e].text.title()) and all(t.is_upper for t in doc[i:e])), None)
+        if end is None:
+            i += 1
+            continue
+        spans.append(doc[i:end])
+        i = end
+    return spans
 
 
 def currency_spans(doc: Doc) -> list[Span]:
@@ -276,10 +300,11 @@ def as_team(doc: Doc, m: Mention) -> Mention:
     playing is its club ("Barcelona beat Real Madrid", "Bath prop X")."""
     nation = m.name in NATIONS or gazetteer.is_country(m.name)
     place = gazetteer.lookup(m.name) if m.type == "PLACE" and not nation else None
-    if m.type != "PLACE" or not nation and (place is None or place.kind != "city"):
+    if m.type != "PLACE" or not nation and (place is None or place.kind not in ("city", "us_state")):
         return m
-    if not nation:
-        return replace(m, type="ORG", label="CLUB") if _plays(doc, m) or _in_score_line(doc, m) else m
+    if not nation:  # a state plays only in a result line: "NEW JERSEY 30 10 2"
+        return replace(m, type="ORG", label="CLUB") if _in_score_line(doc, m) or place.kind == "city" and _plays(
+            doc, m) else m
     return replace(m, name=f"{m.name} national team", type="ORG", label="TEAM") if _plays(doc, m) else m
 
 

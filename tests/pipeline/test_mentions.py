@@ -196,3 +196,10 @@ def test_a_city_playing_in_a_sports_report_is_its_club(nlp):
               "Barcelona fans were happy.")
     assert {(m.name, m.type) for m in document_mentions(doc)} >= {("Barcelona", "ORG"), ("Valencia", "ORG")}
     assert typed(nlp, "She flew from Barcelona to Valencia on Monday.") == {"Barcelona": "PLACE", "Valencia": "PLACE"}
+
+
+def test_places_in_capitals_from_datelines_and_result_tables(nlp):
+    doc = nlp("MADRID 1996-08-22\n\nBUFFALO 32 12 5 NEW JERSEY 30 10 2 in the league after the game, said the "
+              "club's coach and captain.")
+    found = {(m.name, m.type) for m in document_mentions(doc)}
+    assert {("Madrid", "PLACE"), ("Buffalo", "ORG"), ("New Jersey", "ORG")} <= found
