@@ -119,7 +119,8 @@ def is_junk_name(name: str) -> bool:
             or bool(FUSED_NUMBER.search(name))
             or name.casefold() in PRONOUNS or len(words) > MAX_NAME_WORDS
             or not re.search(r"(?:^|\s)[A-Z0-9]|^[a-z]+[A-Z]", name)  # all lower case; "eBay", "best actor Oscar" are names
-            or len(words) == 1 and len(name) == 2 and name[1] == ".")
+            or len(words) == 1 and len(name) == 2 and name[1] == "."
+            or len(words) >= 3 and all(w.isupper() and len(w) <= 3 for w in words))  # a table header: "W L T GF GA"
 
 
 def sentence_indexes(doc: Doc) -> list[int]:

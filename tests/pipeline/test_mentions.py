@@ -184,6 +184,7 @@ def test_web_page_junk_is_no_entity(nlp, text, junk):
 
 def test_a_party_and_state_tag_is_no_name():
     assert is_junk_name("R-Neb") and is_junk_name("D-Calif.") and not is_junk_name("T-Mobile")
+    assert is_junk_name("W L T GF GA") and not is_junk_name("BBC") and not is_junk_name("NY RANGERS")
 
 
 def test_a_name_after_an_organisation_word_is_an_organisation_in_the_whole_document(nlp):
