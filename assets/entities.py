@@ -9,6 +9,7 @@ from assets.partitions import inbox_batches
 from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
 from pipeline import entities as entity_steps, extract, workers
+from schemas import polars_schema
 from warehouse.store import read_frame
 
 
@@ -48,10 +49,12 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
     group_name="entities",
     partitions_def=inbox_batches,
     outs={
-        "entities": AssetOut(description="Canonical entities the batch mentions, with stable ids."),
+        "entities": AssetOut(description="Canonical entities the batch mentions, with stable ids (the warehouse "
+                                         "counts their mentions and aliases over all documents)."),
         "mentions": AssetOut(description="Mentions with their canonical entity_id."),
+        "entity_lookup": AssetOut(description="(doc_id, name, type) -> entity_id: what claims join on."),
     },
-    check_specs=contract_specs("entities", "mentions"),
+    check_specs=contract_specs("entities", "mentions", "entity_lookup", models={"entities": "batch_entities"}),
 )
 def entities(settings: WebfactsSettings, entity_mentions: pl.DataFrame):
     """Cross-document canonicalisation against this batch and every entity already in the warehouse."""
@@ -59,6 +62,6 @@ def entities(settings: WebfactsSettings, entity_mentions: pl.DataFrame):
     known = read_frame(settings.store, "SELECT type, name FROM entities",
                        schema={"type": pl.String, "name": pl.String})
     canonical, resolved = entity_steps.resolve_entities(entity_mentions, known)
-    yield from validated_output("entities", canonical, started)
-    yield from validated_output("mentions", resolved.select(
-        "doc_id", "entity_id", "surface", "type", "sentence_index", "start_char", "end_char"), started)
+    yield from validated_output("entities", canonical, started, model="batch_entities")
+    yield from validated_output("mentions", resolved.select(list(polars_schema("mentions"))), started)
+    yield from validated_output("entity_lookup", entity_steps.entity_lookup(resolved), started)

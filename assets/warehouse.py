@@ -3,9 +3,10 @@ import time
 from pathlib import Path
 
 import polars as pl
-from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, MaterializeResult, MetadataValue,
-                     asset)
+from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, AssetRecordsFilter,
+                     MaterializeResult, MetadataValue, asset)
 
+from assets.facts import READ_AT_PUBLISH
 from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from pipeline.batches import mark_published
@@ -25,15 +26,16 @@ INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
     pool="duckdb",  # one writer at a time (dagster.yaml limits the pool to 1)
     check_specs=INTEGRITY_SPECS,
     description="The fact warehouse (a DuckDB file, or DuckLake): the batch replaces its own rows (delete, then "
-                "insert) and facts are recomputed in one transaction that commits only if the integrity checks "
-                "pass; a DuckDB file is built beside the live one and renamed in.",
+                "insert), the facts table becomes the facts asset's, entities are counted over all mentions, in one "
+                "transaction that commits only if the integrity checks pass; a DuckDB file is built beside the live "
+                "one and renamed in.",
 )
 def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, raw_documents: pl.DataFrame,
                    document_sources: pl.DataFrame, quarantine: pl.DataFrame, skipped_records: pl.DataFrame,
                    cleaning_rejections: pl.DataFrame, parsing_rejections: pl.DataFrame,
                    cleaned_documents: pl.DataFrame,
                    document_signatures: pl.DataFrame, stage_skips: pl.DataFrame, entities: pl.DataFrame,
-                   mentions: pl.DataFrame, claims: pl.DataFrame, fact_evidence: pl.DataFrame):
+                   mentions: pl.DataFrame, claims: pl.DataFrame, facts: pl.DataFrame, fact_evidence: pl.DataFrame):
     started = time.perf_counter()
     frames = {
         "raw_documents": raw_documents, "document_sources": document_sources,
@@ -41,13 +43,14 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
         "skipped_records": skipped_records,
         "documents": cleaned_documents.with_columns(pl.col("published_date").str.to_date()),
         "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
-        "mentions": mentions, "claims": claims, "fact_evidence": fact_evidence,
+        "mentions": mentions, "claims": claims, "facts": facts, "fact_evidence": fact_evidence,
     }
     before = table_counts(settings.store)
     if read_write_holder(settings.store):
         context.log.warning(READ_WRITE_WARNING.format(path=settings.store))
     try:
-        counts = publish_batch(context.partition_key, frames, settings.store, aggregate_facts)
+        counts = publish_batch(context.partition_key, frames, settings.store, aggregate_facts,
+                               facts_read_at=facts_read_at(context))
     except IntegrityError as exc:  # nothing was published; show what is wrong
         yield MaterializeResult(metadata={"published": False})
         for name, rows in exc.results.items():
@@ -67,6 +70,17 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
     })
     for name, rows in report.items():
         yield integrity_result(name, rows)
+
+
+def facts_read_at(context: AssetExecutionContext) -> int | None:
+    """How many publishes the warehouse had seen when this batch's facts asset read it (its materialization's
+    metadata); None when unknown, and the publish then computes the facts itself."""
+    records = context.instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=AssetKey("facts"), asset_partitions=[context.partition_key]), limit=1).records
+    if not records or records[0].asset_materialization is None:
+        return None
+    value = records[0].asset_materialization.metadata.get(READ_AT_PUBLISH)
+    return None if value is None else int(value.value)
 
 
 def discard_stored_outputs(storage: Path, partition_key: str) -> int:
