@@ -7,10 +7,9 @@ from dagster import AssetExecutionContext, AssetOut, multi_asset
 from assets.common import contract_specs, rejections_as_quarantine, validated_output
 from assets.partitions import inbox_batches
 from assets.progress import StageProgress
-from assets.resources import WebfactsSettings
+from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline import entities as entity_steps, extract, workers
 from schemas import polars_schema
-from warehouse.store import read_frame
 
 
 @multi_asset(
@@ -56,12 +55,10 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
     },
     check_specs=contract_specs("entities", "mentions", "entity_lookup", models={"entities": "batch_entities"}),
 )
-def entities(settings: WebfactsSettings, entity_mentions: pl.DataFrame):
+def entities(published: PublishedWarehouse, entity_mentions: pl.DataFrame):
     """Cross-document canonicalisation against this batch and every entity already in the warehouse."""
     started = time.perf_counter()
-    known = read_frame(settings.store, "SELECT type, name FROM entities",
-                       schema={"type": pl.String, "name": pl.String})
-    canonical, resolved = entity_steps.resolve_entities(entity_mentions, known)
+    canonical, resolved = entity_steps.resolve_entities(entity_mentions, published.state.entity_names())
     yield from validated_output("entities", canonical, started, model="batch_entities")
     yield from validated_output("mentions", resolved.select(list(polars_schema("mentions"))), started)
     yield from validated_output("entity_lookup", entity_steps.entity_lookup(resolved), started)

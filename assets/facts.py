@@ -6,10 +6,9 @@ from dagster import AssetOut, MetadataValue, asset, multi_asset
 
 from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
-from assets.resources import WebfactsSettings
+from assets.resources import PublishedWarehouse
 from pipeline import facts as fact_steps
-from warehouse.publish import EARLIER_DOCUMENTS, publish_count
-from warehouse.store import read_frame
+from warehouse.published import FACT_DOCUMENT_SCHEMA
 
 READ_AT_PUBLISH = "read_at_publish"  # metadata: how many publishes the warehouse had seen when facts read it
 
@@ -33,12 +32,11 @@ def claims(extractions: pl.DataFrame, entity_lookup: pl.DataFrame, entities: pl.
     },
     check_specs=contract_specs("facts", "fact_evidence"),
 )
-def facts(settings: WebfactsSettings, claims: pl.DataFrame, cleaned_documents: pl.DataFrame):
+def facts(published: PublishedWarehouse, claims: pl.DataFrame, cleaned_documents: pl.DataFrame):
     started = time.perf_counter()
-    batch_docs = cleaned_documents.select("doc_id", "cluster_id", "first_seen_at", "published_date")
-    read_at = publish_count(settings.store)  # before the claims: a publish in between makes the facts stale
-    earlier_claims = read_frame(settings.store, "SELECT * FROM claims", schema=fact_steps.CLAIM_SCHEMA)
-    earlier_docs = read_frame(settings.store, EARLIER_DOCUMENTS, schema=batch_docs.schema)
+    batch_docs = cleaned_documents.select(list(FACT_DOCUMENT_SCHEMA))
+    read_at = published.state.publish_count()  # before the claims: a publish in between makes the facts stale
+    earlier_claims, earlier_docs = published.state.claims(), published.state.fact_documents()
     all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims], how="diagonal")
     all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs], how="diagonal")
     table = fact_steps.aggregate_facts(all_claims, all_docs)

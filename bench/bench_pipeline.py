@@ -43,9 +43,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from locations import DATASETS  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = Path("/work/shared/datasets")
+
 ZYTE_HTML = DATASETS / "article-extraction-benchmark" / "html"
 TRAF_HTML = DATASETS / "trafilatura-eval" / "html"
 STEPS = ["raw_documents", "cleaned_documents", "entity_mentions", "entities", "claims", "facts", "fact_warehouse"]

@@ -363,6 +363,12 @@ def polars_schema(name: str) -> dict[str, pl.DataType]:
     return {col: column.dtype.type for col, column in MODELS[name].to_schema().columns.items()}
 
 
+def polars_columns(name: str, *columns: str) -> dict[str, pl.DataType]:
+    """Some of a model's columns: for a frame that carries columns of several models (ingest's inputs)."""
+    schema = polars_schema(name)
+    return {column: schema[column] for column in columns}
+
+
 class ContractViolation(ValueError):
     """A frame failed its pandera model; the message names the failing rows."""
 

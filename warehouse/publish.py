@@ -38,12 +38,14 @@ import polars as pl
 
 from schemas import ENTITY_TYPES
 from warehouse import tables
-from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse, read_frame
+from warehouse.published import FACT_DOCUMENTS, PUBLISH_COUNT
+from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse
 
 SQL_DIR = Path(__file__).parent
 BATCH_TABLES = ("document_sources", "quarantine", "skipped_records")   # replaced by batch_id
 DOCUMENT_TABLES = ("documents", "document_signatures", "stage_skips", "mentions", "claims", "fact_evidence")
-TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts", "sources", "publish_log")
+DERIVED_TABLES = ("sources", "entity_facts")  # rebuilt from the others by derived.sql at every publish
+TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts", "publish_log") + DERIVED_TABLES
 # Each table's key, from schemas/. The DuckDB file declares them as primary keys; DuckLake cannot, so the
 # keys_unique and fact_id_unique checks hold both backends to them.
 KEYS = tables.keys()
@@ -151,19 +153,6 @@ def publish_lock(path: Path | None):
         fh.close()
 
 
-PUBLISH_COUNT = "SELECT count(*) AS n FROM publish_log"
-
-
-def publish_count(warehouse: "Warehouse | str | Path") -> int:
-    """How many publishes the live warehouse has seen: the facts asset notes it before reading claims, so the
-    publish can tell whether another publish came in between (0 before the first)."""
-    try:
-        frame = read_frame(warehouse, PUBLISH_COUNT)
-    except duckdb.CatalogException:  # a warehouse built before publish_log: its first publish migrates it
-        return 0
-    return int(frame["n"][0]) if frame is not None else 0
-
-
 def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Warehouse | str | Path",
                   aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
                   facts_read_at: int | None = None) -> dict[str, int]:
@@ -172,10 +161,10 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Wa
     frames: raw_documents, document_sources, quarantine, skipped_records (this batch's inputs),
     documents, document_signatures, stage_skips, mentions, claims, fact_evidence (documents new
     in this batch), entities (entities those documents mention), and facts: the whole facts table as the facts
-    asset computed it when the warehouse had seen `facts_read_at` publishes (publish_count). Without them, or
+    asset computed it when the warehouse had seen `facts_read_at` publishes (PublishedState.publish_count). Without them, or
     when the warehouse has changed since, aggregate_facts(claims, documents) computes it from the warehouse.
     """
-    missing = set(TABLES) - {"facts", "sources", "publish_log"} - set(frames)
+    missing = set(TABLES) - {"facts", "publish_log", *DERIVED_TABLES} - set(frames)
     if missing:
         raise PublishError(f"cannot publish batch {batch_id}: missing frames {sorted(missing)}")
     warehouse = as_warehouse(warehouse)
@@ -219,25 +208,16 @@ class _FactsSource:
                  aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]):
         self.computed, self.read_at, self.aggregate_facts = computed, read_at, aggregate_facts
 
-    def replace(self, con, earlier_claims_removed: bool) -> str:
-        """Replace the facts table; returns who computed it (publish_log.facts_computed_by)."""
-        current = self.computed is not None and self.read_at is not None and not earlier_claims_removed \
+    def current(self, con, earlier_claims_removed: bool) -> bool:
+        """The asset's table is still right: the warehouse saw no other publish since the asset read it, and this
+        publish removed no claims of earlier documents (a replaced file version)."""
+        return self.computed is not None and self.read_at is not None and not earlier_claims_removed \
             and con.execute(PUBLISH_COUNT).fetchone()[0] == self.read_at
-        facts = self.computed if current else self._aggregate(con)
-        con.execute("DELETE FROM facts")
-        if facts is not None and facts.height:
-            _insert(con, "facts", facts)
-        return "facts asset" if current else "publish"
 
-    def _aggregate(self, con) -> pl.DataFrame | None:
+    def aggregate(self, con) -> pl.DataFrame | None:
         claims = arrow_frame(con.execute("SELECT * FROM claims"))
-        docs = arrow_frame(con.execute(EARLIER_DOCUMENTS))
+        docs = arrow_frame(con.execute(FACT_DOCUMENTS))
         return self.aggregate_facts(claims, docs) if claims.height else None
-
-
-# What aggregate_facts needs of each document (the facts asset reads the same from the live warehouse).
-EARLIER_DOCUMENTS = ("SELECT d.doc_id, d.cluster_id, r.first_seen_at, d.published_date FROM documents d "
-                     "JOIN raw_documents r USING (doc_id)")
 
 
 def _publish_file(batch_id, frames, path: Path, facts: _FactsSource) -> dict[str, int]:
@@ -319,7 +299,7 @@ def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool) -> di
         for table in ("raw_documents",) + DOCUMENT_TABLES:  # documents only superseded versions carried
             con.execute(f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM document_sources)")
         _merge_entities(con, frames["entities"])
-        computed_by = facts.replace(con, earlier_claims_removed=orphans > 0)
+        computed_by = _replace_facts(con, facts, earlier_claims_removed=orphans > 0)
         con.execute((SQL_DIR / "derived.sql").read_text())
         con.execute((SQL_DIR / "views.sql").read_text())
         integrity = check_integrity(con)
@@ -424,6 +404,16 @@ def _merge_entities(con, entities: pl.DataFrame) -> None:
                 FROM mentions GROUP BY entity_id, type) WHERE r = 1) v
         WHERE entities.entity_id = v.entity_id AND entities.type <> v.type""".format(priority=ENTITY_TYPES))
     con.execute("DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM mentions)")
+
+
+def _replace_facts(con, source: _FactsSource, earlier_claims_removed: bool) -> str:
+    """Replace the facts table; returns who computed it (publish_log.facts_computed_by)."""
+    current = source.current(con, earlier_claims_removed)
+    facts = source.computed if current else source.aggregate(con)
+    con.execute("DELETE FROM facts")
+    if facts is not None and facts.height:
+        _insert(con, "facts", facts)
+    return "facts asset" if current else "publish"
 
 
 def _fsync(path: Path) -> None:
