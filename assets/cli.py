@@ -7,9 +7,11 @@ import os
 import sqlite3
 import sys
 import time
+from contextlib import ExitStack
+from functools import partial
 from pathlib import Path
 
-from pipeline.config import PROJECT_ROOT, resolve_warehouse, settings_from_env
+from pipeline.config import PROJECT_ROOT, describe, resolve_warehouse, settings_from_env
 
 # Step logs and failure traces stay in the run (visible in `make dev`); the terminal gets the CLI's own
 # warnings, the summary, or one line saying what failed.
@@ -50,21 +52,22 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     ensure_dagster_home()
     from pipeline import workers
     from pipeline.batches import pending_batches, register_batches
+    from pipeline.warm_up import load_document_steps
     from warehouse.publish import READ_WRITE_WARNING, read_write_holder
     from warehouse.store import Warehouse, WarehouseConfigError, WarehouseUnreadable
 
-    env = settings_from_env()
     overrides = {"inbox": str(Path(inbox).resolve())} if inbox else {}
     if warehouse:
         overrides["warehouse"] = resolve_warehouse(warehouse)
-    inbox_path = Path(overrides.get("inbox", env.inbox))
+    env = settings_from_env(**overrides)  # the one settings object: the store, the ledger and the resource
+    inbox_path = Path(env.inbox)
     if not inbox_path.exists():
         print(f"webfacts: inbox {inbox_path} does not exist (pass --inbox DIR or set WEBFACTS_INBOX)",
               file=sys.stderr)
         return 2
-    store = Warehouse(overrides.get("warehouse", str(env.warehouse)), env.ducklake_data_path)
+    store = Warehouse.from_settings(env)
     try:
-        ledger, published_before = store.ledger(env.ledger), store.exists()
+        ledger, published_before = store.ledger(env.batch_ledger), store.exists()
         store.check_readable()
     except (WarehouseConfigError, WarehouseUnreadable) as exc:  # a missing extension, no place for the ledger,
         print(f"webfacts: {exc}", file=sys.stderr)                # a damaged warehouse file
@@ -98,10 +101,11 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     # Enough work for the worker pool: start it now, while this process is still small and before the first
     # batch is read, so the workers load spaCy and trafilatura during Dagster's start and the first ingest and
     # then serve every batch of the run.
-    pool_started = (workers.default_processes() > 1 and sum(sizes.values()) >= workers.PARALLEL_FROM
-                    and not workers.running())
-    if pool_started:
-        workers.start(workers.default_processes(), env.spacy_model)
+    run_pool = ExitStack()  # the run owns the pool: started here, stopped when the run ends
+    if workers.default_processes() > 1 and sum(sizes.values()) >= workers.PARALLEL_FROM:
+        pool = run_pool.enter_context(workers.WorkerPool(workers.default_processes(),
+                                                         partial(load_document_steps, env.spacy_model)))
+        run_pool.enter_context(pool.activated())
     # Dagster, spaCy and trafilatura load only now: an unchanged inbox costs a scan and a summary.
     from dagster import DagsterInstance
 
@@ -110,7 +114,7 @@ def run(inbox: str | None, warehouse: str | None) -> int:
     from assets.resources import WebfactsSettings
     from assets.runs import release_dead_runs
 
-    settings = WebfactsSettings.from_env(**overrides)
+    settings = WebfactsSettings.from_settings(env)
     try:
         job = build_definitions(settings).resolve_job_def("materialize_all")
         os.environ.setdefault("WEBFACTS_PROGRESS", "1")
@@ -129,8 +133,7 @@ def run(inbox: str | None, warehouse: str | None) -> int:
                     return 1
                 print(f"webfacts: batch {batch_id}: {line}")
     finally:
-        if pool_started:
-            workers.shutdown()
+        run_pool.close()
     print(summary(store, time.perf_counter() - started))
     return 0
 
@@ -276,8 +279,7 @@ def like_literal(text: str) -> str:
 def facts(about: str | None, warehouse: str | None) -> int:
     from warehouse.store import Warehouse, WarehouseUnreadable
 
-    settings = settings_from_env()
-    path = Warehouse(resolve_warehouse(warehouse) if warehouse else settings.warehouse, settings.ducklake_data_path)
+    path = Warehouse.from_settings(settings_from_env(**({"warehouse": resolve_warehouse(warehouse)} if warehouse else {})))
     if not path.exists():
         print(f"webfacts: no warehouse at {path}; run `webfacts run` first", file=sys.stderr)
         return 2
@@ -317,7 +319,11 @@ def main(argv: list[str] | None = None) -> int:
     p_facts = sub.add_parser("facts", help="print facts, optionally about one entity")
     p_facts.add_argument("--about", help="subject or object name to match (case-insensitive substring)")
     p_facts.add_argument("--warehouse", help="DuckDB file or ducklake:<catalog> to read")
+    sub.add_parser("config", help="print every setting's environment variable, effective value and meaning")
     args = parser.parse_args(argv)
+    if args.command == "config":
+        print(describe(settings_from_env()))
+        return 0
     if args.command == "run":
         return run(args.inbox, args.warehouse)
     return facts(args.about, args.warehouse)

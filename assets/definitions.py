@@ -3,23 +3,24 @@ from dagster import AssetSelection, Definitions, define_asset_job
 
 from assets import entities, facts, ingest, text, warehouse
 from assets.partitions import inbox_batches
-from assets.resources import WebfactsSettings
+from assets.resources import PublishedWarehouse, WebfactsSettings
 from assets.schedules import daily_pending_batches
 from assets.sensors import inbox_sensor
 
 ALL_ASSETS = [ingest.raw_documents, text.cleaned_documents, entities.entity_mentions, entities.entities,
               facts.claims, facts.facts, warehouse.fact_warehouse]
-materialize_all = define_asset_job("materialize_all", selection=AssetSelection.all(), partitions_def=inbox_batches,
+materialize_all = define_asset_job("materialize_all", selection=AssetSelection.assets(*ALL_ASSETS), partitions_def=inbox_batches,
                                    description="One inbox batch, from its files to the published warehouse.")
 
 
 def build_definitions(settings: WebfactsSettings | None = None) -> Definitions:
+    settings = settings or WebfactsSettings.from_env()
     return Definitions(
-        assets=ALL_ASSETS,
+        assets=ALL_ASSETS + warehouse.TABLE_SPECS,
         jobs=[materialize_all],
         sensors=[inbox_sensor],
         schedules=[daily_pending_batches],
-        resources={"settings": settings or WebfactsSettings.from_env()},
+        resources={"settings": settings, "published": PublishedWarehouse(settings=settings)},
     )
 
 

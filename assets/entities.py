@@ -7,9 +7,9 @@ from dagster import AssetExecutionContext, AssetOut, multi_asset
 from assets.common import contract_specs, rejections_as_quarantine, validated_output
 from assets.partitions import inbox_batches
 from assets.progress import StageProgress
-from assets.resources import WebfactsSettings
+from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline import entities as entity_steps, extract, workers
-from warehouse.store import read_frame
+from schemas import polars_schema
 
 
 @multi_asset(
@@ -48,17 +48,17 @@ def entity_mentions(context: AssetExecutionContext, settings: WebfactsSettings, 
     group_name="entities",
     partitions_def=inbox_batches,
     outs={
-        "entities": AssetOut(description="Canonical entities the batch mentions, with stable ids."),
+        "entities": AssetOut(description="Canonical entities the batch mentions, with stable ids (the warehouse "
+                                         "counts their mentions and aliases over all documents)."),
         "mentions": AssetOut(description="Mentions with their canonical entity_id."),
+        "entity_lookup": AssetOut(description="(doc_id, name, type) -> entity_id: what claims join on."),
     },
-    check_specs=contract_specs("entities", "mentions"),
+    check_specs=contract_specs("entities", "mentions", "entity_lookup", models={"entities": "batch_entities"}),
 )
-def entities(settings: WebfactsSettings, entity_mentions: pl.DataFrame):
+def entities(published: PublishedWarehouse, entity_mentions: pl.DataFrame):
     """Cross-document canonicalisation against this batch and every entity already in the warehouse."""
     started = time.perf_counter()
-    known = read_frame(settings.store, "SELECT type, name FROM entities",
-                       schema={"type": pl.String, "name": pl.String})
-    canonical, resolved = entity_steps.resolve_entities(entity_mentions, known)
-    yield from validated_output("entities", canonical, started)
-    yield from validated_output("mentions", resolved.select(
-        "doc_id", "entity_id", "surface", "type", "sentence_index", "start_char", "end_char"), started)
+    canonical, resolved = entity_steps.resolve_entities(entity_mentions, published.state.entity_names())
+    yield from validated_output("entities", canonical, started, model="batch_entities")
+    yield from validated_output("mentions", resolved.select(list(polars_schema("mentions"))), started)
+    yield from validated_output("entity_lookup", entity_steps.entity_lookup(resolved), started)

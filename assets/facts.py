@@ -6,20 +6,18 @@ from dagster import AssetOut, MetadataValue, asset, multi_asset
 
 from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
-from assets.resources import WebfactsSettings
+from assets.resources import PublishedWarehouse
 from pipeline import facts as fact_steps
-from warehouse.store import read_frame
+from warehouse.published import FACT_DOCUMENT_SCHEMA
+
+READ_AT_PUBLISH = "read_at_publish"  # metadata: how many publishes the warehouse had seen when facts read it
 
 
 @asset(group_name="facts", partitions_def=inbox_batches, check_specs=contract_specs("claims"),
        description="Per-document facts with evidence, resolved to canonical entities.")
-def claims(extractions: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataFrame,
-           entity_mentions: pl.DataFrame):
+def claims(extractions: pl.DataFrame, entity_lookup: pl.DataFrame, entities: pl.DataFrame):
     started = time.perf_counter()
-    lookup = (entity_mentions.select("doc_id", "name", "type").with_row_index()
-              .join(mentions.with_row_index().select("index", "entity_id"), on="index")
-              .drop("index").unique(["doc_id", "name", "type"]))
-    yield from validated_output("claims", fact_steps.resolve_claims(extractions, lookup, entities), started,
+    yield from validated_output("claims", fact_steps.resolve_claims(extractions, entity_lookup, entities), started,
                                 output_name="result")
 
 
@@ -27,23 +25,21 @@ def claims(extractions: pl.DataFrame, mentions: pl.DataFrame, entities: pl.DataF
     group_name="facts",
     partitions_def=inbox_batches,
     outs={
-        "facts": AssetOut(description="Deduplicated facts over every claim so far, with support and contested flag."),
+        "facts": AssetOut(description="The whole facts table: every claim published so far and the batch's, "
+                                      "deduplicated, with support and contested flag. The publish writes it as it is "
+                                      "(unless another publish came in between: publish_log)."),
         "fact_evidence": AssetOut(description="Every sentence of the batch that asserted a fact."),
     },
     check_specs=contract_specs("facts", "fact_evidence"),
 )
-def facts(settings: WebfactsSettings, claims: pl.DataFrame, cleaned_documents: pl.DataFrame):
+def facts(published: PublishedWarehouse, claims: pl.DataFrame, cleaned_documents: pl.DataFrame):
     started = time.perf_counter()
-    batch_docs = cleaned_documents.select("doc_id", "cluster_id", "first_seen_at", "published_date")
-    earlier_claims = read_frame(settings.store, "SELECT * FROM claims", schema=fact_steps.CLAIM_SCHEMA)
-    earlier_docs = read_frame(
-        settings.store,
-        "SELECT d.doc_id, d.cluster_id, r.first_seen_at, d.published_date FROM documents d JOIN raw_documents r "
-        "USING (doc_id)",
-        schema={"doc_id": pl.String, "cluster_id": pl.String, "first_seen_at": pl.Datetime("us", "UTC"),
-                "published_date": pl.String})
+    batch_docs = cleaned_documents.select(list(FACT_DOCUMENT_SCHEMA))
+    read_at = published.state.publish_count()  # before the claims: a publish in between makes the facts stale
+    earlier_claims, earlier_docs = published.state.claims(), published.state.fact_documents()
     all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims], how="diagonal")
     all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs], how="diagonal")
     table = fact_steps.aggregate_facts(all_claims, all_docs)
-    yield from validated_output("facts", table, started, contested=MetadataValue.int(int(table["contested"].sum())))
+    yield from validated_output("facts", table, started, contested=MetadataValue.int(int(table["contested"].sum())),
+                                **{READ_AT_PUBLISH: MetadataValue.int(read_at)})
     yield from validated_output("fact_evidence", fact_steps.fact_evidence(claims), started)

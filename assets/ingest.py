@@ -8,12 +8,11 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
 
 from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
-from assets.resources import WebfactsSettings
+from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline import ingest
 from pipeline.batches import batch_created_at, batch_files, batch_inbox, batch_url_parts
 from pipeline.fetch import Fetcher
 from pipeline.sources import expand_file, expand_url_part
-from warehouse.store import read_frame
 
 
 @multi_asset(
@@ -31,7 +30,7 @@ from warehouse.store import read_frame
         description="Inputs seen = sources recorded + quarantined + skipped records, each input exactly once.")]
     + contract_specs("raw_documents", "document_sources", "quarantine", "skipped_records", "batch_inputs"),
 )
-def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
+def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings, published: PublishedWarehouse):
     """Read the batch's files (HTML, text, .gz, JSON Lines, WARC, URL lists): sniff, decode, hash."""
     started = time.perf_counter()
     paths = batch_files(settings.ledger, context.partition_key)
@@ -45,9 +44,7 @@ def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
         chain.from_iterable(expand_url_part(p, first, n, settings.max_bytes, fetcher, inbox,
                                             settings.allow_outside_symlinks) for p, first, n in parts)),
         context.partition_key, now)
-    known = read_frame(settings.store, "SELECT doc_id FROM raw_documents",
-                       schema={"doc_id": pl.String})
-    new_raw, sources, quarantined, skipped = ingest.split_inputs(inputs, known)
+    new_raw, sources, quarantined, skipped = ingest.split_inputs(inputs, published.state.known_documents())
     distinct = sources["doc_id"].n_unique()
     outcomes = inputs.select("input_uri", outcome=pl.when(pl.col("doc_id").is_not_null()).then(pl.lit("document"))
                              .when(pl.col("reason").is_not_null()).then(pl.lit("quarantined"))

@@ -5,6 +5,7 @@ import polars as pl
 from dagster import MetadataValue, TableColumn, TableSchema
 
 from schemas import MODELS
+from warehouse.tables import Table
 
 
 def markdown_preview(df: pl.DataFrame, rows: int = 5, width: int = 60) -> str:
@@ -25,6 +26,10 @@ def table_schema(name: str) -> TableSchema:
     schema = MODELS[name].to_schema()
     return TableSchema(columns=[
         TableColumn(col, str(c.dtype), description=c.description) for col, c in schema.columns.items()])
+
+
+def warehouse_table_schema(table: Table) -> TableSchema:
+    return TableSchema(columns=[TableColumn(c.name, c.sql_type, description=c.description) for c in table.columns])
 
 
 def frame_metadata(name: str, df: pl.DataFrame) -> dict:

@@ -1,56 +1,36 @@
+"""The Dagster resources: the run's settings, and the published warehouse as batch steps read it."""
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 from dagster import ConfigurableResource
 
 from pipeline.batches import register_batches
-from pipeline.config import (DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_FILES, DEFAULT_BATCH_MAX_URLS,
-                             DEFAULT_DOCUMENT_TIMEOUT_S,
-                             DEFAULT_FETCH_LIST_DEADLINE_S, DEFAULT_FETCH_URL_DEADLINE_S, DEFAULT_SETTLE_S,
-                             settings_from_env)
+from pipeline.config import SETTINGS, Settings, settings_from_env
 from pipeline.fetch import FetchPolicy
+from warehouse.published import PublishedState
 from warehouse.store import Warehouse
 
 
 class WebfactsSettings(ConfigurableResource):
-    """Where to read, where to publish, which model. Defaults come from WEBFACTS_* variables."""
+    """Where to read, where to publish, which model, the limits: one field per setting of pipeline.config.SETTINGS
+    (declared there, with its WEBFACTS_* variable and default), shown and editable in the launchpad."""
 
-    inbox: str
-    warehouse: str  # a DuckDB file, or ducklake:<catalog> (pipeline.config.resolve_warehouse)
-    ducklake_data_path: str = ""  # DuckLake's data files; default: <catalog>.files beside a local catalog
-    batch_ledger: str = ""  # default: beside the warehouse file or local catalog
-    spacy_model: str = ""
-    max_bytes: int
-    near_dup_threshold: float
-    # 0: both cores when the worker pool already runs or a batch is large enough to pay for starting it
-    nlp_processes: int = 0
-    fetch_timeout_s: float = 10.0
-    fetch_retries: int = 3
-    fetch_per_host_delay_s: float = 1.0
-    batch_max_files: int = DEFAULT_BATCH_MAX_FILES
-    batch_max_bytes: int = DEFAULT_BATCH_MAX_BYTES
-    batch_max_urls: int = DEFAULT_BATCH_MAX_URLS
-    allow_outside_symlinks: bool = False
-    fetch_allow: list[str] = []
-    fetch_url_deadline_s: float = DEFAULT_FETCH_URL_DEADLINE_S
-    fetch_list_deadline_s: float = DEFAULT_FETCH_LIST_DEADLINE_S
-    document_timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S
-    settle_s: float = DEFAULT_SETTLE_S
+    __annotations__ = {s.name: s.type if s.type is not list else list[str] for s in SETTINGS}
+    locals().update({s.name: list(s.default) if s.type is list else s.default for s in SETTINGS})
 
     @classmethod
     def from_env(cls, **overrides) -> "WebfactsSettings":
-        s = settings_from_env()
-        fields = dict(inbox=str(s.inbox), warehouse=str(s.warehouse), spacy_model=s.spacy_model or "",
-                      max_bytes=s.max_bytes, near_dup_threshold=s.near_dup_threshold,
-                      fetch_timeout_s=s.fetch_timeout_s, fetch_per_host_delay_s=s.fetch_per_host_delay_s,
-                      ducklake_data_path=s.ducklake_data_path, batch_ledger=s.ledger,
-                      batch_max_files=s.batch_max_files, batch_max_bytes=s.batch_max_bytes,
-                      batch_max_urls=s.batch_max_urls,
-                      allow_outside_symlinks=s.allow_outside_symlinks, fetch_allow=list(s.fetch_allow),
-                      fetch_url_deadline_s=s.fetch_url_deadline_s, fetch_list_deadline_s=s.fetch_list_deadline_s,
-                      document_timeout_s=s.document_timeout_s, settle_s=s.settle_s)
-        return cls(**(fields | overrides))
+        return cls.from_settings(settings_from_env(**overrides))
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "WebfactsSettings":
+        return cls(**{name: list(v) if isinstance(v, tuple) else v for name, v in asdict(settings).items()})
+
+    def values(self) -> Settings:
+        return Settings(**{s.name: tuple(getattr(self, s.name)) if s.type is list else getattr(self, s.name)
+                           for s in SETTINGS})
 
     @property
     def inbox_path(self) -> Path:
@@ -58,7 +38,7 @@ class WebfactsSettings(ConfigurableResource):
 
     @property
     def store(self) -> Warehouse:
-        return Warehouse(self.warehouse, self.ducklake_data_path)
+        return Warehouse.from_settings(self.values())
 
     @property
     def ledger(self) -> Path:
@@ -71,6 +51,15 @@ class WebfactsSettings(ConfigurableResource):
                                 max_urls=self.batch_max_urls)
 
     def fetch_policy(self) -> FetchPolicy:
-        return FetchPolicy(timeout_s=self.fetch_timeout_s, max_bytes=self.max_bytes, retries=self.fetch_retries,
-                           per_host_delay_s=self.fetch_per_host_delay_s, url_deadline_s=self.fetch_url_deadline_s,
-                           list_deadline_s=self.fetch_list_deadline_s, allow=tuple(self.fetch_allow))
+        return FetchPolicy.from_settings(self.values())
+
+
+class PublishedWarehouse(ConfigurableResource):
+    """The published warehouse, read-only, as batch steps see it: the reads of published state (known documents,
+    signatures, entity names, claims) are this resource, so the asset graph shows which steps depend on it."""
+
+    settings: WebfactsSettings
+
+    @property
+    def state(self) -> PublishedState:
+        return PublishedState(self.settings.store)

@@ -7,13 +7,8 @@ from dagster import AssetExecutionContext, AssetOut, MetadataValue, multi_asset
 from assets.common import contract_specs, rejections_as_quarantine, validated_output
 from assets.partitions import inbox_batches
 from assets.progress import StageProgress
-from assets.resources import WebfactsSettings
+from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline import clean, near_duplicates
-from warehouse.store import read_frame
-
-PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
-                      FROM document_signatures s JOIN documents d USING (doc_id)"""
-
 
 @multi_asset(
     group_name="text",
@@ -26,17 +21,16 @@ PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
     check_specs=contract_specs("cleaned_documents", "document_signatures", "cleaning_rejections",
                                models={"cleaning_rejections": "quarantine"}),
 )
-def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings, raw_documents: pl.DataFrame,
-                      document_sources: pl.DataFrame):
+def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings, published: PublishedWarehouse,
+                      raw_documents: pl.DataFrame, document_sources: pl.DataFrame):
     """Boilerplate removal (trafilatura for HTML, own rules for text dumps), language, near-duplicates."""
     started = time.perf_counter()
     cleaned, rejected = clean.clean_documents(raw_documents, progress=StageProgress(context, "cleaning"),
                                               signatures=True, timeout_s=settings.document_timeout_s)
     cleaned = cleaned.join(raw_documents.select("doc_id", "first_seen_at"), on="doc_id")
-    prior = read_frame(settings.store, PRIOR_SIGNATURES, schema=near_duplicates.SIGNATURE_SCHEMA)
+    prior = published.state.signatures(near_duplicates.SIGNATURE_SCHEMA)
     clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at", "signature"), prior,
-                                               settings.near_dup_threshold,
-                                               lambda ids: earlier_texts(settings, ids))
+                                               settings.near_dup_threshold, published.state.texts)
     cleaned = cleaned.drop("signature").join(clusters.select("doc_id", "cluster_id"), on="doc_id")
     rejections = rejections_as_quarantine(rejected, document_sources, raw_documents)
     yield from validated_output("cleaned_documents", cleaned, started,
@@ -45,8 +39,3 @@ def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings
     yield from validated_output("document_signatures", clusters.select("doc_id", "signature"), started)
     yield from validated_output("cleaning_rejections", rejections, started, model="quarantine")
 
-
-def earlier_texts(settings: WebfactsSettings, doc_ids: list[str]) -> dict[str, str]:
-    found = read_frame(settings.store, "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))",
-                       [doc_ids], schema={"doc_id": pl.String, "text": pl.String})
-    return dict(found.iter_rows())

@@ -3,16 +3,48 @@ import time
 from pathlib import Path
 
 import polars as pl
-from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, MaterializeResult, MetadataValue,
-                     asset)
+from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, AssetMaterialization,
+                     AssetRecordsFilter, AssetSpec, MaterializeResult, MetadataValue, asset)
 
+from assets.facts import READ_AT_PUBLISH
+from assets.metadata import warehouse_table_schema
 from assets.partitions import inbox_batches
-from assets.resources import WebfactsSettings
+from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline.batches import mark_published
 from pipeline.facts import aggregate_facts
 from warehouse.publish import (INTEGRITY_CHECKS, READ_WRITE_WARNING, TABLES, IntegrityError, publish_batch,
                                read_write_holder)
-from warehouse.store import read_frame
+from warehouse.tables import tables
+
+# The warehouse's tables, each its own node downstream of the publish: batch assets carry one batch's rows, these
+# hold what all batches add up to (not partitioned). The model-backed ones are described by schemas/.
+# Derived tables and views: SQL over the other tables (warehouse/derived.sql, views.sql), and what they read.
+DERIVED = {
+    "sources": ("Per-site agreement: how often a site's facts are corroborated by independent sources.",
+                ["documents", "claims", "facts"]),
+    "entity_facts": ("Every fact about an entity with its sources, ordered for lookup by name.",
+                     ["facts", "entities", "fact_evidence", "documents", "document_sources"]),
+    "fact_sources": ("View: each fact beside every document and sentence that asserts it.",
+                     ["facts", "fact_evidence", "documents", "document_sources"]),
+    "contested_facts": ("View: contested facts beside the competing objects, with their evidence.",
+                        ["fact_sources", "facts"]),
+}
+WAREHOUSE_TABLES = [t for t in TABLES if t in tables()]
+
+
+def _table_spec(name: str) -> AssetSpec:
+    if name in DERIVED:
+        description, reads = DERIVED[name]
+        return AssetSpec(["warehouse", name], deps=[AssetKey(["warehouse", r]) for r in reads],
+                         group_name="warehouse_tables", kinds={"duckdb"}, description=description)
+    return AssetSpec(["warehouse", name], deps=["fact_warehouse"], group_name="warehouse_tables", kinds={"duckdb"},
+                     description=tables()[name].description,
+                     metadata={"dagster/column_schema": warehouse_table_schema(tables()[name])})
+
+
+# The warehouse's tables, each its own node downstream of the publish: batch assets carry one batch's rows, these
+# hold what all batches add up to (so they are not partitioned). The publish reports each one's row count.
+TABLE_SPECS = [_table_spec(t) for t in WAREHOUSE_TABLES + list(DERIVED)]
 
 INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
                                   description=f"No violating rows for: {' '.join(sql.split())}")
@@ -25,15 +57,17 @@ INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
     pool="duckdb",  # one writer at a time (dagster.yaml limits the pool to 1)
     check_specs=INTEGRITY_SPECS,
     description="The fact warehouse (a DuckDB file, or DuckLake): the batch replaces its own rows (delete, then "
-                "insert) and facts are recomputed in one transaction that commits only if the integrity checks "
-                "pass; a DuckDB file is built beside the live one and renamed in.",
+                "insert), the facts table becomes the facts asset's, entities are counted over all mentions, in one "
+                "transaction that commits only if the integrity checks pass; a DuckDB file is built beside the live "
+                "one and renamed in.",
 )
-def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, raw_documents: pl.DataFrame,
+def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, published: PublishedWarehouse,
+                   raw_documents: pl.DataFrame,
                    document_sources: pl.DataFrame, quarantine: pl.DataFrame, skipped_records: pl.DataFrame,
                    cleaning_rejections: pl.DataFrame, parsing_rejections: pl.DataFrame,
                    cleaned_documents: pl.DataFrame,
                    document_signatures: pl.DataFrame, stage_skips: pl.DataFrame, entities: pl.DataFrame,
-                   mentions: pl.DataFrame, claims: pl.DataFrame, fact_evidence: pl.DataFrame):
+                   mentions: pl.DataFrame, claims: pl.DataFrame, facts: pl.DataFrame, fact_evidence: pl.DataFrame):
     started = time.perf_counter()
     frames = {
         "raw_documents": raw_documents, "document_sources": document_sources,
@@ -41,13 +75,14 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
         "skipped_records": skipped_records,
         "documents": cleaned_documents.with_columns(pl.col("published_date").str.to_date()),
         "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
-        "mentions": mentions, "claims": claims, "fact_evidence": fact_evidence,
+        "mentions": mentions, "claims": claims, "facts": facts, "fact_evidence": fact_evidence,
     }
-    before = table_counts(settings.store)
+    before = published.state.table_counts(TABLES)
     if read_write_holder(settings.store):
         context.log.warning(READ_WRITE_WARNING.format(path=settings.store))
     try:
-        counts = publish_batch(context.partition_key, frames, settings.store, aggregate_facts)
+        counts = publish_batch(context.partition_key, frames, settings.store, aggregate_facts,
+                               facts_read_at=facts_read_at(context))
     except IntegrityError as exc:  # nothing was published; show what is wrong
         yield MaterializeResult(metadata={"published": False})
         for name, rows in exc.results.items():
@@ -58,6 +93,9 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
     # The publish ran every check inside its transaction and committed only because none found a row: running
     # them again on the published file (whole tables, ~0.1-0.4 s a batch) would find the same nothing.
     report = {name: [] for name in INTEGRITY_CHECKS}
+    for table in (t for t in counts if t in tables() or t in DERIVED):  # each table's node: its rows now
+        context.log_event(AssetMaterialization(["warehouse", table], metadata={
+            "dagster/row_count": MetadataValue.int(counts[table]), "batch": context.partition_key}))
     yield MaterializeResult(metadata={
         "path": MetadataValue.path(str(settings.store)),
         **{f"rows/{t}": MetadataValue.int(n) for t, n in counts.items()},
@@ -67,6 +105,17 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
     })
     for name, rows in report.items():
         yield integrity_result(name, rows)
+
+
+def facts_read_at(context: AssetExecutionContext) -> int | None:
+    """How many publishes the warehouse had seen when this batch's facts asset read it (its materialization's
+    metadata); None when unknown, and the publish then computes the facts itself."""
+    records = context.instance.fetch_materializations(
+        AssetRecordsFilter(asset_key=AssetKey("facts"), asset_partitions=[context.partition_key]), limit=1).records
+    if not records or records[0].asset_materialization is None:
+        return None
+    value = records[0].asset_materialization.metadata.get(READ_AT_PUBLISH)
+    return None if value is None else int(value.value)
 
 
 def discard_stored_outputs(storage: Path, partition_key: str) -> int:
@@ -81,13 +130,6 @@ def discard_stored_outputs(storage: Path, partition_key: str) -> int:
     for path in stored:
         path.unlink(missing_ok=True)
     return len(stored)
-
-
-def table_counts(warehouse) -> dict[str, int]:
-    """Row counts of the live warehouse before this publish (empty when there is none yet)."""
-    union = " UNION ALL ".join(f"SELECT '{t}' AS t, count(*) AS n FROM {t}" for t in TABLES)
-    frame = read_frame(warehouse, union)
-    return dict(frame.iter_rows()) if frame is not None and frame.height else {}
 
 
 def integrity_result(name: str, rows: list[tuple]) -> AssetCheckResult:

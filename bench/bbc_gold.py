@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from locations import DATASETS, spacy_model  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
 BENCH = Path(__file__).resolve().parent
 GOLD_DIR = BENCH / "gold"
-BBC = BENCH.parent.parent / "shared" / "datasets" / "bbc-news"
+BBC = DATASETS / "bbc-news"
 
 
 @dataclass(frozen=True)
@@ -218,7 +219,7 @@ def predict_entities(gold: list[dict]) -> dict[str, list[dict]]:
 
     import os
 
-    nlp, triggers, rows = load_nlp(os.environ.get("WEBFACTS_SPACY_MODEL") or None), _triggers(), []
+    nlp, triggers, rows = load_nlp(spacy_model()), _triggers(), []
     for item in gold:
         doc = nlp(prose_text(article_text(item["doc"])))
         mentions, _ = document_rows(item["doc"], doc, None, triggers)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import random
 import sys
 from pathlib import Path
+from locations import DATASETS  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
-BBC = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "bbc-news"
+BBC = DATASETS / "bbc-news"
 TOPICS = ("business", "entertainment", "politics", "sport", "tech")
 PER_TOPIC = 8
 SEED = 20261129

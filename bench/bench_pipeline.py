@@ -14,7 +14,7 @@
    alone (load_nlp(), batch_size=32, n_process=2) over the English texts the pipeline cleaned.
 4. Incremental runs: the unchanged inbox again (a no-op), then with 1 % new pages added; the second one's time
    as a share of the full run is `incremental_1pct_share`.
-5. Facts about one entity from a synthetic 1,000,000-row fact table (warehouse/schema.sql, derived.sql and
+5. Facts about one entity from a synthetic 1,000,000-row fact table (warehouse/tables.py's tables, derived.sql and
    views.sql, as a publish leaves them; 1.33 evidence rows a fact): median and worst of 5 lookups, each from a
    fresh read-only connection, through `webfacts facts --about` (assets.cli.facts_about).
 
@@ -43,9 +43,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from locations import DATASETS  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = Path("/work/shared/datasets")
+
 ZYTE_HTML = DATASETS / "article-extraction-benchmark" / "html"
 TRAF_HTML = DATASETS / "trafilatura-eval" / "html"
 STEPS = ["raw_documents", "cleaned_documents", "entity_mentions", "entities", "claims", "facts", "fact_warehouse"]
@@ -295,6 +296,7 @@ def synthetic_warehouse(path: Path, n_facts: int) -> None:
     import duckdb
 
     from pipeline.registry import registry_by_name
+    from warehouse.tables import create_statements
 
     sql = ROOT / "warehouse"
     n_entities, n_docs = n_facts // 5, max(1, n_facts // 10)
@@ -304,7 +306,7 @@ def synthetic_warehouse(path: Path, n_facts: int) -> None:
     path.unlink(missing_ok=True)
     with duckdb.connect(str(path)) as con:
         con.execute("SET enable_progress_bar = false")
-        con.execute((sql / "schema.sql").read_text())
+        con.execute(create_statements())
         con.execute(f"""
 CREATE TEMP TABLE preds AS SELECT * FROM (VALUES {predicates}) p(i, predicate, object_kind, wikidata_property);
 CREATE TEMP TABLE ent AS
@@ -332,12 +334,13 @@ INSERT INTO facts
            TIMESTAMPTZ '2025-01-02', 0.5 + (f.i % 50) / 100.0, f.i % 17 = 0
     FROM f JOIN ent s ON s.i = f.s_idx JOIN ent o ON o.i = f.o_idx JOIN preds p ON p.i = f.p_idx
     ORDER BY 3, 4, 6;  -- as pipeline.facts.aggregate_facts sorts them
-INSERT INTO fact_evidence
+INSERT INTO fact_evidence (fact_id, doc_id, sentence, start_char, end_char, extractor, confidence)
     SELECT f.fact_id, d.doc_id, 'Synthetic sentence ' || f.i || '.' || k || ' asserting a fact about its subject.',
            0, 60, 'synthetic', 0.8
     FROM f CROSS JOIN range(2) r(k) JOIN doc d ON d.i = hash(f.i, k) % {n_docs}
     WHERE k = 0 OR f.i % 3 = 0;
-INSERT INTO claims
+INSERT INTO claims (fact_id, doc_id, subject_id, subject, predicate, object_id, object, object_kind,
+                    wikidata_property, sentence_index, sentence, start_char, end_char, extractor, confidence, modality)
     SELECT e.fact_id, e.doc_id, f.subject_id, f.subject, f.predicate, f.object_id, f.object, f.object_kind,
            f.wikidata_property, 0, e.sentence, e.start_char, e.end_char, e.extractor, e.confidence, 'asserted'
     FROM fact_evidence e JOIN facts f USING (fact_id);

@@ -36,10 +36,11 @@ from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterable
 from urllib.parse import urlparse
+from locations import DATASETS  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
-DATASETS = Path("/work/shared/datasets")
+
 ZYTE_DIR = DATASETS / "article-extraction-benchmark"
 TRAF_DIR = DATASETS / "trafilatura-eval"
 WARC_DIR = DATASETS / "warc-samples"

@@ -36,9 +36,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from locations import DATASETS  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASETS = Path("/work/shared/datasets")
+
 ZYTE_HTML = DATASETS / "article-extraction-benchmark" / "html"
 WARC_DIR = DATASETS / "warc-samples"
 WEBFACTS = ROOT / ".venv" / "bin" / "webfacts"

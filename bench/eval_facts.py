@@ -56,8 +56,9 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from pipeline.dates import normalize_date  # noqa: E402  (no spaCy import)
+from locations import DATASETS  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
-DATA_DIR = Path("/work/shared/datasets/re-docred")
+DATA_DIR = DATASETS / "re-docred"
 SPLIT_FILES = {"test": "test_revised.json.gz", "dev": "dev_revised.json.gz"}
 DEFAULT_OUT = BENCH_DIR / "out" / "eval_facts.json"
 SENT_SEP = "\n"

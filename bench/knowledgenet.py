@@ -14,8 +14,9 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from locations import DATASETS  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
-DATA = Path("/work/shared/datasets/knowledgenet/human_readable-v10-notest.zip")
+DATA = DATASETS / "knowledgenet" / "human_readable-v10-notest.zip"
 # KnowledgeNet property -> Wikidata id (the dataset README's list, in the table's own property names).
 PROPERTIES = {
     "DATE_OF_BIRTH": "P569", "DATE_OF_DEATH": "P570", "PLACE_OF_RESIDENCE": "P551", "PLACE_OF_BIRTH": "P19",

@@ -50,8 +50,9 @@ from bench.knowledgenet import load_passages, text_matches  # noqa: E402
 from pipeline import relation_model as rm  # noqa: E402
 from pipeline.mentions import document_mentions  # noqa: E402
 from pipeline.registry import Predicate  # noqa: E402
+from locations import DATASETS  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
 
-DATASETS = Path("/work/shared/datasets")
+
 FEWREL = DATASETS / "fewrel" / "val_wiki.json.gz"
 MIN_POSITIVES = 15
 TARGET_PRECISION = 0.85

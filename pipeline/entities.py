@@ -14,7 +14,8 @@ import polars as pl
 
 from schemas import ENTITY_TYPES as TYPE_PRIORITY, polars_schema
 
-ENTITY_SCHEMA = polars_schema("entities")
+ENTITY_SCHEMA = polars_schema("batch_entities")
+LOOKUP_SCHEMA = polars_schema("entity_lookup")
 
 
 def name_key(name: str) -> str:
@@ -77,7 +78,11 @@ def canonical_keys(local: pl.DataFrame, known: pl.DataFrame | None = None) -> di
 
 def resolve_entities(mentions: pl.DataFrame, known: pl.DataFrame | None = None
                      ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(entities mentioned here, mentions with entity_id)."""
+    """(entities mentioned here, mentions with entity_id).
+
+    The entities carry no counts or aliases: the warehouse counts them over all documents' mentions when it
+    publishes (warehouse/publish.py), so they are counted once, where every mention is.
+    """
     mapping = canonical_keys(mentions, known)
     lookup = pl.DataFrame(
         [{"type": t, "key": k, "canonical_key": c} for (t, k), c in mapping.items()],
@@ -90,14 +95,15 @@ def resolve_entities(mentions: pl.DataFrame, known: pl.DataFrame | None = None
     )
     entities = (
         resolved.group_by("entity_id")
-        .agg(
-             # the display name: the longest document-level name, then the most frequent
-             pl.col("name").sort_by(pl.col("name").str.len_chars(), descending=True).first().alias("name"),
-             pl.col("surface").unique().sort().alias("aliases"),
-             pl.len().cast(pl.Int64).alias("n_mentions"),
-             pl.col("doc_id").n_unique().cast(pl.Int64).alias("n_documents"))
+        # the display name: the longest document-level name, then the most frequent
+        .agg(pl.col("name").sort_by(pl.col("name").str.len_chars(), descending=True).first().alias("name"))
         .join(voted_types(resolved), on="entity_id")
         .select(list(ENTITY_SCHEMA))
         .sort("entity_id")
     )
     return entities, resolved.drop("key", "canonical_key")
+
+
+def entity_lookup(resolved: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, name, type) -> entity_id, one row per key: what claims join their subject and object names on."""
+    return resolved.select(list(LOOKUP_SCHEMA)).unique(["doc_id", "name", "type"]).sort("doc_id", "name", "type")

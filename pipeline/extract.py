@@ -64,7 +64,7 @@ def extract_documents(cleaned: pl.DataFrame, model: str | None = None, batch_siz
     tasks = ((model, timeout_s, chunk) for chunk in workers.frame_chunks(rows, CHUNK))
     if n_process > 1:
         results = workers.ordered_map(
-            extract_chunk, tasks, processes=n_process, model=model, limit_s=workers.stuck_after(timeout_s, CHUNK),
+            extract_chunk, tasks, processes=n_process, limit_s=workers.stuck_after(timeout_s, CHUNK),
             on_timeout=lambda task: (len(task[2]), [], [], [timed_out(row[0], "parsing", timeout_s)[1]
                                                             for row in task[2]]))
     else:

@@ -24,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
+from pipeline.config import DEFAULTS
 from pipeline.sources import TEXT_TYPES, RawInput, Rejected, decode_content, header_int, stage_error
 
 USER_AGENT = "webfacts/0.1 (batch fact extraction; respects per-host delays)"
@@ -38,15 +39,23 @@ _RESOLVER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="webfacts-dns")
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    timeout_s: float = 10.0  # connect, and each read
-    max_bytes: int = 20 * 1024 * 1024
-    retries: int = 3
+    """The defaults are the settings' (pipeline/config.py SETTINGS, where each is explained)."""
+    timeout_s: float = DEFAULTS["fetch_timeout_s"]  # connect, and each read
+    max_bytes: int = DEFAULTS["max_bytes"]
+    retries: int = DEFAULTS["fetch_retries"]
     backoff_s: float = 0.5
-    per_host_delay_s: float = 1.0
-    url_deadline_s: float = 60.0  # one URL: every attempt, redirect and read
-    list_deadline_s: float = 1800.0  # one URL list
+    per_host_delay_s: float = DEFAULTS["fetch_per_host_delay_s"]
+    url_deadline_s: float = DEFAULTS["fetch_url_deadline_s"]  # one URL: every attempt, redirect and read
+    list_deadline_s: float = DEFAULTS["fetch_list_deadline_s"]  # one URL list
     max_redirects: int = 5
-    allow: tuple[str, ...] = ()  # networks (CIDR or address) reachable although not public
+    allow: tuple[str, ...] = DEFAULTS["fetch_allow"]  # networks (CIDR or address) reachable although not public
+
+    @classmethod
+    def from_settings(cls, settings) -> "FetchPolicy":
+        """The policy a run's settings (pipeline.config.Settings) give."""
+        return cls(timeout_s=settings.fetch_timeout_s, max_bytes=settings.max_bytes, retries=settings.fetch_retries,
+                   per_host_delay_s=settings.fetch_per_host_delay_s, url_deadline_s=settings.fetch_url_deadline_s,
+                   list_deadline_s=settings.fetch_list_deadline_s, allow=tuple(settings.fetch_allow))
 
 
 def address_refusal(address: str, allowed: tuple) -> str | None:

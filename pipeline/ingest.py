@@ -16,6 +16,7 @@ import polars as pl
 
 from pipeline.sources import RawInput, Rejected, stage_error
 from pipeline.workers import chunked
+from schemas import polars_columns, polars_schema
 
 HTML_TAG = re.compile(
     rb"<\s*(!doctype|html|head|body|p|div|span|a|br|h[1-6]|article|section|meta|script|"
@@ -170,11 +171,12 @@ def _row(raw: RawInput, batch_id: str, seen_at: datetime) -> dict:
     return row
 
 
-INPUT_SCHEMA = {
-    "input_uri": pl.String, "source_uri": pl.String, "batch_id": pl.String, "seen_at": pl.Datetime("us", "UTC"),
-    "size_bytes": pl.Int64, "sha256": pl.String, "doc_id": pl.String, "content_type": pl.String,
-    "encoding": pl.String, "content": pl.String, "reason": pl.String, "detail": pl.String, "skipped": pl.String,
-}
+# One row per input, whichever table it ends in (split_inputs): the columns of those tables, from their models.
+INPUT_SCHEMA = (polars_columns("document_sources", "input_uri", "source_uri", "batch_id", "seen_at")
+                | polars_columns("quarantine", "size_bytes", "sha256")
+                | polars_columns("raw_documents", "doc_id", "content_type", "encoding", "content")
+                | polars_columns("quarantine", "reason", "detail")
+                | {"skipped": polars_schema("skipped_records")["record_type"]})
 
 
 def split_inputs(inputs: pl.DataFrame, known: pl.DataFrame | None = None

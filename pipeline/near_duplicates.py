@@ -13,9 +13,13 @@ import numpy as np
 import polars as pl
 from datasketch import MinHash, MinHashLSH
 
+from schemas import polars_columns
+
 NUM_PERM = 128
 SHINGLE = 3
-SIGNATURE_SCHEMA = {"doc_id": pl.String, "cluster_id": pl.String, "signature": pl.Binary}
+# A document's signature beside its cluster: what the warehouse holds of earlier documents, and what this returns.
+SIGNATURE_SCHEMA = polars_columns("cleaned_documents", "doc_id", "cluster_id") | polars_columns("document_signatures",
+                                                                                                 "signature")
 # Earlier documents whose texts one query fetches: at N=10000, a 900-document batch of syndicated copies had ~7,000
 # earlier candidates, whose texts in one frame took the parent's peak from ~700 to 941 MB.
 FETCH_TEXTS = 1000

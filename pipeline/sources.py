@@ -1,6 +1,7 @@
 """Expand inbox files into inputs: plain files, .gz, JSON Lines records, WARC
 records and URL lists. Formats are recognised from content (WARC magic, JSON
-objects per line, lines of URLs), the .urls suffix being the one exception.
+objects per line, lines of URLs), the .urls suffix being the one exception;
+INPUT_FORMATS lists them, each a (sniff, expand) pair.
 
 Every input is yielded exactly once: with bytes to decode, as rejected (a
 quarantine reason), or as a skipped archive record (request, revisit, ...).
@@ -158,33 +159,77 @@ def open_regular(path: Path):
         raise
 
 
+@dataclass
+class InputFile:
+    """One inbox file as the formats see it: its first bytes (decompressed), and its whole content on demand."""
+    path: Path
+    uri: str
+    size: int
+    head: bytes
+    max_bytes: int
+    fetch: Callable[[list[str]], Iterator[RawInput]] | None
+    _data: bytes | None = None
+
+    def read(self) -> bytes:
+        """The whole (decompressed) content, read once; raises Rejected or OSError."""
+        if self._data is None:
+            self._data = _read(self.path, self.max_bytes)
+        return self._data
+
+    @property
+    def data(self) -> bytes:
+        return self.read()
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """A kind of inbox file: how to recognise it and how to turn it into inputs.
+
+    streamed: the reader reads the file itself, record by record (a WARC can be larger than the cap); otherwise
+    the file must fit the cap (WEBFACTS_MAX_BYTES) and `sniff` and `expand` may use `file.data`.
+    """
+    name: str
+    sniff: Callable[[InputFile], bool]
+    expand: Callable[[InputFile], Iterator[RawInput]]
+    streamed: bool = False
+
+
+# Tried in order, the first whose sniff says yes reads the file: the streamed formats (recognised from the head)
+# before any file is read whole, and the plain document, which takes anything, last. A new format is a reader and
+# a row here.
+INPUT_FORMATS: tuple[InputFormat, ...] = (
+    InputFormat("warc", lambda f: f.head.startswith(b"WARC/"), lambda f: warc_inputs(f.path, f.uri, f.max_bytes),
+                streamed=True),
+    InputFormat("url_list", lambda f: f.path.name.endswith(URL_LIST_SUFFIXES) or is_url_list(f.data),
+                lambda f: fetched(f.uri, list_urls(f.data), f.fetch, len(f.data))),
+    InputFormat("json_lines", lambda f: is_json_lines(f.data), lambda f: jsonl_inputs(f.data, f.uri)),
+    InputFormat("document", lambda f: True, lambda f: iter([RawInput(f.uri, f.uri, data=f.data,
+                                                                     size_bytes=len(f.data))])),
+)
+
+
 def _expand_file(path: Path, uri: str, max_bytes: int, fetch, inbox: Path | None, allow_outside: bool
                  ) -> Iterator[RawInput]:
     try:
         size = check_readable(path, inbox, allow_outside).st_size
-        head = _peek(path)
+        file = InputFile(path, uri, size, _peek(path), max_bytes, fetch)
     except (Rejected, OSError) as exc:
         yield not_read(uri, exc)
         return
-    if head.startswith(b"WARC/"):
-        yield from warc_inputs(path, uri, max_bytes)
-        return
-    if size > max_bytes:
-        yield RawInput(uri, uri, reason="too_large", size_bytes=size,
-                       detail=f"{size} bytes is over the {max_bytes}-byte cap (WEBFACTS_MAX_BYTES)")
-        return
-    try:
-        data = _read(path, max_bytes)
-    except (Rejected, OSError) as exc:
-        yield not_read(uri, exc, size)
-        return
-    if path.name.endswith(URL_LIST_SUFFIXES) or is_url_list(data):
-        yield from fetched(uri, list_urls(data), fetch, len(data))
-        return
-    if is_json_lines(data):
-        yield from jsonl_inputs(data, uri)
-        return
-    yield RawInput(uri, uri, data=data, size_bytes=len(data))
+    for input_format in INPUT_FORMATS:
+        if not input_format.streamed:
+            if size > max_bytes:
+                yield RawInput(uri, uri, reason="too_large", size_bytes=size,
+                               detail=f"{size} bytes is over the {max_bytes}-byte cap (WEBFACTS_MAX_BYTES)")
+                return
+            try:
+                file.read()
+            except (Rejected, OSError) as exc:
+                yield not_read(uri, exc, size)
+                return
+        if input_format.sniff(file):
+            yield from input_format.expand(file)
+            return
 
 
 class Rejected(Exception):

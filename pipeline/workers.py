@@ -1,7 +1,8 @@
 """Worker processes for the per-document CPU work (trafilatura cleaning, spaCy parsing and rules).
 
-One pool per Python process, kept for every batch that process runs (`webfacts run` runs all pending batches
-in one process). Why not a fork pool per stage, as before:
+A run owns one WorkerPool (`webfacts run` starts it before its first batch and stops it after the last) and
+activates it; the steps' ordered_map then uses it for every batch. Why one pool for the run, not a fork pool per
+stage, as before:
 
 - spawned workers start from a fresh interpreter: forked ones inherited the parent's heap, which by then held the
   whole batch, and copied it page by page as Python touched its objects, so memory grew with the batch three times;
@@ -10,7 +11,9 @@ in one process). Why not a fork pool per stage, as before:
 - the extraction rules run in the worker next to the parser, so only small rows cross the process boundary (not
   serialized Docs) and the parent is not a serial bottleneck behind two parsers.
 
-`start` begins loading the workers without waiting, so the spawn and model load overlap the ingest step.
+`start` begins the workers (and their warm-up, the caller's: e.g. loading the model) without waiting, so the spawn
+and load overlap the ingest step. A step run without an active pool (a test, a Dagster step process) gets the
+process's default pool, kept until `shutdown`.
 """
 from __future__ import annotations
 
@@ -29,106 +32,154 @@ R = TypeVar("R")
 
 PARALLEL_FROM = 200  # documents; below this, starting worker processes costs more than it saves
 
-_pool: ProcessPoolExecutor | None = None
-_processes = 0
-
 
 def default_processes() -> int:
     """Both cores of the project's machine; never more workers than cores."""
     return min(2, os.cpu_count() or 1)
 
 
-def processes_for(documents: int, requested: int | None = None) -> int:
-    """How many processes a stage uses for `documents`: `requested` when set (0 or None: automatic); else every
-    core when the pool already runs (nothing left to pay) or the batch is large enough to pay for starting it."""
-    if requested:
-        return requested
-    if running() and documents >= 2:
-        return _processes
-    return default_processes() if documents >= PARALLEL_FROM else 1
+class WorkerPool:
+    """`processes` spawned workers, each running `warm_up()` first (a picklable callable: loading what its tasks
+    need, so the first task does not pay for it)."""
+
+    def __init__(self, processes: int | None = None, warm_up: Callable[[], object] | None = None):
+        self.processes = processes or default_processes()
+        self.warm_up = warm_up
+        self._executor: ProcessPoolExecutor | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._executor is not None
+
+    def start(self) -> "WorkerPool":
+        """Create the workers if they are not running; does not wait for them."""
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+            # One task per worker starts every worker now (a spawn pool starts them on demand); a failure in the
+            # warm-up shows up again, with its message, in the first real task.
+            for _ in range(self.processes if self.warm_up else 0):
+                self._executor.submit(self.warm_up)
+        return self
+
+    def stop(self) -> None:
+        """Let the workers finish their tasks and end."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+        self._executor = None
+
+    def kill(self) -> None:
+        """Stop now, killing the workers mid-task (stop would wait for a stuck one forever)."""
+        if self._executor is not None:
+            for process in list(getattr(self._executor, "_processes", {}).values()):
+                process.kill()
+            self._executor.shutdown(wait=False, cancel_futures=True)
+        self._executor = None
+
+    def pids(self) -> set[int]:
+        return set(getattr(self._executor, "_processes", {}) or {})
+
+    def __enter__(self) -> "WorkerPool":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @contextmanager
+    def activated(self) -> Iterator["WorkerPool"]:
+        """The steps' ordered_map uses this pool (started now) until the block ends."""
+        global _active
+        previous, _active = _active, self.start()
+        try:
+            yield self
+        finally:
+            _active = previous
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T], window: int | None = None, limit_s: float = 0,
+            on_timeout: Callable[[T], R] | None = None) -> Iterator[R]:
+        """fn over items on the workers, results in input order.
+
+        At most `window` items are in flight: Executor.map would submit (and so convert and pickle) every item at
+        once, which for cleaning is every HTML page of the batch held a second time.
+        limit_s, on_timeout: an item whose result has not come `limit_s` seconds after it is waited for is stuck
+        where the per-document time limit cannot reach (native code that ignores signals): the workers are killed
+        and replaced, the item's result is on_timeout(item), and the other items in flight run again on the new
+        workers.
+        """
+        executor = self.start()._executor
+        window = window or 3 * self.processes
+        pending: deque[tuple[T, Future]] = deque()
+
+        def next_result() -> R:
+            nonlocal executor
+            item, future = pending.popleft()
+            if not limit_s or on_timeout is None:
+                return future.result()
+            try:
+                return future.result(timeout=limit_s)
+            except FuturesTimeout:
+                self.kill()
+                executor = self.start()._executor
+                for _ in range(len(pending)):
+                    waiting, _ = pending.popleft()
+                    pending.append((waiting, executor.submit(fn, waiting)))
+                return on_timeout(item)
+        try:
+            for item in items:
+                pending.append((item, executor.submit(fn, item)))
+                if len(pending) >= window:
+                    yield next_result()
+            while pending:
+                yield next_result()
+        except BrokenProcessPool:
+            self.stop()  # a worker died (killed, out of memory): the next batch gets fresh workers
+            raise
+        finally:
+            for _, future in pending:
+                future.cancel()
 
 
-def warm_up(model: str | None) -> int:
-    """Runs in a worker: import the cleaning stack and load the spaCy model before the first document arrives."""
-    import pipeline.clean  # noqa: F401  (trafilatura, lxml, py3langid)
-    from pipeline.nlp import load_nlp
-
-    load_nlp(model)
-    return os.getpid()
+_active: WorkerPool | None = None  # the pool the run activated
+_default: WorkerPool | None = None  # else the process's own, started by the first stage that needs one
 
 
-def start(processes: int | None = None, model: str | None = None) -> ProcessPoolExecutor:
-    """The pool of `processes` workers, created and warming up (loading `model`) if it is not running yet.
-
-    Does not wait for the workers. A task for another model loads that model in the worker (load_nlp caches two).
-    """
-    global _pool, _processes
+def active_pool(processes: int | None = None) -> WorkerPool:
+    """The run's pool when one is active; else this process's default pool of `processes` workers."""
+    global _default
+    if _active is not None:
+        return _active
     processes = processes or default_processes()
-    if _pool is not None and _processes == processes:
-        return _pool
-    shutdown()
-    _pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
-    _processes = processes
-    # One task per worker starts every worker now (a spawn pool starts them on demand); a failure to load the
-    # model shows up again, with its message, in the first real task.
-    for _ in range(processes):
-        _pool.submit(warm_up, model or None)
-    return _pool
+    if _default is None or _default.processes != processes:
+        shutdown()
+        _default = WorkerPool(processes)
+    return _default.start()
 
 
 def running() -> bool:
-    return _pool is not None
+    return _active is not None or (_default is not None and _default.running)
 
 
 def shutdown() -> None:
-    global _pool, _processes
-    if _pool is not None:
-        _pool.shutdown(wait=True, cancel_futures=True)
-    _pool, _processes = None, 0
+    """Stop the process's default pool (a run's own pool is stopped by the run)."""
+    global _default
+    if _default is not None:
+        _default.stop()
+    _default = None
 
 
-def ordered_map(fn: Callable[[T], R], items: Iterable[T], processes: int | None = None,
-                model: str | None = None, window: int | None = None, limit_s: float = 0,
-                on_timeout: Callable[[T], R] | None = None) -> Iterator[R]:
-    """fn over items on the pool, results in input order.
+def processes_for(documents: int, requested: int | None = None) -> int:
+    """How many processes a stage uses for `documents`: `requested` when set (0 or None: automatic); else every
+    core when a pool already runs (nothing left to pay) or the batch is large enough to pay for starting one."""
+    if requested:
+        return requested
+    if running() and documents >= 2:
+        return (_active or _default).processes
+    return default_processes() if documents >= PARALLEL_FROM else 1
 
-    At most `window` items are in flight: Executor.map would submit (and so convert and pickle) every item at
-    once, which for cleaning is every HTML page of the batch held a second time.
-    limit_s, on_timeout: an item whose result has not come `limit_s` seconds after it is waited for is stuck where
-    the per-document time limit cannot reach (native code that ignores signals): the workers are killed and
-    replaced, the item's result is on_timeout(item), and the other items in flight run again on the new pool.
-    """
-    pool = start(processes, model)
-    window = window or 3 * _processes
-    pending: deque[tuple[T, Future]] = deque()
 
-    def next_result() -> R:
-        nonlocal pool
-        item, future = pending.popleft()
-        if not limit_s or on_timeout is None:
-            return future.result()
-        try:
-            return future.result(timeout=limit_s)
-        except FuturesTimeout:
-            kill()
-            pool = start(processes, model)
-            for _ in range(len(pending)):
-                waiting, _ = pending.popleft()
-                pending.append((waiting, pool.submit(fn, waiting)))
-            return on_timeout(item)
-    try:
-        for item in items:
-            pending.append((item, pool.submit(fn, item)))
-            if len(pending) >= window:
-                yield next_result()
-        while pending:
-            yield next_result()
-    except BrokenProcessPool:
-        shutdown()  # a worker died (killed, out of memory): the next batch gets a fresh pool
-        raise
-    finally:
-        for _, future in pending:
-            future.cancel()
+def ordered_map(fn: Callable[[T], R], items: Iterable[T], processes: int | None = None, window: int | None = None,
+                limit_s: float = 0, on_timeout: Callable[[T], R] | None = None) -> Iterator[R]:
+    """WorkerPool.map on the active pool (see active_pool)."""
+    return active_pool(processes).map(fn, items, window=window, limit_s=limit_s, on_timeout=on_timeout)
 
 
 WORKER_START_S = 120  # a fresh worker imports trafilatura and loads spaCy before its first task
@@ -138,16 +189,6 @@ def stuck_after(timeout_s: float, documents: int) -> float:
     """How long a task of `documents` may take before its worker counts as stuck: every document at its limit,
     plus a worker's start; 0 (never) without a per-document limit."""
     return documents * timeout_s + WORKER_START_S if timeout_s > 0 else 0
-
-
-def kill() -> None:
-    """Stop the pool now, killing its workers mid-task (shutdown would wait for a stuck one forever)."""
-    global _pool, _processes
-    if _pool is not None:
-        for process in list(getattr(_pool, "_processes", {}).values()):
-            process.kill()
-        _pool.shutdown(wait=False, cancel_futures=True)
-    _pool, _processes = None, 0
 
 
 class DocumentTimeout(BaseException):

@@ -1,7 +1,21 @@
 """Pandera polars models: one per frame, the single source of column truth.
 
-Assets validate with `validate_frame` (lazy, so every failure is collected)
-and the asset checks in assets/checks.py are generated from MODELS.
+Each column is declared once, here: its polars type, its checks, its description and, through `metadata`, what
+the warehouse needs to know about it. From these models come
+- the frames pipeline/ builds (`polars_schema`),
+- every asset's blocking `contract` check and column schema (assets/common.py, assets/metadata.py),
+- the warehouse: its CREATE TABLE and COMMENT ON statements, its keys and the migration of an existing warehouse
+  to a model with more columns (warehouse/tables.py), and docs/warehouse.md.
+
+Column metadata (all optional):
+- KEY: part of the table's key (in column order); the DuckDB file declares it, the integrity checks enforce it;
+- FRAME_ONLY: the frame carries it, the warehouse table does not;
+- {"sql": "DATE"}: the warehouse type when it is not the polars type's own;
+- {"backfill": "<SQL expression>"}: how a warehouse built before the column existed fills it (over the table's
+  other columns); without one the rows it already holds get NULL, which a non-nullable column refuses.
+
+The warehouse tables and the model each one follows are WAREHOUSE_TABLES. Assets validate with `validate_frame`
+(lazy, so every failure is collected).
 """
 from __future__ import annotations
 
@@ -24,43 +38,59 @@ MODALITY_DESCRIPTION = ("How the sentence states it: asserted, reported (hearsay
 ENTITY_TYPES = ["WORK", "AWARD", "PERSON", "ORG", "PLACE", "EVENT", "MISC"]
 
 
+KEY = {"key": True}
+FRAME_ONLY = {"warehouse": False}
+OBJECT_KINDS = ["entity", "date", "string"]  # pipeline.registry.Predicate.object_kind
+
+
 class Strict:
     strict = True
     coerce = False
 
 
 class RawDocuments(pa.DataFrameModel):
-    """One row per distinct raw content, with the decoded content for cleaning."""
-    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="Content hash of the raw bytes.")
-    content_type: str = pa.Field(isin=["text/html", "text/plain"], description="Sniffed from the bytes.")
-    encoding: str = pa.Field(description="Encoding used to decode the bytes.")
-    size_bytes: int = pa.Field(ge=1, description="Raw size in bytes.")
-    content: str = pa.Field(description="Decoded content.")
-    source_uri: str = pa.Field(description="The first input that carried this content.")
-    first_seen_at: UTC = pa.Field(description="When this content was first ingested.")
+    """One row per distinct raw content; exact duplicates share one row."""
+    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, metadata=KEY,
+                           description="Content hash (SHA-256 prefix) of the raw bytes; the same bytes always get "
+                                       "the same id.")
+    content_type: str = pa.Field(isin=["text/html", "text/plain"],
+                                 description="text/html or text/plain, sniffed from the bytes, not the file name.")
+    encoding: str = pa.Field(description="Character encoding used to decode the bytes (BOM, then <meta charset>, "
+                                         "then detection).")
+    size_bytes: int = pa.Field(ge=1, description="Size of the raw (decompressed) content in bytes.")
+    content: str = pa.Field(metadata=FRAME_ONLY, description="Decoded content, for cleaning.")
+    source_uri: str = pa.Field(metadata=FRAME_ONLY, description="The first input that carried this content.")
+    first_seen_at: UTC = pa.Field(description="When this content was first ingested, kept across re-runs.")
 
     class Config(Strict):
         pass
 
 
 class DocumentSources(pa.DataFrameModel):
-    doc_id: str = pa.Field(str_matches=HEX_ID, description="The raw document this input produced.")
-    source_uri: str = pa.Field(description="Page URL when known, else the file URI.")
-    input_uri: str = pa.Field(description="The exact input: file URI, #line=N or #record=N inside containers.")
-    batch_id: str = pa.Field(description="Batch that first saw the input.")
-    seen_at: UTC = pa.Field(description="When the input was first seen.")
+    """One row per input file or record that produced a raw document."""
+    doc_id: str = pa.Field(str_matches=HEX_ID, metadata=KEY,
+                           description="The raw document this input produced (raw_documents.doc_id).")
+    source_uri: str = pa.Field(description="Where the content came from: the page URL when known (JSON Lines url, "
+                                           "WARC target, fetched URL), else the file URI.")
+    input_uri: str = pa.Field(metadata=KEY, description="The exact input: a file URI, with #line=N for a JSON Lines "
+                                                        "record or #record=N for a WARC record.")
+    batch_id: str = pa.Field(description="The ingestion batch that first saw this input.")
+    seen_at: UTC = pa.Field(description="When this input was first seen.")
 
     class Config(Strict):
         unique = ["doc_id", "input_uri"]
 
 
 class Quarantine(pa.DataFrameModel):
-    source_uri: str = pa.Field(description="The rejected input.")
-    batch_id: str = pa.Field(description="Batch that saw it.")
-    reason: str = pa.Field(isin=REASONS, description="Reason code.")
-    detail: str = pa.Field(str_length={"min_value": 1}, description="What was wrong, for a human.")
-    size_bytes: Optional[int] = pa.Field(nullable=True, ge=0, description="Input size in bytes.")
-    sha256: Optional[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$", description="SHA-256 of the input.")
+    """Every rejected input, with a reason code and a readable detail. Nothing is dropped silently."""
+    source_uri: str = pa.Field(description="The rejected input: a file URI (with #line=N or #record=N inside a "
+                                           "container) or a URL.")
+    batch_id: str = pa.Field(description="The ingestion batch that saw it.")
+    reason: str = pa.Field(isin=REASONS, description=f"Reason code: {', '.join(REASONS)}.")
+    detail: str = pa.Field(str_length={"min_value": 1}, description="What exactly was wrong, for a human.")
+    size_bytes: Optional[int] = pa.Field(nullable=True, ge=0, description="Size of the input in bytes.")
+    sha256: Optional[str] = pa.Field(nullable=True, str_matches=r"^[0-9a-f]{64}$",
+                                     description="SHA-256 of the input bytes, when they could be read.")
     seen_at: UTC = pa.Field(description="When the input was seen.")
 
     class Config(Strict):
@@ -68,13 +98,16 @@ class Quarantine(pa.DataFrameModel):
 
 
 class SkippedRecords(pa.DataFrameModel):
-    """Archive records that are not documents by design, counted so nothing is lost."""
-    input_uri: str = pa.Field(unique=True, description="Archive file URI with #record=N.")
-    source_uri: str = pa.Field(description="Record target URI.")
-    batch_id: str = pa.Field(description="Batch that read it.")
+    """Archive records that are not documents by design (WARC request, revisit, metadata, non-text or redirect
+    responses): counted, not lost."""
+    input_uri: str = pa.Field(unique=True, metadata=KEY, description="The record: archive file URI with #record=N.")
+    source_uri: str = pa.Field(description="The record target URI when it has one.")
+    batch_id: str = pa.Field(description="The batch that read it.")
     record_type: str = pa.Field(str_matches=r"^(warc_\w+|non_text_response|http_status_\S+)$",
-                                description="Why it is not a document.")
-    detail: Optional[str] = pa.Field(nullable=True, description="E.g. the MIME type.")
+                                description="warc_request, warc_revisit, warc_metadata, warc_warcinfo, "
+                                            "non_text_response, http_status_NNN.")
+    detail: Optional[str] = pa.Field(nullable=True, description="More about it, e.g. the MIME type of a non-text "
+                                                                "response.")
     seen_at: UTC = pa.Field(description="When it was read.")
 
     class Config(Strict):
@@ -91,35 +124,50 @@ class BatchInputs(pa.DataFrameModel):
 
 
 class DocumentSignatures(pa.DataFrameModel):
-    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="documents.doc_id.")
-    signature: pl.Binary = pa.Field(description="MinHash hash values.")
+    """MinHash signatures of cleaned texts, kept so new documents are compared with all earlier ones without
+    recomputing them."""
+    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, metadata=KEY, description="documents.doc_id.")
+    signature: pl.Binary = pa.Field(description="MinHash hash values (128 x uint64, little-endian) over word "
+                                                "3-shingles.")
 
     class Config(Strict):
         pass
 
 
 class CleanedDocuments(pa.DataFrameModel):
-    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="raw_documents.doc_id.")
-    url: Optional[str] = pa.Field(nullable=True, description="Canonical URL.")
-    site: Optional[str] = pa.Field(nullable=True, description="Site name or host.")
-    title: Optional[str] = pa.Field(nullable=True, description="Title.")
-    author: Optional[str] = pa.Field(nullable=True, description="Author (metadata).")
+    """Cleaned article text and metadata, one row per raw document with main content."""
+    doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, metadata=KEY, description="raw_documents.doc_id.")
+    url: Optional[str] = pa.Field(nullable=True, description="Canonical URL (link rel=canonical, og:url) or the "
+                                                             "source URL; NULL for local files without one.")
+    site: Optional[str] = pa.Field(nullable=True, description="Site name (og:site_name, JSON-LD publisher) or host.")
+    title: Optional[str] = pa.Field(nullable=True, description="Article title.")
+    author: Optional[str] = pa.Field(nullable=True, description="Article author from metadata or byline; metadata, "
+                                                                "never a fact subject.")
+    # An ISO string in the frame (pandera-polars checks it with a pattern), a DATE in the warehouse.
     published_date: Optional[str] = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$",
-                                             description="Publication date from metadata, ISO.")
-    language: str = pa.Field(str_matches=r"^[a-z]{2,3}$", description="ISO 639-1 code.")
-    text: str = pa.Field(str_length={"min_value": 1}, description="Cleaned main text.")
+                                             metadata={"sql": "DATE"},
+                                             description="Publication date from page metadata only; NULL rather than "
+                                                         "a date from the body.")
+    language: str = pa.Field(str_matches=r"^[a-z]{2,3}$",
+                             description="ISO 639-1 language code; non-English documents are kept and skipped by "
+                                         "English NLP (see stage_skips).")
+    text: str = pa.Field(str_length={"min_value": 1},
+                         description="Cleaned main text, NFC, paragraphs separated by blank lines.")
     word_count: int = pa.Field(ge=1, description="Words in text.")
-    cluster_id: str = pa.Field(str_matches=HEX_ID, description="Near-duplicate cluster representative.")
-    first_seen_at: UTC = pa.Field(description="raw_documents.first_seen_at.")
+    cluster_id: str = pa.Field(str_matches=HEX_ID,
+                               description="Near-duplicate cluster (syndicated copies): doc_id of its earliest "
+                                           "member; equals doc_id when it has none.")
+    first_seen_at: UTC = pa.Field(metadata=FRAME_ONLY, description="raw_documents.first_seen_at.")
 
     class Config(Strict):
         pass
 
 
 class StageSkips(pa.DataFrameModel):
-    doc_id: str = pa.Field(str_matches=HEX_ID, description="Skipped document.")
-    stage: str = pa.Field(description="Asset that skipped it.")
-    reason: str = pa.Field(description="Why.")
+    """Documents a stage deliberately did not process, and why (e.g. non-English text)."""
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
+    stage: str = pa.Field(description="The asset that skipped it.")
+    reason: str = pa.Field(description="Why it was skipped.")
 
     class Config(Strict):
         pass
@@ -163,26 +211,49 @@ class Extractions(pa.DataFrameModel):
         pass
 
 
-class Entities(pa.DataFrameModel):
-    entity_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="Stable id.")
-    name: str = pa.Field(str_length={"min_value": 1}, description="Canonical name.")
-    type: str = pa.Field(isin=ENTITY_TYPES, description="Entity type.")
-    aliases: pl.List(pl.String) = pa.Field(description="Surface forms.")
-    n_mentions: int = pa.Field(ge=1, description="Mentions.")
-    n_documents: int = pa.Field(ge=1, description="Documents.")
+class EntityLookup(pa.DataFrameModel):
+    """Which canonical entity each document-level (name, type) of the batch resolved to: claims join it by key."""
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
+    name: str = pa.Field(str_length={"min_value": 1}, description="entity_mentions.name.")
+    type: str = pa.Field(isin=ENTITY_TYPES, description="entity_mentions.type.")
+    entity_id: str = pa.Field(str_matches=HEX_ID, description="entities.entity_id.")
+
+    class Config(Strict):
+        unique = ["doc_id", "name", "type"]
+
+
+class BatchEntities(pa.DataFrameModel):
+    """Canonical entities a batch mentions; the warehouse's entities table adds what all documents say of them."""
+    entity_id: str = pa.Field(unique=True, str_matches=HEX_ID, metadata=KEY,
+                              description="Stable id: a hash of the normalised canonical name, the same across runs.")
+    name: str = pa.Field(str_length={"min_value": 1}, description="Canonical (fullest) name.")
+    type: str = pa.Field(isin=ENTITY_TYPES, description=f"{', '.join(ENTITY_TYPES)}, voted over its mentions (in the "
+                                                        "warehouse: across all documents; a tie goes to the type "
+                                                        "named first).")
+
+    class Config(Strict):
+        pass
+
+
+class Entities(BatchEntities):
+    """Canonical entities across documents."""
+    aliases: pl.List(pl.String) = pa.Field(description='Every surface form seen for it ("Lamar", "Kendrick").')
+    n_mentions: int = pa.Field(ge=1, description="Mentions across all documents.")
+    n_documents: int = pa.Field(ge=1, description="Documents that mention it.")
 
     class Config(Strict):
         pass
 
 
 class Mentions(pa.DataFrameModel):
+    """Every entity mention in the cleaned text."""
     doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
-    entity_id: str = pa.Field(str_matches=HEX_ID, description="entities.entity_id.")
-    surface: str = pa.Field(description="Text as written.")
-    type: str = pa.Field(isin=ENTITY_TYPES, description="Type.")
-    sentence_index: int = pa.Field(ge=0, description="Sentence number.")
-    start_char: int = pa.Field(ge=0, description="Start offset.")
-    end_char: int = pa.Field(ge=1, description="End offset.")
+    entity_id: str = pa.Field(str_matches=HEX_ID, description="entities.entity_id it resolves to.")
+    surface: str = pa.Field(description="The text as written.")
+    type: str = pa.Field(isin=ENTITY_TYPES, description="Entity type after in-document voting.")
+    sentence_index: int = pa.Field(ge=0, description="0-based sentence number in documents.text.")
+    start_char: int = pa.Field(ge=0, description="Start offset in documents.text.")
+    end_char: int = pa.Field(ge=1, description="End offset (exclusive) in documents.text.")
 
     class Config(Strict):
         pass
@@ -190,29 +261,34 @@ class Mentions(pa.DataFrameModel):
 
 class _Triple(pa.DataFrameModel):
     """Columns naming a fact, shared by claims and facts."""
-    fact_id: str = pa.Field(str_matches=HEX_ID, description="Stable fact id: hash of subject, predicate, object.")
+    fact_id: str = pa.Field(str_matches=HEX_ID, description="Stable fact id (facts.fact_id): a hash of subject_id, "
+                                                            "predicate and object.")
     subject_id: str = pa.Field(str_matches=HEX_ID, description="entities.entity_id of the subject.")
-    subject: str = pa.Field(description="Canonical subject name.")
-    predicate: str = pa.Field(description="Registry predicate.")
-    object_id: Optional[str] = pa.Field(nullable=True, description="entities.entity_id of an entity object.")
-    object: str = pa.Field(description="Canonical object name or literal.")
-    object_kind: str = pa.Field(isin=["entity", "date", "quantity", "string"], description="Object kind.")
-    wikidata_property: Optional[str] = pa.Field(nullable=True, str_matches=r"^P\d+$", description="Wikidata id.")
+    subject: str = pa.Field(description="Canonical name of the subject.")
+    predicate: str = pa.Field(description="Registry predicate (snake_case Wikidata property label, "
+                                          "pipeline/registry.yaml).")
+    object_id: Optional[str] = pa.Field(nullable=True, description="entities.entity_id when object_kind = entity, "
+                                                                   "else NULL.")
+    object: str = pa.Field(description="Canonical name, ISO 8601 date or string.")
+    object_kind: str = pa.Field(isin=OBJECT_KINDS, description=f"{', '.join(OBJECT_KINDS)}.")
+    wikidata_property: Optional[str] = pa.Field(nullable=True, str_matches=r"^P\d+$",
+                                                description="Wikidata property id (P57 for director).")
 
 
 class _Evidence(pa.DataFrameModel):
     """Columns locating the sentence that asserted a fact."""
-    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
-    sentence: str = pa.Field(description="Evidence sentence.")
-    start_char: int = pa.Field(ge=0, description="Sentence start in documents.text.")
-    end_char: int = pa.Field(ge=1, description="Sentence end in documents.text.")
-    extractor: str = pa.Field(description="Rule that fired.")
-    confidence: float = pa.Field(gt=0, le=1, description="Extraction confidence.")
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id the sentence is in.")
+    sentence: str = pa.Field(description="The evidence sentence, as in documents.text.")
+    start_char: int = pa.Field(ge=0, description="Sentence start offset in documents.text.")
+    end_char: int = pa.Field(ge=1, description="Sentence end offset in documents.text.")
+    extractor: str = pa.Field(description="Rule that fired: predicate:frame:trigger, e.g. "
+                                          "director:verb_passive:direct.")
+    confidence: float = pa.Field(gt=0, le=1, description="Confidence of this extraction.")
 
 
 class Claims(_Triple, _Evidence):
-    """Per-document facts with their evidence, resolved to canonical entities."""
-    sentence_index: int = pa.Field(ge=0, description="Sentence number.")
+    """Per-document extracted facts with evidence, before deduplication; facts aggregates these."""
+    sentence_index: int = pa.Field(ge=0, description="0-based sentence number in documents.text.")
     modality: str = pa.Field(isin=MODALITIES, description=MODALITY_DESCRIPTION)
 
     class Config(Strict):
@@ -220,19 +296,42 @@ class Claims(_Triple, _Evidence):
 
 
 class Facts(_Triple):
-    fact_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="Stable fact id.")
-    n_documents: int = pa.Field(ge=1, description="Documents asserting it.")
-    n_independent: int = pa.Field(ge=1, description="Independent clusters asserting it.")
-    first_seen_at: UTC = pa.Field(description="First seen.")
-    last_seen_at: UTC = pa.Field(description="Last seen.")
-    confidence: float = pa.Field(gt=0, le=1, description="Combined confidence.")
-    contested: bool = pa.Field(description="Conflicts with another fact.")
+    """One row per distinct (subject, predicate, object)."""
+    fact_id: str = pa.Field(unique=True, str_matches=HEX_ID, metadata=KEY,
+                            description="Stable id: hash of subject_id, predicate and object.")
+    n_documents: int = pa.Field(ge=1, description="Distinct documents asserting it.")
+    n_independent: int = pa.Field(ge=1, description="Distinct near-duplicate clusters asserting it: syndicated "
+                                                    "copies count once.")
+    first_seen_at: UTC = pa.Field(description="Earliest first_seen_at of a document asserting it.")
+    last_seen_at: UTC = pa.Field(description="Latest first_seen_at of a document asserting it.")
+    confidence: float = pa.Field(gt=0, le=1, description="1 - prod(1 - c) over independent clusters, c the best "
+                                                         "extraction confidence in each.")
+    contested: bool = pa.Field(description="Single-valued predicate: another object is asserted for the subject. "
+                                           "Multi-valued: two independent sources assert disjoint object sets.")
+
+    class Config(Strict):
+        pass
+
+
+FACTS_COMPUTED_BY = ["facts asset", "publish"]
+
+
+class PublishLog(pa.DataFrameModel):
+    """Every publish, in order. The facts table is the one the batch's facts asset computed and validated, unless
+    the warehouse changed after the asset read it (another batch published meanwhile, or the batch replaced an
+    earlier version of a file): then the publish computes it again, with the same function, from the claims it
+    holds."""
+    batch_id: str = pa.Field(description="The batch published.")
+    published_at: UTC = pa.Field(description="When the publish committed.")
+    facts_computed_by: str = pa.Field(isin=FACTS_COMPUTED_BY,
+                                      description=f"Where the facts table came from: {' or '.join(FACTS_COMPUTED_BY)}.")
 
     class Config(Strict):
         pass
 
 
 class FactEvidence(_Evidence):
+    """Every sentence that asserted a fact."""
     fact_id: str = pa.Field(str_matches=HEX_ID, description="facts.fact_id.")
 
     class Config(Strict):
@@ -243,14 +342,31 @@ MODELS: dict[str, type[pa.DataFrameModel]] = {
     "raw_documents": RawDocuments, "document_sources": DocumentSources, "quarantine": Quarantine,
     "skipped_records": SkippedRecords, "batch_inputs": BatchInputs, "document_signatures": DocumentSignatures,
     "cleaned_documents": CleanedDocuments, "stage_skips": StageSkips, "entity_mentions": EntityMentions,
-    "extractions": Extractions, "entities": Entities, "mentions": Mentions, "claims": Claims,
-    "facts": Facts, "fact_evidence": FactEvidence,
+    "extractions": Extractions, "entity_lookup": EntityLookup,
+    "batch_entities": BatchEntities, "entities": Entities, "mentions": Mentions, "claims": Claims,
+    "facts": Facts, "fact_evidence": FactEvidence, "publish_log": PublishLog,
+}
+
+
+# The warehouse's tables and the model each follows (its columns but the FRAME_ONLY ones). The tables derived
+# from these (sources, entity_facts) and the views are SQL: warehouse/derived.sql, warehouse/views.sql.
+WAREHOUSE_TABLES: dict[str, str] = {
+    "raw_documents": "raw_documents", "document_sources": "document_sources", "quarantine": "quarantine",
+    "skipped_records": "skipped_records", "documents": "cleaned_documents", "stage_skips": "stage_skips",
+    "entities": "entities", "mentions": "mentions", "facts": "facts", "claims": "claims",
+    "document_signatures": "document_signatures", "fact_evidence": "fact_evidence", "publish_log": "publish_log",
 }
 
 
 def polars_schema(name: str) -> dict[str, pl.DataType]:
     """The frame's columns and dtypes, from its model: pipeline/ builds frames with this."""
     return {col: column.dtype.type for col, column in MODELS[name].to_schema().columns.items()}
+
+
+def polars_columns(name: str, *columns: str) -> dict[str, pl.DataType]:
+    """Some of a model's columns: for a frame that carries columns of several models (ingest's inputs)."""
+    schema = polars_schema(name)
+    return {column: schema[column] for column in columns}
 
 
 class ContractViolation(ValueError):

@@ -49,3 +49,28 @@ def test_contract_violation_names_failing_rows():
     failed = set(exc.value.failures["column"].to_list())
     assert {"entity_id", "type", "name"} <= failed
     assert "PLANET" in str(exc.value)
+
+
+def test_each_warehouse_table_is_an_asset_downstream_of_the_publish_and_published_reads_are_visible():
+    from dagster import AssetKey
+
+    from assets.definitions import defs
+    from warehouse.publish import TABLES
+
+    graph = defs.resolve_asset_graph()
+
+    def ancestors(key: AssetKey) -> set[AssetKey]:
+        parents = set(graph.get(key).parent_keys)
+        return parents.union(*(ancestors(p) for p in parents))
+
+    for table in TABLES + ("fact_sources", "contested_facts"):
+        assert AssetKey("fact_warehouse") in ancestors(AssetKey(["warehouse", table])), table
+    assert {"facts", "entities", "claims", "fact_evidence"} <= {k.to_user_string() for k in
+                                                                 graph.get(AssetKey("fact_warehouse")).parent_keys}
+    # the steps that read the published warehouse declare it
+    readers = {key.to_user_string() for key in graph.get_all_asset_keys() if not graph.get(key).is_external
+               and "published" in defs.resolve_assets_def(key).required_resource_keys}
+    assert {"raw_documents", "cleaned_documents", "entities", "facts", "fact_warehouse"} <= readers
+    # the job materializes the batch's assets; the tables are reported by the publish
+    job_keys = {k.to_user_string() for k in defs.resolve_job_def("materialize_all").asset_layer.selected_asset_keys}
+    assert "fact_warehouse" in job_keys and not any(k.startswith("warehouse/") for k in job_keys)

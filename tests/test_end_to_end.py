@@ -179,14 +179,19 @@ def test_a_run_keeps_no_copy_of_the_batch_outside_the_warehouse(tmp_path, monkey
     assert stored == []
 
 
-def test_a_warehouse_an_older_webfacts_built_is_one_clear_error_not_a_silently_dropped_column():
+def test_a_warehouse_an_older_webfacts_built_is_migrated_or_one_clear_error_never_a_silently_dropped_column():
     import duckdb as db
 
-    from warehouse.publish import SQL_DIR, PublishError, _require_current_columns
+    from warehouse import tables
 
     con = db.connect()
-    con.execute((SQL_DIR / "schema.sql").read_text())
-    _require_current_columns(con)
+    tables.create(con, primary_keys=True)
     con.execute("ALTER TABLE claims DROP COLUMN modality")
-    with pytest.raises(PublishError, match="claims table has no column modality.*older webfacts"):
-        _require_current_columns(con)
+    assert tables.migrate(con, primary_keys=True) == ["added claims.modality VARCHAR"]  # no rows: nothing to fill
+    con.execute("ALTER TABLE claims DROP COLUMN modality")
+    con.execute("INSERT INTO claims (fact_id, doc_id, subject_id, subject, predicate, object, object_kind, "
+                "sentence_index, sentence, start_char, end_char, extractor, confidence) "
+                "VALUES ('f', 'd', 's', 'S', 'director', 'O', 'entity', 0, 'x', 0, 1, 'r', 0.9)")
+    con.execute("DELETE FROM schema_migrations")
+    with pytest.raises(tables.SchemaMismatch, match="required column claims.modality with no backfill.*rebuild"):
+        tables.migrate(con, primary_keys=True)

@@ -584,17 +584,15 @@ def running_pid(pid: int) -> bool:
 def test_a_worker_stuck_beyond_the_time_limit_is_killed_and_replaced_and_the_batch_goes_on():
     from pipeline import workers
     from tests.stuck_worker import sleep_deaf_to_alarms
-    workers.shutdown()
     started = time.monotonic()
-    try:
+    with workers.WorkerPool(2) as pool, pool.activated():  # as a run owns it; the steps' ordered_map uses it
         results = workers.ordered_map(sleep_deaf_to_alarms, [0.1, 3600, 0.2, 0.1], processes=2, limit_s=20,
                                       on_timeout=lambda seconds: f"stuck {seconds}")
         got = [next(results)]
-        first_workers = set(workers._pool._processes)  # the pool that will hold the stuck task
+        first_workers = pool.pids()  # the workers that will hold the stuck task
         got += list(results)
-        assert workers.running() and not set(workers._pool._processes) & first_workers  # a new pool
-    finally:
-        workers.shutdown()
+        assert pool.running and not pool.pids() & first_workers  # new workers
+    assert not pool.running and not workers.running()
     assert got == ["slept 0.1", "stuck 3600", "slept 0.2", "slept 0.1"]  # in order, the rest done on the new pool
     assert time.monotonic() - started < 120
     assert not any(running_pid(pid) for pid in first_workers)  # the stuck worker was killed, not left sleeping

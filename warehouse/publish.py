@@ -1,7 +1,14 @@
 """Publish a batch into the warehouse, atomically and idempotently.
 
-The batch's rows are replaced (delete, then insert), entity aggregates and facts are recomputed from all
-claims and the integrity checks run, all in one transaction that commits only when the checks pass.
+The batch's rows are replaced (delete, then insert), the facts table becomes the one the batch's facts asset
+computed (`frames["facts"]`), entity aggregates are counted from all mentions and the integrity checks run, all in
+one transaction that commits only when the checks pass. The tables are the ones schemas/ declares
+(warehouse/tables.py): an empty warehouse gets them, an older one is migrated first.
+
+The facts asset aggregates every claim it read from the warehouse plus the batch's. If the warehouse changed
+after that read (another batch published meanwhile: `make dev` runs two batches at once; or this batch replaced
+an earlier version of a file, whose claims go), those facts are stale, and the publish computes them again from
+the claims it now holds, with the same function; `publish_log` records which happened.
 
 A DuckDB file is published by copy and rename: the live file is copied aside, the transaction runs on the
 copy, and the copy is renamed over the live file. A reader that already opened the old file keeps a
@@ -11,8 +18,8 @@ see whole publishes only, and a failed publish leaves no snapshot behind. A lock
 file serialises publishers.
 
 DuckLake has no PRIMARY KEY, UNIQUE, ON CONFLICT or indexes, so the SQL here uses none of them: new rows
-are inserted where their key is absent (NOT EXISTS), and KEYS drives both the DuckDB file's primary keys
-and the integrity check that enforces them on either backend.
+are inserted where their key is absent (NOT EXISTS), and the models' keys (tables.keys()) drive both the DuckDB
+file's primary keys and the integrity check that enforces them on either backend.
 """
 from __future__ import annotations
 
@@ -23,7 +30,6 @@ import re
 import shutil
 import sqlite3
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -31,18 +37,18 @@ import duckdb
 import polars as pl
 
 from schemas import ENTITY_TYPES
+from warehouse import tables
+from warehouse.published import FACT_DOCUMENTS, PUBLISH_COUNT
 from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse
 
 SQL_DIR = Path(__file__).parent
 BATCH_TABLES = ("document_sources", "quarantine", "skipped_records")   # replaced by batch_id
 DOCUMENT_TABLES = ("documents", "document_signatures", "stage_skips", "mentions", "claims", "fact_evidence")
-TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts", "sources")
-# Each table's key. The DuckDB file declares them as primary keys; DuckLake cannot, so the keys_unique and
-# fact_id_unique checks hold both backends to them.
-KEYS = {
-    "raw_documents": ("doc_id",), "document_sources": ("doc_id", "input_uri"), "skipped_records": ("input_uri",),
-    "documents": ("doc_id",), "entities": ("entity_id",), "facts": ("fact_id",), "document_signatures": ("doc_id",),
-}
+DERIVED_TABLES = ("sources", "entity_facts")  # rebuilt from the others by derived.sql at every publish
+TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts", "publish_log") + DERIVED_TABLES
+# Each table's key, from schemas/. The DuckDB file declares them as primary keys; DuckLake cannot, so the
+# keys_unique and fact_id_unique checks hold both backends to them.
+KEYS = tables.keys()
 QUARANTINE_IDENTITY = ("source_uri", "sha256", "reason")  # no key (sha256 may be NULL), but no repeats either
 
 
@@ -148,17 +154,21 @@ def publish_lock(path: Path | None):
 
 
 def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Warehouse | str | Path",
-                  aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]) -> dict[str, int]:
+                  aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
+                  facts_read_at: int | None = None) -> dict[str, int]:
     """Merge one batch's frames into the warehouse; returns row counts per table.
 
     frames: raw_documents, document_sources, quarantine, skipped_records (this batch's inputs),
     documents, document_signatures, stage_skips, mentions, claims, fact_evidence (documents new
-    in this batch), entities (entities those documents mention).
+    in this batch), entities (entities those documents mention), and facts: the whole facts table as the facts
+    asset computed it when the warehouse had seen `facts_read_at` publishes (PublishedState.publish_count). Without them, or
+    when the warehouse has changed since, aggregate_facts(claims, documents) computes it from the warehouse.
     """
-    missing = set(TABLES) - {"facts", "sources"} - set(frames)
+    missing = set(TABLES) - {"facts", "publish_log", *DERIVED_TABLES} - set(frames)
     if missing:
         raise PublishError(f"cannot publish batch {batch_id}: missing frames {sorted(missing)}")
     warehouse = as_warehouse(warehouse)
+    facts = _FactsSource(frames.get("facts"), facts_read_at, aggregate_facts)
     folders = [p.parent for p in [warehouse.local_file] if p is not None]
     if warehouse.is_lake and "://" not in warehouse.lake_data_path and warehouse.lake_data_path:
         folders.append(Path(warehouse.lake_data_path))
@@ -170,8 +180,10 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Wa
     try:
         with publish_lock(warehouse.local_file):
             if not warehouse.is_lake:
-                return _publish_file(batch_id, frames, warehouse.local_file, aggregate_facts)
-            return _publish_lake(batch_id, frames, warehouse, aggregate_facts)
+                return _publish_file(batch_id, frames, warehouse.local_file, facts)
+            return _publish_lake(batch_id, frames, warehouse, facts)
+    except tables.SchemaMismatch as exc:
+        raise PublishError(f"cannot publish warehouse {warehouse}: {exc}") from exc
     except (OSError, duckdb.Error) as exc:
         where = f" (data path {warehouse.lake_data_path})" if warehouse.is_lake else ""
         raise PublishError(f"cannot publish warehouse {warehouse}{where}: {_reason(warehouse, exc)}; the previous "
@@ -189,7 +201,26 @@ def _reason(warehouse: Warehouse, exc: BaseException) -> str:
     return detail
 
 
-def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, int]:
+class _FactsSource:
+    """The facts table the publish writes: the facts asset's, unless the warehouse changed after it was read."""
+
+    def __init__(self, computed: pl.DataFrame | None, read_at: int | None,
+                 aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]):
+        self.computed, self.read_at, self.aggregate_facts = computed, read_at, aggregate_facts
+
+    def current(self, con, earlier_claims_removed: bool) -> bool:
+        """The asset's table is still right: the warehouse saw no other publish since the asset read it, and this
+        publish removed no claims of earlier documents (a replaced file version)."""
+        return self.computed is not None and self.read_at is not None and not earlier_claims_removed \
+            and con.execute(PUBLISH_COUNT).fetchone()[0] == self.read_at
+
+    def aggregate(self, con) -> pl.DataFrame | None:
+        claims = arrow_frame(con.execute("SELECT * FROM claims"))
+        docs = arrow_frame(con.execute(FACT_DOCUMENTS))
+        return self.aggregate_facts(claims, docs) if claims.height else None
+
+
+def _publish_file(batch_id, frames, path: Path, facts: _FactsSource) -> dict[str, int]:
     """Build the new file beside the live one, make it durable, rename it in."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
@@ -198,7 +229,7 @@ def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, in
         if path.exists():
             shutil.copyfile(path, tmp)
         with duckdb.connect(str(tmp)) as con:
-            counts = _merge(con, batch_id, frames, aggregate_facts, primary_keys=True)
+            counts = _merge(con, batch_id, frames, facts, primary_keys=True)
             con.execute("CHECKPOINT")
         _fsync(tmp)
         Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
@@ -210,14 +241,14 @@ def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, in
     return counts
 
 
-def _publish_lake(batch_id, frames, warehouse: Warehouse, aggregate_facts) -> dict[str, int]:
+def _publish_lake(batch_id, frames, warehouse: Warehouse, facts: _FactsSource) -> dict[str, int]:
     """One DuckLake transaction. A rollback removes the data files the transaction wrote, except one whose
     write failed (ENOSPC leaves it empty): those are removed here, for a local catalog, whose lock rules out
     any other writer's files appearing meanwhile."""
     before = _local_data_files(warehouse)
     try:
         with warehouse.connect(read_only=False) as con:
-            return _merge(con, batch_id, frames, aggregate_facts, primary_keys=False)
+            return _merge(con, batch_id, frames, facts, primary_keys=False)
     except BaseException:
         for leftover in _local_data_files(warehouse) - before:
             leftover.unlink(missing_ok=True)
@@ -240,16 +271,17 @@ def remove_stale_builds(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[str, int]:
+def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool) -> dict[str, int]:
     """The whole publish as one transaction on `con`, committed only if every integrity check passes."""
+    if con.execute(HAS_TABLES).fetchone()[0]:
+        # Before the publish's transaction, a statement at a time: DuckDB cannot make a column it has just filled
+        # NOT NULL in the same transaction. A DuckDB file is migrated on its private copy (a failed publish
+        # discards it); a DuckLake keeps an additive migration even if the publish then fails.
+        tables.migrate(con, primary_keys)
     con.execute("BEGIN TRANSACTION")
     try:
         if not con.execute(HAS_TABLES).fetchone()[0]:
-            con.execute((SQL_DIR / "schema.sql").read_text())
-            if primary_keys:  # DuckLake has none; keys_unique checks it instead
-                for table, key in KEYS.items():
-                    con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(key)})")
-        _require_current_columns(con)
+            tables.create(con, primary_keys)  # DuckLake has no primary keys; keys_unique checks them instead
         for table in BATCH_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         doc_ids = frames["documents"].select("doc_id")
@@ -262,15 +294,19 @@ def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[s
         _insert_new(con, "quarantine", frames["quarantine"], QUARANTINE_IDENTITY)
         for table in DOCUMENT_TABLES:
             _insert(con, table, frames[table])
+        orphans = con.execute("SELECT count(*) FROM claims WHERE doc_id NOT IN (SELECT doc_id FROM "
+                              "document_sources)").fetchone()[0]
         for table in ("raw_documents",) + DOCUMENT_TABLES:  # documents only superseded versions carried
             con.execute(f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM document_sources)")
         _merge_entities(con, frames["entities"])
-        _replace_facts(con, aggregate_facts)
+        computed_by = _replace_facts(con, facts, earlier_claims_removed=orphans > 0)
         con.execute((SQL_DIR / "derived.sql").read_text())
         con.execute((SQL_DIR / "views.sql").read_text())
         integrity = check_integrity(con)
         if any(integrity.values()):
             raise IntegrityError(integrity)
+        con.execute("INSERT INTO publish_log (batch_id, published_at, facts_computed_by) VALUES (?, now(), ?)",
+                    [batch_id, computed_by])
         con.execute("COMMIT")
     except BaseException:
         try:
@@ -321,40 +357,25 @@ def integrity_report(warehouse: "Warehouse | str | Path") -> dict[str, list[tupl
         return check_integrity(con)
 
 
-@lru_cache(maxsize=1)
-def _declared_columns() -> dict[str, list[str]]:
-    """Each table's columns as warehouse/schema.sql declares them."""
-    with duckdb.connect() as scratch:
-        scratch.execute((SQL_DIR / "schema.sql").read_text())
-        tables = [r[0] for r in scratch.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
-        return {t: _columns(scratch, t) for t in tables}
-
-
-def _require_current_columns(con) -> None:
-    """Never drop a column silently: a warehouse an older webfacts built may lack one (issue 16 adds migrations)."""
-    for table, declared in _declared_columns().items():
-        if missing := [c for c in declared if c not in _columns(con, table)]:
-            raise PublishError(f"the warehouse's {table} table has no column {', '.join(missing)}: it was built by "
-                               "an older webfacts; rebuild it (make clean, then webfacts run)")
-
-
-def _columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+def _columns(table: str) -> list[str]:
+    """The table's columns as schemas/ declares them: a frame's column the table lacks is an error, never
+    dropped (the migration has added every declared column before any insert)."""
+    return [c.name for c in tables.tables()[table].columns]
 
 
 def _insert(con, table: str, frame: pl.DataFrame) -> None:
-    columns = _columns(con, table)
+    columns = _columns(table)
     con.register("incoming", frame.select(columns).to_arrow())
-    con.execute(f"INSERT INTO {table} SELECT {', '.join(columns)} FROM incoming")
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM incoming")
     con.unregister("incoming")
 
 
 def _insert_new(con, table: str, frame: pl.DataFrame, identity: tuple[str, ...]) -> None:
     """Insert rows whose identity is not there yet, once each (identity columns may hold NULLs)."""
-    columns = _columns(con, table)
+    columns = _columns(table)
     same = " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in identity)
     con.register("incoming", frame.select(columns).to_arrow())
-    con.execute(f"INSERT INTO {table} SELECT DISTINCT ON ({', '.join('n.' + c for c in identity)}) "
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT DISTINCT ON ({', '.join('n.' + c for c in identity)}) "
                 f"{', '.join('n.' + c for c in columns)} FROM incoming n "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {same})")
     con.unregister("incoming")
@@ -385,15 +406,14 @@ def _merge_entities(con, entities: pl.DataFrame) -> None:
     con.execute("DELETE FROM entities WHERE entity_id NOT IN (SELECT entity_id FROM mentions)")
 
 
-def _replace_facts(con, aggregate_facts) -> None:
-    claims = arrow_frame(con.execute("SELECT * FROM claims"))
-    docs = arrow_frame(con.execute(
-        "SELECT d.doc_id, d.cluster_id, r.first_seen_at, d.published_date FROM documents d "
-        "JOIN raw_documents r USING (doc_id)"))
-    facts = aggregate_facts(claims, docs) if claims.height else None
+def _replace_facts(con, source: _FactsSource, earlier_claims_removed: bool) -> str:
+    """Replace the facts table; returns who computed it (publish_log.facts_computed_by)."""
+    current = source.current(con, earlier_claims_removed)
+    facts = source.computed if current else source.aggregate(con)
     con.execute("DELETE FROM facts")
-    if facts is not None:
+    if facts is not None and facts.height:
         _insert(con, "facts", facts)
+    return "facts asset" if current else "publish"
 
 
 def _fsync(path: Path) -> None:

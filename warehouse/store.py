@@ -89,6 +89,11 @@ class Warehouse:
     def __str__(self) -> str:
         return self.target
 
+    @classmethod
+    def from_settings(cls, settings) -> "Warehouse":
+        """The warehouse a run's settings (pipeline.config.Settings) name."""
+        return cls(settings.warehouse, settings.ducklake_data_path)
+
     @property
     def is_lake(self) -> bool:
         return self.target.startswith(DUCKLAKE)

@@ -1,0 +1,232 @@
+"""The warehouse's tables, generated from the pandera models in schemas/ (the one place a column is defined).
+
+`create_statements` is the DDL and its COMMENT ON statements; `KEYS` each table's key; `migrate` brings a
+warehouse an older webfacts built up to the models: a column a model gained is added (and backfilled when the
+model says how), the comments follow the descriptions, and the version is recorded in `schema_migrations`.
+Anything else (a column the models no longer have, or whose type changed) is not additive: the publish stops
+with one line saying so, and nothing is dropped or rewritten.
+
+`python -m warehouse.tables` prints the DDL; `python -m warehouse.tables --docs` writes docs/warehouse.md.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from schemas import MODELS, WAREHOUSE_TABLES
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "warehouse.md"
+MIGRATIONS_TABLE = "schema_migrations"
+# polars type -> DuckDB type, as duckdb_columns() names it; a column whose warehouse type differs says so in its metadata ({"sql": "DATE"}).
+SQL_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN",
+             pl.Binary: "BLOB", pl.Datetime("us", "UTC"): "TIMESTAMP WITH TIME ZONE", pl.List(pl.String): "VARCHAR[]"}
+
+
+MIGRATIONS_COMMENTS = (
+    f"COMMENT ON TABLE {MIGRATIONS_TABLE} IS 'Each schema version the warehouse was created at or migrated to, and "
+    "what changed (warehouse/tables.py).'",
+    f"COMMENT ON COLUMN {MIGRATIONS_TABLE}.version IS 'A hash of every table, column, type, key and description "
+    "schemas/ declares.'",
+    f"COMMENT ON COLUMN {MIGRATIONS_TABLE}.applied_at IS 'When the warehouse was created at or migrated to it.'",
+    f"COMMENT ON COLUMN {MIGRATIONS_TABLE}.change IS 'created, or the columns and tables added (and how they were "
+    "backfilled), or descriptions.'",
+)
+
+
+class SchemaMismatch(RuntimeError):
+    """The warehouse differs from the models in a way no additive migration repairs."""
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    sql_type: str
+    nullable: bool
+    key: bool
+    description: str
+    backfill: str | None  # SQL over the row's other columns, for rows a warehouse held before the column existed
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.key)
+
+    def create(self) -> str:
+        lines = [f"    {c.name} {c.sql_type}{'' if c.nullable else ' NOT NULL'}" for c in self.columns]
+        return f"CREATE TABLE {self.name} (\n" + ",\n".join(lines) + ");"
+
+    def comments(self) -> list[str]:
+        return [f"COMMENT ON TABLE {self.name} IS {sql_string(self.description)};"] + [
+            f"COMMENT ON COLUMN {self.name}.{c.name} IS {sql_string(c.description)};" for c in self.columns]
+
+
+def sql_string(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sql_type(dtype: pl.DataType, metadata: dict) -> str:
+    if "sql" in metadata:
+        return metadata["sql"]
+    for polars_type, sql in SQL_TYPES.items():
+        if dtype == polars_type:
+            return sql
+    raise TypeError(f"no DuckDB type for polars {dtype}: give the column metadata={{'sql': ...}}")
+
+
+def table_from_model(name: str, model: str) -> Table:
+    schema = MODELS[model].to_schema()
+    columns = []
+    for column_name, column in schema.columns.items():
+        metadata = column.metadata or {}
+        if metadata.get("warehouse", True):
+            columns.append(Column(column_name, _sql_type(column.dtype.type, metadata), column.nullable,
+                                  bool(metadata.get("key")), column.description or "", metadata.get("backfill")))
+    description = " ".join((MODELS[model].__doc__ or "").split())
+    return Table(name, description, tuple(columns))
+
+
+def tables() -> dict[str, Table]:
+    """Every model-backed warehouse table, as the models declare it now (a test may change a model)."""
+    return {name: table_from_model(name, model) for name, model in WAREHOUSE_TABLES.items()}
+
+
+def create_statements() -> str:
+    return "\n\n".join("\n".join([t.create(), *t.comments()]) for t in tables().values()) + "\n"
+
+
+def keys() -> dict[str, tuple[str, ...]]:
+    return {name: t.key for name, t in tables().items() if t.key}
+
+
+def schema_version() -> str:
+    """A hash of every table, column, type, key and description: any change to a model gives a new version."""
+    text = create_statements() + repr(sorted(keys().items()))
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def live_columns(con, table: str) -> dict[str, str]:
+    """Column -> DuckDB type of a table of the connection's warehouse."""
+    rows = con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = current_database()"
+                       " AND table_name = ? ORDER BY column_index", [table]).fetchall()
+    return dict(rows)
+
+
+def create(con, primary_keys: bool) -> None:
+    """An empty warehouse's tables (DuckLake has no primary keys: the keys_unique check holds it to KEYS)."""
+    for table in tables().values():
+        con.execute(table.create())
+        if primary_keys and table.key:
+            con.execute(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({', '.join(table.key)})")
+        for comment in table.comments():
+            con.execute(comment)
+    _record(con, "created")
+
+
+def migrate(con, primary_keys: bool) -> list[str]:
+    """Bring the connection's warehouse up to the models; returns what changed (nothing when it is current).
+
+    Additive changes only: a missing table is created, a missing column added (backfilled, or NULL), the comments
+    rewritten. A live column the model lacks, or of another type, raises SchemaMismatch with one line, before
+    anything is changed. Comparing the columns is one catalog query, so it runs at every publish.
+    """
+    live = {t: live_columns(con, t) for t in tables()}
+    missing_tables = [t for t in tables().values() if not live[t.name]]
+    added = []
+    for table in (t for t in tables().values() if live[t.name]):
+        declared = {c.name: c for c in table.columns}
+        if dropped := [c for c in live[table.name] if c not in declared]:
+            raise SchemaMismatch(_rebuild(f"the warehouse's {table.name} has column(s) {', '.join(dropped)} that "
+                                          "schemas/ no longer declares"))
+        if changed := [f"{c.name} {live[table.name][c.name]} -> {c.sql_type}" for c in table.columns
+                       if c.name in live[table.name] and live[table.name][c.name] != c.sql_type]:
+            raise SchemaMismatch(_rebuild(f"the warehouse's {table.name} column types differ from schemas/: "
+                                          f"{'; '.join(changed)}"))
+        added += [(table, c) for c in table.columns if c.name not in live[table.name]]
+    for table, column in added:  # refused before anything changes
+        if not column.nullable and column.backfill is None and \
+                con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]:
+            raise SchemaMismatch(_rebuild(f"schemas/ adds the required column {table.name}.{column.name} with no "
+                                          "backfill for the rows the warehouse already holds (give it "
+                                          "metadata={'backfill': <SQL>} or make it nullable)"))
+    if not missing_tables and not added and _recorded_version(con) == schema_version():
+        return []
+    changes = []
+    for table in missing_tables:
+        con.execute(table.create())
+        if primary_keys and table.key:
+            con.execute(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({', '.join(table.key)})")
+        changes.append(f"created {table.name}")
+    changes += [_add_column(con, table, column, primary_keys) for table, column in added]
+    for table in tables().values():
+        for comment in table.comments():
+            con.execute(comment)
+    _record(con, "; ".join(changes) or "descriptions")
+    return changes
+
+
+def _add_column(con, table: Table, column: Column, not_null_enforced: bool) -> str:
+    """ADD COLUMN cannot carry a constraint in DuckDB: the column is added, filled, then made NOT NULL."""
+    con.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.sql_type}")
+    filled = ""
+    if column.backfill is not None:
+        con.execute(f"UPDATE {table.name} SET {column.name} = {column.backfill}")
+        filled = f" backfilled with {column.backfill}"
+    if not column.nullable and not_null_enforced:
+        con.execute(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} SET NOT NULL")
+    return f"added {table.name}.{column.name} {column.sql_type}{filled}"
+
+
+def _rebuild(problem: str) -> str:
+    return (f"{problem}: this is not an additive change, so the warehouse is left as it is; rebuild it "
+            f"(make clean, then webfacts run) or migrate it by hand")
+
+
+def _recorded_version(con) -> str | None:
+    if not live_columns(con, MIGRATIONS_TABLE):
+        return None
+    row = con.execute(f"SELECT version FROM {MIGRATIONS_TABLE} ORDER BY applied_at DESC LIMIT 1").fetchone()
+    return row[0] if row else None
+
+
+def _record(con, change: str) -> None:
+    if not live_columns(con, MIGRATIONS_TABLE):
+        con.execute(f"CREATE TABLE {MIGRATIONS_TABLE} (version VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL, "
+                    "change VARCHAR NOT NULL)")
+        for statement in MIGRATIONS_COMMENTS:
+            con.execute(statement)
+    con.execute(f"INSERT INTO {MIGRATIONS_TABLE} VALUES (?, now(), ?)", [schema_version(), change])
+
+
+def markdown() -> str:
+    """docs/warehouse.md: every table and column with its type and description (generated, checked by a test)."""
+    out = ["# Warehouse tables", "",
+           "Generated from the pandera models in `schemas/` by `python -m warehouse.tables --docs`; do not edit.",
+           "The derived tables `sources` and `entity_facts` and the views are described in `warehouse/derived.sql` "
+           "and `warehouse/views.sql` (and, like every column, in `duckdb_columns()`).", ""]
+    for table in tables().values():
+        out += [f"## {table.name}", "", table.description, ""]
+        if table.key:
+            out += [f"Key: ({', '.join(table.key)})", ""]
+        out += ["| column | type | description |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {c.sql_type}{'' if c.nullable else ' NOT NULL'} | "
+                f"{c.description.replace('|', chr(92) + '|')} |" for c in table.columns]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    if "--docs" in sys.argv[1:]:
+        DOCS.write_text(markdown())
+        print(f"wrote {DOCS}")
+    else:
+        print(create_statements(), end="")
