@@ -281,6 +281,20 @@ DEMONYMS = {
 }
 
 
+# Nationality nouns by their adjective: "the Britons" and "British" are one nationality, one entity.
+NATIONALITY_NOUNS = {"Briton": "British", "Spaniard": "Spanish", "Frenchman": "French", "Englishman": "English",
+                     "Scot": "Scottish", "Welshman": "Welsh", "Irishman": "Irish", "Dane": "Danish",
+                     "Swede": "Swedish", "Finn": "Finnish", "Pole": "Polish", "Serb": "Serbian", "Croat": "Croatian",
+                     "Dutchman": "Dutch", "Turk": "Turkish"}
+
+
+def nationality_name(word: str) -> str:
+    """One name per nationality: 'Britons' -> 'British', 'Indonesians' -> 'Indonesian'."""
+    word = word.strip()
+    singular = word[:-1] if word.endswith("s") and word[:-1] in DEMONYMS | NATIONALITY_NOUNS.keys() else word
+    return NATIONALITY_NOUNS.get(singular, singular)
+
+
 def demonym(word: str) -> str | None:
     """The country of a nationality word, also of its plural ("Indonesians"); None for a country's own name."""
     word = word.strip()

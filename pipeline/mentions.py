@@ -502,12 +502,17 @@ def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int], kind: s
         name = gazetteer.party(name) or name
     if etype == "AWARD":
         name = gazetteer.canonical_award(name)
+    if etype == "MISC" and gazetteer.demonym(name):
+        name = gazetteer.nationality_name(name)  # "Britons" and "British" are one nationality
     if kind is None and etype == "WORK":
         kind = work_kind(doc, span.start, span.end)
     root = span.root
     speaker = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
     return Mention(span.text, name, etype, label, kind, sent_of[span.start],
                    span.start_char, span.end_char, span.start, span.end, speaker)
+
+
+NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 
 
 def _variant_target(name: str, full_names: dict[str, str], own_type: str) -> str | None:
@@ -518,8 +523,11 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str) -> str
         ftoks = full.split()
         if len(ftoks) <= len(tokens) or full == name:
             continue
+        if ftype == "PERSON" and ftoks[-1].rstrip(".") in NAME_SUFFIXES and len(ftoks) - 1 > len(tokens):
+            ftoks = ftoks[:-1]  # "Evans" is Charles Evans Jr
         is_prefix = ftoks[: len(tokens)] == tokens and own_type != "PLACE"  # "Santa Fe" is no Santa Fe shelter
-        is_suffix = "PERSON" in (ftype, own_type) and ftoks[-len(tokens):] == tokens
+        is_suffix = ftoks[-len(tokens):] == tokens and ("PERSON" in (ftype, own_type) or len(tokens) >= 2
+                                                         and ftype == own_type == "ORG")  # "Supreme Court"
         if is_prefix and ftype in ("PERSON", "ORG") or is_suffix:
             targets.add(full)
     return targets.pop() if len(targets) == 1 else None
