@@ -18,7 +18,7 @@ reason, per-document distinct entities per 1,000 words (the maximum and its docu
 documents of at least 100 words), and every country / located_in fact with the entity types of its subject and
 object; a fact is flagged unless both are PLACE (an ORG subject of country is allowed, but listed).
 
-With --sample-out, a seeded draw for the junk audit (100 Zyte entities, 50 WARC ones, random.Random(20261129))
+With --sample-out, a seeded draw for the junk audit (100 Zyte entities, 50 WARC ones, random.Random(--seed, default 20261129))
 (a fresh generator per dataset) is written with name, type, aliases and one mention in context (+-80 characters), for a human to judge.
 
 Prints a readable report; everything goes to bench/out/eval_entities_web.json. The warehouses stay in --workdir.
@@ -299,6 +299,7 @@ def main() -> int:
     ap.add_argument("--code", choices=["worktree", "head"], default="worktree",
                     help="run the working tree (default) or the committed HEAD (a git archive in --workdir)")
     ap.add_argument("--sample-out", type=Path, help="also write the seeded junk-audit draw here (TSV)")
+    ap.add_argument("--seed", type=int, default=SEED, help="the draw's seed: a new audit takes a new one")
     args = ap.parse_args()
     datasets = ["zyte", "warc"] if args.dataset == "both" else [args.dataset]
     results, sample = {}, []
@@ -316,7 +317,7 @@ def main() -> int:
         results[dataset] = {"code": args.code, "warehouse": str(base / "x.duckdb"), **{k: v for k, v in run.items() if k != "stdout"},
                             "cli_summary": run["stdout"], **m}
         if args.sample_out:
-            sample += audit_sample(base / "x.duckdb", dataset, random.Random(SEED))
+            sample += audit_sample(base / "x.duckdb", dataset, random.Random(args.seed))
     OUT_JSON.parent.mkdir(parents=True, exist_ok=True)
     OUT_JSON.write_text(json.dumps(results, indent=1, default=str))
     if args.sample_out:
