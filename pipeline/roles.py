@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline import gazetteer
 from pipeline.gazetteer import is_country
-from pipeline.coreference import resolve_pronoun
+from pipeline.coreference import resolve_description, resolve_pronoun
 from pipeline.mentions import Mention, sentence_indexes
 from pipeline.nlp import sentence_of
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon
@@ -346,7 +346,35 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
     for standing_in, named_in in pronoun_mentions(doc, mentions):  # "She is now chief executive of X"
         roles.extend(replace(role, antecedent_sentence=named_in) for role in
                      role_copula(doc, standing_in, by_token, lexicon) + role_as(doc, standing_in, by_token, lexicon))
+    for standing_in, named_in in described_people(doc, mentions, by_token, lexicon):  # "the feminist writer said"
+        if (role := role_before(doc, standing_in, by_token, lexicon)) is not None and role.matched is not None:
+            roles.append(replace(role, antecedent_sentence=named_in))
     return roles
+
+
+def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Mention], lexicon: RoleLexicon
+                     ) -> list[tuple[Mention, int]]:
+    """(the person a definite role description stands for, placed right after the description so that
+    role_before reads it; the sentence naming the person): 'The feminist writer said ...' after 'Germaine Greer'."""
+    sent_of = sentence_indexes(doc)
+    out = []
+    for tok in doc:
+        if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.i in by_token \
+                or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
+                or not _profession_only(tok.lower_, lexicon) or tok.i + 1 >= sentence_of(doc, tok.i).end:
+            continue
+        if (person := resolve_description(tok, mentions, sent_of)) is not None:
+            out.append((replace(person, surface=tok.text, sentence_index=sent_of[tok.i], start_char=tok.idx,
+                                end_char=tok.idx + len(tok), token_start=tok.i + 1, token_end=tok.i + 1),
+                        person.sentence_index))
+    return out
+
+
+def _profession_only(word: str, lexicon: RoleLexicon) -> bool:
+    """'the writer' is whoever the text is about; 'the prime minister' or 'the chairman' is an office whose
+    holder the text may never have named, so only professions are read from a description."""
+    found = lexicon.classify([word])
+    return found is not None and found[1] <= {"profession", "cast", "band_member"}
 
 
 def pronoun_mentions(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, int]]:

@@ -280,6 +280,15 @@ def test_a_pronoun_carries_a_role_stated_about_it_to_the_person_named_before(nlp
     assert employer[0].subject.antecedent_sentence == 0 and employer[0].sentence_index == 1
 
 
+def test_a_profession_named_for_the_one_person_the_text_is_about(nlp):
+    facts = triples(nlp, "Greta Lind has criticised the show after quitting it. The feminist writer said it "
+                         "behaved badly. Tony Blair met Michael Howard. The prime minister said no.")
+    assert ("Greta Lind", "occupation", "writer") in facts
+    assert not [f for f in facts if f[1] == "position_held"]  # an office: its holder may never have been named
+    facts = triples(nlp, "Ana Berg met Lia Moss in Paris. The actress said the film was good.")
+    assert not [f for f in facts if f[1] == "occupation"]  # two people: the description stays unresolved
+
+
 def test_a_pronoun_between_two_people_of_its_gender_stays_unresolved(nlp):
     facts = triples(nlp, "John Marsh and Peter Vale met in Leeds. He directed Paper Kites.")
     assert not [f for f in facts if f[1] == "director"]
