@@ -60,8 +60,9 @@ def _capitalised(tok: Token) -> bool:
 
 def title_run(doc: Doc, i: int) -> int | None:
     """End (exclusive) of the title that starts at token i, or None when no title starts there."""
-    if i >= len(doc) or not _capitalised(doc[i]) or doc[i].text in NOT_TITLE_START or doc[i].is_punct:
-        return None
+    if i >= len(doc) or not _capitalised(doc[i]) or doc[i].text in NOT_TITLE_START or doc[i].is_punct \
+            or doc[i].is_sent_start and doc[i].tag_ == "PRP$":
+        return None  # "Their new album ...": a possessive opening the sentence is no title's first word
     end, j = i + 1, i + 1
     sent_end = sentence_of(doc, i).end
     while j < min(sent_end, i + MAX_TITLE_TOKENS):
@@ -175,7 +176,7 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
         modifier = end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].is_lower  # "Channel 4 show"
         if end - i == 1 and doc[i].is_upper and len(doc[i]) <= 3:
             modifier = True  # "reality show TV", "the series BBC": an acronym is no title
-        span = None if modifier else _cue(doc, i, end, person_tokens, about_works)
+        span = _kind_modified(doc, i, end) if modifier else _cue(doc, i, end, person_tokens, about_works)
         if span is None and doc[i:end].text in known:
             span = WorkSpan(i, end, "repeat", None)
         if span is None and found and _listed_after(doc, found[-1].end, i):
@@ -199,6 +200,22 @@ MIN_PROSE_WORDS = 3  # lower-case words around a cue-less title: a heading or a 
 def _in_prose(doc: Doc, start: int, end: int) -> bool:
     sent = sentence_of(doc, start)
     return sum(t.is_lower and t.is_alpha for t in sent if not start <= t.i < end) >= MIN_PROSE_WORDS
+
+
+# Kind nouns a title modifies ("the Today programme", "his Motormouth show"); a name modifying one is its maker
+# ("the Ben Stiller comedy") or its channel ("the Channel 4 show"), which the checks below rule out.
+MODIFIED_KINDS = {"programme", "program", "show", "series", "sitcom", "soap", "documentary", "album", "novel"}
+CHANNEL_WORDS = {"Channel", "Radio", "BBC", "ITV", "Sky", "CNN", "TV", "Network", "Records"}
+
+
+def _kind_modified(doc: Doc, i: int, end: int) -> WorkSpan | None:
+    kind = doc[end].lemma_.lower()
+    after = doc[end + 1] if end + 1 < len(doc) else None
+    if kind not in MODIFIED_KINDS or after is not None and _capitalised(after) and not after.is_punct \
+            or any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC") for t in doc[i:end]) \
+            or doc[end - 1].like_num or any(t.text in CHANNEL_WORDS for t in doc[i:end]) or title_case_sentence(doc, i):
+        return None
+    return WorkSpan(i, end, f"kind_modified:{kind}", kind)
 
 
 def title_case_sentence(doc: Doc, i: int) -> bool:

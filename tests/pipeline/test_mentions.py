@@ -212,3 +212,15 @@ def test_variants_of_one_name_fold_into_one_entity(nlp):
     names = {m.surface: m.name for m in document_mentions(doc)}
     assert names["Evans"] == "Charles Evans Jr" and names["Supreme Court"] == "US Supreme Court"
     assert names["Britons"] == names["British"] == "British"
+
+
+@pytest.mark.parametrize("text, work, other", [
+    ("He told BBC Radio 4's Today programme that it was wrong.", "Today", None),
+    ("Their Salt Hours album sold well.", "Salt Hours", None),
+    ("The sequel to the Ben Stiller comedy Paper Hats stars Dana Roe.", "Paper Hats", "Ben Stiller"),
+    ("She watched the Channel 4 show last night.", None, None),
+])
+def test_a_title_modifying_its_kind_noun_is_a_work_but_a_maker_or_channel_is_not(nlp, text, work, other):
+    found = typed(nlp, text)
+    assert work is None and "WORK" not in found.values() or found.get(work) == "WORK"
+    assert other is None or found.get(other) == "PERSON"
