@@ -41,6 +41,7 @@ class RoleFrame:
     subject: str
     object: str
     unless: frozenset[str] = frozenset()   # kinds that rule the frame out ("captain" is a player, not staff)
+    possessive: bool = False   # only a qualifier that owns the name, right before it: "MIT's Media Lab"
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,8 @@ def _role_frame(raw: dict, name: str) -> RoleFrame:
     for part in (raw["subject"], raw["object"]):
         if part not in ROLE_PARTS:
             raise RegistryError(f"{name}: unknown role part {part!r} (one of {sorted(ROLE_PARTS)})")
-    return RoleFrame(frozenset(raw["kinds"]), raw["subject"], raw["object"], frozenset(raw.get("unless", ())))
+    return RoleFrame(frozenset(raw["kinds"]), raw["subject"], raw["object"], frozenset(raw.get("unless", ())),
+                     bool(raw.get("possessive", False)))
 
 
 @lru_cache(maxsize=4)

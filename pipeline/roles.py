@@ -40,6 +40,7 @@ class Role:
     field: tuple[str, ...] = ()      # what the post is of: "director" + ("of", "corporate", "responsibility")
     verb: int | None = None          # the copula that states it ("X is a partner in Y"): it may deny or hedge
     antecedent_sentence: int | None = None   # "She is ...": where the person she stands for was named
+    possessive: bool = False         # the qualifier is the name's possessor: "MIT's Media Lab"
 
 
 def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
@@ -64,7 +65,7 @@ def _classified(words: list[str], lexicon: RoleLexicon) -> tuple[tuple[str, ...]
 def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
     """'[qualifier]['s] role words NAME', all inside the name's sentence."""
     sent_start = sentence_of(doc, m.token_start).start
-    i, words, qualifier = m.token_start - 1, [], None
+    i, words, qualifier, possessive = m.token_start - 1, [], None, False
     while i >= sent_start and doc[i].lower_.rstrip(".") in HONORIFICS:
         i -= 1  # "London mayor Mr Livingstone"
     if i > sent_start and doc[i].text == ",":
@@ -78,7 +79,7 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
             qualifier = other if other.type != "PERSON" else replace(other, type="ORG")
             break
         if tok.text in POSSESSIVE and by_token.get(i - 1) is not None and by_token[i - 1].type != "PERSON":
-            qualifier = by_token[i - 1]
+            qualifier, possessive = by_token[i - 1], i == m.token_start - 1
             break
         if tok.text in POSSESSIVE and i > sent_start and _names_a_company(doc[i - 1], lexicon):
             qualifier = _company_named_before(doc, i - 1, by_token)  # "the carmaker's chief executive X"
@@ -97,7 +98,7 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
         return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her; "British hostage X" does
     if qualifier is None and matched is not None:
         qualifier = _qualifier_after(doc, m, by_token)  # "said economist Tim Congdon at ING Barings"
-    return Role(m, role_words, matched, kinds, qualifier, "before")
+    return Role(m, role_words, matched, kinds, qualifier, "before", possessive=possessive)
 
 
 def _is_common_noun(doc: Doc, i: int) -> bool:
@@ -432,7 +433,8 @@ def frame_applies(frame: RoleFrame, role: Role) -> bool:
     if role.person.type == "PERSON" and "company" in role.kinds:
         return False  # "American rock band Marilyn Manson": the role says the name is no person
     kinds = kinds_in_context(role)
-    return not frame.unless & kinds and (bool(frame.kinds & kinds) or ANY_ROLE in frame.kinds)
+    return not frame.unless & kinds and (bool(frame.kinds & kinds) or ANY_ROLE in frame.kinds) \
+        and (role.possessive or not frame.possessive)
 
 
 def kinds_in_context(role: Role) -> frozenset[str]:

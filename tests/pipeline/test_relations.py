@@ -409,3 +409,10 @@ def test_awards_won_taken_and_worn_as_modifiers(nlp):
                          "Lena Holt took the best actress award.")
     assert {("Jamal Fox", "award_received", "Academy Awards"), ("Paper Kites", "nominated_for", "Bafta Awards"),
             ("Lena Holt", "award_received", "best actress award")} <= facts
+
+
+def test_only_an_owner_right_before_an_organisation_is_its_parent(nlp):
+    facts = triples(nlp, "Busted's record label Universal grew. The software giant Microsoft said so. "
+                         "Harbor Group's Media Works grew.")
+    assert [f for f in facts if f[1] == "parent_organization"] == [("Media Works", "parent_organization",
+                                                                     "Harbor Group")]
