@@ -287,7 +287,7 @@ def drop_chrome_lines(lines: list[str], guard: "ContentGuard") -> list[str]:
 
 # Every rule by name, for rules_disabled. Page rules change the page before trafilatura reads it.
 PAGE_RULES = ("hidden", "hover_card")
-POST_RULES = ("split_body", *CHROME_RULES, "cross_link_block", "cross_link", "call_to_action", "contact_line",
+POST_RULES = ("split_body", "lead", *CHROME_RULES, "cross_link_block", "cross_link", "call_to_action", "contact_line",
               "timestamp_head", "tail_marker", "promo_tail", "author_bio", "company_profile", "trailing_fragment",
               "own_address", "title_line")
 
@@ -498,7 +498,8 @@ def extract_html(content: str) -> Extraction:
     meta = html_metadata(tree) if tree is not None else {}
     decisions: list[str] = []
     visible = without_hidden(tree, decisions) if tree is not None else None
-    return Extraction(content, tree, meta, trafilatura_text(visible or content, meta.get("url")), decisions)
+    text = trafilatura_text(visible or content, meta.get("url"))
+    return Extraction(content, tree, meta, text, decisions)
 
 
 def trafilatura_text(html: str, url: str | None) -> str:
@@ -524,6 +525,11 @@ def finish_html(page: Extraction, source_uri: str | None = None) -> Cleaned:
     text = page.text
     if page.tree is not None and enabled("split_body"):
         text = with_split_body(page.tree, text, decisions)
+    url = page.meta.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
+    site = page.meta.get("site") or (urlparse(url).hostname if url else None)
+    title = clean_title(page.meta.get("title"), site)
+    if page.tree is not None and enabled("lead"):
+        text = with_lead(page.tree, text, title, decisions)
     lines = normalize(text).split("\n\n")
     guard = ContentGuard.over(lines, decisions=decisions)
     lines = drop_chrome_lines(lines, guard)
@@ -531,10 +537,7 @@ def finish_html(page: Extraction, source_uri: str | None = None) -> Cleaned:
     lines = guard.apply("calls_to_action", drop_calls_to_action, lines)
     lines = guard.apply("timestamp_head", _without_timestamp_head, lines)
     lines, author = strip_tail(lines, guard)
-    url = page.meta.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
     lines = guard.drop_lines("own_address", lambda ln: is_own_address(ln, url), lines)
-    site = page.meta.get("site") or (urlparse(url).hostname if url else None)
-    title = clean_title(page.meta.get("title"), site)
     if len(lines) > 1 and repeats_title(lines[0], title):
         lines = guard.apply("title_line", lambda ls: ls[1:], lines)  # the headline is the title column
     return Cleaned(
@@ -723,6 +726,90 @@ def with_split_body(tree, text: str, decisions: list[str]) -> str:
         if sum(word_count(p) for p in paragraphs) >= SPLIT_BODY_MIN_WORDS:
             (after if direction == "next" else before).extend(paragraphs)
     return "\n".join(before + lines + after) if before or after else text
+
+
+LEAD_MIN_WORDS = 12    # a lead is a sentence or two of the story, not a kicker or a dateline
+LEAD_MAX_WORDS = 150
+LEAD_SKIP = {"nav", "aside", "footer", "form", "figure", "figcaption", "button", "script", "style"}
+# What a lead block never holds (a picture's caption, an embedded player, a form) or is marked as.
+LEAD_NOT_INSIDE = {"script", "style", "noscript", "iframe", "img", "picture", "video", "figure", "figcaption",
+                   "button", "form", "input", "ul", "ol", "table"}
+NOT_LEAD_MARKER = re.compile(r"caption|credit|photo|image|\bimg|media|gallery|video|player|promo|social|share|"
+                             r"newsletter|subscri|advert|\bads?\b|sponsor|related|byline|author|date|time",
+                             re.IGNORECASE)
+
+
+def with_lead(tree, text: str, title: str | None, decisions: list[str]) -> str:
+    """The lead paragraph that sits with the headline in a header box outside the body container.
+
+    Pages put the headline and a lead (standfirst, teaser) in one box and the body in another; when the
+    extractor picks the body container, both stay out. The headline is the title column; the lead is the
+    story's first paragraph and is put back: up to two paragraphs of sentences right after the headline, when
+    the headline itself is not in the extracted text (else the extractor read the header box and chose).
+    """
+    headline = _headline(tree, title)
+    if headline is None:
+        return text
+    have = _token_key(text)
+    if not have or _token_key(headline.text_content()) in have:
+        return text
+    lead = []
+    for paragraph in _after_headline(headline):
+        key = _token_key(paragraph)
+        if not key:
+            continue
+        if key in have:  # the body starts: nothing between headline and body is missing
+            break
+        if LEAD_MIN_WORDS <= word_count(paragraph) <= LEAD_MAX_WORDS and SENTENCE_END.search(paragraph):
+            lead.append(paragraph)
+    if not lead:
+        return text
+    decisions.append(f"lead: added {sum(word_count(p) for p in lead[:2])} words after the headline, outside the body")
+    return "\n".join(lead[:2] + [text])
+
+
+def _headline(tree, title: str | None):
+    """The page's <h1> that is its title, or its only <h1>."""
+    h1s = [h for h in tree.iter("h1") if h.text_content().strip()]
+    if title:
+        matching = [h for h in h1s if repeats_title(" ".join(h.text_content().split()), title)]
+        if matching:
+            return matching[0]
+    return h1s[0] if len(h1s) == 1 else None
+
+
+def _after_headline(headline, levels: int = 2, elements: int = 3) -> Iterator[str]:
+    """The paragraphs of the first few elements after the headline: its siblings, else its parent's."""
+    node = headline
+    for _ in range(levels):
+        siblings = [s for s in node.itersiblings() if isinstance(s.tag, str)][:elements]
+        if any(s.tag not in LEAD_SKIP for s in siblings):
+            for sibling in siblings:
+                if sibling.tag in LEAD_SKIP or in_comments(sibling) or _link_text_share(sibling) > 0.5:
+                    continue
+                blocks = [sibling] if sibling.tag == "p" else list(sibling.iter("p")) or [sibling]
+                for block in blocks:
+                    if _lead_block(block, sibling):
+                        yield " ".join(block.text_content().split())
+            return
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html"):
+            return
+
+
+def _lead_block(block, sibling) -> bool:
+    """A block of the story's own prose: no picture, player, form or list in it, not in a caption, promo or
+    byline box (`block` itself up to `sibling`, the element after the headline it lies in)."""
+    chain = [block]
+    while chain[-1] is not sibling and chain[-1].getparent() is not None:
+        chain.append(chain[-1].getparent())
+    return (not any(el.tag in LEAD_NOT_INSIDE for el in block.iter() if isinstance(el.tag, str))
+            and not any(el.tag in LEAD_SKIP or NOT_LEAD_MARKER.search(_marker_text(el)) for el in chain))
+
+
+def _link_text_share(el) -> float:
+    text = len(el.text_content())
+    return sum(len(a.text_content()) for a in el.iter("a")) / text if text else 0.0
 
 
 def _token_key(text: str) -> str:

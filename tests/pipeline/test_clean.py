@@ -421,3 +421,31 @@ def test_cuts_by_position_may_not_take_most_of_the_page():
     guard = ContentGuard.over(lines)
     assert guard.apply("tail_marker", lambda ls: ls[:1], lines) is lines
     assert guard.decisions == ["tail_marker: refused, would cut 73 of the page's 85 words (0 already cut by position)"]
+
+
+def headline_box_page(lead: str) -> str:
+    """The headline and a lead in one box, the body in another: the extractor picks the body container."""
+    body = "".join(f"<p>{LONG_STORY.replace('day', f'part {i}, day')}</p>" for i in range(1, 3))
+    return ('<html><head><title>Crews buy the glassworks | Coast Daily</title>'
+            '<meta property="og:site_name" content="Coast Daily"></head><body>'
+            '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
+            f'<div class="story-header"><h1>Crews buy the glassworks</h1><div class="teaser">{lead}</div></div>'
+            f'<div class="article-body">{body}</div><footer>Coast Daily 2025</footer></body></html>')
+
+
+def test_the_lead_in_the_headline_box_outside_the_body_container_is_kept():
+    lead = ("The harbor glassworks has new owners: its own furnace crews, who bought it from the founding family "
+            "on Friday after two years of talks.")
+    doc = clean_html(headline_box_page(f"<p>{lead}</p>"))
+    assert doc.text.startswith(lead + "\n\n") and "part 2, day 11" in doc.text
+    assert doc.title == "Crews buy the glassworks" and "Crews buy the glassworks" not in doc.text
+    assert any(d.startswith("lead: added 24 words") for d in doc.guard)
+
+
+def test_a_kicker_or_a_row_of_links_under_the_headline_is_not_a_lead():
+    links = '<p><a href="/a">Ferry fares to rise again next spring, the council says</a> <a href="/b">Harbor ' \
+            'festival line-up revealed in full by the organisers this morning.</a></p>'
+    doc = clean_html(headline_box_page("<p>Exclusive</p>" + links))
+    assert doc.text.startswith("The glassworks sale was signed on part 1")
+    assert not any(d.startswith("lead:") for d in doc.guard)
+
