@@ -499,7 +499,23 @@ def extract_html(content: str) -> Extraction:
     decisions: list[str] = []
     visible = without_hidden(tree, decisions) if tree is not None else None
     text = trafilatura_text(visible or content, meta.get("url"))
+    if tree is not None and tree.xpath(DEEPER_THAN_LIBXML2_READS):
+        text = _from_deep_tree(tree, text, decisions)
     return Extraction(content, tree, meta, text, decisions)
+
+
+# libxml2 stops at 256 levels of nesting unless told otherwise (unclosed tags pile up that deep) and drops
+# everything below; our parse is told otherwise (HTML_PARSER), trafilatura's is not.
+DEEPER_THAN_LIBXML2_READS = "boolean(//*[count(ancestor::*) >= 250])"
+
+
+def _from_deep_tree(tree, text: str, decisions: list[str]) -> str:
+    """trafilatura's text of our own parse of a page nested too deep for its parse of the string."""
+    deep = trafilatura.extract(tree, include_comments=False, include_tables=True, favor_recall=True) or ""
+    if word_count(deep) <= word_count(text):
+        return text
+    decisions.append(f"deep_tree: took {word_count(deep)} words from our parse, nested past libxml2's default limit")
+    return deep
 
 
 def trafilatura_text(html: str, url: str | None) -> str:
@@ -594,7 +610,8 @@ def _broken_run(match: re.Match) -> str:
     return "<br>".join(pieces + [run[start:]])
 
 
-HTML_PARSER = lxml_html.HTMLParser(encoding="utf-8")
+# huge_tree: no limit of 256 levels of nesting and 10 MB per text node, past which libxml2 drops the rest.
+HTML_PARSER = lxml_html.HTMLParser(encoding="utf-8", huge_tree=True)
 
 
 def parse_html(content: str):

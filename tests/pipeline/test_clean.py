@@ -449,3 +449,13 @@ def test_a_kicker_or_a_row_of_links_under_the_headline_is_not_a_lead():
     assert doc.text.startswith("The glassworks sale was signed on part 1")
     assert not any(d.startswith("lead:") for d in doc.guard)
 
+
+def test_a_page_nested_deeper_than_libxml2s_default_limit_is_extracted():
+    """Unclosed tags pile up past 256 levels; libxml2's default parse then drops everything below."""
+    story = " ".join(f"The harbor committee met on day {i} to discuss the ferry timetable." for i in range(40))
+    doc = clean_html("<html><body>" + "<div>" * 300 + f"<p>{story}</p>" + "</div>" * 300 + "</body></html>")
+    assert story in doc.text  # before: 0 words, quarantined as no_main_content
+    unclosed = "".join(f"<div><font>Day {i}: the harbor committee met to discuss the ferry timetable. " for i in range(400))
+    doc = clean_html(f"<html><body><article>{unclosed}</article></body></html>")
+    assert "Day 399: the harbor committee" in doc.text  # before: the first 127 days, the rest lost
+    assert any(d.startswith("deep_tree: took") for d in doc.guard)
