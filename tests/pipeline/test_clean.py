@@ -459,3 +459,23 @@ def test_a_page_nested_deeper_than_libxml2s_default_limit_is_extracted():
     doc = clean_html(f"<html><body><article>{unclosed}</article></body></html>")
     assert "Day 399: the harbor committee" in doc.text  # before: the first 127 days, the rest lost
     assert any(d.startswith("deep_tree: took") for d in doc.guard)
+
+
+def test_a_hidden_tab_of_reader_comments_stays_closed_and_a_details_fold_of_the_story_opens():
+    """Tabs and folds are revealed for the article's text, never for the comment thread in a sibling tab."""
+    review = LONG_STORY.replace("glassworks sale", "lamp review")
+    comments = LONG_STORY.replace("crews", "commenters")
+    html = page(f"<article><p>{ARTICLE}</p>"
+                f'<div class="tabs"><div class="tab-panel" id="tab-comments" style="display:none"><p>{comments}</p></div></div>'
+                f"<details><summary>Full review</summary><p>{review}</p></details></article>")
+    doc = clean_html(html)
+    assert review in doc.text and "commenters" not in doc.text
+
+
+def test_hidden_prose_without_a_layout_reason_is_left_for_the_extractor_not_dropped():
+    """Prose hidden by a script we cannot see (no tab, fold or comment marker) is not ours to delete."""
+    story = LONG_STORY.replace("glassworks sale", "ferry contract")
+    doc = clean_html(page(f'<article><p>{ARTICLE}</p><div class="js-paywall" style="display:none"><p>{story}</p>'
+                          "</div></article>"))
+    assert any(d.startswith("hidden: kept") for d in doc.guard)
+    assert story in doc.text
