@@ -105,14 +105,6 @@ AUTHOR_BIO = re.compile(
     r"columnist|blogger|critic|freelancer)\b",
     re.IGNORECASE,
 )
-# The "About <company>" boilerplate that closes a press release: who the issuer is, where it is based, its size.
-COMPANY_PROFILE = re.compile(
-    r"^(?:[Aa]bout [A-Z][^.!?]{0,60}|[A-Z][\w&.,'’ -]{1,60}? (?:is|are) (?:a|an|the) (?:[\w-]+ ){0,8}?"
-    r"(?:provider|company|manufacturer|leader|developer|supplier|firm|organi[sz]ation|group|corporation|"
-    r"producer|retailer|maker|platform|network|agency)\b.*|"
-    r".*\b(?:is headquartered in|has (?:its )?headquarters in|"
-    r"employs (?:around |about |approximately |over |more than )?[\d,.]+ (?:people|employees|staff))\b.*)$",
-)
 NAV_SEPARATORS = re.compile(r"\s[|•»›·>]\s")
 SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？」』）]$")
 DATE_VALUE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
@@ -189,9 +181,6 @@ def enabled(rule: str) -> bool:
 GUARD_MAX_SHARE = 0.4   # of the extracted article's words that all rules together may remove on one page
 GUARD_PROSE_WORDS = 80  # a paragraph of running prose this long is article text, whatever a rule matched
 GUARD_MIN_ARTICLE_WORDS = 50  # under this many words in sentences there is no article for a share to protect
-# Rules whose target is itself a paragraph of prose, allowed to remove one: the press-release company
-# profile (where the guard stopped it, the Zyte gold left the paragraph out; see bench/README.md).
-PROSE_RULES = frozenset({"company_profile"})
 # Rules that cut by position (everything after a marker, the last lines) without recognising each line they
 # cut: what they remove counts whole, lists and tables too, against GUARD_MAX_SHARE of all the page's words.
 POSITIONAL_RULES = frozenset({"tail_marker", "promo_tail", "trailing_fragment"})
@@ -233,7 +222,7 @@ class ContentGuard:
         lost = list((Counter(lines) - Counter(kept)).elements())
         if not lost:
             return kept
-        prose = next((line for line in lost if running_prose(line)), None) if rule not in PROSE_RULES else None
+        prose = next((line for line in lost if running_prose(line)), None)
         if prose is not None:
             self.decisions.append(f"{rule}: refused, would remove a {word_count(prose)}-word paragraph of prose")
             return lines
@@ -288,7 +277,7 @@ def drop_chrome_lines(lines: list[str], guard: "ContentGuard") -> list[str]:
 # Every rule by name, for rules_disabled. Page rules change the page before trafilatura reads it.
 PAGE_RULES = ("hidden", "hover_card")
 POST_RULES = ("split_body", "lead", *CHROME_RULES, "cross_link_block", "cross_link", "call_to_action", "contact_line",
-              "timestamp_head", "tail_marker", "promo_tail", "author_bio", "company_profile", "trailing_fragment",
+              "timestamp_head", "tail_marker", "promo_tail", "author_bio", "trailing_fragment",
               "own_address", "title_line")
 
 
@@ -411,8 +400,6 @@ def _trailing_chrome(lines: list[str]) -> tuple[str | None, str | None]:
     bio = AUTHOR_BIO.search(last) if enabled("author_bio") else None
     if bio and len(lines) > 1 and (author_name := _bio_subject(last[: bio.start()], lines)):
         return "author_bio", author_name
-    if enabled("company_profile") and COMPANY_PROFILE.match(last) and len(lines) > 2:
-        return "company_profile", None
     if enabled("trailing_fragment") and not _list_or_table_item(last) and (
             _short_fragment(last) or is_chrome_line(last) or _dangling_lead_in(last)):
         return "trailing_fragment", last if _looks_like_name(last) else None

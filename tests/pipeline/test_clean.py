@@ -261,20 +261,6 @@ def test_a_timestamp_above_the_story_is_dropped_but_dates_in_the_body_kept():
     assert "21.02.2020" in text and "March 15, 2020" in text
 
 
-def test_the_company_profile_closing_a_press_release_is_dropped():
-    release = [
-        "BAAR, SWITZERLAND", ARTICLE,
-        "Harborglass is a leading manufacturer of hand-blown lamp glass, the company said in 2019.",
-        "The first lamps from the relit furnace will ship in May.",
-        "About Harborglass",
-        "Harborglass is a global provider of architectural glass for hospitals and schools.",
-        "Harborglass is headquartered in Baar and employs around 1,300 people worldwide.",
-    ]
-    text = clean_html(article_page(release)).text
-    assert "leading manufacturer of hand-blown lamp glass" in text  # a sentence of the story
-    assert text.endswith("will ship in May.")
-
-
 def test_a_cross_link_in_parentheses_is_dropped():
     text = clean_html(article_page([ARTICLE, "(Leggi anche: Il porto chiude per lavori)",
                                     "The ferry will run again from April."])).text
