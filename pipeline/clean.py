@@ -275,7 +275,7 @@ def drop_chrome_lines(lines: list[str], guard: "ContentGuard") -> list[str]:
 
 
 # Every rule by name, for rules_disabled. Page rules change the page before trafilatura reads it.
-PAGE_RULES = ("hidden", "hover_card")
+PAGE_RULES = ("hidden",)
 POST_RULES = ("split_body", "lead", *CHROME_RULES, "cross_link_block", "cross_link", "call_to_action", "contact_line",
               "timestamp_head", "tail_marker", "promo_tail", "author_bio", "trailing_fragment",
               "own_address", "title_line")
@@ -476,7 +476,7 @@ class Extraction:
     tree: object | None    # our parse, hidden elements out (the split-body rule walks it)
     meta: dict[str, str]
     text: str
-    decisions: list[str]   # what the page rules (hidden content, hover cards) kept or revealed
+    decisions: list[str]   # what the page rule (hidden content) kept or revealed
 
 
 def extract_html(content: str) -> Extraction:
@@ -621,11 +621,10 @@ LAYOUT_HIDDEN_MARKER = re.compile(r"\btab(?!le)|accordion|collaps|toggle|expand|
                                   r"\bfold|disclosure", re.IGNORECASE)
 # Cookie and privacy dialogs: their hidden panels are long prose about data processing, never the article.
 CONSENT_MARKER = re.compile(r"cookie|consent|gdpr|dsgvo|privacy|datenschutz|onetrust|usercentrics", re.IGNORECASE)
-HOVER_CARD = ".//img and count(.//a) >= 2"
 
 
 def without_hidden(tree, decisions: list[str]) -> str | None:
-    """The page without elements readers never see (display:none, hidden, hover cards), or None when
+    """The page without elements readers never see (display:none, hidden), or None when
     nothing changed. The tree is changed in place.
 
     Pages hide schema.org copies of the headline, dates and image URLs in such blocks, and trafilatura
@@ -635,10 +634,7 @@ def without_hidden(tree, decisions: list[str]) -> str | None:
     hidden = [el for el in tree.xpath("//body//*[@style or @hidden]")
               if el.get("hidden") is not None or HIDDEN_STYLE.search(el.get("style") or "")]
     hidden = [el for el in hidden if el.text_content().strip()] if enabled("hidden") else []
-    # Hover cards inside a sentence: an inline element with a picture and several links (a person's latest
-    # stories), shown on mouse-over by the page's CSS. trafilatura splices their text into the paragraph.
-    cards = tree.xpath(f"//p//span[{HOVER_CARD}][not(.//span[{HOVER_CARD}])]") if enabled("hover_card") else []
-    changed = [_settle_hidden(el, decisions) for el in hidden] + [_drop_hover_card(el, decisions) for el in cards]
+    changed = [_settle_hidden(el, decisions) for el in hidden]
     return lxml_html.tostring(tree, encoding="unicode") if any(changed) else None
 
 
@@ -656,15 +652,6 @@ def _settle_hidden(el, decisions: list[str]) -> bool:
         return True
     decisions.append(f"hidden: kept {word_count(text)} words of prose in {_describe(el)}")
     return False
-
-
-def _drop_hover_card(el, decisions: list[str]) -> bool:
-    text = " ".join(el.text_content().split())
-    if running_prose(text):  # an inline element around the article itself, not a card
-        decisions.append(f"hover_card: refused, {_describe(el)} holds {word_count(text)} words of prose")
-        return False
-    el.drop_tree()
-    return True
 
 
 def _marker_text(el) -> str:
