@@ -452,3 +452,16 @@ def test_hidden_prose_without_a_layout_reason_is_left_for_the_extractor_not_drop
                           "</div></article>"))
     assert any(d.startswith("hidden: kept") for d in doc.guard)
     assert story in doc.text
+
+
+def test_a_huge_page_of_paragraphs_is_extracted_in_chunks_with_all_its_text():
+    """trafilatura's time grows faster than the page; an 18 MB page of minutes ran past the per-document limit
+    and was quarantined. Past HUGE_PAGE_CHARS the text container's children are extracted a chunk at a time."""
+    from pipeline.clean import HUGE_PAGE_CHARS
+    minutes = [f"The harbor committee met on day {i} to discuss the ferry timetable and the winter fares."
+               for i in range(HUGE_PAGE_CHARS // 90)]
+    html = page('<nav><a href="/">Home</a> | <a href="/news">News</a> | <a href="/sport">Sport</a></nav><article>'
+                + "".join(f"<p>{m}</p>" for m in minutes) + "</article>")
+    doc = clean_html(html)
+    assert any(d.startswith("huge_page: extracted in 7 chunks of 3,2") for d in doc.guard)
+    assert doc.text.split("\n\n") == minutes
