@@ -218,7 +218,8 @@ def _link_text_share(el) -> float:
 
 
 def _body_container(tree, paragraphs: list[str]):
-    """The nearest classed ancestor shared by most of the extracted paragraphs."""
+    """The nearest classed ancestor shared by most of the extracted paragraphs (on a tie, the first in the page:
+    a set's order follows memory addresses, and the run-to-run choice changed which continuations were joined)."""
     wanted = set(paragraphs[:10] + paragraphs[-5:])
     found = []
     for p in tree.iter("p"):
@@ -226,7 +227,7 @@ def _body_container(tree, paragraphs: list[str]):
             anc = next((a for a in p.iterancestors() if a.get("class")), None)
             if anc is not None and anc.tag not in ("body", "html"):
                 found.append(anc)
-    return max(set(found), key=found.count) if found else None
+    return max(dict.fromkeys(found), key=found.count) if found else None
 
 
 def _continuations(body, levels: int = 4) -> list[tuple[str, object]]:

@@ -105,3 +105,14 @@ def test_hidden_prose_without_a_layout_reason_is_left_for_the_extractor_not_drop
                           "</div></article>"))
     assert any(d.startswith("hidden: kept") for d in doc.guard)
     assert story in doc.text
+
+
+def test_the_body_container_on_a_tie_is_the_first_in_the_page_every_time():
+    """Two classed containers holding as many extracted paragraphs: the choice may not follow memory addresses."""
+    from lxml import html as lxml_html
+
+    from pipeline.clean.dom import _body_container
+    markup = "".join(f'<div class="part-{i}"><p>{p}</p></div>' for i, p in enumerate(PART_ONE[:4]))
+    for _ in range(20):
+        tree = lxml_html.document_fromstring(f"<html><body>{markup}</body></html>")
+        assert _body_container(tree, PART_ONE[:4]).get("class") == "part-0"
