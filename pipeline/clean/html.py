@@ -56,8 +56,8 @@ def extract_html(content: str) -> Extraction:
     return Extraction(content, tree, meta, text, decisions)
 
 
-# trafilatura's time grows faster than the page: 0.7 s for 2 MB, 6 s for 9 MB, past the 30-second limit per
-# document for 18 MB of paragraphs (the page was then quarantined as a timeout, its text lost).
+# trafilatura's time grows faster than the page: past this size, one call on a page of paragraphs can run past
+# the per-document time limit and lose the page (timings in bench/README.md, "Scale of the input").
 HUGE_PAGE_CHARS = 3_000_000
 CHUNK_CHARS = 500_000
 
@@ -107,7 +107,7 @@ def trafilatura_text(html: str, url: str | None) -> str:
     # trafilatura's own metadata pass (htmldate) costs a quarter of the time and
     # its dates are the ones we must not use: the head and bylines are read by html_metadata.
     extracted = trafilatura.bare_extraction(
-        # A string, not our tree: trafilatura's own loader cleans differently (Zyte F1 0.956 vs 0.960).
+        # A string, not our tree: trafilatura's own loader cleans differently, and scores better (bench/README.md).
         html, url=url, with_metadata=False, include_comments=False,
         # Not deduplicate=True: its segment cache is process-global, so a second
         # run in the same process (dagster dev) would lose text it saw before.

@@ -53,7 +53,7 @@ def test_a_page_nested_deeper_than_libxml2s_default_limit_is_extracted():
     assert story in doc.text  # before: 0 words, quarantined as no_main_content
     unclosed = "".join(f"<div><font>Day {i}: the harbor committee met to discuss the ferry timetable. " for i in range(400))
     doc = clean_html(f"<html><body><article>{unclosed}</article></body></html>")
-    assert "Day 399: the harbor committee" in doc.text  # before: the first 127 days, the rest lost
+    assert "Day 399: the harbor committee" in doc.text  # before: the first 126 days, the rest lost
     assert any(d.startswith("deep_tree: took") for d in doc.guard)
 
 
