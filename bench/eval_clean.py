@@ -472,18 +472,22 @@ def print_rule_effects(pages_by_ds: dict[str, list[dict]], variants: dict) -> li
     """Each rule's effect: F1 with every rule minus F1 with that rule switched off, per half."""
     rules = [name for name in next(iter(variants.values())) if name != "all"]
     cols = [(ds, half) for ds in pages_by_ds for half in ("dev", "held-out")]
-    print("\neach rule's effect on F1 (all rules minus all but this one), per half; * = hurts held-out")
-    print(f"{'rule':<18}" + "".join(f"{ds[:5] + ' ' + half:>16}" for ds, half in cols))
+    print("\neach rule's effect on F1 (all rules minus all but this one) and the pages it changes, per half; "
+          "* = hurts held-out")
+    print(f"{'rule':<18}" + "".join(f"{ds[:5] + ' ' + half:>21}" for ds, half in cols))
     rows = []
     for rule in rules:
-        effects = {}
+        effects, changed = {}, {}
         for ds, half in cols:
             part = [p for p in pages_by_ds[ds] if half_of(p["site"]) == half]
             effects[f"{ds} {half}"] = (half_f1(ds, part, variants[ds]["all"])
                                        - half_f1(ds, part, variants[ds][rule]))
+            changed[f"{ds} {half} pages"] = sum(variants[ds]["all"].get(p["id"]) != variants[ds][rule].get(p["id"])
+                                                for p in part)
         hurts = any(v < -0.00005 for k, v in effects.items() if k.endswith("held-out"))
-        print(f"{rule:<18}" + "".join(f"{v:+16.4f}" for v in effects.values()) + ("  *" if hurts else ""))
-        rows.append({"rule": rule, **effects})
+        print(f"{rule:<18}" + "".join(f"{v:+11.4f} {n:>4} pp" for v, n in zip(effects.values(), changed.values()))
+              + ("  *" if hurts else ""))
+        rows.append({"rule": rule, **effects, **changed})
     return rows
 
 

@@ -4,10 +4,17 @@
 """
 import json
 import sys
+from pathlib import Path
 
-from dagster import multiprocess_executor
+# Run as a script (here and in each step's process), this file's folder comes first on sys.path, and there
+# tests/pipeline (a package of tests) would stand for the project's pipeline package: pipeline.clean resolved to
+# tests/pipeline/clean. The project's packages come from the root.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-from assets.definitions import build_definitions
+from dagster import multiprocess_executor  # noqa: E402
+
+from assets.definitions import build_definitions  # noqa: E402
 
 
 def webfacts_job():

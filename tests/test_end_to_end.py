@@ -149,8 +149,8 @@ def test_failed_publish_leaves_previous_warehouse_and_no_temp_file(sample_wareho
 
 def test_contract_failure_stops_the_run_and_names_the_check(tmp_path, dagster_home, monkeypatch, capsys):
     """A deliberately broken stage (a language name instead of an ISO code) fails the blocking contract check."""
-    import pipeline.clean
-    monkeypatch.setattr(pipeline.clean, "detect_language", lambda text: "English")
+    import pipeline.clean.batch
+    monkeypatch.setattr(pipeline.clean.batch, "detect_language", lambda text: "English")
     target = tmp_path / "w.duckdb"
     assert run_pipeline(SAMPLE, target) == 1
     err = capsys.readouterr().err
