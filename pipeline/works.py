@@ -209,6 +209,8 @@ CHANNEL_WORDS = {"Channel", "Radio", "BBC", "ITV", "Sky", "CNN", "TV", "Network"
 
 
 def _kind_modified(doc: Doc, i: int, end: int) -> WorkSpan | None:
+    if end >= len(doc):
+        return None  # an acronym ending the text ("a course with FWN") modifies nothing
     kind = doc[end].lemma_.lower()
     after = doc[end + 1] if end + 1 < len(doc) else None
     if kind not in MODIFIED_KINDS or after is not None and _capitalised(after) and not after.is_punct \

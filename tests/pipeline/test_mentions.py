@@ -224,3 +224,8 @@ def test_a_title_modifying_its_kind_noun_is_a_work_but_a_maker_or_channel_is_not
     found = typed(nlp, text)
     assert work is None and "WORK" not in found.values() or found.get(work) == "WORK"
     assert other is None or found.get(other) == "PERSON"
+
+
+@pytest.mark.parametrize("text", ["He works for GTECH S.p.A.", "She joined the group after a course with FWN"])
+def test_a_short_capital_name_ending_the_text_breaks_nothing(nlp, text):
+    assert document_mentions(nlp(text)) is not None
