@@ -519,16 +519,16 @@ def system_spans(doc, mentions, offsets: OffsetMap) -> dict[int, list[SystemSpan
     return by_sent
 
 
-PIPELINE_FILES = ("nlp.py", "mentions.py", "relations.py", "dates.py", "registry.py", "registry.yaml",
-                  "relation_model.py")
+PIPELINE_FILES = ("nlp.py", "mentions.py", "dates.py", "registry.py", "registry.yaml", "relation_model.py")
 
 
 def pipeline_fingerprint() -> str:
     """sha256 (12 hex) over the pipeline files the extraction depends on, to tell runs of different code apart."""
     h = hashlib.sha256()
-    models = sorted(p.relative_to(REPO_ROOT / "pipeline").as_posix()
-                    for p in (REPO_ROOT / "pipeline" / "models").glob("relations-*.npz"))
-    for name in (*PIPELINE_FILES, *models):
+    pipeline = REPO_ROOT / "pipeline"
+    relations = sorted(p.relative_to(pipeline).as_posix() for p in (pipeline / "relations").glob("*.py"))
+    models = sorted(p.relative_to(pipeline).as_posix() for p in (pipeline / "models").glob("relations-*.npz"))
+    for name in (*PIPELINE_FILES, *relations, *models):
         path = REPO_ROOT / "pipeline" / name
         h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b""))
     return h.hexdigest()[:12]

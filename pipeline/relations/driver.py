@@ -1,0 +1,74 @@
+"""extract_relations: every extractor family over every sentence of a document, each fact once."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Doc, Token
+
+from pipeline.mentions import Mention
+from pipeline.modality import modality
+from pipeline.registry import load_registry
+from pipeline.relations.arguments import NOMINAL_POS, VERB_POS
+from pipeline.relations.awards import award_modifier_extractions
+from pipeline.relations.lifespans import lifespan_extractions
+from pipeline.relations.makers import by_line_extractions, possessive_maker_extractions
+from pipeline.relations.nouns import noun_extractions, noun_matches, possessive_extractions
+from pipeline.relations.places import comma_apposition_extractions
+from pipeline.relations.resolver import Resolver
+from pipeline.relations.role_facts import role_extractions
+from pipeline.relations.triggers import Triggers
+from pipeline.relations.values import Extraction
+from pipeline.relations.verbs import surface_extractions, verb_extractions, verb_lemma
+
+
+def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = None,
+                      triggers: Triggers | None = None) -> list[Extraction]:
+    triggers = triggers or Triggers(load_registry())
+    resolver = Resolver(doc, mentions, author)
+    out: list[Extraction] = role_extractions(doc, mentions, triggers, resolver)
+    for sent_i, sent in enumerate(doc.sents):
+        for pred in triggers.comma_apposition:
+            out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
+        for pred in triggers.lifespan:
+            out.extend(lifespan_extractions(doc, pred, resolver, sent_i, sent))
+        for pred in triggers.makers:
+            out.extend(by_line_extractions(doc, pred, resolver, sent_i, sent))
+            out.extend(possessive_maker_extractions(doc, pred, resolver, sent_i, sent))
+        out.extend(award_modifier_extractions(doc, triggers.modifier, resolver, sent_i, sent))
+        for tok in sent:
+            found: list[Extraction] = []
+            if tok.pos_ in VERB_POS:
+                for lemma in {verb_lemma(tok), tok.lemma_.lower()}:
+                    for pred, frame in triggers.verbs.get(lemma, []):
+                        found.extend(verb_extractions(tok, pred, frame, resolver, sent_i))
+            elif tok.pos_ in NOMINAL_POS:
+                lemma = tok.lemma_.lower()
+                for pred, frame in triggers.verbs.get(lemma, []):  # a verb the model took for a noun
+                    found.extend(surface_extractions(tok, pred, frame, resolver, sent_i))
+                if lemma.split("-")[-1] in triggers.noun_heads:
+                    for pred, frame in triggers.nouns:
+                        if noun_matches(tok, frame.lemmas):
+                            found.extend(noun_extractions(tok, pred, frame, resolver, sent_i))
+                for pred in triggers.possessive.get(lemma, []):
+                    found.extend(possessive_extractions(tok, pred, resolver, sent_i))
+            out.extend(replace(e, modality=stated_modality(tok, e)) for e in found)
+    return _dedupe(out)
+
+
+def stated_modality(trigger: Token, e: Extraction) -> str:
+    """A verb, or the copula of "X is not the director of Y", states the fact and can deny or hedge it; a role
+    or an apposition inside a noun phrase presupposes it ("coach X may have found the team")."""
+    if trigger.pos_ in VERB_POS:
+        return modality(trigger)
+    return modality(trigger.head) if ":noun_copula:" in e.extractor else "asserted"
+
+
+def _dedupe(extractions: list[Extraction]) -> list[Extraction]:
+    """One extraction per (fact, sentence): the most confident rule wins."""
+    best: dict[tuple, Extraction] = {}
+    for e in extractions:
+        key = (e.predicate, e.subject.text, e.object.text, e.sentence_index)
+        if key not in best or (e.modality == "asserted", e.confidence) > (
+                best[key].modality == "asserted", best[key].confidence):
+            best[key] = e
+    return list(best.values())

@@ -1,0 +1,55 @@
+"""Whose work a work is, from a by-line ('Biscuit Bear by Mini Grey') or a possessive before it
+('Andrea Arnold's gritty drama Wasp'); the work's kind decides the predicate."""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from pipeline.mentions import KIND_NOUNS, Mention
+from pipeline.registry import Predicate
+from pipeline.relations.resolver import Resolver
+from pipeline.relations.values import CONFIDENCE, Extraction, Value, accept
+
+
+def by_line_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int,
+                        sent: Span) -> list[Extraction]:
+    """'Biscuit Bear by Mini Grey', 'the album Quiet Engines by Pale Harbor': a work right before 'by' and a
+    name right after it; the work's kind decides whose work it is (an album's performer, a novel's author)."""
+    out = []
+    for m in resolver.mentions:
+        if m.type != "WORK" or not sent.start <= m.token_start < sent.end or m.token_end + 1 >= sent.end:
+            continue
+        if doc[m.token_end].lower_ != "by" or (maker := resolver.by_token.get(m.token_end + 1)) is None:
+            continue
+        out.extend(_maker_extraction(pred, Value(m.name, m.type, m.kind), maker, resolver, sent_i, "by_line"))
+    return out
+
+
+MAX_WORK_MODIFIERS = 3  # "Arnold's gritty new drama Wasp"
+
+
+def possessive_maker_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int,
+                                 sent: Span) -> list[Extraction]:
+    """'Andrea Arnold's gritty drama Wasp', 'Keane's album Hopes and Fears', 'Ian Rankin's Fleshmarket Close'
+    (a novel the document named as one): a name, its possessive, lower-case words ending in the work's kind,
+    then the work; the kind decides whose work it is."""
+    out = []
+    for m in resolver.mentions:
+        if m.type != "WORK" or not sent.start <= m.token_start < sent.end:
+            continue
+        i, kind = m.token_start - 1, m.kind
+        while i > sent.start and m.token_start - i <= MAX_WORK_MODIFIERS and doc[i].is_lower and doc[i].is_alpha:
+            if kind is None and KIND_NOUNS.get(doc[i].lemma_.lower()) == "WORK":
+                kind = doc[i].lemma_.lower()
+            i -= 1
+        if i <= sent.start or doc[i].text not in ("'s", "’s", "'", "’") or (maker := resolver.by_token.get(i - 1)) is None:
+            continue
+        out.extend(_maker_extraction(pred, Value(m.name, m.type, kind), maker, resolver, sent_i, "possessive_maker"))
+    return out
+
+
+def _maker_extraction(pred: Predicate, work: Value, maker: Mention, resolver: Resolver, sent_i: int,
+                      frame: str) -> list[Extraction]:
+    obj = Value(maker.name, maker.type, maker.kind)
+    if work.kind not in pred.makers or not accept(pred, work, obj) or resolver.is_author(maker.name):
+        return []
+    return [Extraction(pred.name, work, obj, sent_i, f"{pred.name}:{frame}", CONFIDENCE["noun"])]
