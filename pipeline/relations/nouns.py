@@ -130,6 +130,5 @@ def possessive_extractions(noun: Token, pred: Predicate, resolver: Resolver, sen
     owners = children(noun, "poss")
     out = pairs(pred, resolver.values(works), resolver.values(expand(owners)), sent_i,
                 f"{pred.name}:possessive:{noun.lemma_.lower()}", CONFIDENCE["possessive"])
-    return [e for e in out if e.subject.kind is None or e.subject.kind == noun.lemma_.lower()] and [
-        Extraction(e.predicate, Value(e.subject.text, e.subject.type, noun.lemma_.lower()), e.object,
-                   e.sentence_index, e.extractor, e.confidence) for e in out]
+    kind = noun.lemma_.lower()
+    return [replace(e, subject=replace(e.subject, kind=kind)) for e in out if e.subject.kind in (None, kind)]
