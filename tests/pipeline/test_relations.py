@@ -416,3 +416,8 @@ def test_only_an_owner_right_before_an_organisation_is_its_parent(nlp):
                          "Harbor Group's Media Works grew.")
     assert [f for f in facts if f[1] == "parent_organization"] == [("Media Works", "parent_organization",
                                                                      "Harbor Group")]
+
+
+def test_teaching_at_a_university_is_working_there(nlp):
+    facts = triples(nlp, "James Tobin taught at Harvard for years.")
+    assert ("James Tobin", "employer", "Harvard") in facts
