@@ -102,6 +102,8 @@ class CleanedDocuments(pa.DataFrameModel):
     doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, description="raw_documents.doc_id.")
     url: Optional[str] = pa.Field(nullable=True, description="Canonical URL.")
     site: Optional[str] = pa.Field(nullable=True, description="Site name or host.")
+    domain: Optional[str] = pa.Field(nullable=True, str_matches=r"^[^\s/]+$",
+                                     description="Registered domain of url (public-suffix list).")
     title: Optional[str] = pa.Field(nullable=True, description="Title.")
     author: Optional[str] = pa.Field(nullable=True, description="Author (metadata).")
     published_date: Optional[str] = pa.Field(nullable=True, str_matches=r"^\d{4}-\d{2}-\d{2}$",

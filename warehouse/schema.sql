@@ -45,12 +45,13 @@ COMMENT ON COLUMN skipped_records.detail IS 'More about it, e.g. the MIME type o
 COMMENT ON COLUMN skipped_records.seen_at IS 'When it was read.';
 
 CREATE TABLE documents (
-    doc_id VARCHAR NOT NULL, url VARCHAR, site VARCHAR, title VARCHAR, author VARCHAR, published_date DATE,
-    language VARCHAR NOT NULL, text VARCHAR NOT NULL, word_count BIGINT NOT NULL, cluster_id VARCHAR NOT NULL);
+    doc_id VARCHAR NOT NULL, url VARCHAR, site VARCHAR, domain VARCHAR, title VARCHAR, author VARCHAR,
+    published_date DATE, language VARCHAR NOT NULL, text VARCHAR NOT NULL, word_count BIGINT NOT NULL, cluster_id VARCHAR NOT NULL);
 COMMENT ON TABLE documents IS 'Cleaned article text and metadata, one row per raw document with main content.';
 COMMENT ON COLUMN documents.doc_id IS 'raw_documents.doc_id.';
 COMMENT ON COLUMN documents.url IS 'Canonical URL (link rel=canonical, og:url) or the source URL; NULL for local files without one.';
-COMMENT ON COLUMN documents.site IS 'Site name (og:site_name, JSON-LD publisher) or host.';
+COMMENT ON COLUMN documents.site IS 'Site name (og:site_name, JSON-LD publisher) or host: a display label, not a key (see domain).';
+COMMENT ON COLUMN documents.domain IS 'Registered domain of url by the public-suffix list (news.bbc.co.uk: bbc.co.uk); the host without www. under a suffix the list does not know; NULL without a URL.';
 COMMENT ON COLUMN documents.title IS 'Article title.';
 COMMENT ON COLUMN documents.author IS 'Article author from metadata or byline; metadata, never a fact subject.';
 COMMENT ON COLUMN documents.published_date IS 'Publication date from page metadata only; NULL rather than a date from the body.';
