@@ -6,6 +6,8 @@ from assets.partitions import inbox_batches
 from assets.resources import WebfactsSettings
 from assets.schedules import daily_pending_batches
 from assets.sensors import inbox_sensor
+from assets.storage import execution
+from pipeline.config import settings_from_env
 
 ALL_ASSETS = [ingest.raw_documents, text.cleaned_documents, entities.entity_mentions, entities.entities,
               facts.claims, facts.facts, warehouse.fact_warehouse]
@@ -13,13 +15,17 @@ materialize_all = define_asset_job("materialize_all", selection=AssetSelection.a
                                    description="One inbox batch, from its files to the published warehouse.")
 
 
-def build_definitions(settings: WebfactsSettings | None = None) -> Definitions:
+def build_definitions(settings: WebfactsSettings | None = None, executor: str | None = None) -> Definitions:
+    """executor: in_process (the default: one process, outputs in memory) or multiprocess (a process per step,
+    outputs as Parquet); default WEBFACTS_EXECUTOR. See assets/storage.py."""
+    executor_def, io_manager = execution(executor or settings_from_env().executor)
     return Definitions(
         assets=ALL_ASSETS,
         jobs=[materialize_all],
         sensors=[inbox_sensor],
         schedules=[daily_pending_batches],
-        resources={"settings": settings or WebfactsSettings.from_env()},
+        executor=executor_def,
+        resources={"settings": settings or WebfactsSettings.from_env(), "io_manager": io_manager},
     )
 
 

@@ -70,14 +70,15 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
 
 
 def discard_stored_outputs(storage: Path, partition_key: str) -> int:
-    """Remove the batch's step outputs that Dagster's filesystem IO manager stored (<storage>/<asset>/<partition>).
+    """Remove the batch's step outputs stored under <storage>/<asset>/: Parquet files of runs under the
+    multiprocess executor (assets/storage.py), and pickles an earlier version's runs left.
 
-    Runs launched from the UI or a schedule pass outputs between step processes as pickles, the batch's pages
-    among them; once the batch is published the warehouse holds all of it, and kept they would be a second copy
-    of the corpus that only grows. A published batch is re-materialized whole, not one asset at a time.
-    `webfacts run` passes outputs in memory and stores none.
+    Once the batch is published the warehouse holds all of it; kept they would be a second copy of the corpus that
+    only grows. A published batch is re-materialized whole, not one asset at a time. Runs under the default
+    in-process executor pass outputs in memory and store none.
     """
-    stored = [p for p in storage.glob(f"*/{partition_key}") if p.is_file()] if storage.is_dir() else []
+    stored = [p for pattern in (f"*/{partition_key}", f"*/{partition_key}.parquet") for p in storage.glob(pattern)
+              if p.is_file()] if storage.is_dir() else []
     for path in stored:
         path.unlink(missing_ok=True)
     return len(stored)

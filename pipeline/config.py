@@ -24,6 +24,7 @@ DEFAULT_FETCH_URL_DEADLINE_S = 60.0  # one URL, every attempt and redirect inclu
 DEFAULT_FETCH_LIST_DEADLINE_S = 1800.0  # one URL list in one batch
 DEFAULT_DOCUMENT_TIMEOUT_S = 30.0  # cleaning, and parsing, of one document
 DEFAULT_SETTLE_S = 5.0  # a file changed more recently may still be being written
+DEFAULT_EXECUTOR = "in_process"  # every step of a run in one process (assets/storage.py)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Settings:
     fetch_list_deadline_s: float = DEFAULT_FETCH_LIST_DEADLINE_S
     document_timeout_s: float = DEFAULT_DOCUMENT_TIMEOUT_S
     settle_s: float = DEFAULT_SETTLE_S
+    executor: str = DEFAULT_EXECUTOR  # in_process, or multiprocess: a process per step
 
 
 def _resolve(path: str) -> Path:
@@ -102,4 +104,5 @@ def settings_from_env(env: dict[str, str] | None = None) -> Settings:
         fetch_list_deadline_s=float(env.get("WEBFACTS_FETCH_LIST_DEADLINE_S", DEFAULT_FETCH_LIST_DEADLINE_S)),
         document_timeout_s=float(env.get("WEBFACTS_DOCUMENT_TIMEOUT_S", DEFAULT_DOCUMENT_TIMEOUT_S)),
         settle_s=float(env.get("WEBFACTS_SETTLE_S", DEFAULT_SETTLE_S)),
+        executor=env.get("WEBFACTS_EXECUTOR") or DEFAULT_EXECUTOR,
     )

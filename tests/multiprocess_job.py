@@ -1,17 +1,17 @@
-"""A reconstructable handle on the same job, for Dagster's multiprocess executor (settings from the environment).
+"""A reconstructable handle on the same job with the multiprocess executor, the configured option
+(WEBFACTS_EXECUTOR=multiprocess; other settings from the environment).
 
 `python tests/multiprocess_job.py BATCH_ID` runs one partition with it and prints the steps it ran.
 """
 import json
 import sys
 
-from dagster import multiprocess_executor
-
 from assets.definitions import build_definitions
+from assets.storage import MULTIPROCESS
 
 
 def webfacts_job():
-    return build_definitions().resolve_job_def("materialize_all").with_executor_def(multiprocess_executor)
+    return build_definitions(executor=MULTIPROCESS).resolve_job_def("materialize_all")
 
 
 if __name__ == "__main__":
