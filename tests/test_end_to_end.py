@@ -123,14 +123,14 @@ def test_entity_facts_holds_every_fact_under_its_subject_and_entity_object(con):
 
 
 def test_facts_about_an_entity_name_answers_as_the_scan_of_all_facts(con):
-    from assets.cli import FACTS_MATCHING, facts_about
-    header, by_name = facts_about(con, "tides of glass")
-    scanned = rows(con, FACTS_MATCHING.format(where="WHERE lower(f.subject) = ? OR lower(f.object) = ?"),
+    from warehouse.queries import FACTS_MATCHING, FactFilter, facts
+    by_name = facts(con, FactFilter(about="tides of glass"))
+    scanned = rows(con, FACTS_MATCHING.format(filters="AND (lower(f.subject) = ? OR lower(f.object) = ?)"),
                    "tides of glass", "tides of glass")
-    assert header[:3] == ["subject", "predicate", "object"] and by_name and by_name == scanned
+    assert by_name.columns[:3] == ["subject", "predicate", "object"] and by_name.height and by_name.rows() == scanned
     # not an entity's name: the substring search of subjects and objects
-    assert facts_about(con, "tides of")[1] == rows(con, FACTS_MATCHING.format(
-        where="WHERE f.subject ILIKE ? OR f.object ILIKE ?"), "%tides of%", "%tides of%")
+    assert facts(con, FactFilter(about="tides of")).rows() == rows(con, FACTS_MATCHING.format(
+        filters="AND (f.subject ILIKE ? OR f.object ILIKE ?)"), "%tides of%", "%tides of%")
 
 
 def test_failed_publish_leaves_previous_warehouse_and_no_temp_file(sample_warehouse, tmp_path):

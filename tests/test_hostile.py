@@ -350,13 +350,13 @@ def test_corrupted_ledger_and_truncated_warehouse_are_one_line_naming_the_file(s
 
 
 def test_about_matches_percent_and_underscore_literally(sample_warehouse):
-    from assets.cli import facts_about
+    from warehouse.queries import FactFilter, facts
     with duckdb.connect(str(sample_warehouse), read_only=True) as con:
         everything = con.execute("SELECT count(*) FROM facts").fetchone()[0]
         assert everything > 0
-        assert facts_about(con, "%")[1] == [] and facts_about(con, "_")[1] == []
-        assert facts_about(con, "T_des")[1] == []
-        assert len(facts_about(con, "Tides")[1]) > 0
+        assert facts(con, FactFilter(about="%")).is_empty() and facts(con, FactFilter(about="_")).is_empty()
+        assert facts(con, FactFilter(about="T_des")).is_empty()
+        assert facts(con, FactFilter(about="Tides")).height > 0
 
 
 # ---------------------------------------------------------------- time limits and regular expressions

@@ -43,6 +43,8 @@ KEYS = {
     "raw_documents": ("doc_id",), "document_sources": ("doc_id", "input_uri"), "skipped_records": ("input_uri",),
     "documents": ("doc_id",), "entities": ("entity_id",), "facts": ("fact_id",), "document_signatures": ("doc_id",),
 }
+# Keys of the tables derived.sql rebuilds at every publish: held by the keys_unique check alone.
+DERIVED_KEYS = {"sources": ("domain",)}
 QUARANTINE_IDENTITY = ("source_uri", "sha256", "reason")  # no key (sha256 may be NULL), but no repeats either
 
 
@@ -51,15 +53,16 @@ class PublishError(RuntimeError):
 
 
 def _duplicate_keys(tables) -> str:
+    keys = KEYS | DERIVED_KEYS
     return " UNION ALL ".join(
-        f"SELECT '{t}' AS table_name, concat_ws(' | ', {', '.join(KEYS[t])}) AS key, count(*) AS n FROM {t} "
+        f"SELECT '{t}' AS table_name, concat_ws(' | ', {', '.join(keys[t])}) AS key, count(*) AS n FROM {t} "
         f"GROUP BY ALL HAVING count(*) > 1" for t in tables)
 
 
 # Each query returns the violating rows; publishing rolls back instead of committing if any returns one.
 INTEGRITY_CHECKS = {
     "fact_id_unique": _duplicate_keys(["facts"]),
-    "keys_unique": _duplicate_keys([t for t in KEYS if t != "facts"]),
+    "keys_unique": _duplicate_keys([t for t in KEYS | DERIVED_KEYS if t != "facts"]),
     "facts_reference_entities": """
         SELECT f.fact_id, f.subject_id, f.object_id FROM facts f
         WHERE f.subject_id NOT IN (SELECT entity_id FROM entities)
@@ -330,12 +333,24 @@ def _declared_columns() -> dict[str, list[str]]:
         return {t: _columns(scratch, t) for t in tables}
 
 
+def missing_columns(con) -> dict[str, list[str]]:
+    """The columns warehouse/schema.sql declares that the warehouse on `con` lacks, per table."""
+    existing = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() "
+                                          "WHERE database_name = current_database()").fetchall()}
+    live = {t: _columns(con, t) if t in existing else [] for t in _declared_columns()}
+    return {t: missing for t, declared in _declared_columns().items()
+            if (missing := [c for c in declared if c not in live[t]])}
+
+
+def older_warehouse_message(table: str, missing: list[str]) -> str:
+    return (f"the warehouse's {table} table has no column {', '.join(missing)}: it was built by an older webfacts; "
+            "rebuild it (make clean, then webfacts run)")
+
+
 def _require_current_columns(con) -> None:
     """Never drop a column silently: a warehouse an older webfacts built may lack one (issue 16 adds migrations)."""
-    for table, declared in _declared_columns().items():
-        if missing := [c for c in declared if c not in _columns(con, table)]:
-            raise PublishError(f"the warehouse's {table} table has no column {', '.join(missing)}: it was built by "
-                               "an older webfacts; rebuild it (make clean, then webfacts run)")
+    for table, missing in missing_columns(con).items():
+        raise PublishError(older_warehouse_message(table, missing))
 
 
 def _columns(con, table: str) -> list[str]:
