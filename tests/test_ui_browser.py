@@ -105,6 +105,12 @@ def test_asset_graph_and_checks_in_a_real_browser(dagster_dev):
         page.get_by_text("Passed").first.wait_for(timeout=60_000)
         page.screenshot(path=str(SHOTS / "fact_warehouse_checks.png"), full_page=True)
         body = page.inner_text("body")
+        page.goto(f"http://127.0.0.1:{port}/assets/facts?view=events", wait_until="networkidle")
+        page.get_by_text("first_source").first.wait_for(timeout=60_000)  # the preview's table, rendered inline
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(SHOTS / "facts_preview.png"), full_page=True)
+        preview = page.inner_text("body")
         browser.close()
     assert all(group in graph for group in ("ingest", "text", "entities", "facts", "warehouse")), graph[:500]
     assert "facts_reference_entities" in body and "Failed" not in body
+    assert "Marisol Okafor" in preview and "Tides of Glass" in preview and "Show Markdown" not in preview
