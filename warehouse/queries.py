@@ -143,17 +143,6 @@ def best_supported(con, limit: int = 20) -> pl.DataFrame:
         ORDER BY n_independent DESC, n_documents DESC, confidence DESC, subject, predicate, object LIMIT ?""", [limit])
 
 
-def facts_preview(con, limit: int = 25) -> pl.DataFrame:
-    """The facts an analyst looks at first: contested ones, then the best supported; names, not ids."""
-    return frame(con, f"""
-        SELECT f.subject, f.predicate, f.object, f.n_independent, f.contested,
-               arg_min(coalesce(d.site, d.domain, d.url), r.first_seen_at) AS first_source
-        FROM facts f JOIN fact_evidence e USING (fact_id) JOIN documents d USING (doc_id)
-        JOIN raw_documents r USING (doc_id)
-        GROUP BY ALL ORDER BY f.contested DESC, f.n_independent DESC, f.subject, f.predicate, f.object
-        LIMIT {int(limit)}""")
-
-
 def warehouse_counts(con) -> dict[str, int]:
     """The figures of the run summary and the report, over the whole warehouse."""
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
