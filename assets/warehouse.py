@@ -7,6 +7,7 @@ from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, Ma
                      asset)
 
 from assets.partitions import inbox_batches
+from assets.progress import StageProgress
 from assets.resources import WebfactsSettings
 from pipeline.batches import mark_published
 from pipeline.facts import aggregate_facts
@@ -47,7 +48,8 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, r
     if read_write_holder(settings.store):
         context.log.warning(READ_WRITE_WARNING.format(path=settings.store))
     try:
-        counts = publish_batch(context.partition_key, frames, settings.store, aggregate_facts)
+        counts = publish_batch(context.partition_key, frames, settings.store, aggregate_facts,
+                               StageProgress(context, "publish", unit="steps"))
     except IntegrityError as exc:  # nothing was published; show what is wrong
         yield MaterializeResult(metadata={"published": False})
         for name, rows in exc.results.items():

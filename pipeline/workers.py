@@ -67,13 +67,20 @@ def start(processes: int | None = None, model: str | None = None) -> ProcessPool
     if _pool is not None and _processes == processes:
         return _pool
     shutdown()
-    _pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+    _pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                                initializer=ignore_interrupts)
     _processes = processes
     # One task per worker starts every worker now (a spawn pool starts them on demand); a failure to load the
     # model shows up again, with its message, in the first real task.
     for _ in range(processes):
         _pool.submit(warm_up, model or None)
     return _pool
+
+
+def ignore_interrupts() -> None:
+    """Runs in each worker as it starts: Ctrl-C reaches the whole terminal's process group, and the run (which
+    stops the pool) answers it; a KeyboardInterrupt traceback from every worker would bury its message."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def running() -> bool:

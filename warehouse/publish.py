@@ -93,14 +93,17 @@ def read_write_holder(warehouse: "Warehouse | str | Path") -> bool:
     """
     warehouse = as_warehouse(warehouse)
     path = warehouse.local_file
-    if warehouse.is_lake or not path.exists():
-        return False
+    return not warehouse.is_lake and path.exists() and held_by_another(path)
+
+
+def held_by_another(path: Path, lock=fcntl.lockf) -> bool:
+    """True when another process holds a lock on the file: lockf for DuckDB's own, flock for the publish lock."""
     with open(path, "rb") as fh:
         try:
-            fcntl.lockf(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            lock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError:
             return True
-        fcntl.lockf(fh, fcntl.LOCK_UN)
+        lock(fh, fcntl.LOCK_UN)
     return False
 
 
@@ -150,9 +153,16 @@ def publish_lock(path: Path | None):
         fh.close()
 
 
+Progress = Callable[[int, int], None]  # (steps done, PUBLISH_STEPS)
+# Replace the batch's rows, insert the new ones, entities, facts, derived tables and checks, commit.
+PUBLISH_STEPS = 6
+
+
 def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Warehouse | str | Path",
-                  aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]) -> dict[str, int]:
-    """Merge one batch's frames into the warehouse; returns row counts per table.
+                  aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
+                  progress: Progress | None = None) -> dict[str, int]:
+    """Merge one batch's frames into the warehouse; returns row counts per table. progress(done, total) is told
+    of each of the PUBLISH_STEPS as it ends.
 
     frames: raw_documents, document_sources, quarantine, skipped_records (this batch's inputs),
     documents, document_signatures, stage_skips, mentions, claims, fact_evidence (documents new
@@ -173,8 +183,8 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Wa
     try:
         with publish_lock(warehouse.local_file):
             if not warehouse.is_lake:
-                return _publish_file(batch_id, frames, warehouse.local_file, aggregate_facts)
-            return _publish_lake(batch_id, frames, warehouse, aggregate_facts)
+                return _publish_file(batch_id, frames, warehouse.local_file, aggregate_facts, progress)
+            return _publish_lake(batch_id, frames, warehouse, aggregate_facts, progress)
     except (OSError, duckdb.Error) as exc:
         where = f" (data path {warehouse.lake_data_path})" if warehouse.is_lake else ""
         raise PublishError(f"cannot publish warehouse {warehouse}{where}: {_reason(warehouse, exc)}; the previous "
@@ -192,7 +202,7 @@ def _reason(warehouse: Warehouse, exc: BaseException) -> str:
     return detail
 
 
-def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, int]:
+def _publish_file(batch_id, frames, path: Path, aggregate_facts, progress: Progress | None) -> dict[str, int]:
     """Build the new file beside the live one, make it durable, rename it in."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
@@ -201,7 +211,7 @@ def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, in
         if path.exists():
             shutil.copyfile(path, tmp)
         with duckdb.connect(str(tmp)) as con:
-            counts = _merge(con, batch_id, frames, aggregate_facts, primary_keys=True)
+            counts = _merge(con, batch_id, frames, aggregate_facts, primary_keys=True, progress=progress)
             con.execute("CHECKPOINT")
         _fsync(tmp)
         Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
@@ -213,14 +223,15 @@ def _publish_file(batch_id, frames, path: Path, aggregate_facts) -> dict[str, in
     return counts
 
 
-def _publish_lake(batch_id, frames, warehouse: Warehouse, aggregate_facts) -> dict[str, int]:
+def _publish_lake(batch_id, frames, warehouse: Warehouse, aggregate_facts,
+                  progress: Progress | None) -> dict[str, int]:
     """One DuckLake transaction. A rollback removes the data files the transaction wrote, except one whose
     write failed (ENOSPC leaves it empty): those are removed here, for a local catalog, whose lock rules out
     any other writer's files appearing meanwhile."""
     before = _local_data_files(warehouse)
     try:
         with warehouse.connect(read_only=False) as con:
-            return _merge(con, batch_id, frames, aggregate_facts, primary_keys=False)
+            return _merge(con, batch_id, frames, aggregate_facts, primary_keys=False, progress=progress)
     except BaseException:
         for leftover in _local_data_files(warehouse) - before:
             leftover.unlink(missing_ok=True)
@@ -243,8 +254,11 @@ def remove_stale_builds(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[str, int]:
+def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool,
+           progress: Progress | None = None) -> dict[str, int]:
     """The whole publish as one transaction on `con`, committed only if every integrity check passes."""
+    step = iter(range(1, PUBLISH_STEPS + 1))
+    done = (lambda: progress(next(step), PUBLISH_STEPS)) if progress else (lambda: None)  # noqa: E731
     con.execute("BEGIN TRANSACTION")
     try:
         if not con.execute(HAS_TABLES).fetchone()[0]:
@@ -260,6 +274,7 @@ def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[s
         for table in DOCUMENT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_docs)")
         _supersede_earlier_versions(con, batch_id, frames)
+        done()
         for table in ("raw_documents", "document_sources", "skipped_records"):  # first sighting wins
             _insert_new(con, table, frames[table], KEYS[table])
         _insert_new(con, "quarantine", frames["quarantine"], QUARANTINE_IDENTITY)
@@ -267,14 +282,19 @@ def _merge(con, batch_id, frames, aggregate_facts, primary_keys: bool) -> dict[s
             _insert(con, table, frames[table])
         for table in ("raw_documents",) + DOCUMENT_TABLES:  # documents only superseded versions carried
             con.execute(f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM document_sources)")
+        done()
         _merge_entities(con, frames["entities"])
+        done()
         _replace_facts(con, aggregate_facts)
+        done()
         con.execute((SQL_DIR / "derived.sql").read_text())
         con.execute((SQL_DIR / "views.sql").read_text())
         integrity = check_integrity(con)
         if any(integrity.values()):
             raise IntegrityError(integrity)
+        done()
         con.execute("COMMIT")
+        done()
     except BaseException:
         try:
             con.execute("ROLLBACK")
