@@ -24,12 +24,12 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a program Ctrl-C 
 
 def ensure_dagster_home() -> Path:
     """DAGSTER_HOME defaults to a git-ignored .dagster/ in the project, configured by the project's
-    dagster.yaml (telemetry off, queued runs, the duckdb pool). A DAGSTER_HOME the user set is theirs."""
+    dagster.instance.yaml (telemetry off, queued runs, the duckdb pool). A DAGSTER_HOME the user set is theirs."""
     chosen = "DAGSTER_HOME" in os.environ
     home = Path(os.environ.setdefault("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster")))
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    source = PROJECT_ROOT / "dagster.yaml"
+    source = PROJECT_ROOT / "dagster.instance.yaml"
     wanted = source.read_text() if source.exists() else DAGSTER_YAML
     if not config.exists() or not chosen and config.read_text() != wanted:
         config.write_text(wanted)

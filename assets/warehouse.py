@@ -23,7 +23,7 @@ INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
 @asset(
     group_name="warehouse",
     partitions_def=inbox_batches,
-    pool="duckdb",  # one writer at a time (dagster.yaml limits the pool to 1)
+    pool="duckdb",  # one writer at a time (dagster.instance.yaml limits the pool to 1)
     check_specs=INTEGRITY_SPECS,
     description="The fact warehouse (a DuckDB file, or DuckLake): the batch replaces its own rows (delete, then "
                 "insert) and facts are recomputed in one transaction that commits only if the integrity checks "

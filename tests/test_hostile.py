@@ -454,8 +454,8 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_kill_9_at_random_moments_then_an_immediate_rerun_finishes_and_equals_an_uninterrupted_build(tmp_path):
-    """The project's dagster.yaml (a duckdb pool of one slot) in one DAGSTER_HOME for every run: a run killed while
-    it holds the slot must not block the next run forever."""
+    """The project's dagster.instance.yaml (a duckdb pool of one slot) in one DAGSTER_HOME for every run: a run
+    killed while it holds the slot must not block the next run forever."""
     import random
 
     from dagster import DagsterInstance
@@ -464,7 +464,7 @@ def test_kill_9_at_random_moments_then_an_immediate_rerun_finishes_and_equals_an
     from tests.test_incremental import snapshot
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.instance.yaml", home / "dagster.yaml")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for name in (*GOOD_FILES, "empty.html"):

@@ -51,19 +51,20 @@ def wait_for(predicate, timeout: float, what: str):
 def dagster_dev(tmp_path):
     home, inbox = tmp_path / "home", tmp_path / "inbox"
     home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.instance.yaml", home / "dagster.yaml")
     shutil.copytree(SAMPLE, inbox)
     port = free_port()
     env = dict(os.environ, DAGSTER_HOME=str(home), WEBFACTS_INBOX=str(inbox),
                WEBFACTS_WAREHOUSE=str(tmp_path / "w.duckdb"))
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "dagster"), "dev", "-w", str(ROOT / "workspace.yaml"),
+    # What `make dev` runs: dg dev, behind the launcher that stops it on SIGTERM
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "assets.devserver",
                              "-h", "127.0.0.1", "-p", str(port)], cwd=ROOT, env=env, start_new_session=True,
                             stdout=open(tmp_path / "dev.log", "w"), stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: graphql(port, "{ version }").get("data"), 120, "the Dagster webserver")
         yield port, tmp_path / "w.duckdb"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # dagster dev ignores SIGTERM outside its own group
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
