@@ -9,6 +9,7 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
 
 from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
+from assets.pool import start_worker_pool_for
 from assets.progress import StageProgress, tracked
 from assets.resources import WebfactsSettings
 from pipeline import ingest
@@ -41,6 +42,8 @@ def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings):
     now = batch_created_at(settings.ledger, context.partition_key)
     inbox = batch_inbox(settings.ledger, context.partition_key)
     parts = batch_url_parts(settings.ledger, context.partition_key)
+    # A fresh run process (from the UI or a schedule): the workers load trafilatura and spaCy while files are read.
+    start_worker_pool_for(len(paths) + len(parts), settings.spacy_model or None)
     # One reader per file or part of a URL list, each counted as done when the next one starts.
     readers = ([partial(expand_file, p, settings.max_bytes, fetcher, inbox, settings.allow_outside_symlinks)
                 for p in paths]

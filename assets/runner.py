@@ -148,15 +148,13 @@ def nothing_to_do(inbox: Path, ledger: Path) -> str:
 
 def run_pending(pending: list[str], ledger: Path, overrides: dict, env, tally: RunTally, verbosity: int) -> int:
     """Run each pending batch through the job, in order; 0, or the exit code of the first that failed."""
+    from assets.pool import start_worker_pool_for
     from pipeline import workers
     sizes = {batch_id: batch_size(ledger, batch_id) for batch_id in pending}
     # Enough work for the worker pool: start it now, while this process is still small and before the first
     # batch is read, so the workers load spaCy and trafilatura during Dagster's start and the first ingest and
     # then serve every batch of the run.
-    pool_started = (workers.default_processes() > 1 and sum(sizes.values()) >= workers.PARALLEL_FROM
-                    and not workers.running())
-    if pool_started:
-        workers.start(workers.default_processes(), env.spacy_model)
+    pool_started = start_worker_pool_for(sum(sizes.values()), env.spacy_model)
     os.environ[PROGRESS_ENV] = "1" if verbosity > QUIET else "0"
     try:
         # Dagster, spaCy and trafilatura load only now: an unchanged inbox costs a scan and a summary.
