@@ -68,6 +68,7 @@ def sources(target: str | None, fmt: str = "table") -> int:
 def export_parquet(directory: str, target: str | None) -> int:
     """Every table and view of the warehouse as <directory>/<name>.parquet, written by DuckDB itself."""
     from warehouse import queries
+    from warehouse.store import sql_string
 
     if (store := open_warehouse(target)) is None:
         return 2
@@ -77,8 +78,7 @@ def export_parquet(directory: str, target: str | None) -> int:
         names = queries.table_names(con)
         for name in names:
             path = folder / f"{name}.parquet"
-            con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{str(path).replace(chr(39), chr(39) * 2)}' "
-                        "(FORMAT parquet)")
+            con.execute(f'COPY (SELECT * FROM "{name}") TO {sql_string(str(path))} (FORMAT parquet)')
     print(f"webfacts: exported {len(names)} tables and views of {store} to {folder}: {', '.join(names)}")
     return 0
 

@@ -277,8 +277,7 @@ def failure_reason(result) -> str:
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
             meta = {k: v.value for k, v in evaluation.metadata.items()}
-            detail = meta.get("failures_by_check") or meta.get("unaccounted") or meta.get("violating_rows") or ""
-            first = next((ln for ln in str(detail).splitlines()[2:3]), "").strip()
+            first = first_failure(meta.get("failures_by_check"))
             return (f"check {evaluation.check_name} failed on {evaluation.asset_key.to_user_string()}"
                     + (f" ({meta['failures']} failing values; first: {first})" if "failures" in meta else "")
                     + "; see the run's checks in `make dev`")
@@ -290,6 +289,12 @@ def failure_reason(result) -> str:
             first = error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
             return f"step {event.step_key}: {first}"
     return "unknown failure (see the run in `make dev`)"
+
+
+def first_failure(by_check) -> str:
+    """'column, check, count' of the most frequent failure, from a contract check's table of failures."""
+    records = getattr(by_check, "records", None)
+    return ", ".join(str(v) for v in records[0].data.values()) if records else ""
 
 
 def summary(warehouse, seconds: float, tally: RunTally | None = None) -> str:
