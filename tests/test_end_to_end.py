@@ -190,3 +190,23 @@ def test_a_warehouse_an_older_webfacts_built_is_one_clear_error_not_a_silently_d
     con.execute("ALTER TABLE claims DROP COLUMN modality")
     with pytest.raises(PublishError, match="claims table has no column modality.*older webfacts"):
         _require_current_columns(con)
+
+
+def test_sources_are_keyed_by_the_registered_domain(tmp_path, dagster_home):
+    """Two BBC hosts, each calling itself something else, are one source: bbc.co.uk."""
+    import json
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    pages = [("https://news.bbc.co.uk/1/hi/entertainment/1.stm", "Marta Quell founded Brightwater Records in 2005. "
+              "The label is headquartered in Regina and has released forty albums by prairie musicians."),
+             ("https://www.bbc.co.uk/news/articles/2", "Elias Brandt founded Northwind Pictures in 1998. The "
+              "studio is headquartered in Halifax and has produced a dozen feature films since then.")]
+    (inbox / "bbc.jsonl").write_text("".join(json.dumps({"url": url, "text": f"Headline {i}\n\n{text}"}) + "\n"
+                                             for i, (url, text) in enumerate(pages)))
+    target = tmp_path / "w.duckdb"
+    assert run_pipeline(inbox, target) == 0
+    with duckdb.connect(str(target), read_only=True) as c:
+        assert sorted(rows(c, "SELECT site, domain FROM documents")) == [("news.bbc.co.uk", "bbc.co.uk"),
+                                                                         ("www.bbc.co.uk", "bbc.co.uk")]
+        assert rows(c, "SELECT domain, n_documents FROM sources") == [("bbc.co.uk", 2)]
+        assert {r[0] for r in rows(c, "SELECT domain FROM fact_sources")} == {"bbc.co.uk"}

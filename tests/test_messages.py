@@ -21,9 +21,9 @@ def test_ctrl_c_says_a_rerun_resumes_exits_130_and_leaves_no_lock(stage, tmp_pat
     module, function, patch = INTERRUPTED_STAGES[stage]
     inbox, wh = tmp_path / "inbox", tmp_path / "wh" / "w.duckdb"
     shutil.copytree(SAMPLE, inbox)
-    proc = subprocess.Popen([sys.executable, "-c", RUNNER.format(module=module, function=function, patch_importers=patch),
-                             str(inbox), str(wh)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    script = RUNNER.format(module=module, function=function, patch_importers=patch)
+    proc = subprocess.Popen([sys.executable, "-c", script, str(inbox), str(wh)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     deadline = time.monotonic() + 180
     while proc.stdout.readline().strip() != "IN_STAGE":
         assert time.monotonic() < deadline and proc.poll() is None, "the run never reached the stage"

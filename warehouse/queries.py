@@ -114,7 +114,8 @@ def contested_evidence(con) -> pl.DataFrame:
 
 
 def facts_per_predicate(con) -> pl.DataFrame:
-    return frame(con, "SELECT predicate, count(*) AS facts FROM facts GROUP BY predicate ORDER BY facts DESC, predicate")
+    return frame(con, "SELECT predicate, count(*) AS facts FROM facts GROUP BY predicate "
+                      "ORDER BY facts DESC, predicate")
 
 
 def facts_per_domain(con) -> pl.DataFrame:
