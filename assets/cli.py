@@ -75,6 +75,23 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         from assets.doctor import doctor
         return doctor(args.inbox, args.warehouse)
+    import duckdb
+
+    try:
+        return analyst_command(args)
+    except (duckdb.BinderException, duckdb.CatalogException):
+        # A query of the current schema on a warehouse an older webfacts built, before a publish migrated it.
+        from assets.preflight import awaiting_migration, pending_migration
+        from pipeline.config import command_settings
+        from warehouse.store import Warehouse
+        store = Warehouse.from_settings(command_settings(warehouse=args.warehouse))
+        if not (added := pending_migration(store)):
+            raise
+        print(f"webfacts: {awaiting_migration(store, added)}", file=sys.stderr)
+        return 2
+
+
+def analyst_command(args) -> int:
     from assets import analyst
     if args.command == "facts":
         from warehouse.queries import FactFilter

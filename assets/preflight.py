@@ -70,3 +70,19 @@ def warehouse_problems(store, ledger: str = "") -> list[str]:
         raise
     except (WarehouseConfigError, WarehouseUnreadable) as exc:  # a missing extension, no place for the ledger,
         return [str(exc)]                                       # a damaged warehouse file
+
+
+def pending_migration(store) -> list[str]:
+    """The tables and columns the warehouse's next publish adds (warehouse/tables.py); empty when it is current or
+    does not exist yet."""
+    from warehouse import tables
+
+    if not store.exists():
+        return []
+    with store.connect(read_only=True) as con:
+        return tables.pending(con)
+
+
+def awaiting_migration(store, added: list[str]) -> str:
+    return (f"the warehouse {store} was built by an older webfacts and lacks {', '.join(added)}: its next publish "
+            "adds them (`webfacts run`, with a new or changed inbox file), and this command works after it")

@@ -109,3 +109,19 @@ def test_quiet_and_verbose_runs(tmp_path, capsys, dagster_home):
     assert "balanced" in verbose.out and "English documents parsed" in verbose.err  # the steps' own log
     assert main(["-q", "facts", "--warehouse", str(tmp_path / "w.duckdb")]) == 0
     assert "Tides of Glass" in capsys.readouterr().out  # the result itself is never quiet
+
+
+def test_a_warehouse_awaiting_its_migration_is_one_line_not_a_binder_error(sample_warehouse, tmp_path, capsys):
+    """Built before documents.domain: the commands that need it say the next publish adds it; doctor says so too."""
+    old = tmp_path / "old.duckdb"
+    shutil.copy(sample_warehouse, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("ALTER TABLE documents DROP COLUMN domain")
+        con.execute("CREATE OR REPLACE TABLE sources AS SELECT coalesce(site, 'unknown') AS site, "
+                    "count(*) AS n_documents FROM documents GROUP BY 1")
+    capsys.readouterr()
+    assert main(["sources", "--warehouse", str(old)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "lacks documents.domain" in err and "next publish" in err
+    assert main(["doctor", "--warehouse", str(old)]) in (0, 1)
+    assert "its next publish migrates it (adds documents.domain)" in capsys.readouterr().out

@@ -139,6 +139,13 @@ def mismatches(con) -> list[str]:
     return _plan(con)[2]
 
 
+def pending(con) -> list[str]:
+    """What `migrate` would add to the connection's warehouse ("documents.domain", "publish_log"), read-only: a
+    warehouse an older webfacts built answers queries of the current schema only after its next publish."""
+    missing_tables, added, _ = _plan(con)
+    return [t.name for t in missing_tables] + [f"{t.name}.{c.name}" for t, c in added]
+
+
 def _plan(con) -> tuple[list[Table], list[tuple[Table, Column]], list[str]]:
     """The tables to create, the columns to add, and the problems that forbid doing either."""
     live = {t: live_columns(con, t) for t in tables()}
