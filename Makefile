@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
+PORT ?= 3000
+
 .PHONY: install run test dev clean eval-clean eval-ner eval-facts bench train-relations
 
 $(BIN)/webfacts: pyproject.toml
@@ -20,10 +22,12 @@ run: install
 test: install
 	$(BIN)/pytest -q
 
+# The UI through dg, Dagster's current command line ([tool.dg] in pyproject.toml); assets/devserver.py stops it
+# within seconds on Ctrl-C or SIGTERM.
 dev: install
 	@mkdir -p $(DAGSTER_HOME)
-	@cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+	@cp dagster.instance.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m assets.devserver -h 127.0.0.1 -p $(PORT)
 
 clean:
 	rm -rf $(VENV) .dagster warehouse/*.duckdb

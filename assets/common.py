@@ -4,7 +4,7 @@ import time
 import polars as pl
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, MetadataValue, Output
 
-from assets.metadata import frame_metadata, markdown_preview
+from assets.metadata import frame_metadata, table_preview
 from schemas import MODELS, contract_failures
 
 CONTRACT = "contract"
@@ -40,8 +40,8 @@ def contract_result(asset_key: str, failures: pl.DataFrame | None, rows: int) ->
     return AssetCheckResult(
         check_name=CONTRACT, asset_key=asset_key, passed=False, severity=AssetCheckSeverity.ERROR,
         metadata={"rows_checked": MetadataValue.int(rows), "failures": MetadataValue.int(failures.height),
-                  "failures_by_check": MetadataValue.md(markdown_preview(by_check, rows=50)),
-                  "failing_rows_sample": MetadataValue.md(markdown_preview(sample, rows=20))})
+                  "failures_by_check": table_preview(by_check, {}, rows=50),
+                  "failing_rows_sample": table_preview(sample, {}, rows=20)})
 
 
 def rejections_as_quarantine(rejected: pl.DataFrame, document_sources: pl.DataFrame,

@@ -5,6 +5,7 @@ import polars as pl
 from dagster import AssetOut, MetadataValue, asset, multi_asset
 
 from assets.common import contract_specs, validated_output
+from assets.metadata import facts_preview
 from assets.partitions import inbox_batches
 from assets.resources import PublishedWarehouse
 from pipeline import facts as fact_steps
@@ -41,5 +42,6 @@ def facts(published: PublishedWarehouse, claims: pl.DataFrame, cleaned_documents
     all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs], how="diagonal")
     table = fact_steps.aggregate_facts(all_claims, all_docs)
     yield from validated_output("facts", table, started, contested=MetadataValue.int(int(table["contested"].sum())),
+                                preview=facts_preview(table, all_claims, all_docs),
                                 **{READ_AT_PUBLISH: MetadataValue.int(read_at)})
     yield from validated_output("fact_evidence", fact_steps.fact_evidence(claims), started)

@@ -1,5 +1,6 @@
 """Ingest group: one batch of inbox files to raw documents, sources, quarantine and skips."""
 import time
+from functools import partial
 from itertools import chain
 
 import polars as pl
@@ -8,6 +9,8 @@ from dagster import (AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, Asset
 
 from assets.common import contract_specs, validated_output
 from assets.partitions import inbox_batches
+from assets.pool import start_worker_pool_for
+from assets.progress import StageProgress, tracked
 from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline import ingest
 from pipeline.batches import batch_created_at, batch_files, batch_inbox, batch_url_parts
@@ -38,12 +41,16 @@ def raw_documents(context: AssetExecutionContext, settings: WebfactsSettings, pu
     now = batch_created_at(settings.ledger, context.partition_key)
     inbox = batch_inbox(settings.ledger, context.partition_key)
     parts = batch_url_parts(settings.ledger, context.partition_key)
-    inputs = ingest.ingest_inputs(chain(
-        chain.from_iterable(expand_file(p, settings.max_bytes, fetcher, inbox, settings.allow_outside_symlinks)
-                            for p in paths),
-        chain.from_iterable(expand_url_part(p, first, n, settings.max_bytes, fetcher, inbox,
-                                            settings.allow_outside_symlinks) for p, first, n in parts)),
-        context.partition_key, now)
+    # A fresh run process (from the UI or a schedule): the workers load trafilatura and spaCy while files are read.
+    start_worker_pool_for(len(paths) + len(parts), settings.spacy_model)
+    # One reader per file or part of a URL list, each counted as done when the next one starts.
+    readers = ([partial(expand_file, p, settings.max_bytes, fetcher, inbox, settings.allow_outside_symlinks)
+                for p in paths]
+               + [partial(expand_url_part, p, first, n, settings.max_bytes, fetcher, inbox,
+                          settings.allow_outside_symlinks) for p, first, n in parts])
+    progress = StageProgress(context, "ingest", unit="files")
+    inputs = ingest.ingest_inputs(chain.from_iterable(read() for read in tracked(readers, progress)),
+                                  context.partition_key, now)
     new_raw, sources, quarantined, skipped = ingest.split_inputs(inputs, published.state.known_documents())
     distinct = sources["doc_id"].n_unique()
     outcomes = inputs.select("input_uri", outcome=pl.when(pl.col("doc_id").is_not_null()).then(pl.lit("document"))

@@ -4,7 +4,7 @@ A run killed while it held the `duckdb` pool's only slot (the publish) keeps it 
 run with the same DAGSTER_HOME would wait for it forever. `webfacts run` tags its runs with the host, process id
 and process start time; before it starts, a run of this host whose process is gone is marked failed and its pool
 slots and queued steps are freed, as are the slots of any run that already ended. Runs launched by the daemon
-(`make dev`) are watched by Dagster's run monitoring (dagster.yaml).
+(`make dev`) are watched by Dagster's run monitoring (dagster.instance.yaml).
 """
 from __future__ import annotations
 

@@ -9,6 +9,8 @@ from assets.partitions import inbox_batches
 from assets.progress import StageProgress
 from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline import clean, near_duplicates
+from pipeline.domains import domain_column
+
 
 @multi_asset(
     group_name="text",
@@ -27,7 +29,9 @@ def cleaned_documents(context: AssetExecutionContext, settings: WebfactsSettings
     started = time.perf_counter()
     cleaned, rejected = clean.clean_documents(raw_documents, progress=StageProgress(context, "cleaning"),
                                               signatures=True, timeout_s=settings.document_timeout_s)
-    cleaned = cleaned.join(raw_documents.select("doc_id", "first_seen_at"), on="doc_id")
+    # The URL is known once cleaning has read the page's metadata: its registered domain keys the sources table.
+    cleaned = cleaned.with_columns(domain_column("url")).join(raw_documents.select("doc_id", "first_seen_at"),
+                                                              on="doc_id")
     prior = published.state.signatures(near_duplicates.SIGNATURE_SCHEMA)
     clusters = near_duplicates.assign_clusters(cleaned.select("doc_id", "text", "first_seen_at", "signature"), prior,
                                                settings.near_dup_threshold, published.state.texts)

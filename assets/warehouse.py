@@ -9,6 +9,7 @@ from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, As
 from assets.facts import READ_AT_PUBLISH
 from assets.metadata import warehouse_table_schema
 from assets.partitions import inbox_batches
+from assets.progress import StageProgress
 from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline.batches import mark_published
 from pipeline.facts import aggregate_facts
@@ -20,7 +21,8 @@ from warehouse.tables import tables
 # hold what all batches add up to (not partitioned). The model-backed ones are described by schemas/.
 # Derived tables and views: SQL over the other tables (warehouse/derived.sql, views.sql), and what they read.
 DERIVED = {
-    "sources": ("Per-site agreement: how often a site's facts are corroborated by independent sources.",
+    "sources": ("Per-publisher agreement, one row per registered domain: how often a domain's facts are "
+                "corroborated by independent sources.",
                 ["documents", "claims", "facts"]),
     "entity_facts": ("Every fact about an entity with its sources, ordered for lookup by name.",
                      ["facts", "entities", "fact_evidence", "documents", "document_sources"]),
@@ -54,7 +56,7 @@ INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
 @asset(
     group_name="warehouse",
     partitions_def=inbox_batches,
-    pool="duckdb",  # one writer at a time (dagster.yaml limits the pool to 1)
+    pool="duckdb",  # one writer at a time (dagster.instance.yaml limits the pool to 1)
     check_specs=INTEGRITY_SPECS,
     description="The fact warehouse (a DuckDB file, or DuckLake): the batch replaces its own rows (delete, then "
                 "insert), the facts table becomes the facts asset's, entities are counted over all mentions, in one "
@@ -82,7 +84,8 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, p
         context.log.warning(READ_WRITE_WARNING.format(path=settings.store))
     try:
         counts = publish_batch(context.partition_key, frames, settings.store, aggregate_facts,
-                               facts_read_at=facts_read_at(context))
+                               facts_read_at=facts_read_at(context),
+                               progress=StageProgress(context, "publish", unit="steps"))
     except IntegrityError as exc:  # nothing was published; show what is wrong
         yield MaterializeResult(metadata={"published": False})
         for name, rows in exc.results.items():
@@ -119,14 +122,15 @@ def facts_read_at(context: AssetExecutionContext) -> int | None:
 
 
 def discard_stored_outputs(storage: Path, partition_key: str) -> int:
-    """Remove the batch's step outputs that Dagster's filesystem IO manager stored (<storage>/<asset>/<partition>).
+    """Remove the batch's step outputs stored under <storage>/<asset>/: Parquet files of runs under the
+    multiprocess executor (assets/storage.py), and pickles an earlier version's runs left.
 
-    Runs launched from the UI or a schedule pass outputs between step processes as pickles, the batch's pages
-    among them; once the batch is published the warehouse holds all of it, and kept they would be a second copy
-    of the corpus that only grows. A published batch is re-materialized whole, not one asset at a time.
-    `webfacts run` passes outputs in memory and stores none.
+    Once the batch is published the warehouse holds all of it; kept they would be a second copy of the corpus that
+    only grows. A published batch is re-materialized whole, not one asset at a time. Runs under the default
+    in-process executor pass outputs in memory and store none.
     """
-    stored = [p for p in storage.glob(f"*/{partition_key}") if p.is_file()] if storage.is_dir() else []
+    stored = [p for pattern in (f"*/{partition_key}", f"*/{partition_key}.parquet") for p in storage.glob(pattern)
+              if p.is_file()] if storage.is_dir() else []
     for path in stored:
         path.unlink(missing_ok=True)
     return len(stored)

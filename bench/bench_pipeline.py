@@ -6,7 +6,7 @@
    (pooled, shuffled with a fixed seed). Past 1,171 the pages are recycled. Copy k > 0 of a page gets one
    extra paragraph naming k after its last </p>, so every file is a distinct document (the pipeline
    deduplicates identical bytes by content hash).
-2. The full pipeline (`assets.cli.run`, exactly what `webfacts run` does) on that inbox into a fresh
+2. The full pipeline (`assets.runner.run`, exactly what `webfacts run` does) on that inbox into a fresh
    warehouse and DAGSTER_HOME. It runs in a child process of this script so the peak memory of that
    process tree (spaCy forks workers) can be sampled. Per-stage times come from the Dagster event log
    (STEP_START -> STEP_SUCCESS per step key).
@@ -16,7 +16,7 @@
    as a share of the full run is `incremental_1pct_share`.
 5. Facts about one entity from a synthetic 1,000,000-row fact table (warehouse/tables.py's tables, derived.sql and
    views.sql, as a publish leaves them; 1.33 evidence rows a fact): median and worst of 5 lookups, each from a
-   fresh read-only connection, through `webfacts facts --about` (assets.cli.facts_about).
+   fresh read-only connection, through `webfacts facts --about` (warehouse.queries.facts).
 
 Memory (`peak_rss_mb`): the largest 0.2 s sample of the summed PSS of the child and its descendants, and at
 least the exact ru_maxrss of the largest single process (a sample can miss a short peak). PSS divides each
@@ -111,7 +111,7 @@ def write_pages(inbox: Path, start: int, count: int, tag_prefix: str = "") -> di
 
 def child_main(inbox: str, warehouse: str, out: str) -> int:
     """Runs in the child: `webfacts run` in-process, then the step times of every run in the instance."""
-    from assets.cli import run
+    from assets.runner import run
 
     started = time.perf_counter()
     code = run(inbox, warehouse)
@@ -323,7 +323,7 @@ CREATE TEMP TABLE f AS
 INSERT INTO raw_documents SELECT doc_id, 'text/html', 'utf-8', 1000, TIMESTAMPTZ '2025-01-01' + to_seconds(i) FROM doc;
 INSERT INTO document_sources SELECT doc_id, 'https://' || site || '/a/' || i, 'file:///inbox/' || i || '.html',
     'synthetic', TIMESTAMPTZ '2025-01-01' FROM doc;
-INSERT INTO documents SELECT doc_id, 'https://' || site || '/a/' || i, site, 'Title ' || i, NULL, NULL, 'en',
+INSERT INTO documents SELECT doc_id, 'https://' || site || '/a/' || i, site, site, 'Title ' || i, NULL, NULL, 'en',
     'Synthetic document ' || i || '.', 3, doc_id FROM doc;
 INSERT INTO entities SELECT entity_id, name, type, [name], 1, 1 FROM ent;
 INSERT INTO facts
@@ -354,13 +354,13 @@ def timed_lookups(path: Path, name: str, repeat: int) -> tuple[list[float], int]
     """Milliseconds of `webfacts facts --about name`, each from a fresh read-only connection (open included)."""
     import duckdb
 
-    from assets.cli import facts_about
+    from warehouse.queries import FactFilter, facts
 
     times, found = [], 0
     for _ in range(repeat):
         started = time.perf_counter()
         with duckdb.connect(str(path), read_only=True) as con:
-            found = len(facts_about(con, name)[1])
+            found = facts(con, FactFilter(about=name)).height
         times.append(1000 * (time.perf_counter() - started))
     return times, found
 

@@ -218,3 +218,9 @@ def batch_created_at(ledger: Path, batch_id: str) -> datetime:
     if row is None:
         raise KeyError(f"batch {batch_id} is not in the ledger {ledger}")
     return datetime.fromisoformat(row[0])
+
+
+def published_batches(ledger: Path) -> int:
+    """How many batches earlier runs published: none means there was no last run to compare the inbox with."""
+    with closing(connect(ledger)) as con:
+        return con.execute("SELECT count(*) FROM batches WHERE published_at IS NOT NULL").fetchone()[0]

@@ -97,6 +97,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("nlp_processes", "WEBFACTS_NLP_PROCESSES", 0, int,
             "worker processes for cleaning and parsing; 0: both cores when the batch is large enough to pay for "
             "starting them", int),
+    Setting("executor", "WEBFACTS_EXECUTOR", "in_process", str,
+            "in_process: every step of a run in one process, outputs in memory; multiprocess: a process per step, "
+            "outputs as Parquet under DAGSTER_HOME (assets/storage.py)"),
     Setting("batch_max_urls", "WEBFACTS_BATCH_MAX_URLS", 1000, int,
             "a .urls list of more URLs is fetched over several batches of at most this many", int),
     Setting("settle_s", "WEBFACTS_SETTLE_S", 5.0, float,
@@ -143,6 +146,14 @@ def settings_from_env(env: dict[str, str] | None = None, **overrides) -> Setting
     env = dict(os.environ if env is None else env)
     values = {s.name: s.parse(env[s.env]) if env.get(s.env) else s.default for s in SETTINGS}
     return Settings(**(values | overrides))
+
+
+def command_settings(inbox: str | None = None, warehouse: str | None = None) -> Settings:
+    """The settings a `webfacts` command runs with: its --inbox and --warehouse, when given, over the environment."""
+    overrides = {"inbox": str(Path(inbox).resolve())} if inbox else {}
+    if warehouse:
+        overrides["warehouse"] = resolve_warehouse(warehouse)
+    return settings_from_env(**overrides)
 
 
 def describe(settings: Settings) -> str:

@@ -12,8 +12,9 @@ stage, as before:
   serialized Docs) and the parent is not a serial bottleneck behind two parsers.
 
 `start` begins the workers (and their warm-up, the caller's: e.g. loading the model) without waiting, so the spawn
-and load overlap the ingest step. A step run without an active pool (a test, a Dagster step process) gets the
-process's default pool, kept until `shutdown`.
+and load overlap the ingest step. A step run without an active pool (a test, a Dagster step process, a run the UI
+started, whose ingest step starts it early: assets/pool.py) gets the process's default pool, kept until `shutdown`.
+Workers ignore Ctrl-C: it reaches the terminal's whole process group, and the run answers it and stops the pool.
 """
 from __future__ import annotations
 
@@ -54,7 +55,8 @@ class WorkerPool:
     def start(self) -> "WorkerPool":
         """Create the workers if they are not running; does not wait for them."""
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"))
+            self._executor = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=ignore_interrupts)
             # One task per worker starts every worker now (a spawn pool starts them on demand); a failure in the
             # warm-up shows up again, with its message, in the first real task.
             for _ in range(self.processes if self.warm_up else 0):
@@ -142,16 +144,23 @@ _active: WorkerPool | None = None  # the pool the run activated
 _default: WorkerPool | None = None  # else the process's own, started by the first stage that needs one
 
 
-def active_pool(processes: int | None = None) -> WorkerPool:
-    """The run's pool when one is active; else this process's default pool of `processes` workers."""
+def active_pool(processes: int | None = None, warm_up: Callable[[], object] | None = None) -> WorkerPool:
+    """The run's pool when one is active; else this process's default pool of `processes` workers (started with
+    `warm_up` when this call creates it)."""
     global _default
     if _active is not None:
         return _active
     processes = processes or default_processes()
     if _default is None or _default.processes != processes:
         shutdown()
-        _default = WorkerPool(processes)
+        _default = WorkerPool(processes, warm_up)
     return _default.start()
+
+
+def ignore_interrupts() -> None:
+    """Runs in each worker as it starts: Ctrl-C reaches the whole terminal's process group, and the run (which
+    stops the pool) answers it; a KeyboardInterrupt traceback from every worker would bury its message."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def running() -> bool:

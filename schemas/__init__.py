@@ -12,7 +12,9 @@ Column metadata (all optional):
 - FRAME_ONLY: the frame carries it, the warehouse table does not;
 - {"sql": "DATE"}: the warehouse type when it is not the polars type's own;
 - {"backfill": "<SQL expression>"}: how a warehouse built before the column existed fills it (over the table's
-  other columns); without one the rows it already holds get NULL, which a non-nullable column refuses.
+  other columns); without one the rows it already holds get NULL, which a non-nullable column refuses;
+- {"backfill_functions": (f, ...)}: Python functions the backfill calls by name (registered on the connection as
+  SQL functions of strings), so a column the pipeline computes in Python is filled the same way when migrating.
 
 The warehouse tables and the model each one follows are WAREHOUSE_TABLES. Assets validate with `validate_frame`
 (lazy, so every failure is collected).
@@ -23,6 +25,8 @@ from typing import Optional
 
 import pandera.polars as pa
 import polars as pl
+
+from pipeline.domains import registered_domain
 
 UTC = pl.Datetime("us", "UTC")
 HEX_ID = r"^[0-9a-f]{16,64}$"
@@ -139,7 +143,15 @@ class CleanedDocuments(pa.DataFrameModel):
     doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, metadata=KEY, description="raw_documents.doc_id.")
     url: Optional[str] = pa.Field(nullable=True, description="Canonical URL (link rel=canonical, og:url) or the "
                                                              "source URL; NULL for local files without one.")
-    site: Optional[str] = pa.Field(nullable=True, description="Site name (og:site_name, JSON-LD publisher) or host.")
+    site: Optional[str] = pa.Field(nullable=True, description="Site name (og:site_name, JSON-LD publisher) or host: a "
+                                                              "display label, not a key (see domain).")
+    # Filled from url by pipeline.domains.registered_domain, here and when a warehouse built before it migrates.
+    domain: Optional[str] = pa.Field(nullable=True, str_matches=r"^[^\s/]+$",
+                                     metadata={"backfill": "registered_domain(url)",
+                                               "backfill_functions": (registered_domain,)},
+                                     description="Registered domain of url by the public-suffix list (news.bbc.co.uk: "
+                                                 "bbc.co.uk); the host without www. under a suffix the list does not "
+                                                 "know; NULL without a URL.")
     title: Optional[str] = pa.Field(nullable=True, description="Article title.")
     author: Optional[str] = pa.Field(nullable=True, description="Article author from metadata or byline; metadata, "
                                                                 "never a fact subject.")

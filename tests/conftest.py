@@ -34,7 +34,7 @@ def dagster_home(tmp_path_factory) -> Path:
 
 
 def run_pipeline(inbox: Path, warehouse: Path) -> int:
-    from assets.cli import run
+    from assets.runner import run
     return run(str(inbox), str(warehouse))
 
 

@@ -1,4 +1,5 @@
-"""A reconstructable handle on the same job, for Dagster's multiprocess executor (settings from the environment).
+"""A reconstructable handle on the same job with the multiprocess executor, the configured option
+(WEBFACTS_EXECUTOR=multiprocess; other settings from the environment).
 
 `python tests/multiprocess_job.py BATCH_ID` runs one partition with it and prints the steps it ran.
 """
@@ -12,13 +13,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
 
-from dagster import multiprocess_executor  # noqa: E402
-
 from assets.definitions import build_definitions  # noqa: E402
+from assets.storage import MULTIPROCESS  # noqa: E402
 
 
 def webfacts_job():
-    return build_definitions().resolve_job_def("materialize_all").with_executor_def(multiprocess_executor)
+    return build_definitions(executor=MULTIPROCESS).resolve_job_def("materialize_all")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,18 @@ def test_definitions_load_with_every_asset_and_the_job():
     assert defs.resolve_job_def("materialize_all") is not None
 
 
+def test_dg_check_defs_loads_the_project():
+    import os
+    import subprocess
+
+    from tests.conftest import ROOT
+    bin_dir = ROOT / ".venv" / "bin"
+    done = subprocess.run([str(bin_dir / "dg"), "check", "defs"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, env=dict(os.environ, VIRTUAL_ENV=str(bin_dir.parent),
+                                                PATH=f"{bin_dir}:{os.environ['PATH']}"))
+    assert done.returncode == 0 and "All definitions loaded successfully" in done.stdout + done.stderr, done.stderr
+
+
 def test_registry_has_every_contract_predicate_with_its_wikidata_id():
     registry = {p.name: p.wikidata for p in load_registry()}
     assert {k: registry.get(k) for k in REQUIRED} == REQUIRED

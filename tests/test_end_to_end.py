@@ -123,14 +123,14 @@ def test_entity_facts_holds_every_fact_under_its_subject_and_entity_object(con):
 
 
 def test_facts_about_an_entity_name_answers_as_the_scan_of_all_facts(con):
-    from assets.cli import FACTS_MATCHING, facts_about
-    header, by_name = facts_about(con, "tides of glass")
-    scanned = rows(con, FACTS_MATCHING.format(where="WHERE lower(f.subject) = ? OR lower(f.object) = ?"),
+    from warehouse.queries import FACTS_MATCHING, FactFilter, facts
+    by_name = facts(con, FactFilter(about="tides of glass"))
+    scanned = rows(con, FACTS_MATCHING.format(filters="AND (lower(f.subject) = ? OR lower(f.object) = ?)"),
                    "tides of glass", "tides of glass")
-    assert header[:3] == ["subject", "predicate", "object"] and by_name and by_name == scanned
+    assert by_name.columns[:3] == ["subject", "predicate", "object"] and by_name.height and by_name.rows() == scanned
     # not an entity's name: the substring search of subjects and objects
-    assert facts_about(con, "tides of")[1] == rows(con, FACTS_MATCHING.format(
-        where="WHERE f.subject ILIKE ? OR f.object ILIKE ?"), "%tides of%", "%tides of%")
+    assert facts(con, FactFilter(about="tides of")).rows() == rows(con, FACTS_MATCHING.format(
+        filters="AND (f.subject ILIKE ? OR f.object ILIKE ?)"), "%tides of%", "%tides of%")
 
 
 def test_failed_publish_leaves_previous_warehouse_and_no_temp_file(sample_warehouse, tmp_path):
@@ -195,3 +195,23 @@ def test_a_warehouse_an_older_webfacts_built_is_migrated_or_one_clear_error_neve
     con.execute("DELETE FROM schema_migrations")
     with pytest.raises(tables.SchemaMismatch, match="required column claims.modality with no backfill.*rebuild"):
         tables.migrate(con, primary_keys=True)
+
+
+def test_sources_are_keyed_by_the_registered_domain(tmp_path, dagster_home):
+    """Two BBC hosts, each calling itself something else, are one source: bbc.co.uk."""
+    import json
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    pages = [("https://news.bbc.co.uk/1/hi/entertainment/1.stm", "Marta Quell founded Brightwater Records in 2005. "
+              "The label is headquartered in Regina and has released forty albums by prairie musicians."),
+             ("https://www.bbc.co.uk/news/articles/2", "Elias Brandt founded Northwind Pictures in 1998. The "
+              "studio is headquartered in Halifax and has produced a dozen feature films since then.")]
+    (inbox / "bbc.jsonl").write_text("".join(json.dumps({"url": url, "text": f"Headline {i}\n\n{text}"}) + "\n"
+                                             for i, (url, text) in enumerate(pages)))
+    target = tmp_path / "w.duckdb"
+    assert run_pipeline(inbox, target) == 0
+    with duckdb.connect(str(target), read_only=True) as c:
+        assert sorted(rows(c, "SELECT site, domain FROM documents")) == [("news.bbc.co.uk", "bbc.co.uk"),
+                                                                         ("www.bbc.co.uk", "bbc.co.uk")]
+        assert rows(c, "SELECT domain, n_documents FROM sources") == [("bbc.co.uk", 2)]
+        assert {r[0] for r in rows(c, "SELECT domain FROM fact_sources")} == {"bbc.co.uk"}

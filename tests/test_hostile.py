@@ -350,13 +350,13 @@ def test_corrupted_ledger_and_truncated_warehouse_are_one_line_naming_the_file(s
 
 
 def test_about_matches_percent_and_underscore_literally(sample_warehouse):
-    from assets.cli import facts_about
+    from warehouse.queries import FactFilter, facts
     with duckdb.connect(str(sample_warehouse), read_only=True) as con:
         everything = con.execute("SELECT count(*) FROM facts").fetchone()[0]
         assert everything > 0
-        assert facts_about(con, "%")[1] == [] and facts_about(con, "_")[1] == []
-        assert facts_about(con, "T_des")[1] == []
-        assert len(facts_about(con, "Tides")[1]) > 0
+        assert facts(con, FactFilter(about="%")).is_empty() and facts(con, FactFilter(about="_")).is_empty()
+        assert facts(con, FactFilter(about="T_des")).is_empty()
+        assert facts(con, FactFilter(about="Tides")).height > 0
 
 
 # ---------------------------------------------------------------- time limits and regular expressions
@@ -454,8 +454,8 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_kill_9_at_random_moments_then_an_immediate_rerun_finishes_and_equals_an_uninterrupted_build(tmp_path):
-    """The project's dagster.yaml (a duckdb pool of one slot) in one DAGSTER_HOME for every run: a run killed while
-    it holds the slot must not block the next run forever."""
+    """The project's dagster.instance.yaml (a duckdb pool of one slot) in one DAGSTER_HOME for every run: a run
+    killed while it holds the slot must not block the next run forever."""
     import random
 
     from dagster import DagsterInstance
@@ -464,7 +464,7 @@ def test_kill_9_at_random_moments_then_an_immediate_rerun_finishes_and_equals_an
     from tests.test_incremental import snapshot
     home = tmp_path / "dagster_home"
     home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.instance.yaml", home / "dagster.yaml")
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     for name in (*GOOD_FILES, "empty.html"):

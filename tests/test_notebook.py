@@ -21,7 +21,10 @@ def test_notebook_runs_headless_and_answers_the_questions(sample_warehouse, monk
     assert defs["per_predicate"]["facts"].sum() > 10
 
 
-def test_notebook_script_mode_exits_cleanly(sample_warehouse):
+def test_notebook_script_mode_prints_its_tables(sample_warehouse):
     env = dict(os.environ, WEBFACTS_WAREHOUSE=str(sample_warehouse))
     done = subprocess.run([sys.executable, str(NOTEBOOK)], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    for title in ("Top entities by type", "Contested facts", "Support per source domain", "Facts per predicate"):
+        assert title in done.stdout
+    assert "Marisol Okafor" in done.stdout and "filmledger.example" in done.stdout and "cast_member" in done.stdout

@@ -34,7 +34,7 @@ def test_two_partitions_in_parallel_with_the_multiprocess_executor(tmp_path, dag
         assert con.execute("SELECT count(DISTINCT batch_id) FROM document_sources").fetchone()[0] == 2
         subjects = {r[0] for r in con.execute("SELECT DISTINCT subject FROM facts").fetchall()}
     assert {"Tides of Glass", "Priya Castellano"} <= subjects
-    # Each step's output went through Dagster's filesystem IO manager (steps run in separate processes); once the
-    # batch is published those pickles, the batch's pages among them, are removed.
-    leftovers = [p for b in batches for p in (dagster_home / "storage").glob(f"*/{b}")]
+    # Each step's output went through Parquet files (steps run in separate processes); once the batch is published
+    # those files, the batch's pages among them, are removed.
+    leftovers = [p for b in batches for p in (dagster_home / "storage").glob(f"*/{b}*")]
     assert leftovers == []

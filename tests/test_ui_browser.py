@@ -51,19 +51,20 @@ def wait_for(predicate, timeout: float, what: str):
 def dagster_dev(tmp_path):
     home, inbox = tmp_path / "home", tmp_path / "inbox"
     home.mkdir()
-    shutil.copy(ROOT / "dagster.yaml", home / "dagster.yaml")
+    shutil.copy(ROOT / "dagster.instance.yaml", home / "dagster.yaml")
     shutil.copytree(SAMPLE, inbox)
     port = free_port()
     env = dict(os.environ, DAGSTER_HOME=str(home), WEBFACTS_INBOX=str(inbox),
                WEBFACTS_WAREHOUSE=str(tmp_path / "w.duckdb"))
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "dagster"), "dev", "-w", str(ROOT / "workspace.yaml"),
+    # What `make dev` runs: dg dev, behind the launcher that stops it on SIGTERM
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "assets.devserver",
                              "-h", "127.0.0.1", "-p", str(port)], cwd=ROOT, env=env, start_new_session=True,
                             stdout=open(tmp_path / "dev.log", "w"), stderr=subprocess.STDOUT)
     try:
         wait_for(lambda: graphql(port, "{ version }").get("data"), 120, "the Dagster webserver")
         yield port, tmp_path / "w.duckdb"
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)  # dagster dev ignores SIGTERM outside its own group
+        os.killpg(proc.pid, signal.SIGTERM)
         try:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -105,6 +106,12 @@ def test_asset_graph_and_checks_in_a_real_browser(dagster_dev):
         page.get_by_text("Passed").first.wait_for(timeout=60_000)
         page.screenshot(path=str(SHOTS / "fact_warehouse_checks.png"), full_page=True)
         body = page.inner_text("body")
+        page.goto(f"http://127.0.0.1:{port}/assets/facts?view=events", wait_until="networkidle")
+        page.get_by_text("first_source").first.wait_for(timeout=60_000)  # the preview's table, rendered inline
+        page.wait_for_timeout(2000)
+        page.screenshot(path=str(SHOTS / "facts_preview.png"), full_page=True)
+        preview = page.inner_text("body")
         browser.close()
     assert all(group in graph for group in ("ingest", "text", "entities", "facts", "warehouse")), graph[:500]
     assert "facts_reference_entities" in body and "Failed" not in body
+    assert "Marisol Okafor" in preview and "Tides of Glass" in preview and "Show Markdown" not in preview

@@ -113,3 +113,30 @@ def test_a_warehouse_built_before_migrations_is_migrated_in_place(sample_warehou
         assert con.execute("SELECT change FROM schema_migrations").fetchall() == [("created publish_log",)]
         assert con.execute("SELECT batch_id, facts_computed_by FROM publish_log").fetchall() == [("again", "publish")]
     assert published_columns(live) == declared_columns()
+
+
+def test_a_warehouse_built_before_documents_had_a_domain_is_filled_from_url_and_keys_sources_by_it(
+        sample_warehouse, tmp_path):
+    """documents.domain came after warehouses were built: the migration fills it with the function cleaning uses,
+    the run's preflight lets such a warehouse through, and its next publish keys sources by domain."""
+    from pipeline.domains import registered_domain
+
+    live = tmp_path / "live.duckdb"
+    live.write_bytes(sample_warehouse.read_bytes())
+    with duckdb.connect(str(live)) as con:
+        con.execute("ALTER TABLE documents DROP COLUMN domain")
+        con.execute("CREATE OR REPLACE TABLE sources AS SELECT coalesce(site, 'unknown') AS site, "
+                    "count(*) AS n_documents FROM documents GROUP BY 1")  # keyed by site, as it was
+        assert tables.mismatches(con) == []  # additive: nothing for `webfacts run` to refuse
+        change = tables.migrate(con, primary_keys=True)
+        rows = con.execute("SELECT url, domain FROM documents").fetchall()
+    assert change == ["added documents.domain VARCHAR backfilled with registered_domain(url)"]
+    assert rows and all(domain == registered_domain(url) for url, domain in rows)
+    assert any(domain for _, domain in rows)
+
+    publish_again_with(live, sample_warehouse, "again")
+    with duckdb.connect(str(live), read_only=True) as con:
+        columns = [r[0] for r in con.execute("DESCRIBE sources").fetchall()]
+        keys = con.execute("SELECT count(*), count(DISTINCT domain) FROM sources").fetchone()
+    assert columns[:2] == ["domain", "site"] and keys[0] == keys[1]
+    assert published_columns(live) == declared_columns()

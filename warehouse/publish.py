@@ -49,6 +49,8 @@ TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "fac
 # Each table's key, from schemas/. The DuckDB file declares them as primary keys; DuckLake cannot, so the
 # keys_unique and fact_id_unique checks hold both backends to them.
 KEYS = tables.keys()
+# Keys of the tables derived.sql rebuilds at every publish: held by the keys_unique check alone.
+DERIVED_KEYS = {"sources": ("domain",)}
 QUARANTINE_IDENTITY = ("source_uri", "sha256", "reason")  # no key (sha256 may be NULL), but no repeats either
 
 
@@ -57,15 +59,16 @@ class PublishError(RuntimeError):
 
 
 def _duplicate_keys(tables) -> str:
+    keys = KEYS | DERIVED_KEYS
     return " UNION ALL ".join(
-        f"SELECT '{t}' AS table_name, concat_ws(' | ', {', '.join(KEYS[t])}) AS key, count(*) AS n FROM {t} "
+        f"SELECT '{t}' AS table_name, concat_ws(' | ', {', '.join(keys[t])}) AS key, count(*) AS n FROM {t} "
         f"GROUP BY ALL HAVING count(*) > 1" for t in tables)
 
 
 # Each query returns the violating rows; publishing rolls back instead of committing if any returns one.
 INTEGRITY_CHECKS = {
     "fact_id_unique": _duplicate_keys(["facts"]),
-    "keys_unique": _duplicate_keys([t for t in KEYS if t != "facts"]),
+    "keys_unique": _duplicate_keys([t for t in KEYS | DERIVED_KEYS if t != "facts"]),
     "facts_reference_entities": """
         SELECT f.fact_id, f.subject_id, f.object_id FROM facts f
         WHERE f.subject_id NOT IN (SELECT entity_id FROM entities)
@@ -96,14 +99,17 @@ def read_write_holder(warehouse: "Warehouse | str | Path") -> bool:
     """
     warehouse = as_warehouse(warehouse)
     path = warehouse.local_file
-    if warehouse.is_lake or not path.exists():
-        return False
+    return not warehouse.is_lake and path.exists() and held_by_another(path)
+
+
+def held_by_another(path: Path, lock=fcntl.lockf) -> bool:
+    """True when another process holds a lock on the file: lockf for DuckDB's own, flock for the publish lock."""
     with open(path, "rb") as fh:
         try:
-            fcntl.lockf(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            lock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
         except OSError:
             return True
-        fcntl.lockf(fh, fcntl.LOCK_UN)
+        lock(fh, fcntl.LOCK_UN)
     return False
 
 
@@ -153,10 +159,16 @@ def publish_lock(path: Path | None):
         fh.close()
 
 
+Progress = Callable[[int, int], None]  # (steps done, PUBLISH_STEPS)
+# Replace the batch's rows, insert the new ones, entities, facts, derived tables and checks, commit.
+PUBLISH_STEPS = 6
+
+
 def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Warehouse | str | Path",
                   aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
-                  facts_read_at: int | None = None) -> dict[str, int]:
-    """Merge one batch's frames into the warehouse; returns row counts per table.
+                  facts_read_at: int | None = None, progress: Progress | None = None) -> dict[str, int]:
+    """Merge one batch's frames into the warehouse; returns row counts per table. progress(done, total) is told
+    of each of the PUBLISH_STEPS as it ends.
 
     frames: raw_documents, document_sources, quarantine, skipped_records (this batch's inputs),
     documents, document_signatures, stage_skips, mentions, claims, fact_evidence (documents new
@@ -180,8 +192,8 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Wa
     try:
         with publish_lock(warehouse.local_file):
             if not warehouse.is_lake:
-                return _publish_file(batch_id, frames, warehouse.local_file, facts)
-            return _publish_lake(batch_id, frames, warehouse, facts)
+                return _publish_file(batch_id, frames, warehouse.local_file, facts, progress)
+            return _publish_lake(batch_id, frames, warehouse, facts, progress)
     except tables.SchemaMismatch as exc:
         raise PublishError(f"cannot publish warehouse {warehouse}: {exc}") from exc
     except (OSError, duckdb.Error) as exc:
@@ -220,7 +232,7 @@ class _FactsSource:
         return self.aggregate_facts(claims, docs) if claims.height else None
 
 
-def _publish_file(batch_id, frames, path: Path, facts: _FactsSource) -> dict[str, int]:
+def _publish_file(batch_id, frames, path: Path, facts: _FactsSource, progress: Progress | None) -> dict[str, int]:
     """Build the new file beside the live one, make it durable, rename it in."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
@@ -229,7 +241,7 @@ def _publish_file(batch_id, frames, path: Path, facts: _FactsSource) -> dict[str
         if path.exists():
             shutil.copyfile(path, tmp)
         with duckdb.connect(str(tmp)) as con:
-            counts = _merge(con, batch_id, frames, facts, primary_keys=True)
+            counts = _merge(con, batch_id, frames, facts, primary_keys=True, progress=progress)
             con.execute("CHECKPOINT")
         _fsync(tmp)
         Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
@@ -241,14 +253,15 @@ def _publish_file(batch_id, frames, path: Path, facts: _FactsSource) -> dict[str
     return counts
 
 
-def _publish_lake(batch_id, frames, warehouse: Warehouse, facts: _FactsSource) -> dict[str, int]:
+def _publish_lake(batch_id, frames, warehouse: Warehouse, facts: _FactsSource,
+                  progress: Progress | None) -> dict[str, int]:
     """One DuckLake transaction. A rollback removes the data files the transaction wrote, except one whose
     write failed (ENOSPC leaves it empty): those are removed here, for a local catalog, whose lock rules out
     any other writer's files appearing meanwhile."""
     before = _local_data_files(warehouse)
     try:
         with warehouse.connect(read_only=False) as con:
-            return _merge(con, batch_id, frames, facts, primary_keys=False)
+            return _merge(con, batch_id, frames, facts, primary_keys=False, progress=progress)
     except BaseException:
         for leftover in _local_data_files(warehouse) - before:
             leftover.unlink(missing_ok=True)
@@ -271,13 +284,16 @@ def remove_stale_builds(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool) -> dict[str, int]:
+def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool,
+           progress: Progress | None = None) -> dict[str, int]:
     """The whole publish as one transaction on `con`, committed only if every integrity check passes."""
     if con.execute(HAS_TABLES).fetchone()[0]:
         # Before the publish's transaction, a statement at a time: DuckDB cannot make a column it has just filled
         # NOT NULL in the same transaction. A DuckDB file is migrated on its private copy (a failed publish
         # discards it); a DuckLake keeps an additive migration even if the publish then fails.
         tables.migrate(con, primary_keys)
+    step = iter(range(1, PUBLISH_STEPS + 1))
+    done = (lambda: progress(next(step), PUBLISH_STEPS)) if progress else (lambda: None)  # noqa: E731
     con.execute("BEGIN TRANSACTION")
     try:
         if not con.execute(HAS_TABLES).fetchone()[0]:
@@ -289,6 +305,7 @@ def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool) -> di
         for table in DOCUMENT_TABLES:
             con.execute(f"DELETE FROM {table} WHERE doc_id IN (SELECT doc_id FROM batch_docs)")
         _supersede_earlier_versions(con, batch_id, frames)
+        done()
         for table in ("raw_documents", "document_sources", "skipped_records"):  # first sighting wins
             _insert_new(con, table, frames[table], KEYS[table])
         _insert_new(con, "quarantine", frames["quarantine"], QUARANTINE_IDENTITY)
@@ -298,8 +315,11 @@ def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool) -> di
                               "document_sources)").fetchone()[0]
         for table in ("raw_documents",) + DOCUMENT_TABLES:  # documents only superseded versions carried
             con.execute(f"DELETE FROM {table} WHERE doc_id NOT IN (SELECT doc_id FROM document_sources)")
+        done()
         _merge_entities(con, frames["entities"])
+        done()
         computed_by = _replace_facts(con, facts, earlier_claims_removed=orphans > 0)
+        done()
         con.execute((SQL_DIR / "derived.sql").read_text())
         con.execute((SQL_DIR / "views.sql").read_text())
         integrity = check_integrity(con)
@@ -307,7 +327,9 @@ def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool) -> di
             raise IntegrityError(integrity)
         con.execute("INSERT INTO publish_log (batch_id, published_at, facts_computed_by) VALUES (?, now(), ?)",
                     [batch_id, computed_by])
+        done()
         con.execute("COMMIT")
+        done()
     except BaseException:
         try:
             con.execute("ROLLBACK")

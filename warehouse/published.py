@@ -16,10 +16,13 @@ import polars as pl
 from schemas import polars_columns, polars_schema
 from warehouse.store import Warehouse, read_frame
 
-# What aggregate_facts needs of each document (the publish reads the same when it aggregates facts itself).
-FACT_DOCUMENTS = ("SELECT d.doc_id, d.cluster_id, r.first_seen_at, d.published_date FROM documents d "
+# What aggregate_facts needs of each document (the publish reads the same when it aggregates facts itself), and
+# the site and URL the facts asset's preview names a fact's first source by (not the domain: a warehouse built
+# before that column is read here before its next publish migrates it).
+FACT_DOCUMENTS = ("SELECT d.doc_id, d.cluster_id, r.first_seen_at, d.published_date, d.site, d.url FROM documents d "
                   "JOIN raw_documents r USING (doc_id)")
-FACT_DOCUMENT_SCHEMA = polars_columns("cleaned_documents", "doc_id", "cluster_id", "first_seen_at", "published_date")
+FACT_DOCUMENT_SCHEMA = polars_columns("cleaned_documents", "doc_id", "cluster_id", "first_seen_at", "published_date",
+                                      "site", "url")
 PUBLISH_COUNT = "SELECT count(*) AS n FROM publish_log"
 PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
                       FROM document_signatures s JOIN documents d USING (doc_id)"""

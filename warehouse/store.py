@@ -77,7 +77,8 @@ def extension_file(name: str) -> str:
     return str(found[0].locate())
 
 
-def _sql_string(value: str) -> str:
+def sql_string(value: str) -> str:
+    """A string literal for SQL that takes no parameters (ATTACH, LOAD, COPY ... TO)."""
     return "'" + value.replace("'", "''") + "'"
 
 
@@ -196,13 +197,13 @@ class Warehouse:
             return duckdb.connect(self.target, read_only=read_only)
         con = duckdb.connect()
         try:
-            con.execute(f"LOAD {_sql_string(extension_file('ducklake'))}")
+            con.execute(f"LOAD {sql_string(extension_file('ducklake'))}")
             if self.catalog_kind != "duckdb":
                 extension = CATALOG_EXTENSIONS.get(self.catalog_kind, self.catalog_kind)
-                con.execute(f"LOAD {_sql_string(extension_file(extension))}")
+                con.execute(f"LOAD {sql_string(extension_file(extension))}")
             options = ["READ_ONLY"] if read_only else (
-                [f"DATA_PATH {_sql_string(self.lake_data_path)}"] if self.lake_data_path else [])
-            con.execute(f"ATTACH {_sql_string(self.target)} AS {ALIAS}"
+                [f"DATA_PATH {sql_string(self.lake_data_path)}"] if self.lake_data_path else [])
+            con.execute(f"ATTACH {sql_string(self.target)} AS {ALIAS}"
                         + (f" ({', '.join(options)})" if options else ""))
             con.execute(f"USE {ALIAS}")
         except BaseException:

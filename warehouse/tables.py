@@ -11,13 +11,16 @@ with one line saying so, and nothing is dropped or rewritten.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from schemas import MODELS, WAREHOUSE_TABLES
+from warehouse.store import sql_string
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "warehouse.md"
 MIGRATIONS_TABLE = "schema_migrations"
@@ -49,6 +52,7 @@ class Column:
     key: bool
     description: str
     backfill: str | None  # SQL over the row's other columns, for rows a warehouse held before the column existed
+    backfill_functions: tuple = ()  # Python functions that SQL calls by name (strings in, a string out)
 
 
 @dataclass(frozen=True)
@@ -70,10 +74,6 @@ class Table:
             f"COMMENT ON COLUMN {self.name}.{c.name} IS {sql_string(c.description)};" for c in self.columns]
 
 
-def sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _sql_type(dtype: pl.DataType, metadata: dict) -> str:
     if "sql" in metadata:
         return metadata["sql"]
@@ -90,7 +90,8 @@ def table_from_model(name: str, model: str) -> Table:
         metadata = column.metadata or {}
         if metadata.get("warehouse", True):
             columns.append(Column(column_name, _sql_type(column.dtype.type, metadata), column.nullable,
-                                  bool(metadata.get("key")), column.description or "", metadata.get("backfill")))
+                                  bool(metadata.get("key")), column.description or "", metadata.get("backfill"),
+                                  tuple(metadata.get("backfill_functions", ()))))
     description = " ".join((MODELS[model].__doc__ or "").split())
     return Table(name, description, tuple(columns))
 
@@ -132,6 +133,43 @@ def create(con, primary_keys: bool) -> None:
     _record(con, "created")
 
 
+def mismatches(con) -> list[str]:
+    """What no additive migration repairs in the connection's warehouse, one line each (read-only: a run checks
+    this before it starts, the publish before it migrates); empty when `migrate` can bring it up to the models."""
+    return _plan(con)[2]
+
+
+def pending(con) -> list[str]:
+    """What `migrate` would add to the connection's warehouse ("documents.domain", "publish_log"), read-only: a
+    warehouse an older webfacts built answers queries of the current schema only after its next publish."""
+    missing_tables, added, _ = _plan(con)
+    return [t.name for t in missing_tables] + [f"{t.name}.{c.name}" for t, c in added]
+
+
+def _plan(con) -> tuple[list[Table], list[tuple[Table, Column]], list[str]]:
+    """The tables to create, the columns to add, and the problems that forbid doing either."""
+    live = {t: live_columns(con, t) for t in tables()}
+    missing_tables = [t for t in tables().values() if not live[t.name]]
+    added, problems = [], []
+    for table in (t for t in tables().values() if live[t.name]):
+        declared = {c.name: c for c in table.columns}
+        if dropped := [c for c in live[table.name] if c not in declared]:
+            problems.append(_rebuild(f"the warehouse's {table.name} has column(s) {', '.join(dropped)} that "
+                                     "schemas/ no longer declares"))
+        if changed := [f"{c.name} {live[table.name][c.name]} -> {c.sql_type}" for c in table.columns
+                       if c.name in live[table.name] and live[table.name][c.name] != c.sql_type]:
+            problems.append(_rebuild(f"the warehouse's {table.name} column types differ from schemas/: "
+                                     f"{'; '.join(changed)}"))
+        added += [(table, c) for c in table.columns if c.name not in live[table.name]]
+    for table, column in added:
+        if not column.nullable and column.backfill is None and \
+                con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]:
+            problems.append(_rebuild(f"schemas/ adds the required column {table.name}.{column.name} with no "
+                                     "backfill for the rows the warehouse already holds (give it "
+                                     "metadata={'backfill': <SQL>} or make it nullable)"))
+    return missing_tables, added, problems
+
+
 def migrate(con, primary_keys: bool) -> list[str]:
     """Bring the connection's warehouse up to the models; returns what changed (nothing when it is current).
 
@@ -139,25 +177,9 @@ def migrate(con, primary_keys: bool) -> list[str]:
     rewritten. A live column the model lacks, or of another type, raises SchemaMismatch with one line, before
     anything is changed. Comparing the columns is one catalog query, so it runs at every publish.
     """
-    live = {t: live_columns(con, t) for t in tables()}
-    missing_tables = [t for t in tables().values() if not live[t.name]]
-    added = []
-    for table in (t for t in tables().values() if live[t.name]):
-        declared = {c.name: c for c in table.columns}
-        if dropped := [c for c in live[table.name] if c not in declared]:
-            raise SchemaMismatch(_rebuild(f"the warehouse's {table.name} has column(s) {', '.join(dropped)} that "
-                                          "schemas/ no longer declares"))
-        if changed := [f"{c.name} {live[table.name][c.name]} -> {c.sql_type}" for c in table.columns
-                       if c.name in live[table.name] and live[table.name][c.name] != c.sql_type]:
-            raise SchemaMismatch(_rebuild(f"the warehouse's {table.name} column types differ from schemas/: "
-                                          f"{'; '.join(changed)}"))
-        added += [(table, c) for c in table.columns if c.name not in live[table.name]]
-    for table, column in added:  # refused before anything changes
-        if not column.nullable and column.backfill is None and \
-                con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]:
-            raise SchemaMismatch(_rebuild(f"schemas/ adds the required column {table.name}.{column.name} with no "
-                                          "backfill for the rows the warehouse already holds (give it "
-                                          "metadata={'backfill': <SQL>} or make it nullable)"))
+    missing_tables, added, problems = _plan(con)
+    if problems:  # refused before anything changes
+        raise SchemaMismatch(problems[0])
     if not missing_tables and not added and _recorded_version(con) == schema_version():
         return []
     changes = []
@@ -179,11 +201,22 @@ def _add_column(con, table: Table, column: Column, not_null_enforced: bool) -> s
     con.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.sql_type}")
     filled = ""
     if column.backfill is not None:
+        for function in column.backfill_functions:
+            _register(con, function)
         con.execute(f"UPDATE {table.name} SET {column.name} = {column.backfill}")
         filled = f" backfilled with {column.backfill}"
     if not column.nullable and not_null_enforced:
         con.execute(f"ALTER TABLE {table.name} ALTER COLUMN {column.name} SET NOT NULL")
     return f"added {table.name}.{column.name} {column.sql_type}{filled}"
+
+
+def _register(con, function) -> None:
+    """A Python function of strings as a SQL function of the same name (NULL in, NULL out), once per connection."""
+    arity = len(inspect.signature(function).parameters)
+    try:
+        con.create_function(function.__name__, function, ["VARCHAR"] * arity, "VARCHAR")
+    except duckdb.NotImplementedException:  # already registered on this connection
+        pass
 
 
 def _rebuild(problem: str) -> str:

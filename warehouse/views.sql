@@ -1,6 +1,6 @@
 CREATE OR REPLACE VIEW fact_sources AS
 SELECT f.fact_id, f.subject, f.predicate, f.object, f.contested, f.n_documents, f.n_independent, f.confidence,
-       e.doc_id, d.site, coalesce(d.url, s.source_uri) AS source, e.sentence, e.extractor
+       e.doc_id, d.site, d.domain, coalesce(d.url, s.source_uri) AS source, e.sentence, e.extractor
 FROM facts f
 JOIN fact_evidence e USING (fact_id)
 JOIN documents d USING (doc_id)
