@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
-.PHONY: install run test dev clean eval-clean eval-ner eval-facts bench train-relations
+.PHONY: install run test dev dev-cluster clean eval-clean eval-ner eval-facts bench train-relations
 
 $(BIN)/webfacts: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ dev: install
 	@mkdir -p $(DAGSTER_HOME)
 	@cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# `make dev` with every launched run's steps on Celery workers: a Redis broker, two `celery worker` processes and
+# the UI, all on this machine (needs Debian's redis-server); Ctrl-C stops all of them. See docs/scaling.md.
+dev-cluster: install
+	scripts/dev-cluster
 
 clean:
 	rm -rf $(VENV) .dagster warehouse/*.duckdb

@@ -2,6 +2,7 @@
 from dagster import AssetSelection, Definitions, define_asset_job
 
 from assets import entities, facts, ingest, text, warehouse
+from assets.executors import executor_for
 from assets.partitions import inbox_batches
 from assets.resources import PublishedWarehouse, WebfactsSettings
 from assets.schedules import daily_pending_batches
@@ -21,6 +22,7 @@ def build_definitions(settings: WebfactsSettings | None = None) -> Definitions:
         sensors=[inbox_sensor],
         schedules=[daily_pending_batches],
         resources={"settings": settings, "published": PublishedWarehouse(settings=settings)},
+        executor=executor_for(settings.executor, settings.celery_broker, settings.celery_backend),
     )
 
 

@@ -69,6 +69,16 @@ def resolve_warehouse(target: str) -> str:
     return f"{DUCKLAKE}{_resolve(location)}" if kind == "duckdb" else target
 
 
+EXECUTORS = ("multiprocess", "in_process", "celery")
+
+
+def _executor(value: str) -> str:
+    value = value.strip().lower().replace("-", "_")
+    if value not in EXECUTORS:
+        raise ValueError(f"WEBFACTS_EXECUTOR={value!r}: choose one of {', '.join(EXECUTORS)}")
+    return value
+
+
 def _resolve_location(value: str) -> str:
     """A local path made absolute; a URL (s3://...) as written."""
     return value if "://" in value else str(_resolve(value))
@@ -117,6 +127,15 @@ SETTINGS: tuple[Setting, ...] = (
             float),
     Setting("fetch_list_deadline_s", "WEBFACTS_FETCH_LIST_DEADLINE_S", 1800.0, float,
             "total seconds for one URL list in one batch", float),
+    # Runs launched by the UI, the sensor or the schedules (`webfacts run` always runs in-process):
+    # where their steps execute (assets/executors.py, docs/scaling.md).
+    Setting("executor", "WEBFACTS_EXECUTOR", "multiprocess", _executor,
+            "where a launched run's steps execute: multiprocess (child processes of the run), in_process, or "
+            "celery (Celery workers, `pip install -e '.[distributed]'`); `webfacts run` always runs in-process"),
+    Setting("celery_broker", "WEBFACTS_CELERY_BROKER", "redis://127.0.0.1:6379/0", str,
+            "the Celery broker the celery executor and its workers share (redis://host:port/db, pyamqp://...)"),
+    Setting("celery_backend", "WEBFACTS_CELERY_BACKEND", "", str,
+            "the Celery result backend (default: the broker's URL)"),
     Setting("fetch_allow", "WEBFACTS_FETCH_ALLOW", (), _names,
             "comma-separated networks (127.0.0.1/32,10.0.0.0/8) a URL list may reach although they are not public",
             list),
