@@ -69,6 +69,11 @@ def resolve_warehouse(target: str) -> str:
     return f"{DUCKLAKE}{_resolve(location)}" if kind == "duckdb" else target
 
 
+def _resolve_ledger(value: str) -> str:
+    """A ledger file made absolute; a postgres:<connection string> as written (pipeline/batches.py)."""
+    return value if value.startswith("postgres:") else str(_resolve(value))
+
+
 EXECUTORS = ("multiprocess", "in_process", "celery")
 
 
@@ -91,8 +96,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the DuckDB file analysts open, or a DuckLake: ducklake:/path/catalog.ducklake, ducklake:postgres:dbname=..."),
     Setting("ducklake_data_path", "WEBFACTS_DUCKLAKE_DATA_PATH", "", _resolve_location,
             "where a DuckLake keeps its Parquet files (default: <catalog>.files beside a local catalog)"),
-    Setting("batch_ledger", "WEBFACTS_LEDGER", "", lambda v: str(_resolve(v)),
-            "the batch ledger (default: <warehouse file or catalog>.batches.sqlite); required with a PostgreSQL catalog"),
+    Setting("batch_ledger", "WEBFACTS_LEDGER", "", _resolve_ledger,
+            "the batch ledger: a SQLite file, or postgres:<libpq connection string> (default: "
+            "<warehouse file or catalog>.batches.sqlite; with a PostgreSQL catalog, its database, schema "
+            "webfacts_ledger)"),
     Setting("spacy_model", "WEBFACTS_SPACY_MODEL", "", str,
             f"spaCy English pipeline (default: the first installed of {', '.join(DEFAULT_SPACY_MODELS)})"),
     Setting("max_bytes", "WEBFACTS_MAX_BYTES", 20 * 1024 * 1024, int,
