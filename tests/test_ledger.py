@@ -5,7 +5,6 @@ same new files must become one set of batches whoever gets there first.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from contextlib import closing
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 
 from pipeline.batches import (PostgresLedger, as_ledger, batch_created_at, batch_files, batch_inbox, connect,
                               mark_published, pending_batches, register_batches)
+from tests.racing import run_at_once
 from tests.test_ducklake import postgres_catalog  # noqa: F401  (the private PostgreSQL server fixture)
 
 REGISTRARS = 2
@@ -30,21 +30,7 @@ def _register_when_released(ledger, inbox: str, barrier, results) -> None:
 
 def race(ledger, inbox: Path) -> list[list[str]]:
     """What each of two registrar processes, released at once, registered from the same inbox."""
-    context = multiprocessing.get_context("spawn")  # fresh interpreters, as on two hosts
-    barrier, results = context.Barrier(REGISTRARS), context.Queue()
-    procs = [context.Process(target=_register_when_released, args=(ledger, str(inbox), barrier, results))
-             for _ in range(REGISTRARS)]
-    for proc in procs:
-        proc.start()
-    try:
-        found = [results.get(timeout=120) for _ in procs]
-    finally:
-        for proc in procs:
-            proc.join(timeout=30)
-            if proc.is_alive():
-                proc.kill()
-    assert [proc.exitcode for proc in procs] == [0] * REGISTRARS
-    return found
+    return run_at_once(_register_when_released, [(ledger, str(inbox))] * REGISTRARS, timeout=120)
 
 
 def ledger_rows(ledger) -> tuple[list, list]:
