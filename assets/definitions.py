@@ -3,6 +3,7 @@ from dagster import AssetSelection, Definitions, define_asset_job
 
 from assets import entities, facts, ingest, text, warehouse
 from assets.executors import executor_for
+from assets.maintenance import lake_maintenance, maintain_warehouse, maintenance_schedule
 from assets.partitions import inbox_batches
 from assets.resources import PublishedWarehouse, WebfactsSettings
 from assets.schedules import daily_pending_batches
@@ -17,10 +18,10 @@ materialize_all = define_asset_job("materialize_all", selection=AssetSelection.a
 def build_definitions(settings: WebfactsSettings | None = None) -> Definitions:
     settings = settings or WebfactsSettings.from_env()
     return Definitions(
-        assets=ALL_ASSETS + warehouse.TABLE_SPECS,
-        jobs=[materialize_all],
+        assets=ALL_ASSETS + warehouse.TABLE_SPECS + [lake_maintenance],
+        jobs=[materialize_all, maintain_warehouse],
         sensors=[inbox_sensor],
-        schedules=[daily_pending_batches],
+        schedules=[daily_pending_batches, maintenance_schedule(settings.maintenance_cron)],
         resources={"settings": settings, "published": PublishedWarehouse(settings=settings)},
         executor=executor_for(settings.executor, settings.celery_broker, settings.celery_backend),
     )

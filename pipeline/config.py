@@ -143,6 +143,12 @@ SETTINGS: tuple[Setting, ...] = (
             "the Celery broker the celery executor and its workers share (redis://host:port/db, pyamqp://...)"),
     Setting("celery_backend", "WEBFACTS_CELERY_BACKEND", "", str,
             "the Celery result backend (default: the broker's URL)"),
+    # DuckLake upkeep (warehouse/maintenance.py), run by a schedule: merge small files, expire snapshots, delete
+    # unreferenced files.
+    Setting("lake_retention_days", "WEBFACTS_LAKE_RETENTION_DAYS", 7.0, float,
+            "a DuckLake keeps snapshots (time travel) and the files only they read for this many days", float),
+    Setting("maintenance_cron", "WEBFACTS_MAINTENANCE_CRON", "0 4 * * *", str,
+            "when the DuckLake maintenance schedule runs (cron, the Dagster daemon's time zone)"),
     Setting("fetch_allow", "WEBFACTS_FETCH_ALLOW", (), _names,
             "comma-separated networks (127.0.0.1/32,10.0.0.0/8) a URL list may reach although they are not public",
             list),
