@@ -6,7 +6,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster
 
 PORT ?= 3000
 
-.PHONY: install run test dev clean eval-clean eval-ner eval-facts bench train-relations
+.PHONY: install run test dev dev-cluster clean eval-clean eval-ner eval-facts bench train-relations
 
 $(BIN)/webfacts: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ dev: install
 	@mkdir -p $(DAGSTER_HOME)
 	@cp dagster.instance.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m assets.devserver -h 127.0.0.1 -p $(PORT)
+
+# `make dev` with every launched run's steps on Celery workers: a Redis broker, two `celery worker` processes and
+# the UI, all on this machine (needs Debian's redis-server); Ctrl-C stops all of them. See docs/scaling.md.
+dev-cluster: install
+	scripts/dev-cluster
 
 clean:
 	rm -rf $(VENV) .dagster warehouse/*.duckdb

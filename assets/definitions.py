@@ -2,6 +2,7 @@
 from dagster import AssetSelection, Definitions, define_asset_job
 
 from assets import entities, facts, ingest, text, warehouse
+from assets.maintenance import lake_maintenance, maintain_warehouse, maintenance_schedule
 from assets.partitions import inbox_batches
 from assets.resources import PublishedWarehouse, WebfactsSettings
 from assets.schedules import daily_pending_batches
@@ -16,15 +17,17 @@ materialize_all = define_asset_job("materialize_all", selection=AssetSelection.a
 
 
 def build_definitions(settings: WebfactsSettings | None = None, executor: str | None = None) -> Definitions:
-    """executor: in_process (the default: one process, outputs in memory) or multiprocess (a process per step,
-    outputs as Parquet); default the settings' (WEBFACTS_EXECUTOR). See assets/storage.py."""
+    """executor: in_process (the default: one process, outputs in memory), multiprocess (a process per step) or
+    celery (steps on Celery workers), both passing outputs as Parquet; default the settings' (WEBFACTS_EXECUTOR).
+    See assets/storage.py."""
     settings = settings or WebfactsSettings.from_env()
-    executor_def, io_manager = execution(executor or settings.executor)
+    executor_def, io_manager = execution(executor or settings.executor, settings.celery_broker,
+                                         settings.celery_backend)
     return Definitions(
-        assets=ALL_ASSETS + warehouse.TABLE_SPECS,
-        jobs=[materialize_all],
+        assets=ALL_ASSETS + warehouse.TABLE_SPECS + [lake_maintenance],
+        jobs=[materialize_all, maintain_warehouse],
         sensors=[inbox_sensor],
-        schedules=[daily_pending_batches],
+        schedules=[daily_pending_batches, maintenance_schedule(settings.maintenance_cron)],
         executor=executor_def,
         resources={"settings": settings, "published": PublishedWarehouse(settings=settings), "io_manager": io_manager},
     )

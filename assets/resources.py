@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from pipeline.batches import register_batches
+from pipeline.batches import Ledger, register_batches
 from pipeline.config import SETTINGS, Settings, settings_from_env
 from pipeline.fetch import FetchPolicy
 from warehouse.published import PublishedState
@@ -41,7 +41,7 @@ class WebfactsSettings(ConfigurableResource):
         return Warehouse.from_settings(self.values())
 
     @property
-    def ledger(self) -> Path:
+    def ledger(self) -> Ledger:
         return self.store.ledger(self.batch_ledger)
 
     def register_batches(self) -> list[str]:

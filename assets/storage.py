@@ -6,8 +6,9 @@ trafilatura and spaCy again (a one-document run from the UI took 1 min 21 s agai
 and pickled every output, the batch's pages among them, under DAGSTER_HOME.
 
 WEBFACTS_EXECUTOR=multiprocess keeps Dagster's multiprocess executor for running a batch's independent steps side
-by side; its steps then pass frames as Parquet under DAGSTER_HOME/storage/<asset>/<batch>.parquet, removed once
-the batch is published (assets/warehouse.py).
+by side, and WEBFACTS_EXECUTOR=celery puts each step on a Celery worker (assets/executors.py); their steps then
+pass frames as Parquet under DAGSTER_HOME/storage/<asset>/<batch>.parquet, removed once the batch is published
+(assets/warehouse.py).
 """
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from dagster import (ExecutorDefinition, InputContext, OutputContext, UPathIOMan
                      io_manager, mem_io_manager, multiprocess_executor)
 from upath import UPath
 
-IN_PROCESS, MULTIPROCESS = "in_process", "multiprocess"
-EXECUTORS = (IN_PROCESS, MULTIPROCESS)
+from assets.executors import celery_executor
+from pipeline.config import EXECUTORS
+
+IN_PROCESS, MULTIPROCESS, CELERY = EXECUTORS
 
 
 class ParquetFrames(UPathIOManager):
@@ -38,10 +41,13 @@ def parquet_frames(init_context) -> ParquetFrames:
     return ParquetFrames(base_path=UPath(init_context.instance.storage_directory()))
 
 
-def execution(executor: str) -> tuple[ExecutorDefinition, object]:
-    """The executor and the IO manager that goes with it."""
+def execution(executor: str, celery_broker: str = "", celery_backend: str = "") -> tuple[ExecutorDefinition, object]:
+    """The executor and the IO manager that goes with it: steps in other processes (or on other workers) pass
+    frames as Parquet."""
     if executor not in EXECUTORS:
         raise ValueError(f"WEBFACTS_EXECUTOR={executor!r}: choose one of {', '.join(EXECUTORS)}")
     if executor == MULTIPROCESS:
         return multiprocess_executor, parquet_frames
+    if executor == CELERY:
+        return celery_executor(celery_broker, celery_backend), parquet_frames
     return in_process_executor, mem_io_manager

@@ -2,9 +2,16 @@
 
 A batch is a group of files that are new or changed (path, size, mtime)
 since the last scan; many files arriving at once become several batches of
-bounded size. The ledger is a small SQLite file beside the warehouse, so the
-sensor, the daily schedule and `webfacts run` agree on batches and a second
-scan of an unchanged inbox finds nothing to do.
+bounded size. The sensor, the daily schedule and `webfacts run` agree on
+batches through it, and a second scan of an unchanged inbox finds nothing to do.
+
+Where it lives: a small SQLite file beside a DuckDB-file warehouse or a local
+DuckLake catalog; with a DuckLake catalog in PostgreSQL, that same database (its
+own schema, `webfacts_ledger`), so every worker host registers and claims batches
+in one place. The functions below take either (`Ledger`) and behave the same.
+Registering is one exclusive transaction (SQLite's write lock, PostgreSQL's
+advisory lock) from reading the known files to recording the new batches: two
+registrars that see the same new file make one batch, never two.
 """
 from __future__ import annotations
 
@@ -20,17 +27,48 @@ from pathlib import Path
 from pipeline.config import DEFAULT_BATCH_MAX_BYTES, DEFAULT_BATCH_MAX_FILES, DEFAULT_BATCH_MAX_URLS, DEFAULT_MAX_BYTES
 from pipeline.sources import count_listed_urls
 
+# {path} and {int}: SQLite keeps a path as text, or as its bytes when the name is not UTF-8; PostgreSQL always as
+# bytes (its text must be valid UTF-8 too). Sizes and nanosecond mtimes need 64 bits: INTEGER is that in SQLite only.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS files (
-    path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, batch_id TEXT NOT NULL,
+    path {path} NOT NULL, size {int} NOT NULL, mtime_ns {int} NOT NULL, batch_id TEXT NOT NULL,
     PRIMARY KEY (path, size, mtime_ns));
 CREATE TABLE IF NOT EXISTS url_parts (
-    path TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, first_url INTEGER NOT NULL,
-    n_urls INTEGER NOT NULL, batch_id TEXT NOT NULL, PRIMARY KEY (path, size, mtime_ns, first_url));
+    path {path} NOT NULL, size {int} NOT NULL, mtime_ns {int} NOT NULL, first_url {int} NOT NULL,
+    n_urls {int} NOT NULL, batch_id TEXT NOT NULL, PRIMARY KEY (path, size, mtime_ns, first_url));
 CREATE TABLE IF NOT EXISTS batches (
-    batch_id TEXT PRIMARY KEY, inbox TEXT NOT NULL, created_at TEXT NOT NULL, n_files INTEGER NOT NULL,
+    batch_id TEXT PRIMARY KEY, inbox TEXT NOT NULL, created_at TEXT NOT NULL, n_files {int} NOT NULL,
     published_at TEXT);
 """
+POSTGRES = "postgres:"  # WEBFACTS_LEDGER=postgres:<libpq connection string>
+LEDGER_SCHEMA = "webfacts_ledger"
+# One PostgreSQL advisory lock key for the ledger's writers (any 64-bit number no other part of the database uses).
+_ADVISORY_KEY = int.from_bytes(hashlib.sha256(b"webfacts batch ledger").digest()[:8], "big", signed=True)
+
+
+class LedgerError(OSError):
+    """The ledger's database cannot be reached or written (an OSError: callers report it as they do a file's)."""
+
+
+@dataclass(frozen=True)
+class PostgresLedger:
+    """The ledger in a PostgreSQL database, in its own schema: the DuckLake catalog's database by default."""
+
+    conninfo: str  # libpq: dbname=webfacts host=... (the password from PGPASSWORD or ~/.pgpass)
+    schema: str = LEDGER_SCHEMA
+
+    def __str__(self) -> str:
+        return f"{POSTGRES}{self.conninfo} (schema {self.schema})"
+
+
+Ledger = Path | PostgresLedger
+
+
+def as_ledger(value: "Ledger | str") -> Ledger:
+    """A WEBFACTS_LEDGER value (a file, or postgres:<connection string>) as a ledger."""
+    if isinstance(value, (Path, PostgresLedger)):
+        return value
+    return PostgresLedger(value.removeprefix(POSTGRES)) if value.startswith(POSTGRES) else Path(value)
 
 
 @dataclass(frozen=True)
@@ -46,11 +84,91 @@ def ledger_path(warehouse: Path) -> Path:
     return warehouse.with_name(warehouse.name + ".batches.sqlite")
 
 
-def connect(ledger: Path) -> sqlite3.Connection:
-    ledger.parent.mkdir(parents=True, exist_ok=True)
-    con = sqlite3.connect(ledger, timeout=30, isolation_level=None)
-    con.executescript(SCHEMA)
-    return con
+class _SQLite:
+    """The SQLite file, in autocommit mode (each statement its own transaction, unless begin_exclusive)."""
+
+    paths_as_bytes = False
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.con.executescript(SCHEMA.format(path="TEXT", int="INTEGER"))
+
+    def execute(self, sql: str, params=()):
+        return self.con.execute(sql, params)
+
+    def executemany(self, sql: str, rows) -> None:
+        self.con.executemany(sql, rows)
+
+    def begin_exclusive(self) -> None:
+        self.con.execute("BEGIN IMMEDIATE")  # the write lock now, before the reads it decides on
+
+    def commit(self) -> None:
+        self.con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        if self.con.in_transaction:
+            self.con.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+class _Postgres:
+    """The ledger's schema in PostgreSQL through psycopg, with SQLite's `?` placeholders, in autocommit mode."""
+
+    paths_as_bytes = True
+
+    def __init__(self, ledger: PostgresLedger):
+        try:
+            import psycopg
+        except ImportError:
+            raise LedgerError(f"the batch ledger {ledger} needs psycopg: pip install -e '.[postgres]'") from None
+        self.errors = psycopg.Error
+        try:
+            self.con = psycopg.connect(ledger.conninfo, autocommit=True, connect_timeout=30)
+        except psycopg.Error as exc:
+            raise LedgerError(f"cannot reach the batch ledger {ledger}: {' '.join(str(exc).split())}") from None
+        try:
+            schema = '"' + ledger.schema.replace('"', '""') + '"'
+            self.begin_exclusive()  # CREATE ... IF NOT EXISTS races with itself in PostgreSQL: one at a time
+            self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            self.con.execute(f"SET search_path TO {schema}")  # the session's, so it outlives this transaction
+            for statement in SCHEMA.format(path="BYTEA", int="BIGINT").split(";"):
+                if statement.strip():
+                    self.con.execute(statement)
+            self.commit()
+        except BaseException:
+            self.con.close()
+            raise
+
+    def execute(self, sql: str, params=()):
+        return self.con.execute(sql.replace("?", "%s"), params)
+
+    def executemany(self, sql: str, rows) -> None:
+        rows = list(rows)
+        if rows:
+            self.con.cursor().executemany(sql.replace("?", "%s"), rows)
+
+    def begin_exclusive(self) -> None:
+        # Registrars on any host queue here until the one before them commits; the lock ends with the transaction.
+        self.con.execute("BEGIN")
+        self.con.execute("SELECT pg_advisory_xact_lock(%s)", (_ADVISORY_KEY,))
+
+    def commit(self) -> None:
+        self.con.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.con.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def connect(ledger: "Ledger | str") -> _SQLite | _Postgres:
+    """The ledger's database, its tables created if need be; close it (contextlib.closing)."""
+    ledger = as_ledger(ledger)
+    return _Postgres(ledger) if isinstance(ledger, PostgresLedger) else _SQLite(ledger)
 
 
 def scan_inbox(inbox: Path) -> list[FileStat]:
@@ -81,8 +199,11 @@ def scan_inbox(inbox: Path) -> list[FileStat]:
     return found
 
 
-def _stored(path: str) -> str | bytes:
-    """A path as the ledger stores it: text, or its bytes when the name is not UTF-8 (SQLite text must be)."""
+def _stored(path: str, as_bytes: bool = False) -> str | bytes:
+    """A path as the ledger stores it: text, or its bytes when the name is not UTF-8 (SQLite text must be) or the
+    ledger keeps every path as bytes (PostgreSQL)."""
+    if as_bytes:
+        return os.fsencode(path)
     try:
         path.encode("utf-8")
         return path
@@ -90,8 +211,21 @@ def _stored(path: str) -> str | bytes:
         return os.fsencode(path)
 
 
-def _loaded(value: str | bytes) -> str:
+def _loaded(value: str | bytes | memoryview) -> str:
+    if isinstance(value, memoryview):
+        value = bytes(value)
     return os.fsdecode(value) if isinstance(value, bytes) else value
+
+
+def _path_order(value: str | bytes | memoryview) -> tuple[bool, bytes]:
+    """SQLite's ORDER BY path on either backend: UTF-8 names in byte order, then the other names (kept as bytes,
+    which SQLite sorts after text) in byte order; PostgreSQL keeps every name as bytes."""
+    raw = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+    try:
+        raw.decode("utf-8")
+        return (False, raw)
+    except UnicodeDecodeError:
+        return (True, raw)
 
 
 def split_batches(files: list[FileStat], max_files: int, max_bytes: int) -> list[list[FileStat]]:
@@ -125,7 +259,7 @@ def url_list_parts(files: list[FileStat], inbox: Path, max_urls: int) -> tuple[l
     return plain, parts
 
 
-def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
+def register_batches(ledger: Ledger, inbox: Path, warehouse_exists: bool = True,
                      max_files: int = DEFAULT_BATCH_MAX_FILES, max_bytes: int = DEFAULT_BATCH_MAX_BYTES,
                      settle_s: float = 0.0, held: list[str] | None = None,
                      max_urls: int = DEFAULT_BATCH_MAX_URLS) -> list[str]:
@@ -141,37 +275,52 @@ def register_batches(ledger: Path, inbox: Path, warehouse_exists: bool = True,
             held.extend(f.path for f in files if f.mtime_ns > settled_before)
         files = [f for f in files if f.mtime_ns <= settled_before]
     with closing(connect(ledger)) as con:
-        published = con.execute("SELECT 1 FROM batches WHERE published_at IS NOT NULL LIMIT 1").fetchone()
-        if published and not warehouse_exists:  # the warehouse was removed: everything must load again
-            con.executescript("DELETE FROM files; DELETE FROM url_parts; DELETE FROM batches;")
-        known = {(_loaded(p), size, mtime) for p, size, mtime in con.execute("SELECT path, size, mtime_ns FROM files")}
-        new = [f for f in files if (f.path, f.size, f.mtime_ns) not in known]
-        if not new:
-            return []
-        now = datetime.now(timezone.utc)
-        batch_ids = []
-        plain, parts = url_list_parts(new, inbox, max_urls)
-        con.execute("BEGIN IMMEDIATE")
-        for k, group in enumerate(split_batches(plain, max_files, max_bytes) + [[part] for part in parts]):
-            digest = hashlib.sha256("\n".join(f"{f.path}|{f.size}|{f.mtime_ns}" + (f"|{f.first_url}" if f.n_urls
-                                                                                   else "") for f in group)
-                                    .encode("utf-8", "surrogateescape")).hexdigest()
-            batch_id = f"{now:%Y%m%dT%H%M%S}-{digest[:8]}"
-            # One microsecond apart: batches run, and their documents count as first seen, in inbox order.
-            created_at = now + timedelta(microseconds=k)
-            con.executemany("INSERT OR IGNORE INTO files VALUES (?, ?, ?, ?)",
-                            [(_stored(f.path), f.size, f.mtime_ns, batch_id) for f in group])
-            con.executemany("INSERT OR IGNORE INTO url_parts VALUES (?, ?, ?, ?, ?, ?)",
-                            [(_stored(f.path), f.size, f.mtime_ns, f.first_url, f.n_urls, batch_id)
-                             for f in group if f.n_urls])
-            con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, NULL)",
-                        (batch_id, str(inbox.resolve()), created_at.isoformat(), len(group)))
-            batch_ids.append(batch_id)
-        con.execute("COMMIT")
+        # Exclusive from the read of the known files to the commit: another registrar (a sensor tick, a
+        # `webfacts run`, another host) that saw the same new files waits here, then finds them known.
+        con.begin_exclusive()
+        try:
+            batch_ids = _register_new(con, files, inbox, warehouse_exists, max_files, max_bytes, max_urls)
+        except BaseException:
+            con.rollback()
+            raise
+        con.commit()
         return batch_ids
 
 
-def batch_files(ledger: Path, batch_id: str) -> list[Path]:
+def _register_new(con, files: list[FileStat], inbox: Path, warehouse_exists: bool, max_files: int,
+                  max_bytes: int, max_urls: int) -> list[str]:
+    """Inside register_batches' exclusive transaction: the batches of the files the ledger does not know."""
+    published = con.execute("SELECT 1 FROM batches WHERE published_at IS NOT NULL LIMIT 1").fetchone()
+    if published and not warehouse_exists:  # the warehouse was removed: everything must load again
+        for table in ("files", "url_parts", "batches"):
+            con.execute(f"DELETE FROM {table}")
+    known = {(_loaded(p), size, mtime) for p, size, mtime in con.execute("SELECT path, size, mtime_ns FROM files")}
+    new = [f for f in files if (f.path, f.size, f.mtime_ns) not in known]
+    if not new:
+        return []
+    now = datetime.now(timezone.utc)
+    batch_ids = []
+    as_bytes = con.paths_as_bytes
+    plain, parts = url_list_parts(new, inbox, max_urls)
+    for k, group in enumerate(split_batches(plain, max_files, max_bytes) + [[part] for part in parts]):
+        digest = hashlib.sha256("\n".join(f"{f.path}|{f.size}|{f.mtime_ns}" + (f"|{f.first_url}" if f.n_urls
+                                                                               else "") for f in group)
+                                .encode("utf-8", "surrogateescape")).hexdigest()
+        batch_id = f"{now:%Y%m%dT%H%M%S}-{digest[:8]}"
+        # One microsecond apart: batches run, and their documents count as first seen, in inbox order.
+        created_at = now + timedelta(microseconds=k)
+        con.executemany("INSERT INTO files VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        [(_stored(f.path, as_bytes), f.size, f.mtime_ns, batch_id) for f in group])
+        con.executemany("INSERT INTO url_parts VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                        [(_stored(f.path, as_bytes), f.size, f.mtime_ns, f.first_url, f.n_urls, batch_id)
+                         for f in group if f.n_urls])
+        con.execute("INSERT INTO batches VALUES (?, ?, ?, ?, NULL)",
+                    (batch_id, str(inbox.resolve()), created_at.isoformat(), len(group)))
+        batch_ids.append(batch_id)
+    return batch_ids
+
+
+def batch_files(ledger: Ledger, batch_id: str) -> list[Path]:
     """The batch's whole files (the parts of a long URL list are in batch_url_parts)."""
     with closing(connect(ledger)) as con:
         rows = con.execute("""SELECT path FROM files f WHERE batch_id = ? AND NOT EXISTS (SELECT 1 FROM url_parts u
@@ -179,18 +328,18 @@ def batch_files(ledger: Path, batch_id: str) -> list[Path]:
                               ORDER BY path""", (batch_id,)).fetchall()
         if not rows and con.execute("SELECT 1 FROM batches WHERE batch_id = ?", (batch_id,)).fetchone() is None:
             raise KeyError(f"batch {batch_id} is not in the ledger {ledger}")
-    return [Path(_loaded(r[0])) for r in rows]
+    return [Path(_loaded(r[0])) for r in sorted(rows, key=lambda r: _path_order(r[0]))]
 
 
-def batch_url_parts(ledger: Path, batch_id: str) -> list[tuple[Path, int, int]]:
+def batch_url_parts(ledger: Ledger, batch_id: str) -> list[tuple[Path, int, int]]:
     """(URL list, first URL, number of URLs) of the batch's parts of long URL lists."""
     with closing(connect(ledger)) as con:
         rows = con.execute("SELECT path, first_url, n_urls FROM url_parts WHERE batch_id = ? ORDER BY path, first_url",
                            (batch_id,)).fetchall()
-    return [(Path(_loaded(p)), first, n) for p, first, n in rows]
+    return [(Path(_loaded(p)), first, n) for p, first, n in sorted(rows, key=lambda r: (_path_order(r[0]), r[1]))]
 
 
-def batch_inbox(ledger: Path, batch_id: str) -> Path:
+def batch_inbox(ledger: Ledger, batch_id: str) -> Path:
     """The inbox the batch's files were found in: symlinks leading out of it are not followed."""
     with closing(connect(ledger)) as con:
         row = con.execute("SELECT inbox FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()
@@ -199,19 +348,19 @@ def batch_inbox(ledger: Path, batch_id: str) -> Path:
     return Path(row[0])
 
 
-def pending_batches(ledger: Path) -> list[str]:
+def pending_batches(ledger: Ledger) -> list[str]:
     with closing(connect(ledger)) as con:
         return [r[0] for r in con.execute(
             "SELECT batch_id FROM batches WHERE published_at IS NULL ORDER BY created_at, batch_id")]
 
 
-def mark_published(ledger: Path, batch_id: str) -> None:
+def mark_published(ledger: Ledger, batch_id: str) -> None:
     with closing(connect(ledger)) as con:
         con.execute("UPDATE batches SET published_at = ? WHERE batch_id = ?",
                     (datetime.now(timezone.utc).isoformat(), batch_id))
 
 
-def batch_created_at(ledger: Path, batch_id: str) -> datetime:
+def batch_created_at(ledger: Ledger, batch_id: str) -> datetime:
     """When the batch was registered: its inputs' seen_at, the same on every re-run."""
     with closing(connect(ledger)) as con:
         row = con.execute("SELECT created_at FROM batches WHERE batch_id = ?", (batch_id,)).fetchone()

@@ -69,6 +69,21 @@ def resolve_warehouse(target: str) -> str:
     return f"{DUCKLAKE}{_resolve(location)}" if kind == "duckdb" else target
 
 
+def _resolve_ledger(value: str) -> str:
+    """A ledger file made absolute; a postgres:<connection string> as written (pipeline/batches.py)."""
+    return value if value.startswith("postgres:") else str(_resolve(value))
+
+
+EXECUTORS = ("in_process", "multiprocess", "celery")
+
+
+def _executor(value: str) -> str:
+    value = value.strip().lower().replace("-", "_")
+    if value not in EXECUTORS:
+        raise ValueError(f"WEBFACTS_EXECUTOR={value!r}: choose one of {', '.join(EXECUTORS)}")
+    return value
+
+
 def _resolve_location(value: str) -> str:
     """A local path made absolute; a URL (s3://...) as written."""
     return value if "://" in value else str(_resolve(value))
@@ -81,8 +96,10 @@ SETTINGS: tuple[Setting, ...] = (
             "the DuckDB file analysts open, or a DuckLake: ducklake:/path/catalog.ducklake, ducklake:postgres:dbname=..."),
     Setting("ducklake_data_path", "WEBFACTS_DUCKLAKE_DATA_PATH", "", _resolve_location,
             "where a DuckLake keeps its Parquet files (default: <catalog>.files beside a local catalog)"),
-    Setting("batch_ledger", "WEBFACTS_LEDGER", "", lambda v: str(_resolve(v)),
-            "the batch ledger (default: <warehouse file or catalog>.batches.sqlite); required with a PostgreSQL catalog"),
+    Setting("batch_ledger", "WEBFACTS_LEDGER", "", _resolve_ledger,
+            "the batch ledger: a SQLite file, or postgres:<libpq connection string> (default: "
+            "<warehouse file or catalog>.batches.sqlite; with a PostgreSQL catalog, its database, schema "
+            "webfacts_ledger)"),
     Setting("spacy_model", "WEBFACTS_SPACY_MODEL", "", str,
             f"spaCy English pipeline (default: the first installed of {', '.join(DEFAULT_SPACY_MODELS)})"),
     Setting("max_bytes", "WEBFACTS_MAX_BYTES", 20 * 1024 * 1024, int,
@@ -97,9 +114,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("nlp_processes", "WEBFACTS_NLP_PROCESSES", 0, int,
             "worker processes for cleaning and parsing; 0: both cores when the batch is large enough to pay for "
             "starting them", int),
-    Setting("executor", "WEBFACTS_EXECUTOR", "in_process", str,
-            "in_process: every step of a run in one process, outputs in memory; multiprocess: a process per step, "
-            "outputs as Parquet under DAGSTER_HOME (assets/storage.py)"),
     Setting("batch_max_urls", "WEBFACTS_BATCH_MAX_URLS", 1000, int,
             "a .urls list of more URLs is fetched over several batches of at most this many", int),
     Setting("settle_s", "WEBFACTS_SETTLE_S", 5.0, float,
@@ -120,6 +134,22 @@ SETTINGS: tuple[Setting, ...] = (
             float),
     Setting("fetch_list_deadline_s", "WEBFACTS_FETCH_LIST_DEADLINE_S", 1800.0, float,
             "total seconds for one URL list in one batch", float),
+    # Runs launched by the UI, the sensor or the schedules (`webfacts run` always runs in-process):
+    # where their steps execute (assets/executors.py, docs/scaling.md).
+    Setting("executor", "WEBFACTS_EXECUTOR", "in_process", _executor,
+            "where a launched run's steps execute: in_process (one process, outputs in memory), multiprocess (a "
+            "process per step, outputs as Parquet under DAGSTER_HOME) or celery (Celery workers, outputs as "
+            "Parquet; `pip install -e '.[distributed]'`); `webfacts run` always runs in-process"),
+    Setting("celery_broker", "WEBFACTS_CELERY_BROKER", "redis://127.0.0.1:6379/0", str,
+            "the Celery broker the celery executor and its workers share (redis://host:port/db, pyamqp://...)"),
+    Setting("celery_backend", "WEBFACTS_CELERY_BACKEND", "", str,
+            "the Celery result backend (default: the broker's URL)"),
+    # DuckLake upkeep (warehouse/maintenance.py), run by a schedule: merge small files, expire snapshots, delete
+    # unreferenced files.
+    Setting("lake_retention_days", "WEBFACTS_LAKE_RETENTION_DAYS", 7.0, float,
+            "a DuckLake keeps snapshots (time travel) and the files only they read for this many days", float),
+    Setting("maintenance_cron", "WEBFACTS_MAINTENANCE_CRON", "0 4 * * *", str,
+            "when the DuckLake maintenance schedule runs (cron, the Dagster daemon's time zone)"),
     Setting("fetch_allow", "WEBFACTS_FETCH_ALLOW", (), _names,
             "comma-separated networks (127.0.0.1/32,10.0.0.0/8) a URL list may reach although they are not public",
             list),

@@ -30,14 +30,16 @@ def test_warehouse_setting_forms(value, target, local_file, tmp_path, monkeypatc
     assert store.is_lake == value.startswith("ducklake:")
 
 
-def test_server_catalog_needs_a_ledger_setting_and_its_extension():
+def test_server_catalog_keeps_the_ledger_in_its_database_and_needs_its_extension():
     from assets.resources import WebfactsSettings
+    from pipeline.batches import PostgresLedger
     from warehouse.store import WarehouseConfigError
     settings = WebfactsSettings.from_env(warehouse="ducklake:postgres:dbname=webfacts host=127.0.0.1 port=1")
-    with pytest.raises(WarehouseConfigError, match="set WEBFACTS_LEDGER"):
-        settings.ledger
+    assert settings.ledger == PostgresLedger("dbname=webfacts host=127.0.0.1 port=1")
     assert WebfactsSettings.from_env(warehouse=settings.warehouse, batch_ledger="/srv/b.sqlite").ledger == \
         Path("/srv/b.sqlite")
+    with pytest.raises(WarehouseConfigError, match="set WEBFACTS_LEDGER"):  # a server DuckLake has no ledger of
+        Warehouse("ducklake:mysql:db=webfacts host=127.0.0.1").ledger()   # its own here
     with pytest.raises(duckdb.Error, match="(?i)connection refused|could not connect"):  # the extension loaded
         settings.store.connect()
 
@@ -242,14 +244,25 @@ def postgres_catalog():
 
 
 def test_postgres_catalog_end_to_end(postgres_catalog, sample_warehouse, tmp_path, monkeypatch, capsys):
-    """The production configuration (docs/scaling.md) on a real PostgreSQL: the DuckDB file's facts, no-op rerun."""
-    monkeypatch.setenv("WEBFACTS_LEDGER", str(tmp_path / "batches.sqlite"))
+    """The production configuration (docs/scaling.md) on a real PostgreSQL: the DuckDB file's facts, no-op rerun,
+    the batch ledger in the catalog's database (schema webfacts_ledger), no file for it anywhere."""
+    from pipeline.batches import PostgresLedger, pending_batches
+    monkeypatch.delenv("WEBFACTS_LEDGER", raising=False)
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WEBFACTS_DUCKLAKE_DATA_PATH", str(tmp_path / "lake"))
     lake = Warehouse(postgres_catalog)
     assert not lake.exists()  # an empty catalog database, before the first publish
     assert run_pipeline(SAMPLE, postgres_catalog) == 0
     assert rows(lake, FACTS) == rows(Warehouse(str(sample_warehouse)), FACTS)
     assert list((tmp_path / "lake").rglob("*.parquet"))  # the data path is where the rows went
+    ledger = PostgresLedger(postgres_catalog.removeprefix("ducklake:postgres:"))
+    assert pending_batches(ledger) == [] and rows(lake, "SELECT count(*) FROM publish_log")[0][0] == 1
+    with duckdb.connect() as con:  # the ledger's tables, in their own schema of the catalog's database
+        con.execute(f"LOAD '{extension_file('postgres_scanner')}'")
+        con.execute(f"ATTACH '{ledger.conninfo}' AS pg (TYPE postgres, READ_ONLY)")
+        assert con.execute("SELECT count(*) FROM pg.webfacts_ledger.batches WHERE published_at IS NOT NULL"
+                           ).fetchone()[0] == 1
+    assert not list(tmp_path.rglob("*.sqlite")) and not list(Path.cwd().glob("*.sqlite"))
     before = latest_snapshot(lake)
     capsys.readouterr()
     assert run_pipeline(SAMPLE, postgres_catalog) == 0

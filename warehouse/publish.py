@@ -26,9 +26,11 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import random
 import re
 import shutil
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
@@ -56,6 +58,17 @@ QUARANTINE_IDENTITY = ("source_uri", "sha256", "reason")  # no key (sha256 may b
 
 class PublishError(RuntimeError):
     pass
+
+
+class PublishConflict(PublishError):
+    """Another publish committed to the same DuckLake while this one ran, and DuckLake refused this commit."""
+
+
+# Publishes to one DuckLake are serialised by the `duckdb` pool (and a local catalog's lock file); two that race
+# anyway (two Dagster instances, a pool misconfigured) both rewrite facts, sources and entity_facts, and DuckLake
+# refuses the later commit. The refused one starts again from the other's snapshot (its facts recomputed, as
+# after any concurrent publish), a few times, after a random pause that keeps two losers from colliding again.
+CONFLICT_RETRIES = 3
 
 
 def _duplicate_keys(tables) -> str:
@@ -166,7 +179,8 @@ PUBLISH_STEPS = 6
 
 def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Warehouse | str | Path",
                   aggregate_facts: Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame],
-                  facts_read_at: int | None = None, progress: Progress | None = None) -> dict[str, int]:
+                  facts_read_at: int | None = None, progress: Progress | None = None,
+                  conflict_retries: int = CONFLICT_RETRIES) -> dict[str, int]:
     """Merge one batch's frames into the warehouse; returns row counts per table. progress(done, total) is told
     of each of the PUBLISH_STEPS as it ends.
 
@@ -175,6 +189,9 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Wa
     in this batch), entities (entities those documents mention), and facts: the whole facts table as the facts
     asset computed it when the warehouse had seen `facts_read_at` publishes (PublishedState.publish_count). Without them, or
     when the warehouse has changed since, aggregate_facts(claims, documents) computes it from the warehouse.
+
+    A DuckLake commit refused because another publish committed meanwhile is tried again up to conflict_retries
+    times; then PublishConflict, with nothing of this batch visible.
     """
     missing = set(TABLES) - {"facts", "publish_log", *DERIVED_TABLES} - set(frames)
     if missing:
@@ -193,7 +210,7 @@ def publish_batch(batch_id: str, frames: dict[str, pl.DataFrame], warehouse: "Wa
         with publish_lock(warehouse.local_file):
             if not warehouse.is_lake:
                 return _publish_file(batch_id, frames, warehouse.local_file, facts, progress)
-            return _publish_lake(batch_id, frames, warehouse, facts, progress)
+            return _publish_lake_retrying(batch_id, frames, warehouse, facts, progress, conflict_retries)
     except tables.SchemaMismatch as exc:
         raise PublishError(f"cannot publish warehouse {warehouse}: {exc}") from exc
     except (OSError, duckdb.Error) as exc:
@@ -266,6 +283,27 @@ def _publish_lake(batch_id, frames, warehouse: Warehouse, facts: _FactsSource,
         for leftover in _local_data_files(warehouse) - before:
             leftover.unlink(missing_ok=True)
         raise
+
+
+def _is_conflict(exc: BaseException) -> bool:
+    return isinstance(exc, duckdb.Error) and "transaction conflict" in str(exc).lower()
+
+
+def _publish_lake_retrying(batch_id, frames, warehouse: Warehouse, facts: _FactsSource,
+                           progress: Progress | None, retries: int) -> dict[str, int]:
+    for attempt in range(retries + 1):
+        try:
+            return _publish_lake(batch_id, frames, warehouse, facts, progress)
+        except duckdb.Error as exc:
+            if not _is_conflict(exc):
+                raise
+            if attempt == retries:
+                detail = " ".join(str(exc).split())
+                raise PublishConflict(
+                    f"batch {batch_id} was not published: another publish committed to {warehouse} while this one "
+                    f"ran, and DuckLake refused this commit {attempt + 1} time(s) ({detail}); nothing of the batch "
+                    f"is visible and it stays pending for the next run") from exc
+            time.sleep(random.uniform(0.5, 1.5) * (attempt + 1))
 
 
 def _local_data_files(warehouse: Warehouse) -> set[Path]:

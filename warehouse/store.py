@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipeline.batches import ledger_path
+from pipeline.batches import Ledger, PostgresLedger, as_ledger, ledger_path
 from pipeline.config import DUCKLAKE, ducklake_catalog
 
 ALIAS = "webfacts"  # the name the DuckLake catalog is attached as (USE'd, so queries need no prefix)
@@ -121,13 +121,18 @@ class Warehouse:
             return f"{self.local_file}.files"  # DuckLake's own default, made explicit for error messages
         return ""  # a server catalog remembers the DATA_PATH it was created with
 
-    def ledger(self, explicit: str = "") -> Path:
-        """The batch ledger: `explicit` (WEBFACTS_LEDGER) or a file beside the warehouse or local catalog."""
+    def ledger(self, explicit: str = "") -> Ledger:
+        """The batch ledger: `explicit` (WEBFACTS_LEDGER: a file, or postgres:<connection string>), else a file
+        beside the warehouse or local catalog, or the PostgreSQL catalog's own database (schema webfacts_ledger),
+        where every host that publishes to the catalog also finds the batches."""
         if explicit:
-            return Path(explicit)
+            return as_ledger(explicit)
+        if self.catalog_kind == "postgres":
+            return PostgresLedger(ducklake_catalog(self.target)[1])
         if self.local_file is None:
-            raise WarehouseConfigError(f"set WEBFACTS_LEDGER to a local file for the batch ledger: the catalog "
-                                       f"of {self.target} is a server, with no folder to keep it beside")
+            raise WarehouseConfigError(f"set WEBFACTS_LEDGER for the batch ledger (a local file, or postgres:<libpq "
+                                       f"connection string>): the catalog of {self.target} is a server with no "
+                                       f"folder to keep it beside")
         return ledger_path(self.local_file)
 
     def exists(self) -> bool:

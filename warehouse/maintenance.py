@@ -1,0 +1,55 @@
+"""DuckLake upkeep: merge the small files publishes leave, expire old snapshots, delete the files none refers to.
+
+Every publish adds small Parquet files (or rows inlined in the catalog) and rewrites facts, sources and
+entity_facts, so a lake grows by a snapshot and a few files per batch, and the files of replaced tables stay on
+disk for time travel. Run daily by the `daily_warehouse_maintenance` schedule (assets/maintenance.py), inside the
+`duckdb` pool, so it never races a publish. A DuckDB-file warehouse needs none of it: each publish writes a
+whole new file.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+from warehouse.publish import publish_lock
+from warehouse.store import ALIAS, Warehouse
+
+METADATA = f"__ducklake_metadata_{ALIAS}"  # the catalog database, as DuckLake attaches it beside the lake
+LIVE_FILES = f"SELECT count(*) FROM {METADATA}.ducklake_data_file WHERE end_snapshot IS NULL"
+ALL_FILES = f"SELECT count(*) FROM {METADATA}.ducklake_data_file"
+SNAPSHOTS = f"SELECT count(*) FROM ducklake_snapshots('{ALIAS}')"
+
+
+@dataclass(frozen=True)
+class MaintenanceReport:
+    live_files_before: int  # data files the latest snapshot reads
+    live_files_after: int
+    files_merged: int  # adjacent files rewritten as fewer, larger ones
+    snapshots_before: int
+    snapshots_expired: int
+    files_deleted: int  # files no remaining snapshot refers to, removed from the data path
+    elapsed_s: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def maintain_lake(warehouse: Warehouse, retention_days: float) -> MaintenanceReport:
+    """Merge adjacent files, expire snapshots older than retention_days (never the latest: time travel and readers
+    of older snapshots work within the retention), then delete files unreferenced for as long."""
+    if not warehouse.is_lake:
+        raise ValueError(f"{warehouse} is a DuckDB file, not a DuckLake: it has no snapshots or data files to maintain")
+    started = time.perf_counter()
+    older_than = f"now() - INTERVAL '{float(retention_days) * 86400:.3f} seconds'"
+    # A local catalog's lock file keeps `webfacts run`'s publishes, which no Dagster pool covers, out meanwhile.
+    with publish_lock(warehouse.local_file), warehouse.connect(read_only=False) as con:
+        one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        live_before, snapshots_before = one(LIVE_FILES), one(SNAPSHOTS)
+        merged = sum(r[2] for r in con.execute(f"CALL ducklake_merge_adjacent_files('{ALIAS}')").fetchall())
+        expired = len(con.execute(f"CALL ducklake_expire_snapshots('{ALIAS}', older_than => {older_than})")
+                      .fetchall())
+        deleted = len(con.execute(f"CALL ducklake_cleanup_old_files('{ALIAS}', older_than => {older_than})")
+                      .fetchall())
+        live_after = one(LIVE_FILES)
+    return MaintenanceReport(live_before, live_after, merged, snapshots_before, expired, deleted,
+                             round(time.perf_counter() - started, 3))
