@@ -126,7 +126,7 @@ def fits(pred: Predicate, subj: Arg, obj: Arg) -> bool:
         return False
     if pred.comma_apposition in ("country", "not_country") and (pred.comma_apposition == "country") != _country(obj):
         return False   # located_in (P131) is never a country, country (P17) always is
-    return pred.object_pattern is None or bool(pred.object_pattern.search(obj.name))
+    return pred.object_pattern is None or obj.type == "AWARD" or bool(pred.object_pattern.search(obj.name))
 
 
 def candidates(args: list[Arg], predicates: tuple[Predicate, ...], topic: str | None = None) -> list[Candidate]:

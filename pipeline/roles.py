@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 from pipeline import gazetteer
 from pipeline.gazetteer import is_country
 from pipeline.coreference import resolve_description, resolve_pronoun
-from pipeline.mentions import Mention, sentence_indexes
+from pipeline.mentions import Mention, is_about_sport, sentence_indexes
 from pipeline.nlp import sentence_of
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon
 
@@ -41,6 +41,7 @@ class Role:
     verb: int | None = None          # the copula that states it ("X is a partner in Y"): it may deny or hedge
     antecedent_sentence: int | None = None   # "She is ...": where the person she stands for was named
     possessive: bool = False         # the qualifier is the name's possessor: "MIT's Media Lab"
+    sport: bool = False              # the document is a sport story: a town before a team role is its club
 
 
 def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
@@ -136,8 +137,7 @@ def _team_before_player(words: list[str], lexicon: RoleLexicon) -> bool:
 def untagged_organisation(doc: Doc, end: int, person: Mention) -> Mention | None:
     """A capitalised name the tagger missed, right before a role: the organisation the role is held at."""
     start = end
-    while start >= sentence_of(doc, end).start and doc[start].pos_ == "PROPN" and doc[start].text[:1].isupper() \
-            and not doc[start].ent_type_ and end - start < 4:
+    while start >= sentence_of(doc, end).start and _untagged_name_word(doc[start]) and end - start < 4:
         start -= 1
     start += 1
     if start > end:
@@ -145,6 +145,14 @@ def untagged_organisation(doc: Doc, end: int, person: Mention) -> Mention | None
     span = doc[start:end + 1]
     return Mention(span.text, span.text, "ORG", UNTAGGED, None, person.sentence_index, span.start_char,
                    span.end_char, span.start, span.end)
+
+
+def _untagged_name_word(tok: Token) -> bool:
+    """A capitalised word the tagger gave no entity: a proper noun, or a town opening the sentence that the
+    parser took for a common noun ("Bath prop X", "Exeter coach Y")."""
+    if not tok.text[:1].isupper() or tok.ent_type_:
+        return False
+    return tok.pos_ == "PROPN" or tok.is_sent_start and gazetteer.lookup(tok.text) is not None
 
 
 def _qualifier_after(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Mention | None:
@@ -350,7 +358,7 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
     for standing_in, named_in in described_people(doc, mentions, by_token, lexicon):  # "the feminist writer said"
         if (role := role_before(doc, standing_in, by_token, lexicon)) is not None and role.matched is not None:
             roles.append(replace(role, antecedent_sentence=named_in))
-    return roles
+    return [replace(r, sport=True) for r in roles] if is_about_sport(doc) else roles
 
 
 def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Mention], lexicon: RoleLexicon
@@ -418,8 +426,8 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
         return None
     if part == "organisation" and q.type == "ORG" and not _is_party(q):
         return RoleValue(q.name, q.type, (q.start_char, q.end_char) if q.label == UNTAGGED else None)
-    if part == "organisation" and q.type == "PLACE" and role.kinds & TEAM_KINDS and gazetteer.is_nation(q.name):
-        return RoleValue(q.name, "ORG")  # "Wales captain X", "England coach Y": the nation's team
+    if part == "organisation" and q.type == "PLACE" and role.kinds & TEAM_KINDS and _names_a_team(q, role):
+        return RoleValue(q.name, "ORG")
     if part == "party" and q.type == "ORG" and _is_party(q):
         return RoleValue(q.name, q.type)
     if part == "work" and q.type == "WORK":
@@ -427,6 +435,12 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
     if part == "nationality" and q.type in ("MISC", "PLACE") and (country := gazetteer.nationality(q.surface)):
         return RoleValue(country, "PLACE", None if country == q.name else (q.start_char, q.end_char))
     return None
+
+
+def _names_a_team(place: Mention, role: Role) -> bool:
+    """'Wales captain X', 'England coach Y': a nation names its national side; 'Bath prop X', 'Leeds manager
+    Y' in a sport story: a town names its club."""
+    return gazetteer.is_nation(place.name) or (role.sport and not is_country(place.name))
 
 
 def frame_applies(frame: RoleFrame, role: Role) -> bool:

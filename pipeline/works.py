@@ -117,14 +117,17 @@ def _kind_before(doc: Doc, i: int) -> str | None:
     return None
 
 
+RELATIVE_WORDS = {"whose", "who", "which", "where", "when", "whom"}
+
+
 def _kind_after(doc: Doc, end: int) -> str | None:
     """'X, Razorlight's second album', 'X, the film ...', 'X, a comedy about ...': a comma, then a noun phrase
     whose head is a kind noun within four words."""
     if end >= len(doc) or doc[end].text != ",":
         return None
     for tok in doc[end + 1:min(len(doc), end + 6)]:
-        if tok.is_punct:
-            return None
+        if tok.is_punct or tok.lower_ in RELATIVE_WORDS:
+            return None  # "X, whose film ...": X made the film, X is no film
         if tok.lemma_.lower() in WORK_KINDS and tok.pos_ == "NOUN" and tok.text[:1].islower():
             return tok.lemma_.lower()
     return None

@@ -18,7 +18,7 @@ from pipeline.relations.resolver import Resolver
 from pipeline.relations.role_facts import role_extractions
 from pipeline.relations.triggers import Triggers
 from pipeline.relations.values import Extraction
-from pipeline.relations.verbs import surface_extractions, verb_extractions, verb_lemma
+from pipeline.relations.verbs import phrasal_lemma, surface_extractions, verb_extractions, verb_lemma
 
 
 def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = None,
@@ -38,7 +38,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
         for tok in sent:
             found: list[Extraction] = []
             if tok.pos_ in VERB_POS:
-                for lemma in {verb_lemma(tok), tok.lemma_.lower()}:
+                for lemma in {verb_lemma(tok), tok.lemma_.lower(), phrasal_lemma(tok)} - {None}:
                     for pred, frame in triggers.verbs.get(lemma, []):
                         found.extend(verb_extractions(tok, pred, frame, resolver, sent_i))
             elif tok.pos_ in NOMINAL_POS:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from pipeline.mentions import KIND_NOUNS, Mention
+from pipeline.mentions import KIND_NOUNS
 from pipeline.registry import Predicate
 from pipeline.relations.resolver import Resolver
-from pipeline.relations.values import CONFIDENCE, Extraction, Value, accept
+from pipeline.relations.values import CONFIDENCE, COREF_PENALTY, Extraction, Value, accept
 
 
 def by_line_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int,
@@ -20,11 +20,13 @@ def by_line_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: i
             continue
         if doc[m.token_end].lower_ != "by" or (maker := resolver.by_token.get(m.token_end + 1)) is None:
             continue
-        out.extend(_maker_extraction(pred, Value(m.name, m.type, m.kind), maker, resolver, sent_i, "by_line"))
+        out.extend(_maker_extraction(pred, Value(m.name, m.type, m.kind), Value(maker.name, maker.type, maker.kind),
+                                     resolver, sent_i, "by_line"))
     return out
 
 
 MAX_WORK_MODIFIERS = 3  # "Arnold's gritty new drama Wasp"
+POSSESSIVE_WORDS = {"his", "her", "whose"}
 
 
 def possessive_maker_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int,
@@ -37,19 +39,35 @@ def possessive_maker_extractions(doc: Doc, pred: Predicate, resolver: Resolver, 
         if m.type != "WORK" or not sent.start <= m.token_start < sent.end:
             continue
         i, kind = m.token_start - 1, m.kind
-        while i > sent.start and m.token_start - i <= MAX_WORK_MODIFIERS and doc[i].is_lower and doc[i].is_alpha:
+        while i > sent.start and m.token_start - i <= MAX_WORK_MODIFIERS and doc[i].is_lower and doc[i].is_alpha \
+                and doc[i].lower_ not in POSSESSIVE_WORDS:
             if kind is None and KIND_NOUNS.get(doc[i].lemma_.lower()) == "WORK":
                 kind = doc[i].lemma_.lower()
             i -= 1
-        if i <= sent.start or doc[i].text not in ("'s", "’s", "'", "’") or (maker := resolver.by_token.get(i - 1)) is None:
-            continue
-        out.extend(_maker_extraction(pred, Value(m.name, m.type, kind), maker, resolver, sent_i, "possessive_maker"))
+        if i > sent.start and (maker := _possessor(doc, i, resolver)) is not None:
+            out.extend(_maker_extraction(pred, Value(m.name, m.type, kind), maker, resolver, sent_i,
+                                         "possessive_maker"))
     return out
 
 
-def _maker_extraction(pred: Predicate, work: Value, maker: Mention, resolver: Resolver, sent_i: int,
+def _possessor(doc: Doc, i: int, resolver: Resolver) -> Value | None:
+    """Whose the work is, from the word before its kind: a name's possessive ('Keane's'), a pronoun standing
+    for a person ('her album'), or 'whose' after the name it relates to ('Arnold, whose film Wasp')."""
+    tok = doc[i]
+    if tok.text in ("'s", "’s", "'", "’"):
+        maker = resolver.by_token.get(i - 1)
+        return Value(maker.name, maker.type, maker.kind) if maker is not None else None
+    if tok.lower_ in ("his", "her"):  # "its" and "their" are a band's or a firm's: not resolved here
+        return resolver.value(tok)
+    if tok.lower_ == "whose":
+        clause = next((a for a in tok.ancestors if a.dep_ == "relcl"), None)
+        return resolver.value(clause.head) if clause is not None else None
+    return None
+
+
+def _maker_extraction(pred: Predicate, work: Value, obj: Value, resolver: Resolver, sent_i: int,
                       frame: str) -> list[Extraction]:
-    obj = Value(maker.name, maker.type, maker.kind)
-    if work.kind not in pred.makers or not accept(pred, work, obj) or resolver.is_author(maker.name):
+    if work.kind not in pred.makers or not accept(pred, work, obj) or resolver.is_author(obj.text):
         return []
-    return [Extraction(pred.name, work, obj, sent_i, f"{pred.name}:{frame}", CONFIDENCE["noun"])]
+    confidence = CONFIDENCE["noun"] * (COREF_PENALTY if obj.via_coref else 1.0)
+    return [Extraction(pred.name, work, obj, sent_i, f"{pred.name}:{frame}", round(confidence, 3))]

@@ -36,6 +36,8 @@ def _self_literal(noun: Token, lemmas: tuple[str, ...]) -> str:
 
 
 def _referents(noun: Token) -> tuple[list[Token], str]:
+    if noun.dep_ == "appos" and _titles_next_name(noun):
+        return [], "appos"  # "boxer Dan Roper, model Kia Sands": the noun is Sands's title, not Roper's
     if noun.dep_ == "appos":
         return [noun.head], "appos"
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
@@ -48,6 +50,11 @@ def _referents(noun: Token) -> tuple[list[Token], str]:
     if appositives:
         return appositives, "title"
     return _trailing_title(noun), "appos"
+
+
+def _titles_next_name(noun: Token) -> bool:
+    nxt = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    return nxt is not None and nxt.pos_ == "PROPN" and nxt.text[:1].isupper() and nxt.ent_type_ != ""
 
 
 # Where the parser puts a title it could not attach: anything but an argument of its own.

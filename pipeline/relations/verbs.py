@@ -20,8 +20,9 @@ def verb_extractions(verb: Token, pred: Predicate, frame: VerbFrame, resolver: R
         values["agent"] = _fronted_agent(verb, slot, values["agent"], resolver)
     voice = "passive" if is_passive(verb) else "active"
     style = "participle" if fronted or verb.dep_ in ("acl", "advcl") else "verb"
+    trigger = phrasal if (phrasal := phrasal_lemma(verb)) in frame.lemmas else verb.lemma_
     return pairs(pred, values[frame.subject], values[frame.object], sent_i,
-                 f"{pred.name}:verb_{voice}:{verb.lemma_}", CONFIDENCE[style])
+                 f"{pred.name}:verb_{voice}:{trigger}", CONFIDENCE[style])
 
 
 def _fronted_agent(verb: Token, slot_types: frozenset[str], found: list[Value], resolver: Resolver) -> list[Value]:
@@ -77,6 +78,12 @@ def _names_before(tok: Token, resolver: Resolver) -> list[Mention]:
         else:
             break
     return names
+
+
+def phrasal_lemma(tok: Token) -> str | None:
+    """'took over', 'picked up': the lemma with its particle, a trigger of its own ("take over")."""
+    particle = next((c for c in tok.children if c.dep_ == "prt"), None)
+    return f"{tok.lemma_.lower()} {particle.lower_}" if particle is not None else None
 
 
 def verb_lemma(tok: Token) -> str:

@@ -421,3 +421,37 @@ def test_only_an_owner_right_before_an_organisation_is_its_parent(nlp):
 def test_teaching_at_a_university_is_working_there(nlp):
     facts = triples(nlp, "James Tobin taught at Harvard for years.")
     assert ("James Tobin", "employer", "Harvard") in facts
+
+
+def test_ownership_from_phrasal_verbs_acquisition_nouns_and_units(nlp):
+    facts = triples(nlp, "Kestrel Bank took over Marlow Insurance last year. Harlan Foods' acquisition of Tern Dairy "
+                         "was completed in May. Pell Motors, the truck unit of Varga Group, reported higher profits.")
+    assert {("Marlow Insurance", "owned_by", "Kestrel Bank"), ("Tern Dairy", "owned_by", "Harlan Foods"),
+            ("Pell Motors", "owned_by", "Varga Group")} <= facts
+
+
+def test_an_award_typed_by_name_needs_no_award_word(nlp):
+    facts = triples(nlp, "The film Tall Grass opened in March. Tall Grass picked up the Golden Bear on Saturday.")
+    assert ("Tall Grass", "award_received", "Golden Bear") in facts
+
+
+def test_a_work_owned_by_a_pronoun_or_by_whose_belongs_to_the_person_named(nlp):
+    facts = triples(nlp, "Mary Vell released her album Paper Lanterns in March. "
+                         "Steven Brandt, whose film Tall Grass opened on Friday, was in Berlin.")
+    assert ("Paper Lanterns", "performer", "Mary Vell") in facts
+    assert ("Tall Grass", "director", "Steven Brandt") in facts
+    assert not any(s == "Steven Brandt" for s, _, _ in facts)  # "X, whose film": X is no film
+
+
+def test_a_title_before_the_next_name_in_a_list_is_not_an_apposition(nlp):
+    facts = triples(nlp, "The contestants include former boxer Dan Roper, model Kia Sands and presenter Joe Mallory.")
+    assert ("Kia Sands", "occupation", "model") in facts
+    assert ("Dan Roper", "occupation", "model") not in facts
+
+
+def test_a_town_before_a_team_role_is_its_club_in_a_sport_story_only(nlp):
+    sport = triples(nlp, "Leeds manager Kevin Marlow said his side deserved the win. Bath centre Tomas Hale kicked "
+                         "two goals in the match, and the league season ends in May.")
+    assert {("Kevin Marlow", "employer", "Leeds"), ("Tomas Hale", "member_of_sports_team", "Bath")} <= sport
+    business = triples(nlp, "Leeds manager Kevin Marlow said the branch would close. The bank will cut 300 jobs.")
+    assert not any(o == "Leeds" for _, _, o in business)
