@@ -239,7 +239,8 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
         return WorkSpan(i, end, f"kind_after:{kind}", kind)
     if _directed_after(doc, end):
         return WorkSpan(i, end, "frame:directed_by", None)
-    if CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80]):
+    if CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80]) \
+            and not person_tokens.issuperset(range(i, end)):  # "an album by Mara Vell went to number one"
         return WorkSpan(i, end, "chart", "song")
     if title_case_sentence(doc, i):
         return None  # "Price Tag Is Steep", "Alicia Keys And Protestors": a headline, not titles

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from pipeline.mentions import KIND_NOUNS
+from pipeline.mentions import KIND_NOUNS, Mention
 from pipeline.registry import Predicate
 from pipeline.relations.resolver import Resolver
 from pipeline.relations.values import CONFIDENCE, COREF_PENALTY, Extraction, Value, accept
@@ -16,13 +16,28 @@ def by_line_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: i
     name right after it; the work's kind decides whose work it is (an album's performer, a novel's author)."""
     out = []
     for m in resolver.mentions:
-        if m.type != "WORK" or not sent.start <= m.token_start < sent.end or m.token_end + 1 >= sent.end:
+        if m.type != "WORK" or not sent.start <= m.token_start < sent.end:
             continue
-        if doc[m.token_end].lower_ != "by" or (maker := resolver.by_token.get(m.token_end + 1)) is None:
+        by = m.token_end + (m.token_end < sent.end and doc[m.token_end].text == ",")  # "X, by Y,"
+        if by + 1 >= sent.end or doc[by].lower_ != "by":
             continue
-        out.extend(_maker_extraction(pred, Value(m.name, m.type, m.kind), Value(maker.name, maker.type, maker.kind),
-                                     resolver, sent_i, "by_line"))
+        for maker in _listed_names(doc, by + 1, sent.end, resolver):
+            out.extend(_maker_extraction(pred, Value(m.name, m.type, m.kind),
+                                         Value(maker.name, maker.type, maker.kind), resolver, sent_i, "by_line"))
     return out
+
+
+def _listed_names(doc: Doc, i: int, end: int, resolver: Resolver) -> list[Mention]:
+    """The names listed from token i: 'A', 'A and B', 'A, B and C'."""
+    names = []
+    while i < end and (m := resolver.by_token.get(i)) is not None and m.token_start == i:
+        names.append(m)
+        i = m.token_end
+        if i + 1 < end and doc[i].lower_ in (",", "and", "&"):
+            i += 1 + (doc[i].text == "," and doc[i + 1].lower_ == "and")
+        else:
+            break
+    return names
 
 
 MAX_WORK_MODIFIERS = 3  # "Arnold's gritty new drama Wasp"

@@ -455,3 +455,17 @@ def test_a_town_before_a_team_role_is_its_club_in_a_sport_story_only(nlp):
     assert {("Kevin Marlow", "employer", "Leeds"), ("Tomas Hale", "member_of_sports_team", "Bath")} <= sport
     business = triples(nlp, "Leeds manager Kevin Marlow said the branch would close. The bank will cut 300 jobs.")
     assert not any(o == "Leeds" for _, _, o in business)
+
+
+def test_a_by_line_after_a_comma_and_with_several_makers(nlp):
+    facts = triples(nlp, "The prize went to the novel Stone Harbour by Dean Hobb and Lucy Trent. "
+                         "The album Paper Lanterns, by Mary Vell, was released in May.")
+    assert {("Stone Harbour", "author", "Dean Hobb"), ("Stone Harbour", "author", "Lucy Trent"),
+            ("Paper Lanterns", "performer", "Mary Vell")} <= facts
+
+
+def test_a_person_before_a_chart_position_is_not_a_song(nlp):
+    doc = nlp("The album Paper Lanterns by Mary Vell went to number one.")
+    types = {m.name: m.type for m in document_mentions(doc)}
+    assert types["Mary Vell"] == "PERSON"
+    assert ("Paper Lanterns", "performer", "Mary Vell") in triples(nlp, doc.text)
