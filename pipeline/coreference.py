@@ -78,3 +78,35 @@ def resolve_description(tok: Token, mentions: list[Mention], sentence_of: list[i
     candidates = [m for m in mentions if m.type == "PERSON" and m.end_char <= tok.idx
                   and here - m.sentence_index <= WINDOW]
     return candidates[-1] if len({m.name for m in candidates}) == 1 else None
+
+
+THING_PRONOUNS = {"it", "its"}
+THING_TYPES = ("ORG", "WORK")
+
+
+def resolve_thing_pronoun(tok: Token, mentions: list[Mention], sentence_of: list[int]) -> Mention | None:
+    """'It was founded in 1901', 'its chief executive': the organisation or work that is the subject of this
+    sentence's main clause before the pronoun ("Kestrel said it would ..."), else of the sentence before
+    ("Kestrel reported profits. It ..."), through that sentence's own "it". A subject that is anything else
+    leaves the pronoun unresolved: "it" also stands for events, claims and the weather."""
+    if tok.lower_ not in THING_PRONOUNS or tok.pos_ != "PRON":
+        return None
+    by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
+    return _thing_before(tok, by_token, WINDOW)
+
+
+def _thing_before(tok: Token, by_token: dict[int, Mention], hops: int) -> Mention | None:
+    sent = tok.sent
+    subject = next((c for c in sent.root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subject is None or subject.i >= tok.i:
+        if sent.start == 0 or hops == 0:
+            return None
+        previous = tok.doc[sent.start - 1].sent.root
+        subject = next((c for c in previous.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is None:
+            return None
+        hops -= 1
+    if subject.lower_ in THING_PRONOUNS and subject.pos_ == "PRON":  # "It said its ...", "... . It ..."
+        return _thing_before(subject, by_token, hops) if subject.i != tok.i else None
+    found = by_token.get(subject.i)
+    return found if found is not None and found.type in THING_TYPES else None

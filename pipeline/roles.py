@@ -446,6 +446,8 @@ def _names_a_team(place: Mention, role: Role) -> bool:
 def frame_applies(frame: RoleFrame, role: Role) -> bool:
     if role.person.type == "PERSON" and "company" in role.kinds:
         return False  # "American rock band Marilyn Manson": the role says the name is no person
+    if frame.possessive and not role.kinds and role.sport and role.person.type == "PERSON":
+        return False  # "Chelsea's Lampard" in a sport story: the club's player or its coach, the text won't say
     kinds = kinds_in_context(role)
     return not frame.unless & kinds and (bool(frame.kinds & kinds) or ANY_ROLE in frame.kinds) \
         and (role.possessive or not frame.possessive)

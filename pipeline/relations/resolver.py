@@ -6,7 +6,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from pipeline.coreference import resolve_pronoun
+from pipeline.coreference import resolve_pronoun, resolve_thing_pronoun
 from pipeline.dates import normalize_date
 from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
 from pipeline.relations.arguments import copula_subject, phrase_end, refers_back
@@ -46,8 +46,10 @@ class Resolver:
         return self._pronoun(tok) or self._coref(tok) or self._untagged_name(tok)
 
     def _pronoun(self, tok: Token) -> Value | None:
-        """'She is starring in X': he, she, his and her stand for a person named before (coreference.py)."""
-        antecedent = resolve_pronoun(tok, self.mentions, self.sentence_of)
+        """'She is starring in X': he, she, his and her stand for a person named before, it and its for the
+        organisation or work the sentence is about (coreference.py)."""
+        antecedent = resolve_pronoun(tok, self.mentions, self.sentence_of) \
+            or resolve_thing_pronoun(tok, self.mentions, self.sentence_of)
         if antecedent is None or self.is_author(antecedent.name):
             return None
         return Value(antecedent.name, antecedent.type, antecedent.kind, via_coref=True,

@@ -469,3 +469,30 @@ def test_a_person_before_a_chart_position_is_not_a_song(nlp):
     types = {m.name: m.type for m in document_mentions(doc)}
     assert types["Mary Vell"] == "PERSON"
     assert ("Paper Lanterns", "performer", "Mary Vell") in triples(nlp, doc.text)
+
+
+def test_it_and_its_stand_for_the_organisation_the_sentence_before_is_about(nlp):
+    facts = triples(nlp, "Kestrel Bank reported record profits on Tuesday. It was founded by John Marlow in 1901. "
+                         "Its chief executive, Ann Pike, said costs fell.")
+    assert {("Kestrel Bank", "founded_by", "John Marlow"),
+            ("Kestrel Bank", "chief_executive_officer", "Ann Pike")} <= facts
+    # The subject before is a person: 'it' is left alone rather than guessed.
+    assert not any(p == "founded_by" for _, p, _ in triples(
+        nlp, "Kestrel Bank hired Ann Pike. Ann Pike praised the plan. It was founded by John Marlow in 1901."))
+
+
+def test_kinship_residence_founding_and_death_from_rules(nlp):
+    facts = triples(nlp, "Lucy Trent is the daughter of actor John Trent. John Trent and his son Peter Trent came. "
+                         "Lucy Trent, who lives in Paris, is 34. Kestrel Bank was founded in 1901. "
+                         "Ann Pike died on 3 March 2004 in London.")
+    assert {("John Trent", "child", "Lucy Trent"), ("John Trent", "child", "Peter Trent"),
+            ("Lucy Trent", "residence", "Paris"), ("Kestrel Bank", "inception", "1901"),
+            ("Ann Pike", "date_of_death", "2004-03-03")} <= facts
+    assert not any(p == "date_of_death" and o == "London" for _, p, o in facts)
+
+
+def test_an_organisation_owning_a_name_employs_the_person_outside_sport(nlp):
+    assert ("Ann Pike", "employer", "Kestrel Bank") in triples(nlp, "Kestrel Bank's Ann Pike said costs fell.")
+    sport = triples(nlp, "Chelsea's Tom Reyne scored twice in the match as the league leaders beat Fulham. "
+                         "The striker's goal was the best of the season.")
+    assert ("Tom Reyne", "employer", "Chelsea") not in sport
