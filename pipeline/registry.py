@@ -79,6 +79,8 @@ class Predicate:
     changes_over_time: bool = False   # single-valued at a time: documents of different dates may both be right
     modifier: str | None = None  # "winning": "Oscar-winning actor X" holds the award, "nominated": is nominated
     model_only: bool = False  # no rule frame on purpose: only the trained relation layer extracts it
+    nation_teams: bool = False  # a nation as the object stands for its national side ("played for England")
+    based: bool = False  # "London-based Kestrel Bank": organisation and place around a hyphenated 'based'
 
     @property
     def object_kind(self) -> str:
@@ -123,7 +125,7 @@ def parse_predicate(raw: dict) -> Predicate:
     roles = tuple(_role_frame(r, name) for r in raw.get("roles", []))
     model_only = bool(raw.get("model_only", False))
     has_frame = bool(verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")
-                     or raw.get("makers") or raw.get("modifier"))
+                     or raw.get("makers") or raw.get("modifier") or raw.get("based"))
     if not (has_frame or model_only):
         raise RegistryError(f"{name}: no frame triggers it (mark it `model_only: true` if that is meant)")
     if has_frame and model_only:
@@ -134,7 +136,8 @@ def parse_predicate(raw: dict) -> Predicate:
                      frozenset(raw.get("subject_kinds", [])), re.compile(pattern) if pattern else None,
                      bool(raw.get("lifespan", False)), roles, frozenset(raw.get("makers", [])),
                      bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)),
-                     raw.get("modifier"), model_only)
+                     raw.get("modifier"), model_only, bool(raw.get("nation_teams", False)),
+                     bool(raw.get("based", False)))
 
 
 def _role_frame(raw: dict, name: str) -> RoleFrame:

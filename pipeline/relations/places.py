@@ -76,3 +76,53 @@ def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver: Resolver, 
             out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:comma_apposition",
                                   CONFIDENCE["noun"]))
     return out
+
+
+MAX_KIND_WORDS = 3  # "the Paris-based pressure group X"
+
+
+def based_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int, sent: Span) -> list[Extraction]:
+    """'London-based Kestrel Bank', 'the Paris-based pressure group Reporters Without Borders', 'Bombardier, the
+    Montreal-based firm': a place joined by a hyphen to 'based', and the organisation the phrase describes, named
+    right after its lower-case words or right before ', the'."""
+    out = []
+    for tok in sent:
+        if tok.lower_ != "based" or tok.i < sent.start + 2 or doc[tok.i - 1].text != "-":
+            continue
+        if (place := _place_before_hyphen(doc, tok.i - 2, sent.start, resolver)) is None:
+            continue
+        named = _named_after(doc, tok.i + 1, sent.end, resolver) or _named_before(doc, place[1], sent.start, resolver)
+        if named is None:
+            continue
+        subj, obj = Value(named.name, named.type, named.kind), place[0]
+        if accept(pred, subj, obj):
+            out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:based", CONFIDENCE["noun"]))
+    return out
+
+
+def _place_before_hyphen(doc: Doc, end: int, sent_start: int, resolver: Resolver) -> tuple[Value, int] | None:
+    """The place ending at token `end` and where it starts: a mention of a place, else the longest run of
+    capitalised words the gazetteer knows ("Hong Kong"), which the tagger rarely tags when a hyphen follows."""
+    if (m := resolver.by_token.get(end)) is not None:
+        return (Value(m.name, m.type, m.kind), m.token_start) if m.type == "PLACE" else None
+    for start in range(max(sent_start, end - 2), end + 1):
+        words = doc[start:end + 1]
+        if all(t.text[:1].isupper() and t.is_alpha for t in words) and gazetteer.lookup(words.text) is not None:
+            return Value(words.text, "PLACE", span=(words.start_char, words.end_char)), start
+    return None
+
+
+def _named_after(doc: Doc, i: int, end: int, resolver: Resolver):
+    start = i
+    while i < end and i - start < MAX_KIND_WORDS and doc[i].is_lower and doc[i].is_alpha:
+        i += 1
+    return resolver.by_token.get(i) if i < end and resolver.by_token.get(i) is not None \
+        and resolver.by_token[i].token_start == i else None
+
+
+def _named_before(doc: Doc, place_start: int, sent_start: int, resolver: Resolver):
+    """'X, the <place>-based firm'."""
+    i = place_start - 1
+    if i - 1 < sent_start or doc[i].lower_ not in ("the", "a") or doc[i - 1].text != ",":
+        return None
+    return resolver.by_token.get(i - 2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from pipeline import gazetteer
 from pipeline.registry import Predicate
 
 CONFIDENCE = {"verb": 0.9, "participle": 0.85, "noun": 0.8, "title": 0.75, "possessive": 0.75, "surface": 0.7}
@@ -47,6 +48,13 @@ def frame_type(value: Value, allowed: frozenset[str]) -> Value:
     return replace(value, type=next(iter(entity_types))) if len(entity_types) == 1 else value
 
 
+def team_type(pred: Predicate, value: Value) -> Value:
+    """'played for England': where the predicate says so, a nation stands for its national side."""
+    if pred.nation_teams and value.type == "PLACE" and gazetteer.is_nation(value.text):
+        return replace(value, type="ORG")
+    return value
+
+
 def accept(pred: Predicate, subj: Value, obj: Value) -> bool:
     if not (_type_ok(subj, pred.subject_types) and _type_ok(obj, pred.object_types)):
         return False
@@ -65,7 +73,7 @@ def pairs(pred: Predicate, subjects: list[Value], objects: list[Value], sent_i: 
     for subj in subjects:
         for obj in objects:
             typed_by_frame = UNTYPED in (subj.type, obj.type)
-            subj, obj = frame_type(subj, pred.subject_types), frame_type(obj, pred.object_types)
+            subj, obj = frame_type(subj, pred.subject_types), frame_type(team_type(pred, obj), pred.object_types)
             if not accept(pred, subj, obj):
                 continue
             conf = base * (COREF_PENALTY if subj.via_coref or obj.via_coref else 1.0)

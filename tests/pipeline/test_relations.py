@@ -496,3 +496,18 @@ def test_an_organisation_owning_a_name_employs_the_person_outside_sport(nlp):
     sport = triples(nlp, "Chelsea's Tom Reyne scored twice in the match as the league leaders beat Fulham. "
                          "The striker's goal was the best of the season.")
     assert ("Tom Reyne", "employer", "Chelsea") not in sport
+
+
+def test_a_place_hyphenated_to_based_is_where_the_organisation_is_based(nlp):
+    facts = triples(nlp, "The Paris-based pressure group Open Press Watch said the site was blocked. "
+                         "London-based Kestrel Bank cut 300 jobs. Paris-based designer Ann Pike showed her collection.")
+    assert {("Open Press Watch", "headquarters_location", "Paris"),
+            ("Kestrel Bank", "headquarters_location", "London")} <= facts
+    assert not any(s == "Ann Pike" and p == "headquarters_location" for s, p, _ in facts)
+
+
+def test_playing_or_signing_for_a_club_or_a_nation_is_membership_of_the_team(nlp):
+    facts = triples(nlp, "Wes Brown last played for England in February 2003. Tom Reyne signed for Chelsea in 2004. "
+                         "Ann Pike played for time in the meeting with Kestrel Bank.")
+    assert {("Wes Brown", "member_of_sports_team", "England"), ("Tom Reyne", "member_of_sports_team", "Chelsea")} <= facts
+    assert not any(s == "Ann Pike" for s, p, _ in facts if p == "member_of_sports_team")
