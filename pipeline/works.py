@@ -182,7 +182,7 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
         span = _kind_modified(doc, i, end) if modifier else _cue(doc, i, end, person_tokens, about_works)
         if span is None and doc[i:end].text in known:
             span = WorkSpan(i, end, "repeat", None)
-        if span is None and found and _listed_after(doc, found[-1].end, i):
+        if span is None and found and _listed_after(doc, found[-1].end, i) and not _full_name(doc, i, end, person_tokens):
             span = WorkSpan(i, end, "list", found[-1].kind)  # "films include X, Y and Z"
         if span is not None:
             found.append(span)
@@ -190,6 +190,12 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
         else:
             i += 1
     return found
+
+
+def _full_name(doc: Doc, i: int, end: int, person_tokens: set[int]) -> bool:
+    """'The star of X, Lucy Trent, said': a first and last name the tagger calls a person, after a title and a
+    comma, is in apposition to it, not the next title of a list."""
+    return end - i >= 2 and person_tokens.issuperset(range(i, end)) and first_name_gender(doc[i].text) is not None
 
 
 def _after_joining_hyphen(doc: Doc, i: int) -> bool:

@@ -49,6 +49,11 @@ def _referents(noun: Token) -> tuple[list[Token], str]:
     appositives = [c for c in noun.children if c.dep_ == "appos" and c.pos_ == "PROPN"]
     if appositives:
         return appositives, "title"
+    # "The star of Tall Grass, Lucy Trent, said": the parser hangs the person on the nearest noun, the complement
+    shifted = [a for o in prep_objects(noun, ("of",)) for a in o.children
+               if a.dep_ == "appos" and a.pos_ == "PROPN" and a.ent_type_ == "PERSON"]
+    if shifted:
+        return shifted, "appos"
     return _trailing_title(noun), "appos"
 
 

@@ -511,3 +511,12 @@ def test_playing_or_signing_for_a_club_or_a_nation_is_membership_of_the_team(nlp
                          "Ann Pike played for time in the meeting with Kestrel Bank.")
     assert {("Wes Brown", "member_of_sports_team", "England"), ("Tom Reyne", "member_of_sports_team", "Chelsea")} <= facts
     assert not any(s == "Ann Pike" for s, p, _ in facts if p == "member_of_sports_team")
+
+
+def test_winner_of_an_award_and_a_person_set_off_after_the_complement(nlp):
+    facts = triples(nlp, "Lucy Trent was the winner of the Felt Prize in 2003. "
+                         "The star of Tall Grass, Mary Vell, spoke to reporters.")
+    assert ("Lucy Trent", "award_received", "Felt Prize") in facts
+    assert ("Tall Grass", "cast_member", "Mary Vell") in facts
+    doc = nlp("The star of Tall Grass, Mary Vell, spoke to reporters.")
+    assert {m.name: m.type for m in document_mentions(doc)}["Mary Vell"] == "PERSON"  # an apposition, no next title
