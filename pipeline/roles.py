@@ -24,7 +24,7 @@ HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "p
 QUALIFIER_PREPS = {"of", "at", "for", "with", "in"}
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVE = {"'s", "’s", "'", "’"}
-CONFIDENCE = {"before": 0.8, "after": 0.75, "copula": 0.75, "as": 0.75, "of": 0.7}
+CONFIDENCE = {"before": 0.8, "after": 0.75, "copula": 0.75, "as": 0.75, "of": 0.7, "context": 0.6}
 TEAM_KINDS = frozenset({"player", "team_post"})
 UNTAGGED = "UNTAGGED"  # a qualifier the tagger missed: the fact's value names a new mention
 
@@ -358,7 +358,20 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
     for standing_in, named_in in described_people(doc, mentions, by_token, lexicon):  # "the feminist writer said"
         if (role := role_before(doc, standing_in, by_token, lexicon)) is not None and role.matched is not None:
             roles.append(replace(role, antecedent_sentence=named_in))
-    return [replace(r, sport=True) for r in roles] if is_about_sport(doc) else roles
+    if not is_about_sport(doc):
+        return roles
+    roles = [replace(r, sport=True) for r in roles]
+    return roles + [replace(r, qualifier=team, side="context") for r in roles
+                    if r.qualifier is None and r.kinds & TEAM_KINDS and (team := _team_in_context(doc, r.person, mentions))]
+
+
+def _team_in_context(doc: Doc, person: Mention, mentions: list[Mention]) -> Mention | None:
+    """'England are enduring their worst run since captain Richard Hill was dumped': a team role without its
+    team, in a sport story, is held in the one team this sentence or the one before names, opponents ('against
+    Italy') aside; with two teams there ('Wales beat Scotland'), whose it is stays unsaid."""
+    near = [m for m in mentions if m.label in ("TEAM", "CLUB") and not _opponent(doc, m)
+            and person.sentence_index - 1 <= m.sentence_index <= person.sentence_index]
+    return near[0] if len({m.name for m in near}) == 1 else None
 
 
 def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Mention], lexicon: RoleLexicon
@@ -435,6 +448,11 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
     if part == "nationality" and q.type in ("MISC", "PLACE") and (country := gazetteer.nationality(q.surface)):
         return RoleValue(country, "PLACE", None if country == q.name else (q.start_char, q.end_char))
     return None
+
+
+def _opponent(doc: Doc, m: Mention) -> bool:
+    root = doc[m.token_start:m.token_end].root
+    return root.dep_ == "pobj" and root.head.lower_ in ("against", "v", "vs", "versus")
 
 
 def _names_a_team(place: Mention, role: Role) -> bool:

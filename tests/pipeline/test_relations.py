@@ -520,3 +520,14 @@ def test_winner_of_an_award_and_a_person_set_off_after_the_complement(nlp):
     assert ("Tall Grass", "cast_member", "Mary Vell") in facts
     doc = nlp("The star of Tall Grass, Mary Vell, spoke to reporters.")
     assert {m.name: m.type for m in document_mentions(doc)}["Mary Vell"] == "PERSON"  # an apposition, no next title
+
+
+def test_a_team_role_without_its_team_is_held_in_the_one_team_in_context(nlp):
+    facts = triples(nlp, "Wales have named their side for Saturday's Six Nations match against Italy at the Millennium "
+                         "Stadium. Skipper Tom Reyne returns after injury, and fly-half Dan Hobb keeps his place. "
+                         "The coach said the squad was ready for the game.")
+    assert {("Tom Reyne", "member_of_sports_team", "Wales national team"),
+            ("Dan Hobb", "member_of_sports_team", "Wales national team")} <= facts
+    report = triples(nlp, "Wales beat Scotland 30-10 in the Six Nations match on Saturday. Captain Tom Reyne scored "
+                          "two tries in the game and the coach praised the squad.")
+    assert not any(p == "member_of_sports_team" for _, p, _ in report)  # whose captain: unsaid
