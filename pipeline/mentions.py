@@ -44,6 +44,14 @@ ROLE_WORDS = {
     "film-maker", "comic", "dancer", "artist", "painter", "photographer", "poet", "playwright", "teenager",
     "newcomer", "legend", "icon", "superstar", "hopeful", "hero", "actor-director", "star-studded",
 }
+# Professions no organisation has, right before a name: the name is a person's, whatever the tagger said
+# ("French writer Christophe Barratie" tagged ORG).
+PERSON_ONLY_WORDS = {"actor", "actress", "comedian", "singer", "rapper", "writer", "author", "novelist", "poet",
+                     "playwright", "presenter", "economist", "journalist", "correspondent", "photographer", "painter",
+                     "musician", "guitarist", "drummer", "songwriter", "filmmaker", "film-maker", "screenwriter",
+                     "dancer", "chef", "spokesman", "spokeswoman", "striker", "midfielder", "goalkeeper", "winger",
+                     "footballer", "golfer", "cricketer", "batsman", "businessman", "businesswoman", "lawyer"}
+PROFESSION_VOTE = 2  # beats one tagger label, not a gazetteer's or a title's
 # A name fused with a score, a date or a count is a table cell or a headline fragment: "Iceland 0-0",
 # "Devils 1: David Pastrnak", "Released 2013-12-17".
 FUSED_NUMBER = re.compile(r"\d+\s*[-–:]\s*\d+|\d{4}-\d{2}|\w\s\d+:")
@@ -103,6 +111,7 @@ class Mention:
     token_start: int
     token_end: int
     speaker: bool = False  # subject of a speech verb
+    after_profession: bool = False  # right after a word only people are: "writer Christophe Barratie"
 
 
 def clean_name(surface: str) -> str:
@@ -508,8 +517,9 @@ def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int], kind: s
         kind = work_kind(doc, span.start, span.end)
     root = span.root
     speaker = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
+    after_profession = span.start > 0 and doc[span.start - 1].lower_ in PERSON_ONLY_WORDS and len(span) in (2, 3)
     return Mention(span.text, name, etype, label, kind, sent_of[span.start],
-                   span.start_char, span.end_char, span.start, span.end, speaker)
+                   span.start_char, span.end_char, span.start, span.end, speaker, after_profession)
 
 
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
@@ -562,6 +572,9 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
     for name in {canonical[m.name] for m in mentions if _speaker_vote(m)}:
         if not _org_designated(name):
             votes[name]["PERSON"] += SPEAKER_VOTE
+    for name in {canonical[m.name] for m in mentions if m.after_profession and m.type in ("ORG", "MISC", "PERSON")}:
+        if not _org_designated(name):
+            votes[name]["PERSON"] += PROFESSION_VOTE
     for name in {canonical[m.name] for m in mentions}:
         if _first_name_shaped(name) and name not in not_org:
             votes[name]["PERSON"] += FIRST_NAME_VOTE

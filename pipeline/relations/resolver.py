@@ -66,7 +66,15 @@ class Resolver:
                 w[:1].isupper() and w.replace("-", "").isalpha() or CAMEL_CASE.match(w) for w in words):
             return None
         name = span.text
-        return None if self.is_author(name) else Value(name, UNTYPED, span=(span.start_char, span.end_char))
+        if self.is_author(name):
+            return None
+        return Value(name, self._conjunct_type(tok), span=(span.start_char, span.end_char))
+
+    def _conjunct_type(self, tok: Token) -> str:
+        """'Annette Bening and Ana Geislerova shared ...': a name the model missed, coordinated with a person,
+        is a person too; else the frame's slot types it."""
+        head = self.by_token.get(tok.head.i) if tok.dep_ == "conj" else None
+        return "PERSON" if head is not None and head.type == "PERSON" else UNTYPED
 
     def is_author(self, name: str) -> bool:
         return self.author is not None and name.casefold() == self.author

@@ -531,3 +531,11 @@ def test_a_team_role_without_its_team_is_held_in_the_one_team_in_context(nlp):
     report = triples(nlp, "Wales beat Scotland 30-10 in the Six Nations match on Saturday. Captain Tom Reyne scored "
                           "two tries in the game and the coach praised the squad.")
     assert not any(p == "member_of_sports_team" for _, p, _ in report)  # whose captain: unsaid
+
+
+def test_a_name_after_a_profession_only_people_have_is_a_person_and_so_is_its_untagged_conjunct(nlp):
+    doc = nlp("French writer Christophe Barratie won the prize.")
+    assert {m.name: m.type for m in document_mentions(doc)}["Christophe Barratie"] == "PERSON"
+    facts = triples(nlp, "Annette Bening and Ana Geislerova shared the best actress award at the Bangkok festival.")
+    assert {("Annette Bening", "award_received", "best actress award"),
+            ("Ana Geislerova", "award_received", "best actress award")} <= facts
