@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import gazetteer
 from pipeline.nlp import doc_text, sentence_of
+from pipeline.registry import singulars
 from pipeline.works import work_spans
 from schemas import ENTITY_TYPES
 
@@ -399,6 +400,16 @@ def _sure_place_span(span: Span) -> bool:
         gazetteer.is_sure_place(span.text)
 
 
+def _role_word(word: str) -> bool:
+    return word in ROLE_WORDS or any(w in ROLE_WORDS for w in singulars(word))  # "MPs", "actresses"
+
+
+def _qualifies_role(doc: Doc, i: int) -> bool:
+    """'Labour MPs Alan Price', 'German actor X' tagged as one person: a party or nationality before a role."""
+    return i + 1 < len(doc) and _role_word(doc[i + 1].lower_) and bool(
+        gazetteer.party(doc[i].text) or gazetteer.demonym(doc[i].text))
+
+
 def trimmed(ent: Span) -> Span | None:
     """A tagged name without what is not the name: the role in front of a person ("Veteran actor Morgan
     Freeman", "Comedian Harry Hill"), and with the prefix a hyphen joins to it ("T-Mobile", never "Mobile")."""
@@ -408,7 +419,7 @@ def trimmed(ent: Span) -> Span | None:
     if ent.label_ == "PERSON":
         # "Joseph O'Connor's Star of the Sea" tagged as one person: the name ends at its possessive
         end = next((t.i for t in ent[1:-1] if t.text in ("'s", "’s")), end)
-        while end - start > 1 and (doc[start].lower_ in ROLE_WORDS or doc[start].is_lower
+        while end - start > 1 and (_role_word(doc[start].lower_) or doc[start].is_lower or _qualifies_role(doc, start)
                                    or doc[start].ent_iob_ == "B" and doc[start].ent_type_ != "PERSON"):
             start += 1
     while end - start > 1 and (doc[end - 1].text in ("'s", "’s", "'", "’") or doc[end - 1].text in WEEKDAYS

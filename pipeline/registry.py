@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -50,13 +50,27 @@ class RoleLexicon:
     kinds: dict[str, frozenset[str]]
     drop: frozenset[str]
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of every role phrase ("chief", "executive", "officer")."""
+        return frozenset(w for phrase in self.kinds for w in phrase.split())
+
     def classify(self, words: list[str]) -> tuple[str, frozenset[str]] | None:
-        """(the matched phrase, its kinds) for the longest known phrase ending the words, else None."""
-        for start in range(len(words)):
-            phrase = " ".join(words[start:])
-            if phrase in self.kinds:
-                return phrase, self.kinds[phrase]
+        """(the matched phrase, its kinds) for the longest known phrase ending the words, else None; a plural
+        ending ("German marques X and Y", "Labour MPs") matches its singular."""
+        for ending in [words[-1]] + singulars(words[-1]) if words else []:
+            for start in range(len(words)):
+                phrase = " ".join(words[start:-1] + [ending])
+                if phrase in self.kinds:
+                    return phrase, self.kinds[phrase]
         return None
+
+
+def singulars(word: str) -> list[str]:
+    """The singulars an English plural may have: 'companies' company, 'actresses' actress, 'marques' marque."""
+    if word.endswith("ies"):
+        return [word[:-3] + "y"]
+    return [word[:-2], word[:-1]] if word.endswith("es") else [word[:-1]] if word.endswith("s") else []
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from pipeline.gazetteer import is_country
 from pipeline.coreference import resolve_description, resolve_pronoun
 from pipeline.mentions import Mention, is_about_sport, sentence_indexes
 from pipeline.nlp import sentence_of
-from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon
+from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon, singulars
 
 MAX_ROLE_WORDS = 5
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
@@ -48,7 +48,7 @@ def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
     word = tok.lower_
     if word == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_:
         return True  # inside "fly-half", "vice-president": the words are joined back in _classified
-    if word in lexicon.drop or any(word in phrase.split() for phrase in lexicon.kinds):
+    if word in lexicon.drop or any(w in lexicon.words for w in [word, *singulars(word)]):
         return True
     return tok.is_lower and tok.pos_ in ("NOUN", "ADJ") and tok.is_alpha
 
@@ -60,7 +60,7 @@ def _classified(words: list[str], lexicon: RoleLexicon) -> tuple[tuple[str, ...]
     found = lexicon.classify(words) if words else None
     if found is None:
         return tuple(words), None, frozenset()
-    return tuple(words), found[0], found[1]
+    return tuple(words[:-1] + found[0].split()[-1:]), found[0], found[1]  # "MPs" is the post "mp"
 
 
 def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
@@ -350,6 +350,7 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
             continue
         if (role := role_before(doc, m, by_token, lexicon)) is not None:
             roles.append(role)
+            roles.extend(replace(role, person=other) for other in _plural_role_list(doc, m, role, mentions))
         roles.extend(role_after(doc, m, by_token, lexicon) + role_copula(doc, m, by_token, lexicon)
                      + role_as(doc, m, by_token, lexicon) + role_of(doc, m, by_token, lexicon))
     for standing_in, named_in in pronoun_mentions(doc, mentions):  # "She is now chief executive of X"
@@ -372,6 +373,22 @@ def _team_in_context(doc: Doc, person: Mention, mentions: list[Mention]) -> Ment
     near = [m for m in mentions if m.label in ("TEAM", "CLUB") and not _opponent(doc, m)
             and person.sentence_index - 1 <= m.sentence_index <= person.sentence_index]
     return near[0] if len({m.name for m in near}) == 1 else None
+
+
+def _plural_role_list(doc: Doc, m: Mention, role: Role, mentions: list[Mention]) -> list[Mention]:
+    """'Labour MPs Alan Price and Jane Hollis': a plural role before a list of people is each one's."""
+    before = doc[m.token_start - 1] if m.token_start > 0 else None
+    if role.matched is None or before is None or role.words[-1] not in singulars(before.lower_):
+        return []
+    following = {x.token_start: x for x in mentions if x.type == "PERSON"}
+    listed, i = [], m.token_end
+    while i + 1 < len(doc) and doc[i].lower_ in (",", "and"):
+        i += 1 + (doc[i].text == "," and doc[i + 1].lower_ == "and")
+        if (nxt := following.get(i)) is None:
+            break
+        listed.append(nxt)
+        i = nxt.token_end
+    return listed
 
 
 def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Mention], lexicon: RoleLexicon

@@ -53,7 +53,8 @@ def _shared(verb: Token, finder: Callable[[Token], list[Token]]) -> list[Token]:
 
 
 def _relative_head(tok: Token) -> Token:
-    """'Brandt, who founded X': the subject 'who' stands for the noun the clause modifies."""
+    """'Brandt, who founded X', 'Bank One, which JP Morgan bought': the relative pronoun stands for the noun
+    the clause modifies."""
     if tok.lower_ in RELATIVE_PRONOUNS and tok.head.dep_ == "relcl":
         return tok.head.head
     return tok
@@ -108,7 +109,7 @@ def _doers(verb: Token) -> list[Token]:
 
 def patient_tokens(verb: Token) -> list[Token]:
     if not is_passive(verb):
-        objects = children(verb, "dobj")
+        objects = [_relative_head(t) for t in children(verb, "dobj")]  # "Bank One, which JP Morgan bought"
         return objects or (_modified_name(verb) if fronted_participle(verb) else [])
     subj = _shared(verb, lambda v: children(v, "nsubjpass"))
     if subj:

@@ -539,3 +539,16 @@ def test_a_name_after_a_profession_only_people_have_is_a_person_and_so_is_its_un
     facts = triples(nlp, "Annette Bening and Ana Geislerova shared the best actress award at the Bangkok festival.")
     assert {("Annette Bening", "award_received", "best actress award"),
             ("Ana Geislerova", "award_received", "best actress award")} <= facts
+
+
+def test_an_object_relative_pronoun_stands_for_the_noun_it_follows(nlp):
+    facts = triples(nlp, "Citizens Bank was linked to Bank One, which JP Morgan bought last year.")
+    assert ("Bank One", "owned_by", "JP Morgan") in facts
+
+
+def test_a_plural_role_before_a_list_of_people_is_each_ones(nlp):
+    facts = triples(nlp, "Labour MPs Alan Price and Jane Hollis voted against. German marques Kestrel Motors and "
+                         "Varga Autos kept their lead.")
+    assert {("Alan Price", "position_held", "mp"), ("Jane Hollis", "position_held", "mp"),
+            ("Jane Hollis", "member_of_political_party", "Labour Party")} <= facts
+    assert not any(p == "country_of_citizenship" for _, p, _ in facts)  # marques are companies, not citizens
