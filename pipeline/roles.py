@@ -363,7 +363,17 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
         return roles
     roles = [replace(r, sport=True) for r in roles]
     return roles + [replace(r, qualifier=team, side="context") for r in roles
-                    if r.qualifier is None and r.kinds & TEAM_KINDS and (team := _team_in_context(doc, r.person, mentions))]
+                    if r.qualifier is None and r.kinds & TEAM_KINDS and not _capitalised_before(doc, r)
+                    and (team := _team_in_context(doc, r.person, mentions))]
+
+
+def _capitalised_before(doc: Doc, role: Role) -> bool:
+    """'Saints coach X', 'Sheffield Wednesday manager Y': a name the tagger missed qualifies the role."""
+    i = role.person.token_start - len(role.words) - 1
+    while i >= 0 and doc[i].lower_.rstrip(".") in HONORIFICS | set(role.words):
+        i -= 1
+    return i >= 0 and doc[i].text[:1].isupper() and doc[i].is_alpha and (
+        not doc[i].is_sent_start or doc[i].pos_ in ("PROPN", "NOUN"))  # "The coach X" opens with no name
 
 
 def _team_in_context(doc: Doc, person: Mention, mentions: list[Mention]) -> Mention | None:
@@ -481,8 +491,6 @@ def _names_a_team(place: Mention, role: Role) -> bool:
 def frame_applies(frame: RoleFrame, role: Role) -> bool:
     if role.person.type == "PERSON" and "company" in role.kinds:
         return False  # "American rock band Marilyn Manson": the role says the name is no person
-    if frame.possessive and not role.kinds and role.sport and role.person.type == "PERSON":
-        return False  # "Chelsea's Lampard" in a sport story: the club's player or its coach, the text won't say
     kinds = kinds_in_context(role)
     return not frame.unless & kinds and (bool(frame.kinds & kinds) or ANY_ROLE in frame.kinds) \
         and (role.possessive or not frame.possessive)
