@@ -53,6 +53,7 @@ PERSON_ONLY_WORDS = {"actor", "actress", "comedian", "singer", "rapper", "writer
                      "dancer", "chef", "spokesman", "spokeswoman", "striker", "midfielder", "goalkeeper", "winger",
                      "footballer", "golfer", "cricketer", "batsman", "businessman", "businesswoman", "lawyer"}
 PROFESSION_VOTE = 2  # beats one tagger label, not a gazetteer's or a title's
+DASHED_TAIL = re.compile(r"\s+[-–—]\s+[a-z].*$")
 # A name fused with a score, a date or a count is a table cell or a headline fragment: "Iceland 0-0",
 # "Devils 1: David Pastrnak", "Released 2013-12-17".
 FUSED_NUMBER = re.compile(r"\d+\s*[-–:]\s*\d+|\d{4}-\d{2}|\w\s\d+:")
@@ -116,6 +117,7 @@ class Mention:
 
 
 def clean_name(surface: str) -> str:
+    surface = DASHED_TAIL.sub("", surface)  # "Dominic Carman - son of ...", "the Jesse Owens Awards - named in ..."
     name = POSSESSIVE.sub("", surface.strip().rstrip(" -–—|,;:"))
     name = HONORIFICS.sub("", name)
     name = re.sub(r"^(?:the)\s+(?=[A-Z])", "", name)

@@ -152,7 +152,8 @@ def _untagged_name_word(tok: Token) -> bool:
     parser took for a common noun ("Bath prop X", "Exeter coach Y")."""
     if not tok.text[:1].isupper() or tok.ent_type_:
         return False
-    return tok.pos_ == "PROPN" or tok.is_sent_start and gazetteer.lookup(tok.text) is not None
+    return tok.pos_ == "PROPN" or tok.is_sent_start and gazetteer.lookup(tok.text) is not None \
+        and is_about_sport(tok.doc)  # "Bass player Nicky Wire" is a musician; "Bath prop X" a rugby player
 
 
 def _qualifier_after(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Mention | None:
@@ -502,6 +503,8 @@ def kinds_in_context(role: Role) -> frozenset[str]:
     kinds = role.kinds
     if role.person.type != "PERSON":
         return kinds & {"company"}
+    if role.matched == "player" and not role.sport:
+        kinds = kinds - {"player"}  # "Bass player Nicky Wire", "a keen chess player": a team only in sport news
     at_org = role.qualifier is not None and role.qualifier.type == "ORG"
     if {"profession", "post"} <= kinds:
         kinds = kinds - {"profession" if at_org else "post"}

@@ -549,3 +549,10 @@ def test_a_plural_role_before_a_list_of_people_is_each_ones(nlp):
     assert {("Alan Price", "position_held", "mp"), ("Jane Hollis", "position_held", "mp"),
             ("Jane Hollis", "member_of_political_party", "Labour Party")} <= facts
     assert not any(p == "country_of_citizenship" for _, p, _ in facts)  # marques are companies, not citizens
+
+
+def test_a_player_outside_sport_and_a_dashed_tail_are_no_team_and_no_name(nlp):
+    facts = triples(nlp, "Bass player Nicky Wire will join Phil Jupitus on his morning show. Dominic Carman - son of "
+                         "late libel lawyer George Carman - was voted through to the final.")
+    assert not any(p == "member_of_sports_team" for _, p, _ in facts)
+    assert ("George Carman", "child", "Dominic Carman") in facts
