@@ -336,7 +336,8 @@ def _plays(doc: Doc, m: Mention) -> bool:
     role = root.dep_ in ("compound", "poss", "nmod") and head.lemma_.lower() in SPORT_NOUNS \
         or after is not None and after.lemma_.lower() in SPORT_NOUNS and after.is_lower  # "Wales coach X"
     opponent = root.dep_ == "pobj" and head.lower_ in ("against", "v", "vs", "over")
-    return playing or role or opponent
+    side = root.dep_ == "pobj" and head.lower_ == "for" and (head.head.lemma_.lower() in SPORT_VERBS | SPORT_WORDS)
+    return playing or role or opponent or side  # side: "scored the winning try for Wales", "played for England"
 
 
 HOLIDAYS = re.compile(r"(?i)\b(?:new year|christmas|easter|boxing day|valentine|halloween|thanksgiving|ramadan|eid|"

@@ -46,6 +46,8 @@ class Role:
 
 def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
     word = tok.lower_
+    if tok.tag_ == "VBZ" and word not in lexicon.words:
+        return False  # "Meet The Parents stars Robert De Niro": a verb, not the plural of a role
     if word == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_:
         return True  # inside "fly-half", "vice-president": the words are joined back in _classified
     if word in lexicon.drop or any(w in lexicon.words for w in [word, *singulars(word)]):
@@ -379,10 +381,12 @@ def _capitalised_before(doc: Doc, role: Role) -> bool:
 
 def _team_in_context(doc: Doc, person: Mention, mentions: list[Mention]) -> Mention | None:
     """'England are enduring their worst run since captain Richard Hill was dumped': a team role without its
-    team, in a sport story, is held in the one team this sentence or the one before names, opponents ('against
-    Italy') aside; with two teams there ('Wales beat Scotland'), whose it is stays unsaid."""
-    near = [m for m in mentions if m.label in ("TEAM", "CLUB") and not _opponent(doc, m)
-            and person.sentence_index - 1 <= m.sentence_index <= person.sentence_index]
+    team, in a sport story, is held in the one team this sentence names, else the one the sentence before
+    names, opponents ('against Italy') aside; with two teams there ('Wales beat Scotland'), whose it is stays
+    unsaid."""
+    teams = [m for m in mentions if m.label in ("TEAM", "CLUB") and not _opponent(doc, m)]
+    here = [m for m in teams if m.sentence_index == person.sentence_index]
+    near = here or [m for m in teams if m.sentence_index == person.sentence_index - 1]
     return near[0] if len({m.name for m in near}) == 1 else None
 
 

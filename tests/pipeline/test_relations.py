@@ -556,3 +556,11 @@ def test_a_player_outside_sport_and_a_dashed_tail_are_no_team_and_no_name(nlp):
                          "late libel lawyer George Carman - was voted through to the final.")
     assert not any(p == "member_of_sports_team" for _, p, _ in facts)
     assert ("George Carman", "child", "Dominic Carman") in facts
+
+
+def test_a_verb_ending_in_s_is_no_plural_role_and_a_team_in_the_sentence_beats_the_one_before(nlp):
+    doc = nlp("The sequel to the comedy Lost Weekend stars Tom Reyne, Dan Hobb and Mary Vell.")
+    assert not [e for e in extract_relations(doc, document_mentions(doc)) if ":role_" in e.extractor]
+    sport = triples(nlp, "England led at half-time in the match. A ball is flung out to winger Tom Reyne who crosses "
+                         "to score the winning try for Wales. The coach praised the squad after the game.")
+    assert ("Tom Reyne", "member_of_sports_team", "England national team") not in sport
