@@ -286,8 +286,15 @@ SPORT_NOUNS = {"coach", "captain", "squad", "team", "side", "player", "striker",
                "forward", "back", "midfielder", "defender", "goalkeeper", "winger", "international", "star"}
 
 
+# A results or standings line: a name, then scores or a table row ("CHICAGO 12 12 3 71 67 27", "Barcelona 2
+# Real Madrid 1").
+RESULT_LINE = re.compile(r"^[A-Z][\w.' -]{1,40}? \d{1,3}(?: +[A-Z][\w.' -]{1,40}?)? \d{1,3}\b", re.M)
+MIN_RESULT_LINES = 3
+
+
 def is_about_sport(doc: Doc) -> bool:
-    return sum(t.lower_ in SPORT_WORDS for t in doc) >= 4
+    """Sport words in the prose, or a table of results (which has almost no words)."""
+    return sum(t.lower_ in SPORT_WORDS for t in doc) >= 4 or len(RESULT_LINE.findall(doc_text(doc))) >= MIN_RESULT_LINES
 
 
 PLACE_PREPS = {"in", "at", "from", "to", "across", "around", "throughout", "near", "into", "of"}

@@ -229,3 +229,11 @@ def test_a_title_modifying_its_kind_noun_is_a_work_but_a_maker_or_channel_is_not
 @pytest.mark.parametrize("text", ["He works for GTECH S.p.A.", "She joined the group after a course with FWN"])
 def test_a_short_capital_name_ending_the_text_breaks_nothing(nlp, text):
     assert document_mentions(nlp(text)) is not None
+
+
+def test_a_standings_table_without_sport_words_is_sport_and_its_cities_are_clubs(nlp):
+    doc = nlp("EASTERN DIVISION\nW L T PTS\nBOSTON 14 10 1 29\nCHICAGO 12 12 3 27\nDENVER 11 13 2 24\n")
+    found = {(m.name, m.type) for m in document_mentions(doc)}
+    assert {("Boston", "ORG"), ("Chicago", "ORG"), ("Denver", "ORG")} <= found
+    prose = typed(nlp, "Meal 1\n\nEat every 2 hours in Boston.\nMeal 2\n\nEat every 3 hours in Chicago.")
+    assert prose.get("Boston") == "PLACE"  # numbered lines of prose are no results table
