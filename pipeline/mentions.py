@@ -26,6 +26,9 @@ LABEL_TYPES = {
 }
 # Labels of mentions whose type the context decided (a quoted title, a kind noun, a frame, a known award):
 # each outweighs several votes of the tagger.
+# A title named as a work by its context (WORK_CUE), or guessed from its shape alone (WORK_GUESS: "the success
+# of Meet the Fockers"), which one vote of the tagger elsewhere outweighs ("Ask Jeeves said").
+WORK_LABELS = ("TITLE", "WORK_CUE", "WORK_GUESS")
 STRONG_LABELS = {"TITLE", "WORK_CUE", "AWARD_NAME", "EVENT_NAME", "PARTY_NAME", "GAZETTEER", "TEAM", "CLUB",
                  "KIND_CUE"}
 STRONG_VOTE = 3
@@ -198,7 +201,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for work in work_spans(doc, persons):
         span = doc[work.start:work.end]
         if not taken.intersection(range(span.start, span.end)) and not _sure_place_span(span):
-            add(span, "WORK_CUE", "WORK", work.kind)
+            add(span, "WORK_GUESS" if work.cue == "verb_title" else "WORK_CUE", "WORK", work.kind)
     for ent in ents:
         if ent is None or taken.intersection(range(ent.start, ent.end)) or is_modifier(ent) or is_holiday(ent) \
                 or _capitalised_common_word(ent):
@@ -519,8 +522,8 @@ def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int], kind: s
         span = span[:-1]
     while len(span) > 1 and span[0].is_space:
         span = span[1:]
-    name = span.text.strip() if label in ("TITLE", "WORK_CUE") else clean_name(span.text)
-    if label == "WORK_CUE":
+    name = span.text.strip() if label in WORK_LABELS else clean_name(span.text)
+    if label in WORK_LABELS:
         name = POSSESSIVE.sub("", name).strip(" ,.;:")
     if etype in ("ORG", "PLACE"):  # "The University of Uyo" is the University of Uyo; "The Eminem Show" keeps its "The"
         name = re.sub(r"^The\s+(?=[A-Z])", "", name)

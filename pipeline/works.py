@@ -76,7 +76,8 @@ def title_run(doc: Doc, i: int) -> int | None:
         k = j
         while k < min(sent_end, j + 2) and doc[k].lower_ in TITLE_SMALL_WORDS:
             k += 1  # "Star of the Sea", "How to Dismantle an Atomic Bomb"
-        if k > j and k < sent_end and _capitalised(doc[k]) and not doc[k].is_punct and not _starts_name(doc[k]):
+        if k > j and k < sent_end and _capitalised(doc[k]) and not doc[k].is_punct and not _starts_name(doc[k]) \
+                and not doc[k].text[:1].isdigit():  # "Motormouth in the 1980s": a time, not the title's end
             if tok.lower_ in ("and", "or") and (end - i > 1 or k + 1 < sent_end and (
                     _capitalised(doc[k + 1]) or doc[k + 1].lower_ in TITLE_SMALL_WORDS)):
                 break  # "Ocean's Twelve and The Terminal", "Hero and House of ..." are two titles; "Hopes and Fears" one
@@ -159,7 +160,7 @@ def work_spans(doc: Doc, person_tokens: set[int]) -> list[WorkSpan]:
     again without a cue, and the titles listed beside them ("the studios behind The Aviator and Y")."""
     about_works = sum(t.lemma_.lower() in WORK_KINDS and t.pos_ == "NOUN" for t in doc) >= 2
     found = _scan(doc, person_tokens, about_works, known=set())
-    known = {doc[w.start:w.end].text for w in found}
+    known = {doc[w.start:w.end].text for w in found if w.cue != "verb_title"}  # a guess is not repeated
     return _scan(doc, person_tokens, about_works, known) if known else found
 
 

@@ -237,3 +237,12 @@ def test_a_standings_table_without_sport_words_is_sport_and_its_cities_are_clubs
     assert {("Boston", "ORG"), ("Chicago", "ORG"), ("Denver", "ORG")} <= found
     prose = typed(nlp, "Meal 1\n\nEat every 2 hours in Boston.\nMeal 2\n\nEat every 3 hours in Chicago.")
     assert prose.get("Boston") == "PLACE"  # numbered lines of prose are no results table
+
+
+def test_a_title_guessed_from_its_shape_is_not_repeated_over_the_taggers_word_nor_runs_into_a_decade(nlp):
+    doc = nlp("He presented the show Motormouth in the 1980s on ITV.")
+    assert "Motormouth" in {m.name for m in document_mentions(doc) if m.type == "WORK"}
+    labels = {m.label for m in document_mentions(nlp(
+        "Investors cheered the success of Hold Fast Industries. Hold Fast Industries said profits rose. "
+        "Hold Fast Industries employs 300 people."))}
+    assert "WORK_CUE" not in labels  # a shape-only guess carries no strong vote to the other mentions
