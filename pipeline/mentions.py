@@ -395,6 +395,8 @@ def entity_type(ent: Span) -> str | None:
         return "ORG"  # "Delta Sound" is a company whatever the model says
     if etype in ("PERSON", "MISC") and ent.label_ != "NORP" and gazetteer.is_major_place(name):
         return "PLACE"  # no one in the news is called Houston
+    if etype == "PLACE" and name.isupper() and len(name) <= 4 and gazetteer.lookup(name) is None:
+        return "ORG"  # "BT", "HP": an acronym no gazetteer knows as a place is an organisation's
     return etype
 
 

@@ -150,12 +150,22 @@ def untagged_organisation(doc: Doc, end: int, person: Mention) -> Mention | None
 
 
 def _untagged_name_word(tok: Token) -> bool:
-    """A capitalised word the tagger gave no entity: a proper noun, or a town opening the sentence that the
-    parser took for a common noun ("Bath prop X", "Exeter coach Y")."""
-    if not tok.text[:1].isupper() or tok.ent_type_:
+    """A word of a name the tagger gave no entity: a capitalised proper noun, a name opening with a digit
+    ('4Cast', '3Com', whatever the parser calls it), or a town opening the sentence that the parser took for a
+    common noun ("Bath prop X", "Exeter coach Y")."""
+    if tok.ent_type_ or not tok.text.replace("-", "").isalnum():
+        return False
+    if _digit_led_name(tok.text):
+        return True
+    if not tok.text[:1].isupper():
         return False
     return tok.pos_ == "PROPN" or tok.is_sent_start and gazetteer.lookup(tok.text) is not None \
         and is_about_sport(tok.doc)  # "Bass player Nicky Wire" is a musician; "Bath prop X" a rugby player
+
+
+def _digit_led_name(text: str) -> bool:
+    """'4Cast', '3Com': a name opening with a digit, capitals after it."""
+    return text[:1].isdigit() and any(c.isupper() for c in text[1:]) and any(c.isalpha() for c in text)
 
 
 def _qualifier_after(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Mention | None:
@@ -270,7 +280,7 @@ def _field_of_post(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]
     while j < sent_end and j - i <= MAX_DESCRIPTOR_TOKENS and by_token.get(j) is None and doc[j].is_lower \
             and doc[j].is_alpha and doc[j].pos_ in ("NOUN", "ADJ"):
         j += 1
-    if j == i + 1 or j < sent_end and by_token.get(j) is not None or j < sent_end and _capitalised_name(doc[j]):
+    if j == i + 1 or j < sent_end and by_token.get(j) is not None or j < sent_end and _untagged_name_word(doc[j]):
         return ()  # "of financial analysis firm X": the words describe the organisation that follows
     return tuple(t.lower_ for t in doc[i:j])
 
@@ -320,19 +330,13 @@ def _descriptor(tok: Token) -> bool:
 def untagged_organisation_at(doc: Doc, start: int, sent_end: int, person: Mention) -> Mention | None:
     """A capitalised name the tagger missed, starting at `start`: 'at 4Cast', 'of media consultancy Decipher'."""
     end = start
-    while end < sent_end and end - start < 4 and not doc[end].ent_type_ and _capitalised_name(doc[end]):
+    while end < sent_end and end - start < 4 and _untagged_name_word(doc[end]):
         end += 1
     if end == start:
         return None
     span = doc[start:end]
     return Mention(span.text, span.text, "ORG", UNTAGGED, None, person.sentence_index, span.start_char,
                    span.end_char, span.start, span.end)
-
-
-def _capitalised_name(tok: Token) -> bool:
-    """'Decipher', '4Cast', 'BT': a proper-noun token, also one that starts with a digit."""
-    letters = tok.text.lstrip("0123456789")
-    return tok.pos_ == "PROPN" and bool(letters) and letters[0].isupper() and tok.text.replace("-", "").isalnum()
 
 
 CLAUSE_GOES_ON = {"ADP", "CCONJ", "SCONJ", "ADV"}  # "resigned as coach on Monday", "... as chairman and left"

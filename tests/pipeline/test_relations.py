@@ -564,3 +564,9 @@ def test_a_verb_ending_in_s_is_no_plural_role_and_a_team_in_the_sentence_beats_t
     sport = triples(nlp, "England led at half-time in the match. A ball is flung out to winger Tom Reyne who crosses "
                          "to score the winning try for Wales. The coach praised the squad after the game.")
     assert ("Tom Reyne", "member_of_sports_team", "England national team") not in sport
+
+
+def test_an_acronym_no_gazetteer_places_and_a_digit_led_name_are_employers(nlp):
+    facts = triples(nlp, "Adrian Hosford, director of corporate responsibility at BT, said prices rose. "
+                         '"The dollar moved," said Chris Furness, senior market strategist at 4Cast.')
+    assert {("Adrian Hosford", "employer", "BT"), ("Chris Furness", "employer", "4Cast")} <= facts
