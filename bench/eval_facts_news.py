@@ -4,7 +4,8 @@
     .venv/bin/python bench/eval_facts_news.py [--gold-only | --corpus-only] [--out bench/out/eval_facts_news.json]
 
 Gold: bench/gold/bbc_facts.yaml, every fact a registry predicate can express in 40 seeded BBC articles
-(bench/gold/GUIDELINES.md). The whole product (`webfacts run`) reads the articles as plain-text files; a
+(bench/gold/GUIDELINES.md), and bench/gold/bbc_facts_blind.yaml, the same for 20 articles no development has
+run or read (bench/bbc_blind_sample.py). The whole product (`webfacts run`) reads the articles as plain-text files; a
 predicted fact is right when its predicate is the gold's and its subject and object match the gold's after
 folding, by the entity's name or by a surface the article used for it (bench/bbc_gold.py). Reported: micro
 P/R, per predicate, facts per article against the gold's, and reliability (the share right at confidence
@@ -24,6 +25,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
+import yaml
 
 import bbc_gold
 
@@ -38,6 +40,22 @@ def run_gold() -> dict:
         predicted = bbc_gold.predicted_facts(bbc_gold.run_pipeline([g["doc"] for g in gold], Path(tmp)))
     result = bbc_gold.score_facts(gold, predicted, entities)
     print(f"BBC real-news fact gold: {len(gold)} articles")
+    bbc_gold.print_fact_scores(result)
+    return result
+
+
+def run_blind() -> dict | None:
+    """The blind check (bench/bbc_blind_sample.py): 20 articles no development touched, gold written first."""
+    path = bbc_gold.GOLD_DIR / "bbc_facts_blind.yaml"
+    if not path.exists():
+        print("\nBBC blind fact gold: skipped, bench/gold/bbc_facts_blind.yaml is absent")
+        return None
+    gold = yaml.safe_load(path.read_text())
+    entities = {g["doc"]: g.get("entities") or [] for g in gold}
+    with tempfile.TemporaryDirectory() as tmp:
+        predicted = bbc_gold.predicted_facts(bbc_gold.run_pipeline([g["doc"] for g in gold], Path(tmp)))
+    result = bbc_gold.score_facts(gold, predicted, entities)
+    print(f"\nBBC blind fact gold: {len(gold)} articles never read while developing")
     bbc_gold.print_fact_scores(result)
     return result
 
@@ -90,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     out = {}
     if not args.corpus_only:
         out["gold"] = run_gold()
+        out["blind"] = run_blind()
     if not args.gold_only:
         out["corpus"] = run_corpus(args.out.with_name("contested_sample.tsv"))
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -303,3 +303,13 @@ def test_fn_causes():
     assert fn_cause(gold, found, (0, "P57", 2), by_sent, om, TYPES, REL_NAMES)[0] == "name_mismatch"
     other = score_document(gold, [pred("P162", "Tides", "Jane Doe")])
     assert fn_cause(gold, other, (0, "P57", 2), by_sent, om, TYPES, REL_NAMES)[0] == "other_predicate"
+
+
+def test_the_blind_sample_never_draws_a_gold_or_a_development_article():
+    from bbc_blind_sample import BBC, blind_sample, development_reads
+    from bbc_sample import sample
+    if not BBC.is_dir():
+        pytest.skip(f"{BBC} is absent (../shared not beside the repo)")
+    drawn = blind_sample()
+    assert len(drawn) == len(set(drawn)) == 20 and drawn == blind_sample()
+    assert not set(drawn) & (set(sample()) | development_reads())
