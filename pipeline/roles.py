@@ -76,6 +76,8 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
         if _role_word(doc[j], lexicon):
             i = j  # "EEF chief economist, Steve Radley", "the BBC's correspondent in Jakarta, Rachel Harvey"
     while i >= sent_start:
+        if words and _acronym_in_parentheses(doc, i, sent_start):
+            i -= 3  # "Hong Kong Rugby Football Union (HKRFU) chairman John Molloy"
         tok = doc[i]
         other = by_token.get(i)
         if other is not None and (other.type != "PERSON" or _team_before_player(words, lexicon)):
@@ -102,6 +104,11 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     if qualifier is None and matched is not None:
         qualifier = _qualifier_after(doc, m, by_token)  # "said economist Tim Congdon at ING Barings"
     return Role(m, role_words, matched, kinds, qualifier, "before", possessive=possessive)
+
+
+def _acronym_in_parentheses(doc: Doc, i: int, sent_start: int) -> bool:
+    return i - 2 > sent_start and doc[i].text == ")" and doc[i - 2].text == "(" and doc[i - 1].is_upper \
+        and doc[i - 1].is_alpha
 
 
 def _is_common_noun(doc: Doc, i: int) -> bool:

@@ -570,3 +570,8 @@ def test_an_acronym_no_gazetteer_places_and_a_digit_led_name_are_employers(nlp):
     facts = triples(nlp, "Adrian Hosford, director of corporate responsibility at BT, said prices rose. "
                          '"The dollar moved," said Chris Furness, senior market strategist at 4Cast.')
     assert {("Adrian Hosford", "employer", "BT"), ("Chris Furness", "employer", "4Cast")} <= facts
+
+
+def test_an_acronym_in_parentheses_between_the_organisation_and_the_role(nlp):
+    facts = triples(nlp, "But Harbour Rugby Football Union (HRFU) chairman John Molloy has called for a new pool.")
+    assert ("John Molloy", "employer", "Harbour Rugby Football Union") in facts
