@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 from pipeline import gazetteer
 from pipeline.gazetteer import is_country
 from pipeline.coreference import resolve_description, resolve_pronoun
-from pipeline.mentions import Mention, is_about_sport, sentence_indexes
+from pipeline.mentions import ROLE_WORDS, Mention, is_about_sport, sentence_indexes
 from pipeline.nlp import sentence_of
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon, singulars
 
@@ -371,7 +371,8 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
         roles.extend(replace(role, antecedent_sentence=named_in) for role in
                      role_copula(doc, standing_in, by_token, lexicon) + role_as(doc, standing_in, by_token, lexicon))
     for standing_in, named_in in described_people(doc, mentions, by_token, lexicon):  # "the feminist writer said"
-        if (role := role_before(doc, standing_in, by_token, lexicon)) is not None and role.matched is not None:
+        if (role := role_before(doc, standing_in, by_token, lexicon)) is not None and (
+                role.matched is not None or role.qualifier is not None and gazetteer.nationality(role.qualifier.surface)):
             roles.append(replace(role, antecedent_sentence=named_in))
     if not is_about_sport(doc):
         return roles
@@ -426,13 +427,19 @@ def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Ment
     for tok in doc:
         if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.i in by_token \
                 or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
-                or not _profession_only(tok.lower_, lexicon) or tok.i + 1 >= sentence_of(doc, tok.i).end:
+                or not (_profession_only(tok.lower_, lexicon) or _national_description(tok)) \
+                or tok.i + 1 >= sentence_of(doc, tok.i).end:
             continue
         if (person := resolve_description(tok, mentions, sent_of)) is not None:
             out.append((replace(person, surface=tok.text, sentence_index=sent_of[tok.i], start_char=tok.idx,
                                 end_char=tok.idx + len(tok), token_start=tok.i + 1, token_end=tok.i + 1),
                         person.sentence_index))
     return out
+
+
+def _national_description(tok: Token) -> bool:
+    """'The Ethiopian legend won ...': a nationality before a word only people are called."""
+    return tok.lower_ in ROLE_WORDS and any(c.dep_ == "amod" and gazetteer.nationality(c.text) for c in tok.children)
 
 
 def _profession_only(word: str, lexicon: RoleLexicon) -> bool:

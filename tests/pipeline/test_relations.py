@@ -575,3 +575,11 @@ def test_an_acronym_no_gazetteer_places_and_a_digit_led_name_are_employers(nlp):
 def test_an_acronym_in_parentheses_between_the_organisation_and_the_role(nlp):
     facts = triples(nlp, "But Harbour Rugby Football Union (HRFU) chairman John Molloy has called for a new pool.")
     assert ("John Molloy", "employer", "Harbour Rugby Football Union") in facts
+
+
+def test_a_national_description_gives_the_nationality_of_the_one_person_named_before(nlp):
+    facts = triples(nlp, "Double Olympic champion Tom Reyne will race in the London Marathon. The Ethiopian legend "
+                         "won Sunday's half-marathon in Spain.")
+    assert ("Tom Reyne", "country_of_citizenship", "Ethiopia") in facts
+    assert not any(p == "country_of_citizenship" for _, p, _ in triples(
+        nlp, "Kestrel Bank cut jobs. The British government said it would help."))
