@@ -83,13 +83,14 @@ MAX_KIND_WORDS = 3  # "the Paris-based pressure group X"
 
 def based_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int, sent: Span) -> list[Extraction]:
     """'London-based Kestrel Bank', 'the Paris-based pressure group Reporters Without Borders', 'Bombardier, the
-    Montreal-based firm': a place joined by a hyphen to 'based', and the organisation the phrase describes, named
-    right after its lower-case words or right before ', the'."""
+    Montreal-based firm', 'Hong Kong based Hutchison': a place right before 'based' (mostly joined by a hyphen),
+    and the organisation the phrase describes, named right after its lower-case words or right before ', the'."""
     out = []
     for tok in sent:
-        if tok.lower_ != "based" or tok.i < sent.start + 2 or doc[tok.i - 1].text != "-":
+        if tok.lower_ != "based" or tok.i < sent.start + 1:
             continue
-        if (place := _place_before_hyphen(doc, tok.i - 2, sent.start, resolver)) is None:
+        end = tok.i - 2 if doc[tok.i - 1].text == "-" else tok.i - 1  # "London-based", "Hong Kong based"
+        if end < sent.start or (place := _place_before_hyphen(doc, end, sent.start, resolver)) is None:
             continue
         named = _named_after(doc, tok.i + 1, sent.end, resolver) or _named_before(doc, place[1], sent.start, resolver)
         if named is None:

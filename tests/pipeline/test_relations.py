@@ -498,6 +498,10 @@ def test_a_place_hyphenated_to_based_is_where_the_organisation_is_based(nlp):
     assert {("Open Press Watch", "headquarters_location", "Paris"),
             ("Kestrel Bank", "headquarters_location", "London")} <= facts
     assert not any(s == "Ann Pike" and p == "headquarters_location" for s, p, _ in facts)
+    unhyphenated = triples(nlp, "Tern Max was majority owned by Hong Kong based Varga Holdings. "
+                                "The decision was based on London figures.")
+    assert ("Varga Holdings", "headquarters_location", "Hong Kong") in unhyphenated
+    assert not any(o == "London" for _, _, o in unhyphenated)
 
 
 def test_playing_or_signing_for_a_club_or_a_nation_is_membership_of_the_team(nlp):
