@@ -364,10 +364,18 @@ def _capitalised_common_word(ent: Span) -> bool:
 
 def is_modifier(ent: Span) -> bool:
     """'Oscar-nominated', 'Linux-based': a name joined by a hyphen to a lower-case word describes; it names
-    nothing."""
+    nothing. Nor does a pair of places joined by a hyphen before a noun: 'the U.S.-Mexico border'."""
     doc = ent.doc
     return ent.end + 1 < len(doc) and doc[ent.end].text == "-" and not doc[ent.end - 1].whitespace_ \
-        and not doc[ent.end].whitespace_ and doc[ent.end + 1].is_lower
+        and not doc[ent.end].whitespace_ and doc[ent.end + 1].is_lower or _place_pair(ent)
+
+
+def _place_pair(ent: Span) -> bool:
+    text = ent.text
+    parts = re.split(r"(?<=\S)-(?=[A-Z])", text)
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return len(parts) == 2 and " " not in text and after is not None and after.is_lower and after.pos_ == "NOUN" \
+        and all(gazetteer.lookup(gazetteer.canonical_place(p) or p) is not None for p in parts)
 
 
 def is_holiday(ent: Span) -> bool:

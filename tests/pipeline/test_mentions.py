@@ -246,3 +246,8 @@ def test_a_title_guessed_from_its_shape_is_not_repeated_over_the_taggers_word_no
         "Investors cheered the success of Hold Fast Industries. Hold Fast Industries said profits rose. "
         "Hold Fast Industries employs 300 people."))}
     assert "WORK_CUE" not in labels  # a shape-only guess carries no strong vote to the other mentions
+
+
+def test_two_places_joined_by_a_hyphen_before_a_noun_are_no_entity_but_a_hyphenated_name_is(nlp):
+    assert "U.S.-Mexico" not in typed(nlp, "Trucks waited at the U.S.-Mexico border for hours.")
+    assert typed(nlp, "Rolls-Royce engines power the jet.").get("Rolls-Royce") == "ORG"
