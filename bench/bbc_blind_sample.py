@@ -5,8 +5,10 @@
 The 40 articles of bench/bbc_sample.py have been read while rules were written since their gold was made,
 so their figure is no longer blind. This draws 4 articles a topic (20 in all, seed 20261130) from the rest
 of ../shared/datasets/bbc-news, leaving out the 40 and every article listed in bench/gold/dev_read.txt (the
-development runs and reads of later sessions). Their gold, bench/gold/bbc_facts_blind.yaml, was written
-before any output on them was looked at, by bench/gold/GUIDELINES.md.
+development runs and reads up to the draw). Their gold, bench/gold/bbc_facts_blind.yaml, was written
+before any output on them was looked at, by bench/gold/GUIDELINES.md. Articles read after the draw are listed
+in bench/gold/dev_read_after_draw.txt (never among the 20, which development scripts leave out); dev_read.txt
+stays as it was at the draw, so that the draw can be repeated, and a new blind draw must leave out both.
 """
 from __future__ import annotations
 
