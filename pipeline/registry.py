@@ -12,7 +12,7 @@ REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
 ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "WORK", "AWARD", "EVENT", "MISC"}
 LITERAL_TYPES = {"DATE", "STRING"}
 VERB_ROLES = {"agent", "patient", "subj", "date"}
-NOUN_ROLES = {"referent", "of", "self", "possessor"}
+NOUN_ROLES = {"referent", "of", "self", "possessor", "holder"}
 
 
 @dataclass(frozen=True)

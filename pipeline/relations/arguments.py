@@ -60,7 +60,7 @@ def _relative_head(tok: Token) -> Token:
     return tok
 
 
-def _agent_tokens(verb: Token) -> list[Token]:
+def agent_tokens(verb: Token) -> list[Token]:
     return _doers(verb) + prep_objects(verb, CO_AGENT_PREPS)
 
 
@@ -141,7 +141,7 @@ def role_tokens(verb: Token, role: str) -> list[Token]:
     if role == "date":
         return _date_tokens(verb)
     if role == "agent":
-        return _agent_tokens(verb)
+        return agent_tokens(verb)
     if role == "patient":
         return patient_tokens(verb)
     if role == "subj":

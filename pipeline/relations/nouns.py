@@ -9,7 +9,7 @@ from spacy.tokens import Token
 
 from pipeline.mentions import KIND_NOUNS
 from pipeline.registry import NounFrame, Predicate
-from pipeline.relations.arguments import MODIFIER_DEPS, children, expand, patient_tokens, prep_objects
+from pipeline.relations.arguments import MODIFIER_DEPS, agent_tokens, children, expand, patient_tokens, prep_objects
 from pipeline.relations.resolver import Resolver
 from pipeline.relations.values import CONFIDENCE, Extraction, Value, accept, pairs
 
@@ -120,7 +120,8 @@ def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver: R
         referents = [max(before, key=lambda t: t.i)] if before else referents[:1]
     roles = {"referent": [_described_as(v, noun) for v in resolver.values(referents)],
              "of": resolver.values(expand(_complements(noun, frame.preps), companions=False)),
-             "possessor": resolver.values(children(noun, "poss"))}
+             "possessor": resolver.values(children(noun, "poss")),
+             "holder": resolver.values(expand(_holders(noun), companions=False))}
     base = CONFIDENCE["title" if style == "title" else "noun"]
     extractor = f"{pred.name}:noun_{style}:{noun.lemma_.lower()}"
     if frame.object == "self":
@@ -128,6 +129,15 @@ def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver: R
         return [Extraction(pred.name, subj, obj, sent_i, extractor, base)
                 for subj in roles["referent"] if accept(pred, subj, obj)]
     return pairs(pred, roles[frame.subject], roles[frame.object], sent_i, extractor, base)
+
+
+def _holders(noun: Token) -> list[Token]:
+    """Who holds what the noun names: its possessor ("Kestrel's stake in X"), else the subject of the verb it
+    is the object of ("Kestrel holds a 30% stake in X", "Kestrel has taken a stake in X")."""
+    owners = children(noun, "poss")
+    if owners or noun.dep_ != "dobj":
+        return owners
+    return agent_tokens(noun.head)
 
 
 def _described_as(value: Value, noun: Token) -> Value:

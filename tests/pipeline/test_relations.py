@@ -587,3 +587,10 @@ def test_a_national_description_gives_the_nationality_of_the_one_person_named_be
     assert ("Tom Reyne", "country_of_citizenship", "Ethiopia") in facts
     assert not any(p == "country_of_citizenship" for _, p, _ in triples(
         nlp, "Kestrel Bank cut jobs. The British government said it would help."))
+
+
+def test_a_stake_in_a_company_is_owned_by_its_holder(nlp):
+    facts = triples(nlp, "Kestrel Bank has taken a 30% stake in Marlow Insurance and Tern Dairy. "
+                         "Varga Group's stake in Pell Motors is worth £2bn.")
+    assert {("Marlow Insurance", "owned_by", "Kestrel Bank"), ("Tern Dairy", "owned_by", "Kestrel Bank"),
+            ("Pell Motors", "owned_by", "Varga Group")} <= facts
