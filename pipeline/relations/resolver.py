@@ -66,8 +66,8 @@ class Resolver:
                 w[:1].isupper() and w.replace("-", "").isalpha() or CAMEL_CASE.match(w) for w in words):
             return None
         name = span.text
-        if self.is_author(name):
-            return None
+        if self.is_author(name) or len(span) == 1 and span[0].is_sent_start:
+            return None  # "Rock star Patti Smith", "Film director X": one word capitalised by its place
         return Value(name, self._conjunct_type(tok), span=(span.start_char, span.end_char))
 
     def _conjunct_type(self, tok: Token) -> str:

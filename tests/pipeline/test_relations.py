@@ -594,3 +594,8 @@ def test_a_stake_in_a_company_is_owned_by_its_holder(nlp):
                          "Varga Group's stake in Pell Motors is worth £2bn.")
     assert {("Marlow Insurance", "owned_by", "Kestrel Bank"), ("Tern Dairy", "owned_by", "Kestrel Bank"),
             ("Pell Motors", "owned_by", "Varga Group")} <= facts
+
+
+def test_one_word_capitalised_only_by_opening_the_sentence_is_no_untagged_name(nlp):
+    facts = triples(nlp, "Rock star Patti Smith has been made artistic director of the festival.")
+    assert not any(s == "Rock" for s, _, _ in facts)
