@@ -55,7 +55,7 @@ def possessive_maker_extractions(doc: Doc, pred: Predicate, resolver: Resolver, 
             continue
         i, kind = m.token_start - 1, m.kind
         while i > sent.start and m.token_start - i <= MAX_WORK_MODIFIERS and doc[i].is_lower and doc[i].is_alpha \
-                and doc[i].lower_ not in POSSESSIVE_WORDS:
+                and doc[i].lower_ not in POSSESSIVE_WORDS and doc[i].pos_ in ("ADJ", "NOUN"):  # not "her role in X"
             if kind is None and KIND_NOUNS.get(doc[i].lemma_.lower()) == "WORK":
                 kind = doc[i].lemma_.lower()
             i -= 1

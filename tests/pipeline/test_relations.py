@@ -441,6 +441,9 @@ def test_a_work_owned_by_a_pronoun_or_by_whose_belongs_to_the_person_named(nlp):
     assert ("Paper Lanterns", "performer", "Mary Vell") in facts
     assert ("Tall Grass", "director", "Steven Brandt") in facts
     assert not any(s == "Steven Brandt" for s, _, _ in facts)  # "X, whose film": X is no film
+    role = triples(nlp, "The film Tall Grass opened. Mary Vell, who is up for an Oscar for her role in Tall Grass, "
+                        "arrived.")
+    assert ("Tall Grass", "director", "Mary Vell") not in role and ("Tall Grass", "cast_member", "Mary Vell") in role
 
 
 def test_a_title_before_the_next_name_in_a_list_is_not_an_apposition(nlp):
