@@ -15,6 +15,7 @@ from pipeline import workers
 from pipeline.clean import REJECTED_SCHEMA, timed_out
 from pipeline.config import DEFAULT_DOCUMENT_TIMEOUT_S
 from pipeline.mentions import document_mentions, sentence_indexes
+from pipeline.modality import pair_modality
 from pipeline.nlp import doc_text, load_nlp
 from pipeline.prose import prose_text
 from pipeline.relation_model import ModelExtraction, model_extractions
@@ -122,9 +123,19 @@ def document_rows(doc_id: str, doc: Doc, author: str | None, triggers: Triggers)
     extracted = extract_relations(doc, mentions, author, triggers)
     mention_rows.extend(frame_typed_mentions(doc_id, doc, extracted, {(m.start_char, m.end_char) for m in mentions}))
     extraction_rows = [_extraction_row(doc_id, e, sentences) for e in extracted]
-    extraction_rows.extend(_extraction_row(doc_id, e, sentences)
+    extraction_rows.extend({**_extraction_row(doc_id, e, sentences), "modality": _stated(doc, mentions, e)}
                            for e in model_extractions(doc, mentions, author, extracted))
     return mention_rows, extraction_rows
+
+
+def _stated(doc: Doc, mentions: list, e: ModelExtraction) -> str:
+    """A model fact read from one sentence is stated as the sentence states the pair; across sentences, as
+    asserted (no one word relates them)."""
+    if e.sentence_index != e.last_sentence_index:
+        return "asserted"
+    spans = {m.name: (m.token_start, m.token_end) for m in mentions if m.sentence_index == e.sentence_index}
+    subject, obj = spans.get(e.subject.text), spans.get(e.object.text)
+    return pair_modality(doc, subject, obj) if subject is not None else "asserted"
 
 
 def _extraction_row(doc_id: str, e: Extraction | ModelExtraction, sentences: list[Span]) -> dict:

@@ -49,3 +49,16 @@ def modality(tok: Token) -> str:
     if any(t.lower_ in HEARSAY or t.lemma_.lower() in HEARSAY for t in sentence):
         return "reported"
     return "asserted"
+
+
+def pair_modality(doc, first: tuple[int, int], second: tuple[int, int] | None) -> str:
+    """How the sentence states a relation between two spans (token ranges) that no trigger names, as the trained
+    layer finds them: the modality of the word both depend on ("the unions say the engines will be made by GM
+    in Australia" is hedged), or of the first span's head when the second is no span (a date)."""
+    a = doc[first[0]:first[1]].root
+    if second is None:
+        return modality(a.head)
+    b = doc[second[0]:second[1]].root
+    above_b = {id(t) for t in _path(b)}
+    common = next((t for t in _path(a) if id(t) in above_b), a.head)
+    return modality(common)

@@ -93,3 +93,11 @@ def test_model_loads_once_for_many_documents(monkeypatch):
     assert extractions.height > 0
     assert len(calls) == 1
     rm.load_model.cache_clear()
+
+
+def test_the_models_facts_are_stated_as_the_sentence_states_the_pair(nlp):
+    rows = {r["modality"] for r in document_rows("0" * 16, nlp("Nordlys Bank may become a subsidiary of Vest Holding."),
+                                                   None, _triggers())[1] if r["extractor"].startswith("model:")}
+    assert rows == {"hedged"}
+    plain = document_rows("0" * 16, nlp("Nordlys Bank is a subsidiary of Vest Holding."), None, _triggers())[1]
+    assert {r["modality"] for r in plain if r["extractor"].startswith("model:")} == {"asserted"}
