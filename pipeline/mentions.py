@@ -296,8 +296,12 @@ MIN_RESULT_LINES = 3
 
 
 def is_about_sport(doc: Doc) -> bool:
-    """Sport words in the prose, or a table of results (which has almost no words)."""
-    return sum(t.lower_ in SPORT_WORDS for t in doc) >= 4 or len(RESULT_LINE.findall(doc_text(doc))) >= MIN_RESULT_LINES
+    """Sport words in the prose, or a table of results (which has almost no words). Asked by several rules
+    per document, so worked out once."""
+    if "about_sport" not in doc.user_data:
+        doc.user_data["about_sport"] = sum(t.lower_ in SPORT_WORDS for t in doc) >= 4 \
+            or len(RESULT_LINE.findall(doc_text(doc))) >= MIN_RESULT_LINES
+    return doc.user_data["about_sport"]
 
 
 PLACE_PREPS = {"in", "at", "from", "to", "across", "around", "throughout", "near", "into", "of"}
