@@ -437,6 +437,20 @@ def _qualifies_role(doc: Doc, i: int) -> bool:
         gazetteer.party(doc[i].text) or gazetteer.demonym(doc[i].text))
 
 
+DATE_WORDS_BEFORE = {"on", "last", "next", "this", "every", "since", "until", "each", "late", "early"}
+
+
+def _weekday_title(doc: Doc, start: int) -> bool:
+    """A weekday opening a newspaper's name ("Sunday Times", "Sunday Mirror"), not a day ("on Sunday BBC ...")."""
+    return start >= 1 and doc[start - 1].text in WEEKDAYS and doc[start - 1].whitespace_ \
+        and (start < 2 or doc[start - 2].lower_ not in DATE_WORDS_BEFORE) and doc[start].pos_ == "PROPN" \
+        and doc[start].text in NEWSPAPER_WORDS
+
+
+NEWSPAPER_WORDS = {"Times", "Telegraph", "Mirror", "Express", "Herald", "Post", "Mail", "Independent", "Tribune",
+                   "Sport", "People", "Observer", "Star", "Record"}
+
+
 def trimmed(ent: Span) -> Span | None:
     """A tagged name without what is not the name: the role in front of a person ("Veteran actor Morgan
     Freeman", "Comedian Harry Hill"), and with the prefix a hyphen joins to it ("T-Mobile", never "Mobile")."""
@@ -455,6 +469,8 @@ def trimmed(ent: Span) -> Span | None:
     while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
             and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha:
         start -= 2
+    if ent.label_ == "ORG" and _weekday_title(doc, start):
+        start -= 1  # "Sunday Telegraph journalist X": the tagger took the weekday for a date
     if start == ent.start and end == ent.end:
         return ent
     return Span(doc, start, end, label=ent.label_)
@@ -653,7 +669,7 @@ FIRST_NAME_VOTE = 1.5
 
 def _first_name_shaped(name: str) -> bool:
     words = name.split()
-    return len(words) in (2, 3) and gazetteer.first_name_gender(words[0]) is not None \
+    return len(words) in (2, 3) and words[0] not in WEEKDAYS and gazetteer.first_name_gender(words[0]) is not None \
         and not _org_designated(name) and all(w[:1].isupper() for w in words)
 
 

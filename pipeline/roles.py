@@ -44,8 +44,19 @@ class Role:
     sport: bool = False              # the document is a sport story: a town before a team role is its club
 
 
+# What a government post is for, capitalised before it ("Environment Secretary X", "Health Minister Y"): part of
+# the post's name, never the organisation it is held at.
+PORTFOLIOS = {"environment", "health", "education", "defence", "defense", "transport", "culture", "trade", "home",
+              "foreign", "interior", "finance", "justice", "energy", "agriculture", "industry", "employment",
+              "housing", "welfare", "sport", "sports", "media", "communications", "immigration", "development",
+              "treasury", "economy", "economic", "pensions", "security", "tourism", "science", "europe", "work",
+              "children", "local", "northern", "scottish", "welsh", "constitutional", "legal", "deputy", "shadow"}
+
+
 def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
     word = tok.lower_
+    if word in PORTFOLIOS and tok.text[:1].isupper() and not tok.ent_type_:
+        return True  # "Environment Secretary Margaret Beckett"
     if tok.tag_ == "VBZ" and word not in lexicon.words:
         return False  # "Meet The Parents stars Robert De Niro": a verb, not the plural of a role
     if word == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_:

@@ -602,3 +602,12 @@ def test_a_stake_in_a_company_is_owned_by_its_holder(nlp):
 def test_one_word_capitalised_only_by_opening_the_sentence_is_no_untagged_name(nlp):
     facts = triples(nlp, "Rock star Patti Smith has been made artistic director of the festival.")
     assert not any(s == "Rock" for s, _, _ in facts)
+
+
+def test_a_portfolio_is_part_of_the_post_and_a_weekday_can_open_a_newspapers_name(nlp):
+    facts = triples(nlp, "Environment Secretary Margaret Beckett said the plan would work. The dinner was hosted by "
+                         "deputy PM John Prescott. The book by Sunday Telegraph journalist Robert Peston is out.")
+    assert {("Margaret Beckett", "position_held", "environment secretary"),
+            ("John Prescott", "position_held", "deputy pm"),
+            ("Robert Peston", "employer", "Sunday Telegraph")} <= facts
+    assert not any(o == "Environment" for _, _, o in facts)
