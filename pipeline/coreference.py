@@ -71,11 +71,12 @@ def _genders(doc, mentions: list[Mention]) -> dict[str, str | None]:
     return genders
 
 
-def resolve_description(tok: Token, mentions: list[Mention], sentence_of: list[int]) -> Mention | None:
-    """'the feminist writer', 'the prime minister': a person described, not named, is the one person named in
-    this sentence before it or in the two before; with two people there, the description stays unresolved."""
+def resolve_description(tok: Token, mentions: list[Mention], sentence_of: list[int], kind: str = "PERSON"
+                        ) -> Mention | None:
+    """'the feminist writer', 'the German giant': a person (or organisation) described, not named, is the one
+    named in this sentence before it or in the two before; with two there, the description stays unresolved."""
     here = sentence_of[tok.i]
-    candidates = [m for m in mentions if m.type == "PERSON" and m.end_char <= tok.idx
+    candidates = [m for m in mentions if m.type == kind and m.end_char <= tok.idx
                   and here - m.sentence_index <= WINDOW]
     return candidates[-1] if len({m.name for m in candidates}) == 1 else None
 

@@ -431,21 +431,30 @@ def _plural_role_list(doc: Doc, m: Mention, role: Role, mentions: list[Mention])
 
 def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Mention], lexicon: RoleLexicon
                      ) -> list[tuple[Mention, int]]:
-    """(the person a definite role description stands for, placed right after the description so that
-    role_before reads it; the sentence naming the person): 'The feminist writer said ...' after 'Germaine Greer'."""
+    """(the person, or organisation, a definite role description stands for, placed right after the description so
+    that role_before reads it; the sentence naming it): 'The feminist writer said ...' after 'Germaine Greer',
+    'The German giant said ...' after 'Volkswagen'."""
     sent_of = sentence_indexes(doc)
     out = []
     for tok in doc:
         if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.i in by_token \
                 or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
-                or not (_profession_only(tok.lower_, lexicon) or _national_description(tok)) \
                 or tok.i + 1 >= sentence_of(doc, tok.i).end:
             continue
-        if (person := resolve_description(tok, mentions, sent_of)) is not None:
+        kind = "PERSON" if _profession_only(tok.lower_, lexicon) or _national_description(tok) else \
+            "ORG" if _national_company(tok, lexicon) else None
+        if kind is not None and (person := resolve_description(tok, mentions, sent_of, kind)) is not None:
             out.append((replace(person, surface=tok.text, sentence_index=sent_of[tok.i], start_char=tok.idx,
                                 end_char=tok.idx + len(tok), token_start=tok.i + 1, token_end=tok.i + 1),
                         person.sentence_index))
     return out
+
+
+def _national_company(tok: Token, lexicon: RoleLexicon) -> bool:
+    """'The German giant said', 'the US firm': a nationality before a kind of company."""
+    found = lexicon.classify([tok.lower_])
+    return found is not None and "company" in found[1] and any(
+        c.dep_ in ("amod", "compound") and gazetteer.nationality(c.text) for c in tok.children)
 
 
 def _national_description(tok: Token) -> bool:

@@ -611,3 +611,12 @@ def test_a_portfolio_is_part_of_the_post_and_a_weekday_can_open_a_newspapers_nam
             ("John Prescott", "position_held", "deputy pm"),
             ("Robert Peston", "employer", "Sunday Telegraph")} <= facts
     assert not any(o == "Environment" for _, _, o in facts)
+
+
+def test_a_national_company_description_gives_the_country_of_the_one_organisation_named_before(nlp):
+    facts = triples(nlp, "Kestrel Motors is considering a car factory in India. The German giant said it was "
+                         "studying the possibility.")
+    assert ("Kestrel Motors", "country", "Germany") in facts
+    two = triples(nlp, "Kestrel Motors and Varga Autos are considering new plants. The German giant said it was "
+                       "studying the possibility.")
+    assert not any(p == "country" for _, p, _ in two)
