@@ -617,6 +617,6 @@ def test_a_national_company_description_gives_the_country_of_the_one_organisatio
     facts = triples(nlp, "Kestrel Motors is considering a car factory in India. The German giant said it was "
                          "studying the possibility.")
     assert ("Kestrel Motors", "country", "Germany") in facts
-    two = triples(nlp, "Kestrel Motors and Varga Autos are considering new plants. The German giant said it was "
+    two = triples(nlp, "Kestrel Motors and Varga Group are considering new plants. The German giant said it was "
                        "studying the possibility.")
     assert not any(p == "country" for _, p, _ in two)
