@@ -437,17 +437,24 @@ def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Ment
     sent_of = sentence_indexes(doc)
     out = []
     for tok in doc:
-        if tok.dep_ not in ("nsubj", "nsubjpass") or tok.pos_ != "NOUN" or tok.i in by_token \
+        demonym = _person_demonym(tok)
+        if tok.dep_ not in ("nsubj", "nsubjpass") or not (tok.pos_ == "NOUN" and tok.i not in by_token or demonym) \
                 or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
                 or tok.i + 1 >= sentence_of(doc, tok.i).end:
             continue
-        kind = "PERSON" if _profession_only(tok.lower_, lexicon) or _national_description(tok) else \
+        kind = "PERSON" if _profession_only(tok.lower_, lexicon) or _national_description(tok) or demonym else \
             "ORG" if _national_company(tok, lexicon) else None
         if kind is not None and (person := resolve_description(tok, mentions, sent_of, kind)) is not None:
             out.append((replace(person, surface=tok.text, sentence_index=sent_of[tok.i], start_char=tok.idx,
                                 end_char=tok.idx + len(tok), token_start=tok.i + 1, token_end=tok.i + 1),
                         person.sentence_index))
     return out
+
+
+def _person_demonym(tok: Token) -> bool:
+    """'the American said', 'the Briton won': a nationality noun standing alone for a person."""
+    return tok.text[:1].isupper() and tok.tag_ in ("NN", "NNP", "NNPS", "JJ") and gazetteer.nationality(tok.text) \
+        is not None and not tok.text.endswith("s")
 
 
 def _national_company(tok: Token, lexicon: RoleLexicon) -> bool:

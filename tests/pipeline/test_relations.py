@@ -620,3 +620,11 @@ def test_a_national_company_description_gives_the_country_of_the_one_organisatio
     two = triples(nlp, "Kestrel Motors and Varga Group are considering new plants. The German giant said it was "
                        "studying the possibility.")
     assert not any(p == "country" for _, p, _ in two)
+
+
+def test_the_american_said_gives_the_nationality_of_the_one_person_named_before(nlp):
+    facts = triples(nlp, 'World number one Mary Vell has criticised the club. Reacting to a comment, the American '
+                         'said: "I think it is insulting."')
+    assert ("Mary Vell", "country_of_citizenship", "United States") in facts
+    assert not any(p == "country_of_citizenship" for _, p, _ in triples(
+        nlp, "Kestrel Bank cut jobs. The Americans said they would help."))
