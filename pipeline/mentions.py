@@ -437,6 +437,11 @@ def _qualifies_role(doc: Doc, i: int) -> bool:
         gazetteer.party(doc[i].text) or gazetteer.demonym(doc[i].text))
 
 
+def _all_opening(doc: Doc, start: int) -> bool:
+    """'All England Club', 'All Saints': a capitalised 'All' inside a sentence right before a name opens it."""
+    return start >= 1 and doc[start - 1].text == "All" and not doc[start - 1].is_sent_start
+
+
 DATE_WORDS_BEFORE = {"on", "last", "next", "this", "every", "since", "until", "each", "late", "early"}
 
 
@@ -469,8 +474,8 @@ def trimmed(ent: Span) -> Span | None:
     while start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ \
             and not doc[start - 2].whitespace_ and doc[start - 2].is_alpha:
         start -= 2
-    if ent.label_ == "ORG" and _weekday_title(doc, start):
-        start -= 1  # "Sunday Telegraph journalist X": the tagger took the weekday for a date
+    if ent.label_ == "ORG" and (_weekday_title(doc, start) or _all_opening(doc, start)):
+        start -= 1  # "Sunday Telegraph journalist X" (the weekday tagged a date), "All England Club"
     if start == ent.start and end == ent.end:
         return ent
     return Span(doc, start, end, label=ent.label_)

@@ -251,3 +251,8 @@ def test_a_title_guessed_from_its_shape_is_not_repeated_over_the_taggers_word_no
 def test_two_places_joined_by_a_hyphen_before_a_noun_are_no_entity_but_a_hyphenated_name_is(nlp):
     assert "U.S.-Mexico" not in typed(nlp, "Trucks waited at the U.S.-Mexico border for hours.")
     assert typed(nlp, "Rolls-Royce engines power the jet.").get("Rolls-Royce") == "ORG"
+
+
+def test_a_capitalised_all_inside_a_sentence_opens_the_organisations_name(nlp):
+    found = typed(nlp, "Reacting to a comment by All England Club chairman Tim Phillips, she spoke.")
+    assert found.get("All England Club") == "ORG" and "England Club" not in found
