@@ -9,6 +9,7 @@ from lxml import html as lxml_html
 
 from pipeline.clean.guard import enabled, running_prose
 from pipeline.clean.lines import repeats_title
+from pipeline.clean.patterns import DATELINE
 from pipeline.clean.text import SENTENCE_END, more_words_than, token_key, word_count
 
 # huge_tree: no limit of 256 levels of nesting and 10 MB per text node, past which libxml2 drops the rest.
@@ -142,15 +143,20 @@ LEAD_NOT_INSIDE = {"script", "style", "noscript", "iframe", "img", "picture", "v
 NOT_LEAD_MARKER = re.compile(r"caption|credit|photo|image|\bimg|media|gallery|video|player|promo|social|share|"
                              r"newsletter|subscri|advert|\bads?\b|sponsor|related|byline|author|date|time",
                              re.IGNORECASE)
+# A subheadline (dek, standfirst, strapline, subtitle) is a second line of the headline display, written to sell
+# the story, not its first paragraph. Read in marker words split at case changes: "articleDek", "p-dek".
+SUBHEADLINE_MARKER = re.compile(r"\b(?:dek|standfirst|strap ?line|sub ?(?:title|head(?:line|er|ing)?))\b")
 
 
 def with_lead(tree, text: str, title: str | None, decisions: list[str]) -> str:
     """The lead paragraph that sits with the headline in a header box outside the body container.
 
-    Pages put the headline and a lead (standfirst, teaser) in one box and the body in another; when the
+    Pages put the headline and a lead (teaser, intro) in one box and the body in another; when the
     extractor picks the body container, both stay out. The headline is the title column; the lead is the
     story's first paragraph and is put back: up to two paragraphs of sentences right after the headline, when
     the headline itself is not in the extracted text (else the extractor read the header box and chose).
+    Not a subheadline (dek, standfirst: marked so), and not when the body opens with a dateline ("VIENNA — "):
+    the story's first paragraph is then in the body, and what stands above it is headline display.
     """
     headline = _headline(tree, title)
     if headline is None:
@@ -169,8 +175,19 @@ def with_lead(tree, text: str, title: str | None, decisions: list[str]) -> str:
             lead.append(paragraph)
     if not lead:
         return text
+    if dateline := _opening_dateline(text):
+        decisions.append(f"lead: skipped, the body opens with a dateline ({dateline}): the story starts there")
+        return text
     decisions.append(f"lead: added {sum(word_count(p) for p in lead[:2])} words after the headline, outside the body")
     return "\n".join(lead[:2] + [text])
+
+
+def _opening_dateline(text: str) -> str | None:
+    """The dateline the extracted body opens with, on its first line or standing alone above it."""
+    for line in [line.strip() for line in text.splitlines() if line.strip()][:2]:
+        if match := DATELINE.match(line):
+            return match.group().strip(" —–-:")
+    return None
 
 
 def _headline(tree, title: str | None):
@@ -209,7 +226,13 @@ def _lead_block(block, sibling) -> bool:
     while chain[-1] is not sibling and chain[-1].getparent() is not None:
         chain.append(chain[-1].getparent())
     return (not any(el.tag in LEAD_NOT_INSIDE for el in block.iter() if isinstance(el.tag, str))
-            and not any(el.tag in LEAD_SKIP or NOT_LEAD_MARKER.search(_marker_text(el)) for el in chain))
+            and not any(el.tag in LEAD_SKIP or NOT_LEAD_MARKER.search(_marker_text(el))
+                        or SUBHEADLINE_MARKER.search(_marker_words(el)) for el in chain))
+
+
+def _marker_words(el) -> str:
+    """An element's marker text as lower-case words: 'articleDek p-dek' -> 'article dek p dek'."""
+    return re.sub(r"[\W_]+", " ", re.sub(r"([a-z])([A-Z])", r"\1 \2", _marker_text(el))).lower()
 
 
 def _link_text_share(el) -> float:
