@@ -1,5 +1,6 @@
 """DOM surgery on our parse of a page: what readers never see (hidden elements, unless hidden for layout),
-and the parts of an article the extractor leaves out (bodies split by ad rows, the lead in the headline box)."""
+and the parts of an article the extractor leaves out (bodies split by ad rows, embedded posts, the lead in the
+headline box)."""
 from __future__ import annotations
 
 import re
@@ -132,6 +133,65 @@ def with_split_body(tree, text: str, decisions: list[str]) -> str:
         if sum(word_count(p) for p in paragraphs) >= SPLIT_BODY_MIN_WORDS:
             (after if direction == "next" else before).extend(paragraphs)
     return "\n".join(before + lines + after) if before or after else text
+
+
+# The embed code of a post on a social network: a blockquote the network's script turns into a card. Extractors
+# drop it with the share buttons (an "embed" box), but an article quotes a post as it quotes a speaker.
+EMBEDDED_POST_CLASS = re.compile(r"\btwitter-(?:tweet|video)\b")
+_LINE_BREAKING = {"p", "div", "br", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def with_embedded_posts(tree, text: str, decisions: list[str]) -> str:
+    """Put back the posts an article embeds (tweets), each after the paragraph it follows in the page.
+
+    Only posts inside the body container (the nearest classed ancestor of most extracted paragraphs), never
+    in reader comments, and only their lines the text does not already have.
+    """
+    lines = text.split("\n")
+    body = _body_container(tree, [ln for ln in (" ".join(x.split()) for x in lines) if word_count(ln) >= 8])
+    if body is None:
+        return text
+    posts = [bq for bq in body.iter("blockquote") if EMBEDDED_POST_CLASS.search(bq.get("class") or "")
+             and not in_comments(bq, stop=body)]
+    if not posts:
+        return text
+    have = token_key(text)
+    line_at = {}
+    for i, line in enumerate(lines):
+        line_at.setdefault(token_key(line), i)
+    order = {el: i for i, el in enumerate(body.iter())}
+    blocks = [el for el in body.iter("p", "h2", "h3", "h4", "li") if token_key(el.text_content()) in line_at]
+    after: dict[int, list[str]] = {}
+    added = 0
+    for post in posts:
+        post_lines = [ln for ln in _lines_of(post) if token_key(ln) and token_key(ln) not in have]
+        outer = set(post.iterancestors())
+        before = [el for el in blocks if order[el] < order[post] and el not in outer]
+        if post_lines and before:
+            after.setdefault(line_at[token_key(before[-1].text_content())], []).extend(post_lines)
+            added += 1
+    if not added:
+        return text
+    words = sum(word_count(ln) for chunk in after.values() for ln in chunk)
+    decisions.append(f"embedded_post: put back {words} words of {added} embedded posts")
+    return "\n".join(ln for i, line in enumerate(lines) for ln in (line, *after.get(i, ())))
+
+
+def _lines_of(el) -> list[str]:
+    """An element's text as the lines a reader sees: a break at every <br> and block element."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        breaks = isinstance(node.tag, str) and node.tag in _LINE_BREAKING
+        parts.append("\n" if breaks else "")
+        parts.append(node.text or "" if isinstance(node.tag, str) else "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append("\n" if breaks else "")
+
+    walk(el)
+    return [" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip()]
 
 
 LEAD_MIN_WORDS = 12    # a lead is a sentence or two of the story, not a kicker or a dateline

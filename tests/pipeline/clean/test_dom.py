@@ -1,4 +1,6 @@
-"""pipeline/clean/dom.py: hidden content, tabs and folds, bodies split by ad rows, the lead in the headline box."""
+"""pipeline/clean/dom.py: hidden content, tabs and folds, bodies split by ad rows, embedded posts, the lead in the
+headline box."""
+from pipeline.clean.guard import rules_disabled
 from pipeline.clean.html import clean_html
 from tests.pipeline.clean.pages import (ARTICLE, FURNACE_CREWS, LONG_STORY, PART_ONE, PART_TWO, headline_box_page, page,
                                        split_body_page)
@@ -143,3 +145,27 @@ def test_the_body_container_on_a_tie_is_the_first_in_the_page_every_time():
         tree = lxml_html.document_fromstring(f"<html><body>{markup}</body></html>")
         assert _body_container(tree, PART_ONE[:4]).get("class") == "part-0"
 
+
+def tweet(text: str, who: str = "Coast Daily (@coastdaily) May 2, 2025") -> str:
+    """The embed code a social network gives for a post: a blockquote its script turns into a card."""
+    return (f'<div class="embed embed--social"><blockquote class="twitter-tweet"><p lang="en">{text}<br>'
+            f'pic.twitter.com/AbCdEf</p>&mdash; {who}</blockquote></div>')
+
+
+def test_a_post_the_article_embeds_is_put_back_after_the_paragraph_it_follows():
+    """Extractors drop embed boxes with the share buttons; an article quotes a post as it quotes a speaker."""
+    quoted = "The crews signed tonight. The furnace stays lit"
+    html = page('<div class="story-body">' + "".join(f"<p>{p}</p>" for p in PART_ONE[:4]) + tweet(quoted)
+                + "".join(f"<p>{p}</p>" for p in PART_ONE[4:]) + "</div>"
+                + '<aside class="rail">' + tweet("Ferry timetables for the summer are out now") + "</aside>"
+                + '<div class="comments">' + tweet("Great news for the town", "A reader (@reader) May 3, 2025")
+                + "</div>")
+    doc = clean_html(html)
+    lines = doc.text.split("\n\n")
+    at = lines.index(PART_ONE[3])
+    assert lines[at + 1: at + 4] == [quoted, "pic.twitter.com/AbCdEf", "— Coast Daily (@coastdaily) May 2, 2025"]
+    assert lines[at + 4] == PART_ONE[4]
+    assert "Ferry timetables" not in doc.text and "Great news" not in doc.text
+    assert any(d.startswith("embedded_post: put back") for d in doc.guard)
+    with rules_disabled({"embedded_post"}):
+        assert quoted not in clean_html(html).text  # the extractor left it out
