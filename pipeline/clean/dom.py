@@ -173,7 +173,7 @@ def with_embedded_posts(tree, text: str, decisions: list[str]) -> str:
     if not added:
         return text
     words = sum(word_count(ln) for chunk in after.values() for ln in chunk)
-    decisions.append(f"embedded_post: put back {words} words of {added} embedded posts")
+    decisions.append(f"embedded_post: put back {words} words of {added} embedded post{'s' * (added > 1)}")
     return "\n".join(ln for i, line in enumerate(lines) for ln in (line, *after.get(i, ())))
 
 
