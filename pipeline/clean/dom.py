@@ -1,5 +1,6 @@
 """DOM surgery on our parse of a page: what readers never see (hidden elements, unless hidden for layout),
-and the parts of an article the extractor leaves out (bodies split by ad rows, the lead in the headline box)."""
+and the parts of an article the extractor leaves out (bodies split by ad rows, embedded posts, the lead in the
+headline box)."""
 from __future__ import annotations
 
 import re
@@ -9,6 +10,7 @@ from lxml import html as lxml_html
 
 from pipeline.clean.guard import enabled, running_prose
 from pipeline.clean.lines import repeats_title
+from pipeline.clean.patterns import DATELINE
 from pipeline.clean.text import SENTENCE_END, more_words_than, token_key, word_count
 
 # huge_tree: no limit of 256 levels of nesting and 10 MB per text node, past which libxml2 drops the rest.
@@ -133,6 +135,65 @@ def with_split_body(tree, text: str, decisions: list[str]) -> str:
     return "\n".join(before + lines + after) if before or after else text
 
 
+# The embed code of a post on a social network: a blockquote the network's script turns into a card. Extractors
+# drop it with the share buttons (an "embed" box), but an article quotes a post as it quotes a speaker.
+EMBEDDED_POST_CLASS = re.compile(r"\btwitter-(?:tweet|video)\b")
+_LINE_BREAKING = {"p", "div", "br", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def with_embedded_posts(tree, text: str, decisions: list[str]) -> str:
+    """Put back the posts an article embeds (tweets), each after the paragraph it follows in the page.
+
+    Only posts inside the body container (the nearest classed ancestor of most extracted paragraphs), never
+    in reader comments, and only their lines the text does not already have.
+    """
+    lines = text.split("\n")
+    body = _body_container(tree, [ln for ln in (" ".join(x.split()) for x in lines) if word_count(ln) >= 8])
+    if body is None:
+        return text
+    posts = [bq for bq in body.iter("blockquote") if EMBEDDED_POST_CLASS.search(bq.get("class") or "")
+             and not in_comments(bq, stop=body)]
+    if not posts:
+        return text
+    have = token_key(text)
+    line_at = {}
+    for i, line in enumerate(lines):
+        line_at.setdefault(token_key(line), i)
+    order = {el: i for i, el in enumerate(body.iter())}
+    blocks = [el for el in body.iter("p", "h2", "h3", "h4", "li") if token_key(el.text_content()) in line_at]
+    after: dict[int, list[str]] = {}
+    added = 0
+    for post in posts:
+        post_lines = [ln for ln in _lines_of(post) if token_key(ln) and token_key(ln) not in have]
+        outer = set(post.iterancestors())
+        before = [el for el in blocks if order[el] < order[post] and el not in outer]
+        if post_lines and before:
+            after.setdefault(line_at[token_key(before[-1].text_content())], []).extend(post_lines)
+            added += 1
+    if not added:
+        return text
+    words = sum(word_count(ln) for chunk in after.values() for ln in chunk)
+    decisions.append(f"embedded_post: put back {words} words of {added} embedded post{'s' * (added > 1)}")
+    return "\n".join(ln for i, line in enumerate(lines) for ln in (line, *after.get(i, ())))
+
+
+def _lines_of(el) -> list[str]:
+    """An element's text as the lines a reader sees: a break at every <br> and block element."""
+    parts: list[str] = []
+
+    def walk(node) -> None:
+        breaks = isinstance(node.tag, str) and node.tag in _LINE_BREAKING
+        parts.append("\n" if breaks else "")
+        parts.append(node.text or "" if isinstance(node.tag, str) else "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append("\n" if breaks else "")
+
+    walk(el)
+    return [" ".join(line.split()) for line in "".join(parts).split("\n") if line.strip()]
+
+
 LEAD_MIN_WORDS = 12    # a lead is a sentence or two of the story, not a kicker or a dateline
 LEAD_MAX_WORDS = 150
 LEAD_SKIP = {"nav", "aside", "footer", "form", "figure", "figcaption", "button", "script", "style"}
@@ -142,15 +203,20 @@ LEAD_NOT_INSIDE = {"script", "style", "noscript", "iframe", "img", "picture", "v
 NOT_LEAD_MARKER = re.compile(r"caption|credit|photo|image|\bimg|media|gallery|video|player|promo|social|share|"
                              r"newsletter|subscri|advert|\bads?\b|sponsor|related|byline|author|date|time",
                              re.IGNORECASE)
+# A subheadline (dek, standfirst, strapline, subtitle) is a second line of the headline display, written to sell
+# the story, not its first paragraph. Read in marker words split at case changes: "articleDek", "p-dek".
+SUBHEADLINE_MARKER = re.compile(r"\b(?:dek|standfirst|strap ?line|sub ?(?:title|head(?:line|er|ing)?))\b")
 
 
 def with_lead(tree, text: str, title: str | None, decisions: list[str]) -> str:
     """The lead paragraph that sits with the headline in a header box outside the body container.
 
-    Pages put the headline and a lead (standfirst, teaser) in one box and the body in another; when the
+    Pages put the headline and a lead (teaser, intro) in one box and the body in another; when the
     extractor picks the body container, both stay out. The headline is the title column; the lead is the
     story's first paragraph and is put back: up to two paragraphs of sentences right after the headline, when
     the headline itself is not in the extracted text (else the extractor read the header box and chose).
+    Not a subheadline (dek, standfirst: marked so), and not when the body opens with a dateline ("VIENNA — "):
+    the story's first paragraph is then in the body, and what stands above it is headline display.
     """
     headline = _headline(tree, title)
     if headline is None:
@@ -169,8 +235,19 @@ def with_lead(tree, text: str, title: str | None, decisions: list[str]) -> str:
             lead.append(paragraph)
     if not lead:
         return text
+    if dateline := _opening_dateline(text):
+        decisions.append(f"lead: skipped, the body opens with a dateline ({dateline}): the story starts there")
+        return text
     decisions.append(f"lead: added {sum(word_count(p) for p in lead[:2])} words after the headline, outside the body")
     return "\n".join(lead[:2] + [text])
+
+
+def _opening_dateline(text: str) -> str | None:
+    """The dateline the extracted body opens with, on its first line or standing alone above it."""
+    for line in [line.strip() for line in text.splitlines() if line.strip()][:2]:
+        if match := DATELINE.match(line):
+            return match.group().strip(" —–-:")
+    return None
 
 
 def _headline(tree, title: str | None):
@@ -209,7 +286,13 @@ def _lead_block(block, sibling) -> bool:
     while chain[-1] is not sibling and chain[-1].getparent() is not None:
         chain.append(chain[-1].getparent())
     return (not any(el.tag in LEAD_NOT_INSIDE for el in block.iter() if isinstance(el.tag, str))
-            and not any(el.tag in LEAD_SKIP or NOT_LEAD_MARKER.search(_marker_text(el)) for el in chain))
+            and not any(el.tag in LEAD_SKIP or NOT_LEAD_MARKER.search(_marker_text(el))
+                        or SUBHEADLINE_MARKER.search(_marker_words(el)) for el in chain))
+
+
+def _marker_words(el) -> str:
+    """An element's marker text as lower-case words: 'articleDek p-dek' -> 'article dek p dek'."""
+    return re.sub(r"[\W_]+", " ", re.sub(r"([a-z])([A-Z])", r"\1 \2", _marker_text(el))).lower()
 
 
 def _link_text_share(el) -> float:

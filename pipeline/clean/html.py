@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import trafilatura
 from lxml import html as lxml_html
 
-from pipeline.clean.dom import parse_html, with_lead, with_split_body, without_hidden
+from pipeline.clean.dom import parse_html, with_embedded_posts, with_lead, with_split_body, without_hidden
 from pipeline.clean.guard import ContentGuard, enabled
 from pipeline.clean.lines import (CHROME_RULES, drop_calls_to_action, drop_chrome_lines, drop_cross_link_blocks,
                                   is_own_address, repeats_title, strip_tail, without_timestamp_head)
@@ -20,8 +20,8 @@ from pipeline.clean.text import BROKEN_ENTITY, MIN_WORDS, Cleaned, normalize, wo
 
 # Every rule by name, for rules_disabled. Page rules change the page before trafilatura reads it.
 PAGE_RULES = ("hidden",)
-POST_RULES = ("split_body", "lead", *CHROME_RULES, "cross_link_block", "cross_link", "call_to_action", "contact_line",
-              "timestamp_head", "tail_marker", "promo_tail", "author_bio", "trailing_fragment",
+POST_RULES = ("split_body", "embedded_post", "lead", *CHROME_RULES, "cross_link_block", "cross_link", "call_to_action",
+              "contact_line", "timestamp_head", "tail_marker", "promo_tail", "author_bio", "trailing_fragment",
               "own_address", "title_line")
 
 
@@ -126,6 +126,8 @@ def finish_html(page: Extraction, source_uri: str | None = None) -> Cleaned:
     text = page.text
     if page.tree is not None and enabled("split_body"):
         text = with_split_body(page.tree, text, decisions)
+    if page.tree is not None and enabled("embedded_post"):
+        text = with_embedded_posts(page.tree, text, decisions)
     url = page.meta.get("url") or (source_uri if source_uri and source_uri.startswith("http") else None)
     site = page.meta.get("site") or (urlparse(url).hostname if url else None)
     title = clean_title(page.meta.get("title"), site)

@@ -69,6 +69,17 @@ SITE_NOTICE = re.compile(
     r"materiał chroniony prawem autorskim)\b.*|^\[\w+(?:\s[^\]]*)?\](?:\W*\b\w+\b){0,8}\W*\[/\w+\]$",
     re.IGNORECASE,
 )
+# A dateline: the place (and agency) a news story is filed from, which opens its first paragraph or stands on
+# a line above it. "VIENNA — ", "NEW YORK (Reuters) - ", "BAAR, SWITZERLAND", "Berlin (dpa) – ",
+# "Washington, DC, United States: ". Place names in capitals, or capitalised words before a dash or after a comma.
+_CAPS_PLACE = r"[A-ZÀ-Þ][A-ZÀ-Þ.'’ -]{1,30}"
+_PLACE_WORDS = r"[A-ZÀ-Þ][\w.'’-]*(?: [A-ZÀ-Þ][\w.'’-]*){0,3}"
+DATELINE = re.compile(
+    rf"^(?:{_CAPS_PLACE}(?:,\s*[A-Za-zÀ-ÿ.'’ -]{{2,30}}){{0,2}}(?:\s*\([^)]{{1,40}}\))?\s*(?:[—–]|--?)\s"
+    rf"|{_CAPS_PLACE}(?:,\s*[A-Za-zÀ-ÿ.'’ -]{{2,30}}){{1,2}}\s*(?:$|:\s)"
+    rf"|{_PLACE_WORDS}(?:,\s*{_PLACE_WORDS}){{0,2}}\s*(?:\([^)]{{1,40}}\)\s*)?[—–]\s"
+    rf"|{_PLACE_WORDS}(?:,\s*{_PLACE_WORDS}){{1,3}}:\s)"
+)
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b", re.IGNORECASE)
 AUTHOR_BIO = re.compile(

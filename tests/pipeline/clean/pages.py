@@ -38,11 +38,13 @@ LONG_STORY = " ".join(
     for i in range(1, 12))  # 231 words of running prose
 
 
-def headline_box_page(lead: str) -> str:
-    """The headline and a lead in one box, the body in another: the extractor picks the body container."""
-    body = "".join(f"<p>{LONG_STORY.replace('day', f'part {i}, day')}</p>" for i in range(1, 3))
+def headline_box_page(lead: str, lead_class: str = "teaser", dateline: str = "") -> str:
+    """The headline and a lead in one box, the body in another: the extractor picks the body container.
+    `dateline` opens the body's first paragraph ("PORT ELLEN — ")."""
+    body = "".join(f"<p>{dateline if i == 1 else ''}{LONG_STORY.replace('day', f'part {i}, day')}</p>"
+                   for i in range(1, 3))
     return ('<html><head><title>Crews buy the glassworks | Coast Daily</title>'
             '<meta property="og:site_name" content="Coast Daily"></head><body>'
             '<nav><a href="/">Home</a> <a href="/news">News</a></nav>'
-            f'<div class="story-header"><h1>Crews buy the glassworks</h1><div class="teaser">{lead}</div></div>'
+            f'<div class="story-header"><h1>Crews buy the glassworks</h1><div class="{lead_class}">{lead}</div></div>'
             f'<div class="article-body">{body}</div><footer>Coast Daily 2025</footer></body></html>')

@@ -1,4 +1,6 @@
-"""pipeline/clean/dom.py: hidden content, tabs and folds, bodies split by ad rows, the lead in the headline box."""
+"""pipeline/clean/dom.py: hidden content, tabs and folds, bodies split by ad rows, embedded posts, the lead in the
+headline box."""
+from pipeline.clean.guard import rules_disabled
 from pipeline.clean.html import clean_html
 from tests.pipeline.clean.pages import (ARTICLE, FURNACE_CREWS, LONG_STORY, PART_ONE, PART_TWO, headline_box_page, page,
                                        split_body_page)
@@ -70,11 +72,13 @@ def test_the_folded_panels_of_a_privacy_dialog_are_not_revealed():
     assert FURNACE_CREWS in text and "processing of your data" not in text
 
 
+LEAD = ("The harbor glassworks has new owners: its own furnace crews, who bought it from the founding family "
+        "on Friday after two years of talks.")
+
+
 def test_the_lead_in_the_headline_box_outside_the_body_container_is_kept():
-    lead = ("The harbor glassworks has new owners: its own furnace crews, who bought it from the founding family "
-            "on Friday after two years of talks.")
-    doc = clean_html(headline_box_page(f"<p>{lead}</p>"))
-    assert doc.text.startswith(lead + "\n\n") and "part 2, day 11" in doc.text
+    doc = clean_html(headline_box_page(f"<p>{LEAD}</p>"))
+    assert doc.text.startswith(LEAD + "\n\n") and "part 2, day 11" in doc.text
     assert doc.title == "Crews buy the glassworks" and "Crews buy the glassworks" not in doc.text
     assert any(d.startswith("lead: added 24 words") for d in doc.guard)
 
@@ -85,6 +89,30 @@ def test_a_kicker_or_a_row_of_links_under_the_headline_is_not_a_lead():
     doc = clean_html(headline_box_page("<p>Exclusive</p>" + links))
     assert doc.text.startswith("The glassworks sale was signed on part 1")
     assert not any(d.startswith("lead:") for d in doc.guard)
+
+
+def test_a_subheadline_marked_as_a_dek_or_standfirst_is_not_a_lead():
+    """A dek is headline display, written to sell the story; a teaser or intro box is the story's first paragraph."""
+    for marker in ("article-dek", "articleDek dekSummary", "standfirst", "entry-subtitle"):
+        doc = clean_html(headline_box_page(f"<p>{LEAD}</p>", lead_class=marker))
+        assert LEAD not in doc.text and doc.text.startswith("The glassworks sale"), marker
+        assert not any(d.startswith("lead:") for d in doc.guard)
+    assert clean_html(headline_box_page(f"<p>{LEAD}</p>", lead_class="decoration")).text.startswith(LEAD)
+
+
+def test_no_lead_is_added_above_a_body_that_opens_with_a_dateline():
+    """The dateline opens the story's first paragraph: the text above it in the header box is not the story."""
+    for dateline in ("PORT ELLEN — ", "PORT ELLEN, Scotland (Coast Wire) - ", "Port Ellen (cw) – ",
+                     "Port Ellen, Islay, Scotland: "):
+        doc = clean_html(headline_box_page(f"<p>{LEAD}</p>", dateline=dateline))
+        assert LEAD not in doc.text and doc.text.startswith(dateline.strip()), dateline
+        assert any(d.startswith("lead: skipped, the body opens with a dateline") for d in doc.guard)
+    place_line = clean_html(headline_box_page(f"<p>{LEAD}</p>").replace(
+        '<div class="article-body">', '<div class="article-body"><p>PORT ELLEN, SCOTLAND</p>'))
+    assert LEAD not in place_line.text
+    # A body that opens with a sentence, or a heading in capitals, is no dateline: the lead goes first.
+    for opening in ("Harbor news: ", "THE SALE "):
+        assert clean_html(headline_box_page(f"<p>{LEAD}</p>", dateline=opening)).text.startswith(LEAD), opening
 
 
 def test_a_hidden_tab_of_reader_comments_stays_closed_and_a_details_fold_of_the_story_opens():
@@ -116,3 +144,29 @@ def test_the_body_container_on_a_tie_is_the_first_in_the_page_every_time():
     for _ in range(20):
         tree = lxml_html.document_fromstring(f"<html><body>{markup}</body></html>")
         assert _body_container(tree, PART_ONE[:4]).get("class") == "part-0"
+
+
+def tweet(text: str, who: str = "Coast Daily (@coastdaily) May 2, 2025") -> str:
+    """The embed code a social network gives for a post: a blockquote its script turns into a card."""
+    return (f'<div class="embed embed--social"><blockquote class="twitter-tweet"><p lang="en">{text}<br>'
+            f'pic.twitter.com/AbCdEf</p>&mdash; {who}</blockquote></div>')
+
+
+def test_a_post_the_article_embeds_is_put_back_after_the_paragraph_it_follows():
+    """Extractors drop embed boxes with the share buttons; an article quotes a post as it quotes a speaker."""
+    quoted = "The crews signed tonight. The furnace stays lit"
+    html = page('<div class="story-body">' + "".join(f"<p>{p}</p>" for p in PART_ONE[:4]) + tweet(quoted)
+                + "".join(f"<p>{p}</p>" for p in PART_ONE[4:])
+                + '<div class="comments">' + tweet("Great news for the town", "A reader (@reader) May 3, 2025")
+                + "</div></div>"
+                + '<aside class="rail">' + tweet("Ferry timetables for the summer are out now") + "</aside>")
+    doc = clean_html(html)
+    lines = doc.text.split("\n\n")
+    at = lines.index(PART_ONE[3])
+    assert lines[at + 1: at + 4] == [quoted, "pic.twitter.com/AbCdEf", "— Coast Daily (@coastdaily) May 2, 2025"]
+    assert lines[at + 4] == PART_ONE[4]
+    assert "Ferry timetables" not in doc.text and "Great news" not in doc.text
+    assert [d for d in doc.guard if d.startswith("embedded_post:")] == [
+        "embedded_post: put back 18 words of 1 embedded post"]  # not the reader's, though inside the body box
+    with rules_disabled({"embedded_post"}):
+        assert quoted not in clean_html(html).text  # the extractor left it out
