@@ -160,12 +160,11 @@ def test_contract_failure_stops_the_run_and_names_the_check(tmp_path, dagster_ho
 
 def test_sources_table_scores_independent_corroboration(con):
     sources = {r[0]: r[1:] for r in rows(con, "SELECT site, n_documents, n_facts, corroborated_share FROM sources")}
-    # Film Ledger's copy on FilmWire is not independent: only Harbor Review (producer; the release date, which
-    # its fronted "Released on November 14, 2025, ..." gives to the relation model) and the Coastline interview
-    # (director) corroborate it.
+    # Film Ledger's copy on FilmWire is not independent: only Harbor Review (producer; the release date of its
+    # fronted "Released on November 14, 2025, ...") and the Coastline interview (director) corroborate it.
     assert sources["Film Ledger"][0] == 1 and sources["Film Ledger"][2] == pytest.approx(3 / sources["Film Ledger"][1], abs=1e-4)
     assert sources["coastlinecinema.example"] == (1, 1, 1.0)
-    assert sources["prairiebeat.example"][1] == 2  # a text record's site is its URL's host
+    assert sources["prairiebeat.example"][1] == 3  # a text record's site is its URL's host (founder, seat, year)
     assert sources["Écran Matin"][1] == 0 and sources["Écran Matin"][2] is None
 
 

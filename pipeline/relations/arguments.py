@@ -114,6 +114,8 @@ def patient_tokens(verb: Token) -> list[Token]:
     subj = _shared(verb, lambda v: children(v, "nsubjpass"))
     if subj:
         return [_relative_head(t) for t in subj]
+    if verb.dep_ == "advcl" and verb.head.pos_ in NOMINAL_POS and (named := children(verb.head, "nmod")):
+        return named  # 'Released on May 2, "X" stars Y' with 'stars' parsed as a noun: X hangs on it
     if verb.dep_ == "acl" or verb.head.pos_ in NOMINAL_POS:
         return [verb.head]  # "the film, directed by X"
     if verb.dep_ == "advcl":  # "Released on May 2, X stars ..."
