@@ -631,5 +631,5 @@ def test_the_american_said_gives_the_nationality_of_the_one_person_named_before(
 
 
 def test_a_fronted_past_participle_whose_main_verb_was_parsed_as_a_noun(nlp):
-    facts = triples(nlp, 'Released on November 14, 2025, "Low Lantern" stars Amara Quill as a woman who comes home.')
-    assert ("Low Lantern", "publication_date", "2025-11-14") in facts
+    facts = triples(nlp, 'Released on November 14, 2025, "Tides of Glass" stars Amara Quill as a woman who comes home.')
+    assert ("Tides of Glass", "publication_date", "2025-11-14") in facts  # our sample's sentence
