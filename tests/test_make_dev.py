@@ -19,6 +19,13 @@ WAYS_TO_STOP = {
 }
 
 
+def _default_signals() -> None:
+    """A terminal or service manager starts `make dev` with default signal handling; a signal an earlier test in
+    this pytest process left ignored (the Celery test's worker machinery) would otherwise be inherited."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("way", WAYS_TO_STOP)
 def test_make_dev_starts_quietly_and_stops_within_10_s(way, tmp_path):
     port = free_port()
@@ -28,7 +35,7 @@ def test_make_dev_starts_quietly_and_stops_within_10_s(way, tmp_path):
     env = dict(os.environ, DAGSTER_HOME=str(tmp_path / "home"), WEBFACTS_INBOX=str(inbox),
                WEBFACTS_WAREHOUSE=str(tmp_path / "w.duckdb"), PORT=str(port))
     make = subprocess.Popen(["make", "--no-print-directory", "dev"], cwd=ROOT, env=env, start_new_session=True,
-                            stdout=open(log, "w"), stderr=subprocess.STDOUT)
+                            stdout=open(log, "w"), stderr=subprocess.STDOUT, preexec_fn=_default_signals)
     try:
         wait_for(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=5).status == 200,
                  180, "the Dagster webserver")
