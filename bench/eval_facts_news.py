@@ -36,12 +36,7 @@ SEED = 20261129
 def run_gold() -> dict:
     gold = bbc_gold.load_gold("facts")
     entities = {g["doc"]: g["entities"] for g in bbc_gold.load_gold("entities")}
-    with tempfile.TemporaryDirectory() as tmp:
-        predicted = bbc_gold.predicted_facts(bbc_gold.run_pipeline([g["doc"] for g in gold], Path(tmp)))
-    result = bbc_gold.score_facts(gold, predicted, entities)
-    print(f"BBC real-news fact gold: {len(gold)} articles")
-    bbc_gold.print_fact_scores(result)
-    return result
+    return score_articles(gold, entities, f"BBC real-news fact gold: {len(gold)} articles")
 
 
 def run_blind() -> dict | None:
@@ -52,10 +47,15 @@ def run_blind() -> dict | None:
         return None
     gold = yaml.safe_load(path.read_text())
     entities = {g["doc"]: g.get("entities") or [] for g in gold}
+    return score_articles(gold, entities, f"\nBBC blind fact gold: {len(gold)} articles never read while developing")
+
+
+def score_articles(gold: list[dict], entities: dict[str, list[dict]], title: str) -> dict:
+    """The whole product on the gold's articles, scored against it (aliases from the entities' surfaces)."""
     with tempfile.TemporaryDirectory() as tmp:
         predicted = bbc_gold.predicted_facts(bbc_gold.run_pipeline([g["doc"] for g in gold], Path(tmp)))
     result = bbc_gold.score_facts(gold, predicted, entities)
-    print(f"\nBBC blind fact gold: {len(gold)} articles never read while developing")
+    print(title)
     bbc_gold.print_fact_scores(result)
     return result
 
