@@ -20,8 +20,8 @@ from tests.test_ducklake import postgres_catalog  # noqa: F401  (the private Pos
 from warehouse.store import Warehouse, read_frame
 
 BY_BATCH = ("document_sources", "quarantine", "skipped_records")
-BY_DOCUMENT = ("raw_documents", "documents", "document_signatures", "stage_skips", "mentions", "claims",
-               "fact_evidence")
+BY_DOCUMENT = ("raw_documents", "documents", "document_signatures", "document_bands", "stage_skips", "mentions",
+               "claims", "fact_evidence")
 
 
 def batch_frames(warehouse: Warehouse, batch_id: str) -> dict[str, pl.DataFrame]:
@@ -132,7 +132,8 @@ def test_racing_publishes_both_commit_one_after_a_retry(source_batches, fresh_la
 
 def test_a_refused_publish_is_left_pending_with_its_reason_and_nothing_of_it_visible(source_batches, fresh_lake):
     from pipeline.facts import aggregate_facts
-    from warehouse.publish import integrity_report, publish_batch
+    from warehouse.integrity import integrity_report
+    from warehouse.publish import publish_batch
     _, frames = source_batches
     first, *racing, _ = frames
     publish_batch(first, frames[first], fresh_lake, aggregate_facts)

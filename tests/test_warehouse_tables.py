@@ -23,7 +23,7 @@ def declared_columns() -> list[tuple]:
 
 def published_columns(path) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
-        return sorted(con.execute(MODEL_TABLE_COLUMNS, [list(schemas.WAREHOUSE_TABLES)]).fetchall())
+        return sorted(con.execute(MODEL_TABLE_COLUMNS, [list(schemas.WAREHOUSE_TABLES | schemas.DERIVED_TABLES)]).fetchall())
 
 
 def test_a_published_warehouse_has_exactly_the_models_columns_types_and_descriptions(sample_warehouse):
@@ -130,7 +130,8 @@ def test_a_warehouse_built_before_documents_had_a_domain_is_filled_from_url_and_
         assert tables.mismatches(con) == []  # additive: nothing for `webfacts run` to refuse
         change = tables.migrate(con, primary_keys=True)
         rows = con.execute("SELECT url, domain FROM documents").fetchall()
-    assert change == ["added documents.domain VARCHAR backfilled with registered_domain(url)"]
+    assert "added documents.domain VARCHAR backfilled with registered_domain(url)" in change
+    assert change[-1] == "rebuilt domain_facts, domain_sites, sources, entity_facts"  # sources was keyed by site
     assert rows and all(domain == registered_domain(url) for url, domain in rows)
     assert any(domain for _, domain in rows)
 
@@ -139,4 +140,24 @@ def test_a_warehouse_built_before_documents_had_a_domain_is_filled_from_url_and_
         columns = [r[0] for r in con.execute("DESCRIBE sources").fetchall()]
         keys = con.execute("SELECT count(*), count(DISTINCT domain) FROM sources").fetchone()
     assert columns[:2] == ["domain", "site"] and keys[0] == keys[1]
+    assert published_columns(live) == declared_columns()
+
+
+def test_a_warehouse_built_before_the_band_table_gets_it_from_its_signatures_and_its_derived_tables_rebuilt(
+        sample_warehouse, tmp_path):
+    """document_bands, domain_facts and domain_sites came after warehouses were built, and sources gained its claim
+    counts: the migration cuts the bands from the stored signatures and rebuilds the derived tables whole, to what
+    the publishes had made them."""
+    live = tmp_path / "live.duckdb"
+    live.write_bytes(sample_warehouse.read_bytes())
+    kept = ("document_bands",) + tuple(tables.derived_tables())
+    with duckdb.connect(str(live)) as con:
+        published = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in kept}
+        con.execute("DROP TABLE document_bands; DROP TABLE domain_facts; DROP TABLE domain_sites")
+        con.execute("CREATE OR REPLACE TABLE sources AS SELECT domain, site, n_documents, n_facts, "
+                    "corroborated_share, contested_share FROM sources")  # as an older webfacts derived it
+        change = tables.migrate(con, primary_keys=True)
+        migrated = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in kept}
+    assert "created document_bands filled from the other tables" in change and "created sources" in change
+    assert published["document_bands"] and migrated == published
     assert published_columns(live) == declared_columns()

@@ -21,6 +21,11 @@ from pipeline.batches import Ledger, PostgresLedger, as_ledger, ledger_path
 from pipeline.config import DUCKLAKE, ducklake_catalog
 
 ALIAS = "webfacts"  # the name the DuckLake catalog is attached as (USE'd, so queries need no prefix)
+# Writers put every row in Parquet files, none in the catalog (DuckLake 1.0 inlines inserts and deletes of up to 10
+# rows by default, most of an incremental publish): a publish then writes its data before its commit, so a full
+# disk fails it there, cleanly, not in the catalog's WAL at COMMIT, after which DuckLake 1.0 keeps the catalog file
+# open in the process; and inlined rows stay in the catalog until flushed by hand (no checkpoint flushes them).
+LAKE_INLINED_ROWS = 0
 HAS_TABLES = ("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
               "AND table_name = 'facts'")
 
@@ -144,19 +149,21 @@ class Warehouse:
     def check_readable(self) -> None:
         """Raise WarehouseUnreadable, with one line naming the file and what to do, when the DuckDB file is damaged.
 
-        Opening reads the header and catalog; a file shorter than the blocks its header counts is truncated even
-        when those happen to be intact. A file another process holds read-write is not damaged (query reads a
-        copy of it).
+        Opening reads the header and catalog; a file shorter than the blocks in use its header counts is truncated
+        even when those happen to be intact (free blocks at the end are not counted: a checkpoint after deletes
+        trims them off the file). A file another process holds read-write is not damaged (query reads a copy of
+        it).
         """
         if self.is_lake or not self.local_file.exists():
             return
         try:
             with duckdb.connect(self.target, read_only=True) as con:
                 blocks, block_size = con.execute(
-                    "SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+                    "SELECT used_blocks, block_size FROM pragma_database_size()").fetchone()
             problem = None
             if self.local_file.stat().st_size < blocks * block_size:
-                problem = f"truncated: {self.local_file.stat().st_size} bytes for {blocks} blocks of {block_size}"
+                problem = (f"truncated: {self.local_file.stat().st_size} bytes for {blocks} blocks in use of "
+                           f"{block_size}")
         except duckdb.Error as exc:
             if "lock" in str(exc).lower():
                 return
@@ -207,7 +214,8 @@ class Warehouse:
                 extension = CATALOG_EXTENSIONS.get(self.catalog_kind, self.catalog_kind)
                 con.execute(f"LOAD {sql_string(extension_file(extension))}")
             options = ["READ_ONLY"] if read_only else (
-                [f"DATA_PATH {sql_string(self.lake_data_path)}"] if self.lake_data_path else [])
+                [f"DATA_PATH {sql_string(self.lake_data_path)}"] if self.lake_data_path else []) + [
+                f"DATA_INLINING_ROW_LIMIT {LAKE_INLINED_ROWS}"]
             con.execute(f"ATTACH {sql_string(self.target)} AS {ALIAS}"
                         + (f" ({', '.join(options)})" if options else ""))
             con.execute(f"USE {ALIAS}")
