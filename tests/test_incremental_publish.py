@@ -44,7 +44,7 @@ def recomputed(warehouse: Warehouse) -> dict[str, list[tuple]]:
     """The updated tables computed from every row of a copy of the warehouse's other tables: facts from every claim
     (in insertion order), entity counts from every mention, bands from every signature, the derived tables whole."""
     with reference_connection(warehouse) as con:
-        tables.create(con, primary_keys=False)
+        tables.create(con)
         for table in tables.tables():
             con.execute(f"INSERT INTO {table} SELECT * FROM source.{table} ORDER BY rowid")
         claims = con.execute("SELECT * FROM claims").pl()

@@ -13,8 +13,9 @@ from schemas import DERIVED_TABLES
 # What update reads: relations of the connection, temp tables made by the publish (or views over everything).
 CHANGES = {
     "group_claims": "claims of the (subject_id, predicate) groups whose facts were computed again, as they are now",
+    "group_documents": "doc_id, cluster_id, domain, site, url, first_source (min source_uri) of their documents",
     "old_facts": "fact_id of the facts those groups had before",
-    "new_facts": "fact_id, contested of the facts those groups have now",
+    "new_facts": "the facts rows those groups have now",
     "gone_documents": "doc_id, domain, site of the documents rows removed",
     "new_documents": "doc_id, domain, site of the documents rows inserted",
     "resourced_documents": "doc_id of documents that stay, whose document_sources rows changed",
@@ -27,7 +28,7 @@ NEW_DOMAIN_FACTS = """
 CREATE OR REPLACE TEMP TABLE new_domain_facts AS
 WITH asserted AS (
     SELECT coalesce(d.domain, 'unknown') AS domain, d.cluster_id, c.fact_id
-    FROM group_claims c JOIN documents d USING (doc_id)
+    FROM group_claims c JOIN group_documents d USING (doc_id)
     WHERE c.modality = 'asserted' AND c.fact_id IN (SELECT fact_id FROM new_facts)
 ), clusters AS (
     SELECT DISTINCT domain, cluster_id, fact_id FROM asserted
@@ -97,50 +98,63 @@ WHERE c.n_documents > 0
 ORDER BY c.n_facts DESC, c.domain"""
 
 # entity_facts rows change with their fact, with the name of an entity in it, and with the first input of a
-# document asserting it (the sources column names a document without site or URL by it).
+# document asserting it (the sources column names a document without site or URL by it). The facts of the groups
+# computed again bring their rows and evidence (their asserted claims) along; only the others are read from the
+# warehouse, and those are few (none when no entity was renamed and no remaining document changed sources).
 REFRESHED_FACTS = """
+CREATE OR REPLACE TEMP TABLE other_refreshed_facts AS
+SELECT fact_id FROM fact_evidence WHERE doc_id IN (SELECT doc_id FROM resourced_documents)
+UNION SELECT fact_id FROM entity_facts WHERE entity_id IN (SELECT entity_id FROM renamed_entities)
+EXCEPT SELECT fact_id FROM new_facts;
 CREATE OR REPLACE TEMP TABLE refreshed_facts AS
-SELECT fact_id FROM old_facts
-UNION SELECT fact_id FROM new_facts
-UNION SELECT fact_id FROM fact_evidence WHERE doc_id IN (SELECT doc_id FROM resourced_documents)
-UNION SELECT fact_id FROM entity_facts WHERE entity_id IN (SELECT entity_id FROM renamed_entities)"""
+SELECT * FROM new_facts
+UNION ALL BY NAME SELECT * FROM facts WHERE fact_id IN (SELECT fact_id FROM other_refreshed_facts);
+CREATE OR REPLACE TEMP TABLE other_evidence AS
+SELECT DISTINCT fact_id, doc_id FROM fact_evidence WHERE fact_id IN (SELECT fact_id FROM other_refreshed_facts);
+CREATE OR REPLACE TEMP TABLE refreshed_evidence AS
+SELECT DISTINCT c.fact_id, c.doc_id, d.site, d.url, d.first_source
+FROM group_claims c JOIN group_documents d USING (doc_id)
+WHERE c.modality = 'asserted' AND c.fact_id IN (SELECT fact_id FROM new_facts)
+UNION ALL
+SELECT e.fact_id, e.doc_id, d.site, d.url, s.first_source FROM other_evidence e
+JOIN (SELECT doc_id, site, url FROM documents WHERE doc_id IN (SELECT doc_id FROM other_evidence)) d USING (doc_id)
+LEFT JOIN (SELECT doc_id, min(source_uri) AS first_source FROM document_sources
+           WHERE doc_id IN (SELECT doc_id FROM other_evidence) GROUP BY doc_id) s USING (doc_id)"""
 
 REPLACE_ENTITY_FACTS = """
-DELETE FROM entity_facts WHERE fact_id IN (SELECT fact_id FROM refreshed_facts);
+DELETE FROM entity_facts WHERE fact_id IN (SELECT fact_id FROM old_facts UNION SELECT fact_id FROM refreshed_facts);
+CREATE OR REPLACE TEMP TABLE refreshed_sides AS
+SELECT subject_id AS entity_id, 'subject' AS role, fact_id FROM refreshed_facts
+UNION ALL
+SELECT object_id, 'object', fact_id FROM refreshed_facts WHERE object_id IS NOT NULL AND object_id <> subject_id;
+CREATE OR REPLACE TEMP TABLE side_entities AS
+SELECT entity_id, name FROM entities WHERE entity_id IN (SELECT entity_id FROM refreshed_sides);
 INSERT INTO entity_facts (name_hash, entity, entity_id, role, fact_id, subject, predicate, object, n_documents,
                           n_independent, confidence, contested, sources)
-WITH scoped AS (
-    SELECT * FROM facts WHERE fact_id IN (SELECT fact_id FROM refreshed_facts)
-), evidence AS (
-    SELECT DISTINCT fact_id, doc_id FROM fact_evidence WHERE fact_id IN (SELECT fact_id FROM refreshed_facts)
-), first_source AS (
-    SELECT doc_id, min(source_uri) AS source_uri FROM document_sources
-    WHERE doc_id IN (SELECT doc_id FROM evidence) GROUP BY doc_id
-), fact_sites AS (
-    SELECT e.fact_id, string_agg(DISTINCT coalesce(d.site, d.url, s.source_uri), '; '
-                                  ORDER BY coalesce(d.site, d.url, s.source_uri)) AS sources
-    FROM evidence e JOIN documents d USING (doc_id) LEFT JOIN first_source s USING (doc_id)
-    GROUP BY e.fact_id
-), sides AS (
-    SELECT subject_id AS entity_id, 'subject' AS role, fact_id FROM scoped
-    UNION ALL
-    SELECT object_id, 'object', fact_id FROM scoped WHERE object_id IS NOT NULL AND object_id <> subject_id
+WITH fact_sites AS (
+    SELECT fact_id, string_agg(DISTINCT coalesce(site, url, first_source), '; '
+                               ORDER BY coalesce(site, url, first_source)) AS sources
+    FROM refreshed_evidence GROUP BY fact_id
 )
 SELECT md5_number_lower(lower(n.name)) AS name_hash, n.name AS entity, s.entity_id, s.role, f.fact_id, f.subject,
        f.predicate, f.object, f.n_documents, f.n_independent, f.confidence, f.contested, fs.sources
-FROM sides s
-JOIN entities n USING (entity_id)
-JOIN scoped f USING (fact_id)
+FROM refreshed_sides s
+JOIN side_entities n USING (entity_id)
+JOIN refreshed_facts f USING (fact_id)
 LEFT JOIN fact_sites fs USING (fact_id)
 ORDER BY name_hash, s.entity_id, f.subject, f.predicate, f.object"""
 
-WORK_TABLES = ("new_domain_facts", "old_domain_facts", "site_counts", "source_counts", "refreshed_facts")
+WORK_TABLES = ("new_domain_facts", "old_domain_facts", "site_counts", "source_counts", "other_refreshed_facts",
+               "refreshed_facts", "other_evidence", "refreshed_evidence", "refreshed_sides", "side_entities")
 
 # rebuild: every relation of CHANGES over the whole warehouse, with nothing before.
 EVERYTHING = {
     "group_claims": "SELECT * FROM claims",
+    "group_documents": """SELECT d.doc_id, d.cluster_id, d.domain, d.site, d.url, s.source_uri AS first_source
+                          FROM documents d LEFT JOIN (SELECT doc_id, min(source_uri) AS source_uri
+                                                      FROM document_sources GROUP BY doc_id) s USING (doc_id)""",
     "old_facts": "SELECT fact_id FROM facts WHERE false",
-    "new_facts": "SELECT fact_id, contested FROM facts",
+    "new_facts": "SELECT * FROM facts",
     "gone_documents": "SELECT doc_id, domain, site FROM documents WHERE false",
     "new_documents": "SELECT doc_id, domain, site FROM documents",
     "resourced_documents": "SELECT doc_id FROM documents WHERE false",

@@ -1,104 +1,96 @@
 """The warehouse's integrity checks: each query returns violating rows, and a publish commits only if none does.
 
-Each check reads the whole warehouse (`webfacts doctor`, the report) or, inside a publish, only the rows that
-publish wrote or could have broken (`after_publish`): those are named by the temp tables the publish leaves on its
-connection (warehouse/publish.py and warehouse/derived.py), so checking costs the batch, not the warehouse. A
-warehouse that passed every check before a publish passes them after it exactly when the narrowed checks find
-nothing.
+Each check has two forms. `everywhere` reads the whole warehouse (`webfacts doctor`, the asset checks'
+descriptions). `after_publish` runs inside a publish and reads what that publish wrote, from the temp tables it
+leaves on its connection (warehouse/publish.py, warehouse/derived.py), and the rows that could point at what it
+removed, so checking costs the batch, not the warehouse: a warehouse that passed the checks before a publish passes
+them after it exactly when the narrowed queries find nothing. Rows a publish writes replace every row of their
+keys (the batch's documents, the touched groups' facts, entities and domains are deleted first; raw documents,
+sources and skipped records are inserted only where absent), so a repeated key can only come from among them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from pathlib import Path
 
 from warehouse import tables
 from warehouse.store import Warehouse, as_warehouse
 
-# Rows a publish wrote, per keyed table: where its keys could now be repeated.
-WRITTEN = {
-    "raw_documents": "doc_id IN (SELECT doc_id FROM written_raw_documents)",
-    "document_sources": "(doc_id, input_uri) IN (SELECT doc_id, input_uri FROM written_document_sources)",
-    "skipped_records": "input_uri IN (SELECT input_uri FROM written_skipped_records)",
-    "documents": "doc_id IN (SELECT doc_id FROM batch_docs)",
-    "document_signatures": "doc_id IN (SELECT doc_id FROM batch_docs)",
-    "entities": "entity_id IN (SELECT entity_id FROM touched_entities)",
-    "facts": "fact_id IN (SELECT fact_id FROM new_facts)",
-    "sources": "domain IN (SELECT domain FROM source_counts)",
-    "domain_sites": "(domain, site) IN (SELECT domain, site FROM site_counts)",
-}
+# The written rows whose keys a publish's own frames could repeat: table -> (temp table of its written keys, key).
+WRITTEN_KEYS = {"facts": ("new_facts", "fact_id"), "documents": ("batch_docs", "doc_id"),
+                "document_signatures": ("written_document_signatures", "doc_id")}
 
 
 @dataclass(frozen=True)
 class Check:
-    sql: str  # the violating rows; {scope} narrows them
-    publish_scope: str  # what a publish wrote or removed that these rows could involve
-
-    def everywhere(self) -> str:
-        return self.sql.format(scope="true")
-
-    def after_publish(self) -> str:
-        return self.sql.format(scope=self.publish_scope)
+    everywhere: str  # the violating rows of the whole warehouse
+    after_publish: str  # the violating rows among what a publish wrote or removed
 
 
-def _duplicate_keys(names: list[str]) -> Check:
+def _duplicate_keys(names: list[str]) -> str:
     keys = tables.keys()
-    part = ("SELECT '{t}' AS table_name, concat_ws(' | ', {k}) AS key, count(*) AS n FROM {t} WHERE {{scope_{t}}} "
-            "GROUP BY ALL HAVING count(*) > 1")
-    sql = " UNION ALL ".join(part.format(t=t, k=", ".join(keys[t])) for t in names)
-    return _PerTableCheck(sql, "", tuple(names))
+    return " UNION ALL ".join(f"SELECT '{t}' AS table_name, concat_ws(' | ', {', '.join(keys[t])}) AS key, "
+                              f"count(*) AS n FROM {t} GROUP BY ALL HAVING count(*) > 1" for t in names)
 
 
-@dataclass(frozen=True)
-class _PerTableCheck(Check):
-    """A check that is a union over tables, each narrowed to its own written rows."""
-    names: tuple[str, ...] = ()
-
-    def everywhere(self) -> str:
-        return self.sql.format(**{f"scope_{t}": "true" for t in self.names})
-
-    def after_publish(self) -> str:
-        return self.sql.format(**{f"scope_{t}": WRITTEN[t] for t in self.names})
+def _duplicate_written_keys(names: list[str]) -> str:
+    return " UNION ALL ".join(f"SELECT '{t}' AS table_name, {WRITTEN_KEYS[t][1]} AS key, count(*) AS n "
+                              f"FROM {WRITTEN_KEYS[t][0]} GROUP BY ALL HAVING count(*) > 1" for t in names)
 
 
 def checks() -> dict[str, Check]:
     keyed = [t for t in tables.keys() if t != "facts"]
     return {
-        "fact_id_unique": _duplicate_keys(["facts"]),
-        "keys_unique": _duplicate_keys(keyed),
+        "fact_id_unique": Check(_duplicate_keys(["facts"]), _duplicate_written_keys(["facts"])),
+        "keys_unique": Check(_duplicate_keys(keyed), _duplicate_written_keys(["documents", "document_signatures"])),
         "facts_reference_entities": Check("""
             SELECT f.fact_id, f.subject_id, f.object_id FROM facts f
-            WHERE ({scope}) AND (f.subject_id NOT IN (SELECT entity_id FROM entities)
-               OR (f.object_id IS NOT NULL AND f.object_id NOT IN (SELECT entity_id FROM entities)))""",
-            "f.fact_id IN (SELECT fact_id FROM new_facts) OR f.subject_id IN (SELECT entity_id FROM removed_entities)"
-            " OR f.object_id IN (SELECT entity_id FROM removed_entities)"),
+            WHERE f.subject_id NOT IN (SELECT entity_id FROM entities)
+               OR (f.object_id IS NOT NULL AND f.object_id NOT IN (SELECT entity_id FROM entities))""", """
+            SELECT f.fact_id, f.subject_id, f.object_id FROM new_facts f
+            WHERE f.subject_id NOT IN (SELECT entity_id FROM side_entities)
+               OR (f.object_id IS NOT NULL AND f.object_id NOT IN (SELECT entity_id FROM side_entities))
+            UNION ALL SELECT fact_id, subject_id, object_id FROM facts
+            WHERE subject_id IN (SELECT entity_id FROM removed_entities)
+            UNION ALL SELECT fact_id, subject_id, object_id FROM facts
+            WHERE object_id IN (SELECT entity_id FROM removed_entities)"""),
         "evidence_references_facts_and_documents": Check("""
             SELECT e.fact_id, e.doc_id FROM fact_evidence e
-            WHERE ({scope}) AND (e.fact_id NOT IN (SELECT fact_id FROM facts)
-               OR e.doc_id NOT IN (SELECT doc_id FROM documents))""",
-            "e.fact_id IN (SELECT fact_id FROM old_facts) OR e.doc_id IN (SELECT doc_id FROM batch_docs) "
-            "OR e.doc_id IN (SELECT doc_id FROM gone_documents)"),
+            WHERE e.fact_id NOT IN (SELECT fact_id FROM facts) OR e.doc_id NOT IN (SELECT doc_id FROM documents)""",
+            """
+            SELECT fact_id, doc_id FROM written_fact_evidence
+            WHERE fact_id NOT IN (SELECT fact_id FROM new_facts) OR doc_id NOT IN (SELECT doc_id FROM batch_docs)
+            UNION ALL SELECT fact_id, doc_id FROM fact_evidence
+            WHERE fact_id IN (SELECT fact_id FROM old_facts EXCEPT SELECT fact_id FROM new_facts)
+            UNION ALL SELECT fact_id, doc_id FROM fact_evidence WHERE doc_id IN (SELECT doc_id FROM removed_documents)
+            """),
         "mentions_reference_entities_and_documents": Check("""
             SELECT m.doc_id, m.entity_id, m.surface FROM mentions m
-            WHERE ({scope}) AND (m.entity_id NOT IN (SELECT entity_id FROM entities)
-               OR m.doc_id NOT IN (SELECT doc_id FROM documents))""",
-            "m.doc_id IN (SELECT doc_id FROM batch_docs) OR m.doc_id IN (SELECT doc_id FROM gone_documents) "
-            "OR m.entity_id IN (SELECT entity_id FROM removed_entities)"),
+            WHERE m.entity_id NOT IN (SELECT entity_id FROM entities)
+               OR m.doc_id NOT IN (SELECT doc_id FROM documents)""", """
+            SELECT doc_id, entity_id, surface FROM written_mentions
+            WHERE entity_id NOT IN (SELECT entity_id FROM merged_entities)
+               OR doc_id NOT IN (SELECT doc_id FROM batch_docs)
+            UNION ALL SELECT doc_id, entity_id, surface FROM mentions
+            WHERE doc_id IN (SELECT doc_id FROM removed_documents)"""),
         "sources_reference_raw_documents": Check("""
             SELECT s.doc_id, s.input_uri FROM document_sources s
-            WHERE ({scope}) AND s.doc_id NOT IN (SELECT doc_id FROM raw_documents)""",
-            "s.doc_id IN (SELECT doc_id FROM written_document_sources)"),
+            WHERE s.doc_id NOT IN (SELECT doc_id FROM raw_documents)""", """
+            WITH earlier AS (SELECT doc_id FROM written_document_sources EXCEPT SELECT doc_id FROM written_raw_documents)
+            SELECT doc_id, input_uri FROM written_document_sources
+            WHERE doc_id IN (SELECT doc_id FROM earlier)
+              AND doc_id NOT IN (SELECT doc_id FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM earlier))"""),
     }
 
 
 # Each check's whole-warehouse query, by name: the asset checks describe themselves with it.
-INTEGRITY_CHECKS = {name: check.everywhere() for name, check in checks().items()}
+INTEGRITY_CHECKS = {name: check.everywhere for name, check in checks().items()}
 
 
 def check_integrity(con, after_publish: bool = False) -> dict[str, list[tuple]]:
     """Up to 20 violating rows per check: everywhere, or (inside a publish) among what it wrote."""
-    return {name: con.execute((check.after_publish() if after_publish else check.everywhere()) + " LIMIT 20")
-            .fetchall() for name, check in checks().items()}
+    return {name: con.execute((check.after_publish if after_publish else check.everywhere) + " LIMIT 20").fetchall()
+            for name, check in checks().items()}
 
 
 def integrity_report(warehouse: "Warehouse | str | Path") -> dict[str, list[tuple]]:

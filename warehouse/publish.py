@@ -19,9 +19,10 @@ warehouse intact; the copy is the one part of its publish that grows with the wa
 needs no copy: its transaction commits as one snapshot, so readers see whole publishes only, and a failed publish
 leaves no snapshot behind. A lock file beside the local file serialises publishers.
 
-DuckLake has no PRIMARY KEY, UNIQUE, ON CONFLICT or indexes, so the SQL here uses none of them: new rows
-are inserted where their key is absent (NOT EXISTS), and the models' keys (tables.keys()) drive both the DuckDB
-file's primary keys and the integrity check that enforces them on either backend.
+DuckLake has no PRIMARY KEY, UNIQUE, ON CONFLICT or indexes, and a DuckDB file would write a primary key's whole
+index at every checkpoint, so neither backend declares one and the SQL here uses none: new rows are inserted where
+their key is absent (NOT EXISTS), and the models' keys (tables.keys()) drive the integrity check that enforces them,
+on the rows each publish writes.
 """
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ import polars as pl
 from schemas import ENTITY_TYPES, polars_schema
 from warehouse import derived, tables
 from warehouse.integrity import check_integrity
-from warehouse.published import FACT_DOCUMENTS, PUBLISH_COUNT
+from warehouse.published import FACT_DOCUMENT_SCHEMA, PUBLISH_COUNT
 from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse, sql_string
 
 SQL_DIR = Path(__file__).parent
@@ -52,10 +53,14 @@ DOCUMENT_TABLES = ("documents", "document_signatures", "document_bands", "stage_
                    "fact_evidence")
 DERIVED_TABLES = tuple(tables.derived_tables())  # updated for what the batch changed (warehouse/derived.py)
 TABLES = ("raw_documents",) + BATCH_TABLES + DOCUMENT_TABLES + ("entities", "facts", "publish_log") + DERIVED_TABLES
-# Each table's key, from schemas/. The DuckDB file declares them as primary keys; DuckLake cannot, so the
-# keys_unique and fact_id_unique checks hold both backends to them.
+# Each table's key, from schemas/: the keys_unique and fact_id_unique checks hold both backends to them.
 KEYS = tables.keys()
 QUARANTINE_IDENTITY = ("source_uri", "sha256", "reason")  # no key (sha256 may be NULL), but no repeats either
+# DuckDB keeps the column blocks a publish scans in its buffer pool, up to 80 % of RAM by default: a publish into a
+# warehouse of 10,000,000 claims peaked at 1.6 GB that way. What a publish holds itself is small (its batch and
+# the rows it touches), so a bound evicts scanned blocks instead. Not for the migration before it, which may
+# rebuild whole derived tables.
+PUBLISH_MEMORY_LIMIT = "512MB"
 
 
 class PublishError(RuntimeError):
@@ -222,7 +227,7 @@ class _FactsSource:
     def aggregate(self, con) -> pl.DataFrame | None:
         """The touched groups' facts from the claims the warehouse holds now (group_claims, in insertion order)."""
         claims = arrow_frame(con.execute("SELECT * FROM group_claims"))
-        docs = arrow_frame(con.execute(f"{FACT_DOCUMENTS} WHERE d.doc_id IN (SELECT doc_id FROM group_claims)"))
+        docs = arrow_frame(con.execute(f"SELECT {', '.join(FACT_DOCUMENT_SCHEMA)} FROM group_documents"))
         return self.aggregate_facts(claims, docs) if claims.height else None
 
 
@@ -239,7 +244,7 @@ def _publish_file(batch_id, frames, path: Path, facts: _FactsSource, progress: P
         if path.exists():
             shutil.copyfile(path, tmp)
         with duckdb.connect(str(tmp)) as con:
-            counts = _merge(con, batch_id, frames, facts, primary_keys=True, progress=progress)
+            counts = _merge(con, batch_id, frames, facts, duckdb_file=True, progress=progress)
             con.execute("CHECKPOINT")
         _fsync(tmp)
         Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
@@ -259,7 +264,7 @@ def _publish_lake(batch_id, frames, warehouse: Warehouse, facts: _FactsSource,
     before = _local_data_files(warehouse)
     try:
         with warehouse.connect(read_only=False) as con:
-            return _merge(con, batch_id, frames, facts, primary_keys=False, progress=progress)
+            return _merge(con, batch_id, frames, facts, duckdb_file=False, progress=progress)
     except BaseException:
         for leftover in _local_data_files(warehouse) - before:
             leftover.unlink(missing_ok=True)
@@ -303,7 +308,7 @@ def remove_stale_builds(path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
-def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool,
+def _merge(con, batch_id, frames, facts: _FactsSource, duckdb_file: bool,
            progress: Progress | None = None) -> dict[str, int]:
     """The whole publish as one transaction on `con`, committed only if every integrity check passes."""
     _use_layout(con, frames["document_bands"])
@@ -311,13 +316,14 @@ def _merge(con, batch_id, frames, facts: _FactsSource, primary_keys: bool,
         # Before the publish's transaction, a statement at a time: DuckDB cannot make a column it has just filled
         # NOT NULL in the same transaction. A DuckDB file is migrated on its private copy (a failed publish
         # discards it); a DuckLake keeps an additive migration even if the publish then fails.
-        tables.migrate(con, primary_keys)
+        tables.migrate(con, duckdb_file)
     step = iter(range(1, PUBLISH_STEPS + 1))
     done = (lambda: progress(next(step), PUBLISH_STEPS)) if progress else (lambda: None)  # noqa: E731
+    con.execute(f"SET memory_limit = '{PUBLISH_MEMORY_LIMIT}'")
     con.execute("BEGIN TRANSACTION")
     try:
         if not con.execute(HAS_TABLES).fetchone()[0]:
-            tables.create(con, primary_keys)  # DuckLake has no primary keys; keys_unique checks them instead
+            tables.create(con)
         orphan_claims = _replace_rows(con, batch_id, frames)
         done()
         _merge_entities(con, frames["entities"])
@@ -353,14 +359,18 @@ def _use_layout(con, bands: pl.DataFrame) -> None:
 
 def _replace_rows(con, batch_id: str, frames: dict[str, pl.DataFrame]) -> int:
     """Replace the batch's rows and remove the documents no input carries any more. What changed is left in temp
-    tables for the facts, entities, derived tables and checks (CHANGE_TABLES); returns how many claims the
-    removed documents of earlier batches had."""
+    tables for the facts, entities, derived tables and checks (CHANGE_TABLES, TOUCHED); returns how many claims
+    the removed documents of earlier batches had."""
     for name, sql in CHANGE_TABLES.items():
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
     _keep(con, "batch_docs", frames["documents"].select("doc_id"))
+    _keep(con, "new_documents", frames["documents"].select("doc_id", "domain", "site"))
     _keep(con, "written_raw_documents", frames["raw_documents"].select("doc_id"))
     _keep(con, "written_document_sources", frames["document_sources"].select("doc_id", "input_uri"))
     _keep(con, "written_skipped_records", frames["skipped_records"].select("input_uri"))
+    _keep(con, "written_document_signatures", frames["document_signatures"].select("doc_id"))
+    _keep(con, "written_mentions", frames["mentions"].select("doc_id", "entity_id", "surface"))
+    _keep(con, "written_fact_evidence", frames["fact_evidence"].select("fact_id", "doc_id"))
     con.execute("INSERT INTO changed_sources SELECT doc_id FROM document_sources WHERE batch_id = ?", [batch_id])
     for table in BATCH_TABLES:
         con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
@@ -374,18 +384,11 @@ def _replace_rows(con, batch_id: str, frames: dict[str, pl.DataFrame]) -> int:
         _insert(con, table, frames[table])
     con.execute("INSERT INTO changed_sources SELECT doc_id FROM written_document_sources "
                 "UNION ALL SELECT doc_id FROM written_raw_documents")
-    orphan_claims = _remove_documents(con, ORPHANS, raw=True)  # documents only superseded versions carried
-    _keep(con, "new_documents", frames["documents"].select("doc_id", "domain", "site"))
-    con.execute("""CREATE OR REPLACE TEMP TABLE resourced_documents AS
-        SELECT DISTINCT doc_id FROM changed_sources
-        WHERE doc_id NOT IN (SELECT doc_id FROM batch_docs) AND doc_id NOT IN (SELECT doc_id FROM gone_documents)""")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE orphans AS {ORPHANS}")
+    orphan_claims = _remove_documents(con, "SELECT doc_id FROM orphans", raw=True)
     _keep(con, "batch_groups", frames["claims"].select("subject_id", "predicate").unique())
-    con.execute("CREATE OR REPLACE TEMP TABLE touched_groups AS SELECT subject_id, predicate FROM gone_groups "
-                "UNION SELECT subject_id, predicate FROM batch_groups")
-    # The claims facts are aggregated over, in the order they were inserted (a fact's subject and object names are
-    # its first claim's, as when every claim is read).
-    con.execute("""CREATE OR REPLACE TEMP TABLE group_claims AS SELECT * FROM claims
-        WHERE (subject_id, predicate) IN (SELECT subject_id, predicate FROM touched_groups) ORDER BY rowid""")
+    for statement in TOUCHED:
+        con.execute(statement)
     return orphan_claims
 
 
@@ -396,9 +399,28 @@ CHANGE_TABLES = {
     "gone_groups": "SELECT subject_id, predicate FROM claims WHERE false",  # groups of the claims removed
     "gone_entities": "SELECT entity_id FROM mentions WHERE false",  # entities of the mentions removed
 }
-# Documents whose document_sources rows were removed or written, that no input carries now.
+# Documents whose document_sources rows were removed or written, that no input carries now: only superseded
+# versions of inputs carried them.
 ORPHANS = """SELECT DISTINCT doc_id FROM changed_sources WHERE doc_id NOT IN (
     SELECT doc_id FROM document_sources WHERE doc_id IN (SELECT doc_id FROM changed_sources))"""
+# What the batch touched, once its rows are in: the fact groups, their claims (in the order they were inserted: a
+# fact's subject and object names are its first claim's, as when every claim is read) and the documents those
+# come from, read once for the facts and the derived tables; the documents that stay but changed sources, and
+# those removed for good.
+TOUCHED = ("""CREATE OR REPLACE TEMP TABLE touched_groups AS SELECT subject_id, predicate FROM gone_groups
+    UNION SELECT subject_id, predicate FROM batch_groups""", """CREATE OR REPLACE TEMP TABLE group_claims AS
+    SELECT * FROM claims WHERE (subject_id, predicate) IN (SELECT subject_id, predicate FROM touched_groups)
+    ORDER BY rowid""", """CREATE OR REPLACE TEMP TABLE group_documents AS
+    SELECT d.doc_id, d.cluster_id, d.domain, d.site, d.url, d.published_date, r.first_seen_at,
+           s.source_uri AS first_source
+    FROM documents d JOIN raw_documents r USING (doc_id)
+    LEFT JOIN (SELECT doc_id, min(source_uri) AS source_uri FROM document_sources
+               WHERE doc_id IN (SELECT doc_id FROM group_claims) GROUP BY doc_id) s USING (doc_id)
+    WHERE d.doc_id IN (SELECT doc_id FROM group_claims)""", """CREATE OR REPLACE TEMP TABLE resourced_documents AS
+    SELECT DISTINCT doc_id FROM changed_sources
+    WHERE doc_id NOT IN (SELECT doc_id FROM batch_docs) AND doc_id NOT IN (SELECT doc_id FROM gone_documents)
+      AND doc_id NOT IN (SELECT doc_id FROM orphans)""", """CREATE OR REPLACE TEMP TABLE removed_documents AS
+    SELECT doc_id FROM gone_documents EXCEPT SELECT doc_id FROM batch_docs""")
 
 
 def _keep(con, name: str, frame: pl.DataFrame) -> None:
@@ -466,10 +488,13 @@ def _supersede_earlier_versions(con, batch_id: str, frames: dict[str, pl.DataFra
         AND NOT EXISTS (SELECT 1 FROM batch_quarantine n WHERE {same})
         AND NOT EXISTS (SELECT 1 FROM document_sources s JOIN batch_sources n USING (doc_id, input_uri)
                         WHERE s.input_uri = o.source_uri)""", [batch_id])
-    superseded = f"""FROM document_sources o WHERE {earlier.format(file_of.format('o.input_uri'))}
-        AND NOT EXISTS (SELECT 1 FROM batch_sources n WHERE n.doc_id = o.doc_id AND n.input_uri = o.input_uri)"""
-    con.execute(f"INSERT INTO changed_sources SELECT o.doc_id {superseded}", [batch_id])
-    con.execute(f"DELETE {superseded}", [batch_id])
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE superseded_sources AS SELECT o.doc_id, o.input_uri
+        FROM document_sources o WHERE {earlier.format(file_of.format('o.input_uri'))}
+        AND NOT EXISTS (SELECT 1 FROM batch_sources n WHERE n.doc_id = o.doc_id AND n.input_uri = o.input_uri)""",
+                [batch_id])
+    con.execute("INSERT INTO changed_sources SELECT doc_id FROM superseded_sources")
+    con.execute("DELETE FROM document_sources WHERE (doc_id, input_uri) IN "
+                "(SELECT doc_id, input_uri FROM superseded_sources)")
     con.execute(f"""DELETE FROM skipped_records o WHERE {earlier.format(file_of.format('o.input_uri'))}
         AND NOT EXISTS (SELECT 1 FROM batch_skipped n WHERE n.input_uri = o.input_uri
                         AND n.record_type = o.record_type)""", [batch_id])
@@ -503,48 +528,56 @@ def _insert_new(con, table: str, frame: pl.DataFrame, identity: tuple[str, ...])
 
 
 def _merge_entities(con, entities: pl.DataFrame) -> None:
-    """Keep each entity's fullest name, add new entities, then recount the entities whose mentions changed (the
-    batch's, and those of the documents it removed) from the mentions table."""
-    incoming = entities.select("entity_id", "name", "type")
-    _keep(con, "incoming_entities", incoming)
-    con.execute("""CREATE OR REPLACE TEMP TABLE renamed_entities AS SELECT n.entity_id FROM incoming_entities n
-        JOIN entities e USING (entity_id) WHERE length(n.name) > length(e.name)""")
-    con.execute("UPDATE entities SET name = n.name FROM incoming_entities n "
-                "WHERE entities.entity_id = n.entity_id AND length(n.name) > length(entities.name)")
-    _insert_new(con, "entities", incoming.with_columns(aliases=pl.lit([], pl.List(pl.String)), n_mentions=0,
-                                                       n_documents=0), KEYS["entities"])
-    con.execute("""CREATE OR REPLACE TEMP TABLE touched_entities AS SELECT entity_id FROM incoming_entities
-        UNION SELECT entity_id FROM gone_entities""")
-    con.execute("""CREATE OR REPLACE TEMP TABLE touched_mentions AS SELECT * FROM mentions
-        WHERE entity_id IN (SELECT entity_id FROM touched_entities)""")
-    con.execute("""
-        UPDATE entities SET aliases = m.aliases, n_mentions = m.n, n_documents = m.d
-        FROM (SELECT entity_id, list(DISTINCT surface ORDER BY surface) AS aliases, count(*) AS n,
-                     count(DISTINCT doc_id) AS d FROM touched_mentions GROUP BY entity_id) m
-        WHERE entities.entity_id = m.entity_id""")
-    # One type per entity, voted over all its mentions in all documents (pipeline.entities.voted_types).
-    con.execute("""
-        UPDATE entities SET type = v.type
-        FROM (SELECT entity_id, type FROM (
-                SELECT entity_id, type, row_number() OVER (
-                    PARTITION BY entity_id ORDER BY count(*) DESC, coalesce(list_position({priority}, type), 99)) AS r
-                FROM touched_mentions GROUP BY entity_id, type) WHERE r = 1) v
-        WHERE entities.entity_id = v.entity_id AND entities.type <> v.type""".format(priority=ENTITY_TYPES))
-    con.execute("""CREATE OR REPLACE TEMP TABLE removed_entities AS SELECT entity_id FROM touched_entities
-        WHERE entity_id NOT IN (SELECT entity_id FROM touched_mentions)""")
-    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM removed_entities)")
+    """The entities the batch's mentions name and those the removed documents' mentions named, counted again from
+    their mentions (each keeps its fullest name; its type is voted over all its mentions); those left without a
+    mention are removed. Each entity's row is replaced whole: two passes over the entities table, one over
+    mentions."""
+    _keep(con, "incoming_entities", entities.select("entity_id", "name", "type"))
+    for statement in MERGED_ENTITIES:
+        con.execute(statement)
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM current_entities)")
+    columns = ", ".join(_columns("entities"))
+    con.execute(f"INSERT INTO entities ({columns}) SELECT {columns} FROM merged_entities")
+
+
+MERGED_ENTITIES = ("""CREATE OR REPLACE TEMP TABLE touched_entities AS SELECT entity_id FROM incoming_entities
+    UNION SELECT entity_id FROM written_mentions UNION SELECT entity_id FROM gone_entities""", """CREATE OR REPLACE TEMP TABLE current_entities AS
+    SELECT entity_id, name FROM entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)""",
+                   """CREATE OR REPLACE TEMP TABLE touched_mentions AS SELECT entity_id, surface, type, doc_id
+    FROM mentions WHERE entity_id IN (SELECT entity_id FROM touched_entities)""", f"""
+    CREATE OR REPLACE TEMP TABLE merged_entities AS
+    WITH counts AS (
+        SELECT entity_id, list(DISTINCT surface ORDER BY surface) AS aliases, count(*) AS n_mentions,
+               count(DISTINCT doc_id) AS n_documents
+        FROM touched_mentions GROUP BY entity_id
+    ), votes AS (  -- pipeline.entities.voted_types: the most mentions, a tie to the type named first
+        SELECT entity_id, type FROM (
+            SELECT entity_id, type, row_number() OVER (PARTITION BY entity_id ORDER BY count(*) DESC,
+                   coalesce(list_position({ENTITY_TYPES}, type), 99)) AS r
+            FROM touched_mentions GROUP BY entity_id, type) WHERE r = 1
+    )
+    SELECT c.entity_id,
+           CASE WHEN o.name IS NULL OR length(i.name) > length(o.name) THEN i.name ELSE o.name END AS name,
+           v.type, c.aliases, c.n_mentions, c.n_documents
+    FROM counts c JOIN votes v USING (entity_id)
+    LEFT JOIN current_entities o USING (entity_id) LEFT JOIN incoming_entities i USING (entity_id)""",
+                   """CREATE OR REPLACE TEMP TABLE renamed_entities AS SELECT entity_id FROM merged_entities
+    JOIN current_entities o USING (entity_id) WHERE merged_entities.name <> o.name""",
+                   """CREATE OR REPLACE TEMP TABLE removed_entities AS SELECT entity_id FROM current_entities
+    WHERE entity_id NOT IN (SELECT entity_id FROM merged_entities)""")
 
 
 def _replace_facts(con, source: _FactsSource, earlier_claims_removed: bool) -> str:
-    """Replace the facts of the touched groups; returns who computed them (publish_log.facts_computed_by)."""
+    """Replace the facts of the touched groups; returns who computed them (publish_log.facts_computed_by). The new
+    rows stay in new_facts for the derived tables and the checks."""
     current = source.current(con, earlier_claims_removed)
     facts = source.computed if current else source.aggregate(con)
     con.execute("""CREATE OR REPLACE TEMP TABLE old_facts AS SELECT fact_id FROM facts
         WHERE (subject_id, predicate) IN (SELECT subject_id, predicate FROM touched_groups)""")
     con.execute("DELETE FROM facts WHERE fact_id IN (SELECT fact_id FROM old_facts)")
     facts = facts if facts is not None else pl.DataFrame(schema=polars_schema("facts"))
-    _insert(con, "facts", facts)
-    _keep(con, "new_facts", facts.select("fact_id", "contested"))
+    _keep(con, "new_facts", facts.select(_columns("facts")))
+    con.execute(f"INSERT INTO facts ({', '.join(_columns('facts'))}) SELECT * FROM new_facts")
     return "facts asset" if current else "publish"
 
 

@@ -136,19 +136,15 @@ def live_columns(con, table: str) -> dict[str, str]:
     return dict(rows)
 
 
-def create(con, primary_keys: bool) -> None:
-    """An empty warehouse's tables (DuckLake has no primary keys: the keys_unique check holds it to KEYS)."""
+def create(con) -> None:
+    """An empty warehouse's tables. No primary keys: DuckLake has none, and a DuckDB file writes a primary key's
+    whole index at every checkpoint, so a publish would cost the warehouse; the keys_unique check holds both
+    backends to KEYS instead, for the rows each publish writes."""
     for table in tables().values():
-        _create(con, table, primary_keys)
+        con.execute(table.create())
         for comment in table.comments():
             con.execute(comment)
     _record(con, "created")
-
-
-def _create(con, table: Table, primary_keys: bool) -> None:
-    con.execute(table.create())
-    if primary_keys and table.key:
-        con.execute(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({', '.join(table.key)})")
 
 
 def mismatches(con) -> list[str]:
@@ -200,29 +196,31 @@ def _plan(con) -> tuple[list[Table], list[tuple[Table, Column]], list[str]]:
     return missing_tables, added, problems
 
 
-def migrate(con, primary_keys: bool) -> list[str]:
+def migrate(con, duckdb_file: bool) -> list[str]:
     """Bring the connection's warehouse up to the models; returns what changed (nothing when it is current).
 
     Additive changes only: a missing table is created (and filled when its model says how), a missing column added
     (backfilled, or NULL), the comments rewritten. A live column the model lacks, or of another type, raises
     SchemaMismatch with one line, before anything is changed. A derived table that is missing or differs from its
-    model is created again, and derived.rebuild then fills every derived table from the others. Comparing the
-    columns is one catalog query, so it runs at every publish.
+    model is created again, and derived.rebuild then fills every derived table from the others. A table an older
+    DuckDB file declared a primary key on is copied without it (DuckDB cannot drop one). Comparing the columns is
+    one catalog query, so it runs at every publish.
     """
     missing_tables, added, problems = _plan(con)
     if problems:  # refused before anything changes
         raise SchemaMismatch(problems[0])
-    stale = _stale_derived(con)
-    if not missing_tables and not added and not stale and _recorded_version(con) == schema_version():
+    stale, keyed = _stale_derived(con), _primary_keyed(con)
+    if not (missing_tables or added or stale or keyed) and _recorded_version(con) == schema_version():
         return []
     changes = []
     for name in stale:
         con.execute(f"DROP TABLE {name}")
         changes.append(f"dropped {name} (its columns were not the model's)")
     for table in missing_tables + [tables()[name] for name in stale]:
-        _create(con, table, primary_keys)
+        con.execute(table.create())
         changes.append(f"created {table.name}" + _fill(con, table))
-    changes += [_add_column(con, table, column, primary_keys) for table, column in added]
+    changes += [_add_column(con, table, column, duckdb_file) for table, column in added]
+    changes += [_without_primary_key(con, tables()[name]) for name in keyed]
     if stale or any(t.derived for t in missing_tables):
         derived.rebuild(con)
         changes.append(f"rebuilt {', '.join(derived_tables())}")
@@ -231,6 +229,23 @@ def migrate(con, primary_keys: bool) -> list[str]:
             con.execute(comment)
     _record(con, "; ".join(changes) or "descriptions")
     return changes
+
+
+def _primary_keyed(con) -> list[str]:
+    """The model tables an older webfacts declared a PRIMARY KEY on (DuckDB files only)."""
+    rows = con.execute("SELECT DISTINCT table_name FROM duckdb_constraints() WHERE database_name = current_database() "
+                       "AND constraint_type = 'PRIMARY KEY' ORDER BY 1").fetchall()
+    return [name for (name,) in rows if name in tables()]
+
+
+def _without_primary_key(con, table: Table) -> str:
+    """The table copied, same rows in the same order, without its primary key (after the columns are migrated)."""
+    columns = ", ".join(c.name for c in table.columns)
+    con.execute(f"ALTER TABLE {table.name} RENAME TO {table.name}__keyed")
+    con.execute(table.create())
+    con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {table.name}__keyed ORDER BY rowid")
+    con.execute(f"DROP TABLE {table.name}__keyed")
+    return f"{table.name} without its primary key (the keys_unique check holds its key)"
 
 
 def _add_column(con, table: Table, column: Column, not_null_enforced: bool) -> str:
