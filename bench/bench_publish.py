@@ -131,10 +131,13 @@ def copy_warehouse(source: str, folder: Path, lake: bool) -> str:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
     if lake:
-        built = Path(source.removeprefix("ducklake:"))
-        shutil.copy(built, folder / built.name)
-        shutil.copytree(f"{built}.files", folder / f"{built.name}.files")
-        return f"ducklake:{folder / built.name}"
+        import duckdb
+        built, copy = Path(source.removeprefix("ducklake:")), folder / Path(source).name
+        shutil.copy(built, copy)
+        shutil.copytree(f"{built}.files", f"{copy}.files")
+        with duckdb.connect(str(copy)) as catalog:  # the copy's files are its own (their paths are relative)
+            catalog.execute("UPDATE ducklake_metadata SET value = ? WHERE key = 'data_path'", [f"{copy}.files/"])
+        return f"ducklake:{copy}"
     shutil.copy(source, folder / "w.duckdb")
     return str(folder / "w.duckdb")
 

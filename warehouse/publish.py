@@ -359,18 +359,12 @@ def _use_layout(con, bands: pl.DataFrame) -> None:
 
 def _replace_rows(con, batch_id: str, frames: dict[str, pl.DataFrame]) -> int:
     """Replace the batch's rows and remove the documents no input carries any more. What changed is left in temp
-    tables for the facts, entities, derived tables and checks (CHANGE_TABLES, TOUCHED); returns how many claims
-    the removed documents of earlier batches had."""
+    tables for the facts, entities, derived tables and checks (CHANGE_TABLES, WRITTEN, TOUCHED); returns how many
+    claims the removed documents of earlier batches had."""
     for name, sql in CHANGE_TABLES.items():
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {sql}")
-    _keep(con, "batch_docs", frames["documents"].select("doc_id"))
-    _keep(con, "new_documents", frames["documents"].select("doc_id", "domain", "site"))
-    _keep(con, "written_raw_documents", frames["raw_documents"].select("doc_id"))
-    _keep(con, "written_document_sources", frames["document_sources"].select("doc_id", "input_uri"))
-    _keep(con, "written_skipped_records", frames["skipped_records"].select("input_uri"))
-    _keep(con, "written_document_signatures", frames["document_signatures"].select("doc_id"))
-    _keep(con, "written_mentions", frames["mentions"].select("doc_id", "entity_id", "surface"))
-    _keep(con, "written_fact_evidence", frames["fact_evidence"].select("fact_id", "doc_id"))
+    for name, (frame, columns) in WRITTEN.items():
+        _keep(con, name, frames[frame].select(columns))
     con.execute("INSERT INTO changed_sources SELECT doc_id FROM document_sources WHERE batch_id = ?", [batch_id])
     for table in BATCH_TABLES:
         con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
@@ -386,12 +380,21 @@ def _replace_rows(con, batch_id: str, frames: dict[str, pl.DataFrame]) -> int:
                 "UNION ALL SELECT doc_id FROM written_raw_documents")
     con.execute(f"CREATE OR REPLACE TEMP TABLE orphans AS {ORPHANS}")
     orphan_claims = _remove_documents(con, "SELECT doc_id FROM orphans", raw=True)
-    _keep(con, "batch_groups", frames["claims"].select("subject_id", "predicate").unique())
     for statement in TOUCHED:
         con.execute(statement)
     return orphan_claims
 
 
+# What the batch writes, kept as temp tables: name -> (frame, columns).
+WRITTEN = {
+    "batch_docs": ("documents", ["doc_id"]), "new_documents": ("documents", ["doc_id", "domain", "site"]),
+    "written_raw_documents": ("raw_documents", ["doc_id"]),
+    "written_document_sources": ("document_sources", ["doc_id", "input_uri"]),
+    "written_document_signatures": ("document_signatures", ["doc_id"]),
+    "written_mentions": ("mentions", ["doc_id", "entity_id", "surface"]),
+    "written_fact_evidence": ("fact_evidence", ["fact_id", "doc_id"]),
+    "batch_groups": ("claims", ["subject_id", "predicate"]),
+}
 # What a publish changed, for what it updates next: filled as the batch's rows are replaced.
 CHANGE_TABLES = {
     "changed_sources": "SELECT doc_id FROM document_sources WHERE false",  # doc_id of document_sources rows changed
