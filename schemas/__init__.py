@@ -429,9 +429,9 @@ class Sources(pa.DataFrameModel):
         nullable=True, description="n_corroborated / n_claims, rounded to 4 places: the share of the domain's asserted "
                                    "claims whose fact another domain asserts in another near-duplicate cluster "
                                    "(syndicated copies do not corroborate); NULL without claims.")
-    contested_share: Optional[float] = pa.Field(nullable=True, description="n_contested / n_claims, rounded to 4 places: "
-                                                                          "the share of those claims whose fact is "
-                                                                          "contested; NULL without claims.")
+    contested_share: Optional[float] = pa.Field(
+        nullable=True, description="n_contested / n_claims, rounded to 4 places: the share of those claims whose fact "
+                                   "is contested; NULL without claims.")
     n_claims: int = pa.Field(ge=0, description="Asserted claims in the domain's documents (a fact asserted in three "
                                                "sentences counts three times): the base of both shares.")
     n_corroborated: int = pa.Field(ge=0, description="Of those claims, the ones whose fact is corroborated.")

@@ -1,7 +1,8 @@
 """A publish updates facts, entities and the derived tables only for what its batch changed, and the result is what
 computing them from every row gives: after each of a sequence of batches (an exact and a near duplicate of earlier
 documents, a contested fact, a file rewritten so that a fact's support moves to another group, a fuller name for an
-earlier entity), on both backends. The near-duplicate candidates the band table gives are the ones reading every signature gives."""
+earlier entity), on both backends. The near-duplicate candidates the band table gives are the ones reading every
+signature gives."""
 import shutil
 
 import duckdb

@@ -23,7 +23,8 @@ def declared_columns() -> list[tuple]:
 
 def published_columns(path) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
-        return sorted(con.execute(MODEL_TABLE_COLUMNS, [list(schemas.WAREHOUSE_TABLES | schemas.DERIVED_TABLES)]).fetchall())
+        model_tables = list(schemas.WAREHOUSE_TABLES | schemas.DERIVED_TABLES)
+        return sorted(con.execute(MODEL_TABLE_COLUMNS, [model_tables]).fetchall())
 
 
 def test_a_published_warehouse_has_exactly_the_models_columns_types_and_descriptions(sample_warehouse):

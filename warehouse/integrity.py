@@ -76,7 +76,8 @@ def checks() -> dict[str, Check]:
         "sources_reference_raw_documents": Check("""
             SELECT s.doc_id, s.input_uri FROM document_sources s
             WHERE s.doc_id NOT IN (SELECT doc_id FROM raw_documents)""", """
-            WITH earlier AS (SELECT doc_id FROM written_document_sources EXCEPT SELECT doc_id FROM written_raw_documents)
+            WITH earlier AS (SELECT doc_id FROM written_document_sources
+                             EXCEPT SELECT doc_id FROM written_raw_documents)
             SELECT doc_id, input_uri FROM written_document_sources
             WHERE doc_id IN (SELECT doc_id FROM earlier)
               AND doc_id NOT IN (SELECT doc_id FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM earlier))"""),

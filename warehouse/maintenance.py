@@ -1,11 +1,11 @@
 """DuckLake upkeep: rewrite files publishes deleted rows from, merge the small files they leave, expire old snapshots,
 delete the files none refers to.
 
-Every publish adds small Parquet files (or rows inlined in the catalog) and deletes the rows of facts, sources,
-entity_facts and the rest that its batch replaced, so a lake grows by a snapshot, a few files and a few delete files
-per batch, and the files it deleted from stay on disk for time travel. Run daily by the `daily_warehouse_maintenance` schedule (assets/maintenance.py), inside the
-`duckdb` pool, so it never races a publish. A DuckDB-file warehouse needs none of it: each publish writes a
-whole new file.
+Every publish adds small Parquet files and deletes the rows of facts, sources, entity_facts and the rest that its
+batch replaced, so a lake grows by a snapshot, a few files and a few delete files per batch, and the files it deleted
+from stay on disk for time travel. Run daily by the `daily_warehouse_maintenance` schedule (assets/maintenance.py),
+inside the `duckdb` pool, so it never races a publish. A DuckDB-file warehouse needs none of it: each publish writes
+a whole new file.
 """
 from __future__ import annotations
 

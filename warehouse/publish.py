@@ -45,7 +45,7 @@ from schemas import ENTITY_TYPES, polars_schema
 from warehouse import derived, tables
 from warehouse.integrity import check_integrity
 from warehouse.published import FACT_DOCUMENT_SCHEMA, PUBLISH_COUNT
-from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse, sql_string
+from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse, rows_by_rowid, sql_string
 
 SQL_DIR = Path(__file__).parent
 BATCH_TABLES = ("document_sources", "quarantine", "skipped_records")   # replaced by batch_id
@@ -407,19 +407,23 @@ CHANGE_TABLES = {
 ORPHANS = """SELECT DISTINCT doc_id FROM changed_sources WHERE doc_id NOT IN (
     SELECT doc_id FROM document_sources WHERE doc_id IN (SELECT doc_id FROM changed_sources))"""
 # What the batch touched, once its rows are in: the fact groups, their claims (in the order they were inserted: a
-# fact's subject and object names are its first claim's, as when every claim is read) and the documents those
-# come from, read once for the facts and the derived tables; the documents that stay but changed sources, and
-# those removed for good.
+# fact's subject and object names are its first claim's, as when every claim is read) and the documents those come
+# from, read once for the facts and the derived tables (each found by its key columns, then fetched by rowid:
+# store.rows_by_rowid); the documents that stay but changed sources, and those removed for good.
 TOUCHED = ("""CREATE OR REPLACE TEMP TABLE touched_groups AS SELECT subject_id, predicate FROM gone_groups
-    UNION SELECT subject_id, predicate FROM batch_groups""", """CREATE OR REPLACE TEMP TABLE group_claims AS
-    SELECT * FROM claims WHERE (subject_id, predicate) IN (SELECT subject_id, predicate FROM touched_groups)
-    ORDER BY rowid""", """CREATE OR REPLACE TEMP TABLE group_documents AS
-    SELECT d.doc_id, d.cluster_id, d.domain, d.site, d.url, d.published_date, r.first_seen_at,
-           s.source_uri AS first_source
-    FROM documents d JOIN raw_documents r USING (doc_id)
-    LEFT JOIN (SELECT doc_id, min(source_uri) AS source_uri FROM document_sources
-               WHERE doc_id IN (SELECT doc_id FROM group_claims) GROUP BY doc_id) s USING (doc_id)
-    WHERE d.doc_id IN (SELECT doc_id FROM group_claims)""", """CREATE OR REPLACE TEMP TABLE resourced_documents AS
+    UNION SELECT subject_id, predicate FROM batch_groups""",
+           *rows_by_rowid("group_claims", "claims", "*",
+                          "(subject_id, predicate) IN (SELECT subject_id, predicate FROM touched_groups)"),
+           *rows_by_rowid("group_docs", "documents", "doc_id, cluster_id, domain, site, url, published_date",
+                          "doc_id IN (SELECT doc_id FROM group_claims)"),
+           *rows_by_rowid("group_raw", "raw_documents", "doc_id, first_seen_at",
+                          "doc_id IN (SELECT doc_id FROM group_claims)"),
+           *rows_by_rowid("group_sources", "document_sources", "doc_id, source_uri",
+                          "doc_id IN (SELECT doc_id FROM group_claims)"),
+           """CREATE OR REPLACE TEMP TABLE group_documents AS
+    SELECT d.*, r.first_seen_at, s.first_source FROM group_docs d JOIN group_raw r USING (doc_id)
+    LEFT JOIN (SELECT doc_id, min(source_uri) AS first_source FROM group_sources GROUP BY doc_id) s USING (doc_id)""",
+           """CREATE OR REPLACE TEMP TABLE resourced_documents AS
     SELECT DISTINCT doc_id FROM changed_sources
     WHERE doc_id NOT IN (SELECT doc_id FROM batch_docs) AND doc_id NOT IN (SELECT doc_id FROM gone_documents)
       AND doc_id NOT IN (SELECT doc_id FROM orphans)""", """CREATE OR REPLACE TEMP TABLE removed_documents AS
@@ -544,10 +548,11 @@ def _merge_entities(con, entities: pl.DataFrame) -> None:
 
 
 MERGED_ENTITIES = ("""CREATE OR REPLACE TEMP TABLE touched_entities AS SELECT entity_id FROM incoming_entities
-    UNION SELECT entity_id FROM written_mentions UNION SELECT entity_id FROM gone_entities""", """CREATE OR REPLACE TEMP TABLE current_entities AS
+    UNION SELECT entity_id FROM written_mentions UNION SELECT entity_id FROM gone_entities""",
+                   """CREATE OR REPLACE TEMP TABLE current_entities AS
     SELECT entity_id, name FROM entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)""",
-                   """CREATE OR REPLACE TEMP TABLE touched_mentions AS SELECT entity_id, surface, type, doc_id
-    FROM mentions WHERE entity_id IN (SELECT entity_id FROM touched_entities)""", f"""
+                   *rows_by_rowid("touched_mentions", "mentions", "entity_id, surface, type, doc_id",
+                                  "entity_id IN (SELECT entity_id FROM touched_entities)"), f"""
     CREATE OR REPLACE TEMP TABLE merged_entities AS
     WITH counts AS (
         SELECT entity_id, list(DISTINCT surface ORDER BY surface) AS aliases, count(*) AS n_mentions,

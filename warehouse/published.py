@@ -3,8 +3,8 @@
 Batch assets carry only their batch's rows; the warehouse holds what every batch so far adds up to. A batch step
 that needs the aggregate (which documents are known, the earlier documents new texts may duplicate, the entities
 new names may join, the claims of the fact groups a batch touches) reads it here, through the `published`
-resource the assets declare (assets/resources.py), so the asset graph shows the read. Every read is read-only and answers as if the
-warehouse were empty before the first publish.
+resource the assets declare (assets/resources.py), so the asset graph shows the read. Every read is read-only and
+answers as if the warehouse were empty before the first publish.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import duckdb
 import polars as pl
 
 from schemas import polars_columns, polars_schema
-from warehouse.store import Warehouse, read_frame
+from warehouse.store import Warehouse, read_frame, rows_by_rowid
 
 # What aggregate_facts needs of each document (the publish reads the same when it aggregates facts itself), and
 # the site and URL the facts asset's preview names a fact's first source by (not the domain: a warehouse built
@@ -27,16 +27,21 @@ PUBLISH_COUNT = "SELECT count(*) AS n FROM publish_log"
 PRIOR_SIGNATURES = """SELECT s.doc_id, d.cluster_id, s.signature
                       FROM document_signatures s JOIN documents d USING (doc_id)"""
 # Earlier documents sharing a band with the batch's (band, band_hash) pairs, in one layout: the only ones an LSH
-# index of the batch and every earlier document could make candidates.
-BAND_CANDIDATES = """
-    WITH batch AS (SELECT unnest(?::BIGINT[]) AS band, unnest(?::UBIGINT[]) AS band_hash),
-    hits AS (SELECT DISTINCT b.doc_id FROM document_bands b JOIN batch USING (band, band_hash) WHERE b.layout = ?)
-    SELECT s.doc_id, d.cluster_id, s.signature FROM document_signatures s JOIN documents d USING (doc_id)
-    WHERE s.doc_id IN (SELECT doc_id FROM hits)"""
+# index of the batch and every earlier document could make candidates; then their signatures and clusters.
+BAND_CANDIDATES = ("""CREATE OR REPLACE TEMP TABLE batch_bands AS
+                      SELECT unnest(?::BIGINT[]) AS band, unnest(?::UBIGINT[]) AS band_hash""",
+                   """CREATE OR REPLACE TEMP TABLE hits AS SELECT DISTINCT b.doc_id FROM document_bands b
+                      JOIN batch_bands USING (band, band_hash) WHERE b.layout = ?""",
+                   *rows_by_rowid("hit_signatures", "document_signatures", "doc_id, signature",
+                                  "doc_id IN (SELECT doc_id FROM hits)"),
+                   *rows_by_rowid("hit_clusters", "documents", "doc_id, cluster_id",
+                                  "doc_id IN (SELECT doc_id FROM hits)"))
 # The claims of some (subject_id, predicate) groups, in the order they were inserted (a fact's names are its first
 # claim's, as when every claim is read).
-GROUP_CLAIMS = """SELECT * FROM claims WHERE (subject_id, predicate) IN (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
-                  ORDER BY rowid"""
+GROUP_CLAIMS = ("""CREATE OR REPLACE TEMP TABLE groups AS
+                   SELECT unnest(?::VARCHAR[]) AS subject_id, unnest(?::VARCHAR[]) AS predicate""",
+                *rows_by_rowid("group_claims", "claims", "*",
+                               "(subject_id, predicate) IN (SELECT subject_id, predicate FROM groups)"))
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,10 @@ class PublishedState:
             return None
         if stored is not None and stored.height and stored["layout"][0] != bands["layout"][0]:
             return None
-        return read_frame(self.warehouse, BAND_CANDIDATES, [bands["band"].to_list(), bands["band_hash"].to_list(),
-                                                           bands["layout"][0]], schema=schema)
+        setup = [(BAND_CANDIDATES[0], [bands["band"].to_list(), bands["band_hash"].to_list()]),
+                 (BAND_CANDIDATES[1], [bands["layout"][0]])] + [(sql, []) for sql in BAND_CANDIDATES[2:]]
+        return read_frame(self.warehouse, "SELECT doc_id, cluster_id, signature FROM hit_signatures JOIN hit_clusters "
+                                          "USING (doc_id)", schema=schema, setup=setup)
 
     def texts(self, doc_ids: list[str]) -> dict[str, str]:
         found = read_frame(self.warehouse, "SELECT doc_id, text FROM documents WHERE doc_id IN (SELECT unnest(?))",
@@ -92,8 +99,10 @@ class PublishedState:
         alone, so a batch's facts need no other."""
         if not groups.height:
             return pl.DataFrame(schema=polars_schema("claims"))
-        return read_frame(self.warehouse, GROUP_CLAIMS, [groups["subject_id"].to_list(), groups["predicate"].to_list()],
-                          schema=polars_schema("claims"))
+        setup = [(GROUP_CLAIMS[0], [groups["subject_id"].to_list(), groups["predicate"].to_list()])] + [
+            (sql, []) for sql in GROUP_CLAIMS[1:]]
+        return read_frame(self.warehouse, "SELECT * FROM group_claims ORDER BY rowid", schema=polars_schema("claims"),
+                          setup=setup)
 
     def fact_documents(self, doc_ids: list[str]) -> pl.DataFrame:
         """What aggregate_facts needs of these published documents."""
