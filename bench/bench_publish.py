@@ -230,6 +230,7 @@ def run_size(template: Path, folder: Path, replicas: int, lake: bool, reuse: boo
         (folder / "built").mkdir(parents=True)
         _, build_s = timed(lambda: build_warehouse(template, built, replicas))
     target = copy_warehouse(built, folder / "measured", lake)
+    os.sync()  # the copy's GBs of dirty pages are written out now, not during the measured publish's own fsync
     child = subprocess.run([sys.executable, __file__, "--measure", target, str(template), str(replicas)],
                            check=True, capture_output=True, text=True)
     result = json.loads(child.stdout.strip().splitlines()[-1])
