@@ -331,6 +331,8 @@ def _merge(con, batch_id, frames, facts: _FactsSource, duckdb_file: bool,
         computed_by = _replace_facts(con, facts, earlier_claims_removed=orphan_claims > 0)
         done()
         derived.update(con)
+        # Replacing the views at every publish also makes two publishes racing on one DuckLake conflict when their
+        # batches only insert rows (DuckLake commits transactions that only insert into a table side by side).
         con.execute((SQL_DIR / "views.sql").read_text())
         done()
         integrity = check_integrity(con, after_publish=True)
