@@ -81,7 +81,7 @@ def warehouse_findings(store, ledger: str) -> list[Finding]:
 
 
 def integrity_finding(store) -> Finding:
-    from warehouse.publish import integrity_report
+    from warehouse.integrity import integrity_report
     broken = {name: len(rows) for name, rows in integrity_report(store).items() if rows}
     return Finding(not broken, "warehouse integrity checks pass",
                    f"violations {broken}: rebuild the warehouse (move it aside, then `webfacts run`)")

@@ -1,4 +1,5 @@
-"""Facts group: claims resolved to entities, then facts aggregated with every earlier claim."""
+"""Facts group: claims resolved to entities, then the facts of their (subject, predicate) groups aggregated with
+the earlier claims of those groups."""
 import time
 
 import polars as pl
@@ -26,8 +27,9 @@ def claims(extractions: pl.DataFrame, entity_lookup: pl.DataFrame, entities: pl.
     group_name="facts",
     partitions_def=inbox_batches,
     outs={
-        "facts": AssetOut(description="The whole facts table: every claim published so far and the batch's, "
-                                      "deduplicated, with support and contested flag. The publish writes it as it is "
+        "facts": AssetOut(description="The facts of the (subject, predicate) groups the batch's claims belong to: "
+                                      "those groups' published claims and the batch's, deduplicated, with support "
+                                      "and contested flag. The publish replaces those groups' facts with them "
                                       "(unless another publish came in between: publish_log)."),
         "fact_evidence": AssetOut(description="Every sentence of the batch that asserted a fact."),
     },
@@ -37,8 +39,10 @@ def facts(published: PublishedWarehouse, claims: pl.DataFrame, cleaned_documents
     started = time.perf_counter()
     batch_docs = cleaned_documents.select(list(FACT_DOCUMENT_SCHEMA))
     read_at = published.state.publish_count()  # before the claims: a publish in between makes the facts stale
-    earlier_claims, earlier_docs = published.state.claims(), published.state.fact_documents()
-    all_claims = pl.concat([earlier_claims.join(batch_docs, on="doc_id", how="anti"), claims], how="diagonal")
+    groups = claims.select("subject_id", "predicate").unique()
+    earlier_claims = published.state.claims_of_groups(groups).join(batch_docs, on="doc_id", how="anti")
+    earlier_docs = published.state.fact_documents(earlier_claims["doc_id"].unique().to_list())
+    all_claims = pl.concat([earlier_claims, claims], how="diagonal")
     all_docs = pl.concat([earlier_docs.join(batch_docs, on="doc_id", how="anti"), batch_docs], how="diagonal")
     table = fact_steps.aggregate_facts(all_claims, all_docs)
     yield from validated_output("facts", table, started, contested=MetadataValue.int(int(table["contested"].sum())),

@@ -9,7 +9,8 @@ from warehouse.maintenance import maintain_lake
 
 @asset(group_name="warehouse", pool="duckdb",  # the publishes' pool: never at the same time as one
        kinds={"ducklake"},
-       description="DuckLake upkeep: merges adjacent small files, expires snapshots older than "
+       description="DuckLake upkeep: rewrites files publishes deleted many rows from, merges adjacent small files, "
+                   "expires snapshots older than "
                    "WEBFACTS_LAKE_RETENTION_DAYS and deletes the data files no snapshot reads any more. "
                    "A DuckDB-file warehouse needs none (each publish writes a new file).")
 def lake_maintenance(context: AssetExecutionContext, settings: WebfactsSettings) -> MaterializeResult:
@@ -26,7 +27,8 @@ def lake_maintenance(context: AssetExecutionContext, settings: WebfactsSettings)
 
 
 maintain_warehouse = define_asset_job("maintain_warehouse", selection=AssetSelection.assets(lake_maintenance),
-                                      description="DuckLake upkeep: merge files, expire snapshots, delete old files.")
+                                      description="DuckLake upkeep: rewrite and merge files, expire snapshots, delete "
+                                                  "old files.")
 
 
 def maintenance_schedule(cron: str) -> ScheduleDefinition:

@@ -13,19 +13,18 @@ from assets.progress import StageProgress
 from assets.resources import PublishedWarehouse, WebfactsSettings
 from pipeline.batches import mark_published
 from pipeline.facts import aggregate_facts
-from warehouse.publish import (INTEGRITY_CHECKS, READ_WRITE_WARNING, TABLES, IntegrityError, publish_batch,
-                               read_write_holder)
+from warehouse.integrity import INTEGRITY_CHECKS
+from warehouse.publish import READ_WRITE_WARNING, TABLES, IntegrityError, publish_batch, read_write_holder
 from warehouse.tables import tables
 
-# The warehouse's tables, each its own node downstream of the publish: batch assets carry one batch's rows, these
-# hold what all batches add up to (not partitioned). The model-backed ones are described by schemas/.
-# Derived tables and views: SQL over the other tables (warehouse/derived.sql, views.sql), and what they read.
-DERIVED = {
-    "sources": ("Per-publisher agreement, one row per registered domain: how often a domain's facts are "
-                "corroborated by independent sources.",
-                ["documents", "claims", "facts"]),
-    "entity_facts": ("Every fact about an entity with its sources, ordered for lookup by name.",
-                     ["facts", "entities", "fact_evidence", "documents", "document_sources"]),
+# What each derived table (warehouse/derived.py) and view (warehouse/views.sql) is computed from.
+DERIVED_READS = {
+    "domain_facts": ["claims", "documents", "facts"],
+    "domain_sites": ["documents"],
+    "sources": ["documents", "domain_facts", "domain_sites"],
+    "entity_facts": ["facts", "entities", "fact_evidence", "documents", "document_sources"],
+}
+VIEWS = {
     "fact_sources": ("View: each fact beside every document and sentence that asserts it.",
                      ["facts", "fact_evidence", "documents", "document_sources"]),
     "contested_facts": ("View: contested facts beside the competing objects, with their evidence.",
@@ -35,18 +34,19 @@ WAREHOUSE_TABLES = [t for t in TABLES if t in tables()]
 
 
 def _table_spec(name: str) -> AssetSpec:
-    if name in DERIVED:
-        description, reads = DERIVED[name]
+    if name in VIEWS:
+        description, reads = VIEWS[name]
         return AssetSpec(["warehouse", name], deps=[AssetKey(["warehouse", r]) for r in reads],
                          group_name="warehouse_tables", kinds={"duckdb"}, description=description)
-    return AssetSpec(["warehouse", name], deps=["fact_warehouse"], group_name="warehouse_tables", kinds={"duckdb"},
+    reads = [AssetKey(["warehouse", r]) for r in DERIVED_READS[name]] if name in DERIVED_READS else ["fact_warehouse"]
+    return AssetSpec(["warehouse", name], deps=reads, group_name="warehouse_tables", kinds={"duckdb"},
                      description=tables()[name].description,
                      metadata={"dagster/column_schema": warehouse_table_schema(tables()[name])})
 
 
 # The warehouse's tables, each its own node downstream of the publish: batch assets carry one batch's rows, these
 # hold what all batches add up to (so they are not partitioned). The publish reports each one's row count.
-TABLE_SPECS = [_table_spec(t) for t in WAREHOUSE_TABLES + list(DERIVED)]
+TABLE_SPECS = [_table_spec(t) for t in WAREHOUSE_TABLES + list(VIEWS)]
 
 INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
                                   description=f"No violating rows for: {' '.join(sql.split())}")
@@ -59,7 +59,8 @@ INTEGRITY_SPECS = [AssetCheckSpec(name, asset="fact_warehouse", blocking=True,
     pool="duckdb",  # one writer at a time (dagster.instance.yaml limits the pool to 1)
     check_specs=INTEGRITY_SPECS,
     description="The fact warehouse (a DuckDB file, or DuckLake): the batch replaces its own rows (delete, then "
-                "insert), the facts table becomes the facts asset's, entities are counted over all mentions, in one "
+                "insert), the facts of the groups its claims touch become the facts asset's, the entities its "
+                "mentions name are counted again and the derived tables follow what it changed, in one "
                 "transaction that commits only if the integrity checks pass; a DuckDB file is built beside the live "
                 "one and renamed in.",
 )
@@ -68,7 +69,8 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, p
                    document_sources: pl.DataFrame, quarantine: pl.DataFrame, skipped_records: pl.DataFrame,
                    cleaning_rejections: pl.DataFrame, parsing_rejections: pl.DataFrame,
                    cleaned_documents: pl.DataFrame,
-                   document_signatures: pl.DataFrame, stage_skips: pl.DataFrame, entities: pl.DataFrame,
+                   document_signatures: pl.DataFrame, document_bands: pl.DataFrame, stage_skips: pl.DataFrame,
+                   entities: pl.DataFrame,
                    mentions: pl.DataFrame, claims: pl.DataFrame, facts: pl.DataFrame, fact_evidence: pl.DataFrame):
     started = time.perf_counter()
     frames = {
@@ -76,7 +78,8 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, p
         "quarantine": pl.concat([quarantine, cleaning_rejections, parsing_rejections]),
         "skipped_records": skipped_records,
         "documents": cleaned_documents.with_columns(pl.col("published_date").str.to_date()),
-        "document_signatures": document_signatures, "stage_skips": stage_skips, "entities": entities,
+        "document_signatures": document_signatures, "document_bands": document_bands, "stage_skips": stage_skips,
+        "entities": entities,
         "mentions": mentions, "claims": claims, "facts": facts, "fact_evidence": fact_evidence,
     }
     before = published.state.table_counts(TABLES)
@@ -96,7 +99,7 @@ def fact_warehouse(context: AssetExecutionContext, settings: WebfactsSettings, p
     # The publish ran every check inside its transaction and committed only because none found a row: running
     # them again on the published file (whole tables, ~0.1-0.4 s a batch) would find the same nothing.
     report = {name: [] for name in INTEGRITY_CHECKS}
-    for table in (t for t in counts if t in tables() or t in DERIVED):  # each table's node: its rows now
+    for table in (t for t in counts if t in tables()):  # each table's node: its rows now
         context.log_event(AssetMaterialization(["warehouse", table], metadata={
             "dagster/row_count": MetadataValue.int(counts[table]), "batch": context.partition_key}))
     yield MaterializeResult(metadata={

@@ -14,8 +14,8 @@
    alone (load_nlp(), batch_size=32, n_process=2) over the English texts the pipeline cleaned.
 4. Incremental runs: the unchanged inbox again (a no-op), then with 1 % new pages added; the second one's time
    as a share of the full run is `incremental_1pct_share`.
-5. Facts about one entity from a synthetic 1,000,000-row fact table (warehouse/tables.py's tables, derived.sql and
-   views.sql, as a publish leaves them; 1.33 evidence rows a fact): median and worst of 5 lookups, each from a
+5. Facts about one entity from a synthetic 1,000,000-row fact table (warehouse/tables.py's tables, the derived
+   tables built whole by warehouse/derived.py and views.sql, as a migration leaves them; 1.33 evidence rows a fact): median and worst of 5 lookups, each from a
    fresh read-only connection, through `webfacts facts --about` (warehouse.queries.facts).
 
 Memory (`peak_rss_mb`): the largest 0.2 s sample of the summed PSS of the child and its descendants, and at
@@ -296,6 +296,7 @@ def synthetic_warehouse(path: Path, n_facts: int) -> None:
     import duckdb
 
     from pipeline.registry import registry_by_name
+    from warehouse import derived
     from warehouse.tables import create_statements
 
     sql = ROOT / "warehouse"
@@ -345,7 +346,7 @@ INSERT INTO claims (fact_id, doc_id, subject_id, subject, predicate, object_id, 
            f.wikidata_property, 0, e.sentence, e.start_char, e.end_char, e.extractor, e.confidence, 'asserted'
     FROM fact_evidence e JOIN facts f USING (fact_id);
 """)
-        con.execute((sql / "derived.sql").read_text())
+        derived.rebuild(con)
         con.execute((sql / "views.sql").read_text())
         con.execute("CHECKPOINT")
 

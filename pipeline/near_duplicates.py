@@ -1,8 +1,8 @@
 """Near-duplicate clusters (syndicated copies) with MinHash-LSH over word shingles.
 
-Incremental: signatures of earlier documents come from the warehouse, so a new
-document is compared with every earlier one without recomputing them. A
-cluster's id is its first member's doc_id and never changes.
+Incremental: the earlier documents that share an LSH band with the batch come from the warehouse (its
+document_bands table, pipeline/lsh.py), with their stored signatures, so a new document is compared with every
+earlier one without recomputing or reading them all. A cluster's id is its first member's doc_id and never changes.
 """
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import Callable
 
 import numpy as np
 import polars as pl
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
-from schemas import polars_columns
+from pipeline.lsh import NUM_PERM, SIGNATURE_BYTES, band_hashes, layout_of, lsh_index, signature_matrix
+from schemas import polars_columns, polars_schema
 
-NUM_PERM = 128
 SHINGLE = 3
 # A document's signature beside its cluster: what the warehouse holds of earlier documents, and what this returns.
 SIGNATURE_SCHEMA = polars_columns("cleaned_documents", "doc_id", "cluster_id") | polars_columns("document_signatures",
@@ -47,6 +47,16 @@ def from_bytes(blob: bytes) -> MinHash:
     return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(blob, dtype="<u8"), scheme=SCHEME)
 
 
+def with_signatures(documents: pl.DataFrame) -> pl.DataFrame:
+    """documents (doc_id, text, signature) with the signature of every text the cleaning workers left without one."""
+    missing = documents["signature"].is_null()
+    if not missing.any():
+        return documents
+    made = [to_bytes(signature(text)) if blob is None else blob
+            for text, blob in documents.select("text", "signature").iter_rows()]
+    return documents.with_columns(signature=pl.Series(made, dtype=pl.Binary))
+
+
 def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 1.0
 
@@ -69,19 +79,19 @@ def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float,
                     texts_of: Callable[[list[str]], dict[str, str]] | None = None) -> pl.DataFrame:
     """(doc_id, cluster_id, signature) for new documents (doc_id, text, first_seen_at[, signature]).
 
-    prior: (doc_id, cluster_id, signature) of documents already in the warehouse.
+    prior: (doc_id, cluster_id, signature) of documents already in the warehouse: those sharing an LSH band with
+    the batch (PublishedState.near_duplicate_candidates), or any superset of them (narrowed here by their bands).
     A `signature` column in `new` is used as computed (the cleaning workers make it beside the text).
     texts_of: fetches earlier documents' texts by id (one call per FETCH_TEXTS candidates), to confirm with
     the exact Jaccard (the 128-permutation estimate wobbles by about 0.03).
     A new document joins the cluster of its most similar earlier document at or
     above the threshold, else starts its own.
     """
-    # LSH misses pairs just above its own threshold: index lower, confirm exactly.
-    lsh = MinHashLSH(threshold=max(0.3, threshold - 0.25), num_perm=NUM_PERM)
+    lsh = lsh_index(threshold)
     columns = ["doc_id", "text"] + (["signature"] if "signature" in new.columns else [])
     batch = [(doc_id, text, from_bytes(blob[0]) if blob and blob[0] is not None else signature(text))
              for doc_id, text, *blob in new.sort("first_seen_at", "doc_id").select(columns).iter_rows()]
-    prior = prior.filter(sharing_a_band(prior["signature"], [sig for _, _, sig in batch], lsh.b, lsh.r))
+    prior = prior.filter(sharing_a_band(prior["signature"], [sig for _, _, sig in batch], layout_of(threshold)))
     known: dict[str, tuple[MinHash, str]] = {}
     for doc_id, cluster_id, blob in prior.select("doc_id", "cluster_id", "signature").iter_rows():
         sig = from_bytes(blob)
@@ -133,24 +143,37 @@ def assign_clusters(new: pl.DataFrame, prior: pl.DataFrame, threshold: float,
     return pl.DataFrame(rows, schema=SIGNATURE_SCHEMA)
 
 
-def sharing_a_band(prior: pl.Series, batch: list[MinHash], bands: int, rows: int) -> pl.Series:
-    """True for each prior signature that shares at least one LSH band with a signature of the batch.
+def sharing_a_band(prior: pl.Series, batch: list[MinHash], layout: str) -> pl.Series:
+    """True for each prior signature that shares at least one LSH band hash with a signature of the batch.
 
-    Only those can be an LSH candidate of a batch document, so the index gets them alone instead of every
-    earlier signature (10,000 inserts took 1.5 s a batch at 10,000 documents, and the index grew with the
-    warehouse). A band is compared through a 64-bit hash of its values, so a collision only keeps an extra
-    signature: the index itself still decides on the exact band values, and the clusters are the same.
+    Only those can be an LSH candidate of a batch document, so the index gets them alone. The warehouse's
+    document_bands join gives exactly these; this narrows signatures read some other way (a warehouse whose band
+    table is of another layout, or a test's frame).
     """
-    width = NUM_PERM * 8
-    if not len(prior) or not batch or prior.null_count() or (prior.bin.size() != width).any():
+    if not len(prior) or not batch or prior.null_count() or (prior.bin.size() != SIGNATURE_BYTES).any():
         return pl.Series(values=[True] * len(prior), dtype=pl.Boolean)  # nothing to narrow, or not our format
-    earlier = np.frombuffer(b"".join(prior.to_list()), dtype="<u8").reshape(-1, NUM_PERM)
-    current = np.stack([mh.hashvalues.astype("<u8") for mh in batch])
-    mix = np.random.default_rng(1).integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
+    earlier = band_hashes(signature_matrix(prior.to_list()), layout)
+    current = band_hashes(np.stack([mh.hashvalues.astype("<u8") for mh in batch]), layout)
     keep = np.zeros(len(earlier), dtype=bool)
-    with np.errstate(over="ignore"):
-        for band in range(bands):
-            cols = slice(band * rows, (band + 1) * rows)
-            keep |= np.isin((earlier[:, cols] * mix).sum(axis=1, dtype=np.uint64),
-                            (current[:, cols] * mix).sum(axis=1, dtype=np.uint64))
+    for band in range(current.shape[1]):
+        keep |= np.isin(earlier[:, band], current[:, band])
     return pl.Series(values=keep, dtype=pl.Boolean)
+
+
+BAND_SCHEMA = polars_schema("document_bands")
+
+
+def document_bands(signatures: pl.DataFrame, threshold: float) -> pl.DataFrame:
+    """(doc_id, layout, band, band_hash): the LSH band hashes of documents (doc_id, signature), for the warehouse's
+    document_bands table and for finding earlier documents that share a band."""
+    layout = layout_of(threshold)
+    if not signatures.height:
+        return pl.DataFrame(schema=BAND_SCHEMA)
+    hashes = band_hashes(signature_matrix(signatures["signature"].to_list()), layout)
+    bands = hashes.shape[1]
+    return pl.DataFrame({
+        "doc_id": np.repeat(signatures["doc_id"].to_numpy(), bands),
+        "layout": [layout] * hashes.size,
+        "band": np.tile(np.arange(bands, dtype=np.int64), len(hashes)),
+        "band_hash": hashes.reshape(-1),
+    }, schema=BAND_SCHEMA)

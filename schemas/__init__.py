@@ -16,8 +16,14 @@ Column metadata (all optional):
 - {"backfill_functions": (f, ...)}: Python functions the backfill calls by name (registered on the connection as
   SQL functions of strings), so a column the pipeline computes in Python is filled the same way when migrating.
 
-The warehouse tables and the model each one follows are WAREHOUSE_TABLES. Assets validate with `validate_frame`
-(lazy, so every failure is collected).
+Model metadata (`Config.metadata`, all optional):
+- {"fill": "<SQL SELECT>", "fill_functions": (f, ...)}: how a warehouse built before the table existed fills it
+  from its other tables (f: vectorised SQL functions, `sql_function` says their types);
+- DERIVED: the table holds only what other tables imply (sources, entity_facts, ...): each publish updates the
+  rows its batch changes (warehouse/derived.py), and a missing or changed one is rebuilt whole by the migration.
+
+The warehouse tables and the model each one follows are WAREHOUSE_TABLES, then DERIVED_TABLES. Assets validate
+with `validate_frame` (lazy, so every failure is collected).
 """
 from __future__ import annotations
 
@@ -26,7 +32,9 @@ from typing import Optional
 import pandera.polars as pa
 import polars as pl
 
+from pipeline.config import DEFAULT_NEAR_DUP_THRESHOLD
 from pipeline.domains import registered_domain
+from pipeline.lsh import layout_of, signature_bands
 
 UTC = pl.Datetime("us", "UTC")
 HEX_ID = r"^[0-9a-f]{16,64}$"
@@ -44,6 +52,7 @@ ENTITY_TYPES = ["WORK", "AWARD", "PERSON", "ORG", "PLACE", "EVENT", "MISC"]
 
 KEY = {"key": True}
 FRAME_ONLY = {"warehouse": False}
+DERIVED = {"derived": True}
 OBJECT_KINDS = ["entity", "date", "string"]  # pipeline.registry.Predicate.object_kind
 
 
@@ -128,14 +137,47 @@ class BatchInputs(pa.DataFrameModel):
 
 
 class DocumentSignatures(pa.DataFrameModel):
-    """MinHash signatures of cleaned texts, kept so new documents are compared with all earlier ones without
-    recomputing them."""
+    """MinHash signatures of cleaned texts, kept so an earlier document that shares an LSH band with a new one
+    (document_bands) is compared with it without recomputing its signature."""
     doc_id: str = pa.Field(unique=True, str_matches=HEX_ID, metadata=KEY, description="documents.doc_id.")
     signature: pl.Binary = pa.Field(description="MinHash hash values (128 x uint64, little-endian) over word "
                                                 "3-shingles.")
 
     class Config(Strict):
         pass
+
+
+def sql_function(function, parameters: list[str], returns: str):
+    """Mark a vectorised Python function (pyarrow arrays in, one out) as a SQL function of these DuckDB types."""
+    function.sql_types = (parameters, returns)
+    return function
+
+
+# A warehouse migrated to document_bands is filled with the layout the batch being published uses (the publish sets
+# lsh_layout), else the default threshold's: a run with another threshold re-cuts the bands at its first publish.
+DEFAULT_LAYOUT = layout_of(DEFAULT_NEAR_DUP_THRESHOLD)
+BANDS_FROM_SIGNATURES = f"""
+    SELECT doc_id, layout, unnest(range(len(hashes))) AS band, unnest(hashes) AS band_hash
+    FROM (SELECT doc_id, coalesce(getvariable('lsh_layout'), '{DEFAULT_LAYOUT}') AS layout,
+                 signature_bands(signature, coalesce(getvariable('lsh_layout'), '{DEFAULT_LAYOUT}')) AS hashes
+          FROM document_signatures)"""
+
+
+class DocumentBands(pa.DataFrameModel):
+    """The LSH bands of each document's MinHash signature, as 64-bit hashes: a batch finds the earlier documents that
+    may be its near-duplicates by joining its own bands with this table, not by reading every signature
+    (pipeline/lsh.py)."""
+    doc_id: str = pa.Field(str_matches=HEX_ID, description="documents.doc_id.")
+    layout: str = pa.Field(str_matches=r"^\d+x\d+$",
+                           description="Bands x rows of the LSH index the bands were cut for (21x6 for the default "
+                                       "near-duplicate threshold 0.8); only bands of the current layout are joined.")
+    band: int = pa.Field(ge=0, description="Band number, from 0.")
+    band_hash: pl.UInt64 = pa.Field(description="64-bit hash of the band's signature values (pipeline/lsh.py).")
+
+    class Config(Strict):
+        unique = ["doc_id", "band"]
+        metadata = {"fill": BANDS_FROM_SIGNATURES,
+                    "fill_functions": (sql_function(signature_bands, ["BLOB", "VARCHAR"], "UBIGINT[]"),)}
 
 
 class CleanedDocuments(pa.DataFrameModel):
@@ -350,24 +392,102 @@ class FactEvidence(_Evidence):
         pass
 
 
+class DomainFacts(pa.DataFrameModel):
+    """Each fact a registered domain asserts, with what the domain's sources row counts of it: kept so a publish
+    updates sources by the difference its batch makes, without reading the domain's other facts."""
+    domain: str = pa.Field(description="documents.domain (unknown for documents without a URL).")
+    fact_id: str = pa.Field(str_matches=HEX_ID, description="facts.fact_id.")
+    n_claims: int = pa.Field(ge=1, description="Asserted claims of the fact in the domain's documents.")
+    corroborated: bool = pa.Field(description="Another domain asserts the fact from another near-duplicate cluster.")
+    contested: bool = pa.Field(description="facts.contested.")
+
+    class Config(Strict):
+        metadata = DERIVED
+
+
+class DomainSites(pa.DataFrameModel):
+    """How many of a registered domain's documents give each site name: sources.site is the most frequent one."""
+    domain: str = pa.Field(metadata=KEY, description="documents.domain (unknown for documents without a URL).")
+    site: str = pa.Field(metadata=KEY, description="documents.site, when the document gives one.")
+    n_documents: int = pa.Field(ge=1, description="Documents of the domain that give this site name.")
+
+    class Config(Strict):
+        metadata = DERIVED
+
+
+class Sources(pa.DataFrameModel):
+    """Per-publisher agreement, in the spirit of Knowledge-Based Trust: how often a domain's facts are corroborated by
+    independent sources. One row per registered domain: a site's name is a label pages choose (Reuters calls itself
+    "U.S."), the domain is what identifies the publisher."""
+    domain: str = pa.Field(metadata=KEY, description="documents.domain, the registered domain (the key); unknown for "
+                                                     "documents without a URL.")
+    site: str = pa.Field(description="The site name most of its documents give (domain_sites; a tie goes to the first "
+                                     "in alphabetical order), else the domain: a display label.")
+    n_documents: int = pa.Field(ge=1, description="Documents from the domain.")
+    n_facts: int = pa.Field(ge=0, description="Distinct facts the domain asserts.")
+    corroborated_share: Optional[float] = pa.Field(
+        nullable=True, description="n_corroborated / n_claims, rounded to 4 places: the share of the domain's asserted "
+                                   "claims whose fact another domain asserts in another near-duplicate cluster "
+                                   "(syndicated copies do not corroborate); NULL without claims.")
+    contested_share: Optional[float] = pa.Field(
+        nullable=True, description="n_contested / n_claims, rounded to 4 places: the share of those claims whose fact "
+                                   "is contested; NULL without claims.")
+    n_claims: int = pa.Field(ge=0, description="Asserted claims in the domain's documents (a fact asserted in three "
+                                               "sentences counts three times): the base of both shares.")
+    n_corroborated: int = pa.Field(ge=0, description="Of those claims, the ones whose fact is corroborated.")
+    n_contested: int = pa.Field(ge=0, description="Of those claims, the ones whose fact is contested.")
+
+    class Config(Strict):
+        metadata = DERIVED
+
+
+class EntityFacts(pa.DataFrameModel):
+    """Every fact about an entity (as subject or object) with its sources, for lookup by entity name: WHERE name_hash
+    = md5_number_lower(lower('Name')). A full build stores it in name_hash order, so a lookup reads one row group;
+    a publish appends the rows its batch changes."""
+    name_hash: pl.UInt64 = pa.Field(description="md5_number_lower(lower(entity)): the lookup key.")
+    entity: str = pa.Field(description="entities.name of the entity the fact is about.")
+    entity_id: str = pa.Field(description="entities.entity_id.")
+    role: str = pa.Field(isin=["subject", "object"], description="subject or object: where the entity stands in "
+                                                                 "the fact.")
+    fact_id: str = pa.Field(description="facts.fact_id.")
+    subject: str = pa.Field(description="facts.subject.")
+    predicate: str = pa.Field(description="facts.predicate.")
+    object: str = pa.Field(description="facts.object.")
+    n_documents: int = pa.Field(description="facts.n_documents.")
+    n_independent: int = pa.Field(description="facts.n_independent.")
+    confidence: float = pa.Field(description="facts.confidence.")
+    contested: bool = pa.Field(description="facts.contested.")
+    sources: Optional[str] = pa.Field(nullable=True, description='Sites (else URLs) of the documents asserting the '
+                                                                 'fact, separated by "; ".')
+
+    class Config(Strict):
+        metadata = DERIVED
+
+
 MODELS: dict[str, type[pa.DataFrameModel]] = {
     "raw_documents": RawDocuments, "document_sources": DocumentSources, "quarantine": Quarantine,
     "skipped_records": SkippedRecords, "batch_inputs": BatchInputs, "document_signatures": DocumentSignatures,
     "cleaned_documents": CleanedDocuments, "stage_skips": StageSkips, "entity_mentions": EntityMentions,
     "extractions": Extractions, "entity_lookup": EntityLookup,
     "batch_entities": BatchEntities, "entities": Entities, "mentions": Mentions, "claims": Claims,
-    "facts": Facts, "fact_evidence": FactEvidence, "publish_log": PublishLog,
+    "facts": Facts, "fact_evidence": FactEvidence, "publish_log": PublishLog, "document_bands": DocumentBands,
+    "domain_facts": DomainFacts, "domain_sites": DomainSites, "sources": Sources, "entity_facts": EntityFacts,
 }
 
 
-# The warehouse's tables and the model each follows (its columns but the FRAME_ONLY ones). The tables derived
-# from these (sources, entity_facts) and the views are SQL: warehouse/derived.sql, warehouse/views.sql.
+# The warehouse's tables and the model each follows (its columns but the FRAME_ONLY ones). The views are SQL:
+# warehouse/views.sql.
 WAREHOUSE_TABLES: dict[str, str] = {
     "raw_documents": "raw_documents", "document_sources": "document_sources", "quarantine": "quarantine",
     "skipped_records": "skipped_records", "documents": "cleaned_documents", "stage_skips": "stage_skips",
     "entities": "entities", "mentions": "mentions", "facts": "facts", "claims": "claims",
-    "document_signatures": "document_signatures", "fact_evidence": "fact_evidence", "publish_log": "publish_log",
+    "document_signatures": "document_signatures", "document_bands": "document_bands",
+    "fact_evidence": "fact_evidence", "publish_log": "publish_log",
 }
+# Tables derived from those (Config.metadata DERIVED), in the order a full build fills them.
+DERIVED_TABLES: dict[str, str] = {"domain_facts": "domain_facts", "domain_sites": "domain_sites", "sources": "sources",
+                                  "entity_facts": "entity_facts"}
 
 
 def polars_schema(name: str) -> dict[str, pl.DataType]:

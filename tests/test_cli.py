@@ -124,4 +124,4 @@ def test_a_warehouse_awaiting_its_migration_is_one_line_not_a_binder_error(sampl
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "lacks documents.domain" in err and "next publish" in err
     assert main(["doctor", "--warehouse", str(old)]) in (0, 1)
-    assert "its next publish migrates it (adds documents.domain)" in capsys.readouterr().out
+    assert "its next publish migrates it (adds documents.domain, sources (rebuilt))" in capsys.readouterr().out

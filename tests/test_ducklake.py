@@ -74,7 +74,8 @@ def latest_snapshot(lake: Warehouse) -> int:
 
 # A batch's frames, as publish_batch takes them (here: every row the lake holds).
 BATCH_FRAMES = ("raw_documents", "document_sources", "quarantine", "skipped_records", "documents",
-                "document_signatures", "stage_skips", "entities", "mentions", "claims", "fact_evidence")
+                "document_signatures", "document_bands", "stage_skips", "entities", "mentions", "claims",
+                "fact_evidence")
 FACTS = "SELECT fact_id, subject, predicate, object, n_documents, n_independent, contested, round(confidence, 9) " \
         "FROM facts ORDER BY fact_id"
 

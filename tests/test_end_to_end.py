@@ -184,16 +184,16 @@ def test_a_warehouse_an_older_webfacts_built_is_migrated_or_one_clear_error_neve
     from warehouse import tables
 
     con = db.connect()
-    tables.create(con, primary_keys=True)
+    tables.create(con)
     con.execute("ALTER TABLE claims DROP COLUMN modality")
-    assert tables.migrate(con, primary_keys=True) == ["added claims.modality VARCHAR"]  # no rows: nothing to fill
+    assert tables.migrate(con, duckdb_file=True) == ["added claims.modality VARCHAR"]  # no rows: nothing to fill
     con.execute("ALTER TABLE claims DROP COLUMN modality")
     con.execute("INSERT INTO claims (fact_id, doc_id, subject_id, subject, predicate, object, object_kind, "
                 "sentence_index, sentence, start_char, end_char, extractor, confidence) "
                 "VALUES ('f', 'd', 's', 'S', 'director', 'O', 'entity', 0, 'x', 0, 1, 'r', 0.9)")
     con.execute("DELETE FROM schema_migrations")
     with pytest.raises(tables.SchemaMismatch, match="required column claims.modality with no backfill.*rebuild"):
-        tables.migrate(con, primary_keys=True)
+        tables.migrate(con, duckdb_file=True)
 
 
 def test_sources_are_keyed_by_the_registered_domain(tmp_path, dagster_home):

@@ -7,6 +7,7 @@ reason and leaves its batch pending. Every snapshot shows whole publishes only.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -20,8 +21,8 @@ from tests.test_ducklake import postgres_catalog  # noqa: F401  (the private Pos
 from warehouse.store import Warehouse, read_frame
 
 BY_BATCH = ("document_sources", "quarantine", "skipped_records")
-BY_DOCUMENT = ("raw_documents", "documents", "document_signatures", "stage_skips", "mentions", "claims",
-               "fact_evidence")
+BY_DOCUMENT = ("raw_documents", "documents", "document_signatures", "document_bands", "stage_skips", "mentions",
+               "claims", "fact_evidence")
 
 
 def batch_frames(warehouse: Warehouse, batch_id: str) -> dict[str, pl.DataFrame]:
@@ -132,7 +133,8 @@ def test_racing_publishes_both_commit_one_after_a_retry(source_batches, fresh_la
 
 def test_a_refused_publish_is_left_pending_with_its_reason_and_nothing_of_it_visible(source_batches, fresh_lake):
     from pipeline.facts import aggregate_facts
-    from warehouse.publish import integrity_report, publish_batch
+    from warehouse.integrity import integrity_report
+    from warehouse.publish import publish_batch
     _, frames = source_batches
     first, *racing, _ = frames
     publish_batch(first, frames[first], fresh_lake, aggregate_facts)
@@ -149,3 +151,39 @@ def test_a_refused_publish_is_left_pending_with_its_reason_and_nothing_of_it_vis
     every_snapshot_is_whole_publishes(fresh_lake, publishes=2)
     publish_batch(refused, frames[refused], fresh_lake, aggregate_facts)  # the next run publishes it
     assert rows(fresh_lake, "SELECT count(*) FROM publish_log") == [(3,)]
+
+
+ID_COLUMNS = ("entity_id", "subject_id", "object_id", "fact_id")
+
+
+def with_new_ids(frames: dict[str, pl.DataFrame], racer: str) -> dict[str, pl.DataFrame]:
+    """The batch again, its entities, facts and domains under new ids the same in every racer (rows neither finds in
+    the lake: each only inserts them), its documents and inputs under ids of its own."""
+    def renamed(frame: pl.DataFrame) -> pl.DataFrame:
+        changes = {c: pl.col(c).map_elements(lambda v: hashlib.sha256(f"shared:{v}".encode()).hexdigest()[:len(v)],
+                                             return_dtype=pl.String) for c in ID_COLUMNS if c in frame.columns}
+        changes |= {c: pl.col(c).map_elements(lambda v: hashlib.sha256(f"{racer}:{v}".encode()).hexdigest()[:len(v)],
+                                              return_dtype=pl.String) for c in ("doc_id", "cluster_id")
+                    if c in frame.columns}
+        changes |= {c: pl.lit(f"{racer}-") + pl.col(c) for c in ("input_uri", "source_uri", "batch_id")
+                    if c in frame.columns}
+        changes |= {c: pl.lit("shared-") + pl.col(c).fill_null("none") for c in ("domain", "site")
+                    if c in frame.columns}
+        return frame.with_columns(**changes)
+    return {table: renamed(frame) for table, frame in frames.items()}
+
+
+def test_racing_publishes_that_only_insert_the_same_new_rows_still_conflict(source_batches, fresh_lake):
+    """DuckLake lets two transactions that only insert into a table both commit: two batches naming the same new
+    entity, fact and domain would each insert it once, and each publish's checks see only its own. Every publish
+    replaces the views, so the later commit is refused all the same."""
+    from pipeline.facts import aggregate_facts
+    from warehouse.publish import publish_batch
+    _, frames = source_batches
+    first = next(iter(frames))
+    publish_batch(first, frames[first], fresh_lake, aggregate_facts)
+    racers = {racer: with_new_ids(frames[first], racer) for racer in ("racer-a", "racer-b")}
+    outcomes = race(fresh_lake, racers, retries=0)
+    assert sorted(o for o, _ in outcomes.values()) == ["committed", "refused"], outcomes
+    assert "Transaction conflict" in next(message for outcome, message in outcomes.values() if outcome == "refused")
+    assert rows(fresh_lake, "SELECT count(*) - count(DISTINCT entity_id) FROM entities") == [(0,)]

@@ -23,7 +23,8 @@ def declared_columns() -> list[tuple]:
 
 def published_columns(path) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
-        return sorted(con.execute(MODEL_TABLE_COLUMNS, [list(schemas.WAREHOUSE_TABLES)]).fetchall())
+        model_tables = list(schemas.WAREHOUSE_TABLES | schemas.DERIVED_TABLES)
+        return sorted(con.execute(MODEL_TABLE_COLUMNS, [model_tables]).fetchall())
 
 
 def test_a_published_warehouse_has_exactly_the_models_columns_types_and_descriptions(sample_warehouse):
@@ -33,7 +34,36 @@ def test_a_published_warehouse_has_exactly_the_models_columns_types_and_descript
             "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
             "WHERE constraint_type = 'PRIMARY KEY'").fetchall()}
         version = con.execute("SELECT version FROM schema_migrations ORDER BY applied_at DESC LIMIT 1").fetchone()[0]
-    assert keys == tables.keys() and version == tables.schema_version()
+    assert keys == {} and version == tables.schema_version()  # keys are checked at each publish, not declared
+
+
+def test_an_older_warehouse_with_primary_keys_loses_them_and_keeps_its_rows_and_a_repeated_key_still_fails(
+        sample_warehouse, tmp_path):
+    """An older DuckDB file declared each model key as a PRIMARY KEY, whose whole index DuckDB writes at every
+    checkpoint: the migration copies those tables without it, and the keys_unique check still refuses a
+    repeated key."""
+    from pipeline.facts import aggregate_facts
+    from warehouse.publish import DOCUMENT_TABLES, IntegrityError, publish_batch
+
+    live = tmp_path / "live.duckdb"
+    live.write_bytes(sample_warehouse.read_bytes())
+    with duckdb.connect(str(live)) as con:
+        for table, key in tables.keys().items():
+            con.execute(f"ALTER TABLE {table} ADD PRIMARY KEY ({', '.join(key)})")
+        before = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables.keys()}
+        change = tables.migrate(con, duckdb_file=True)
+        after = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables.keys()}
+        keys = con.execute("SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
+                           ).fetchone()[0]
+    assert keys == 0 and after == before
+    assert "entities without its primary key (the keys_unique check holds its key)" in change
+    with duckdb.connect(str(sample_warehouse), read_only=True) as con:
+        frames = {t: con.execute(f"SELECT * FROM {t}").pl() for t in
+                  ("raw_documents", "document_sources", "quarantine", "skipped_records", "entities") + DOCUMENT_TABLES}
+    frames["documents"] = pl.concat([frames["documents"], frames["documents"].head(1)])  # a repeated key
+    with pytest.raises(IntegrityError) as failed:
+        publish_batch("again", frames, live, aggregate_facts)
+    assert failed.value.results["keys_unique"][0][0] == "documents"
 
 
 def test_the_documented_tables_are_the_generated_ones():
@@ -128,9 +158,10 @@ def test_a_warehouse_built_before_documents_had_a_domain_is_filled_from_url_and_
         con.execute("CREATE OR REPLACE TABLE sources AS SELECT coalesce(site, 'unknown') AS site, "
                     "count(*) AS n_documents FROM documents GROUP BY 1")  # keyed by site, as it was
         assert tables.mismatches(con) == []  # additive: nothing for `webfacts run` to refuse
-        change = tables.migrate(con, primary_keys=True)
+        change = tables.migrate(con, duckdb_file=True)
         rows = con.execute("SELECT url, domain FROM documents").fetchall()
-    assert change == ["added documents.domain VARCHAR backfilled with registered_domain(url)"]
+    assert "added documents.domain VARCHAR backfilled with registered_domain(url)" in change
+    assert change[-1] == "rebuilt domain_facts, domain_sites, sources, entity_facts"  # sources was keyed by site
     assert rows and all(domain == registered_domain(url) for url, domain in rows)
     assert any(domain for _, domain in rows)
 
@@ -139,4 +170,24 @@ def test_a_warehouse_built_before_documents_had_a_domain_is_filled_from_url_and_
         columns = [r[0] for r in con.execute("DESCRIBE sources").fetchall()]
         keys = con.execute("SELECT count(*), count(DISTINCT domain) FROM sources").fetchone()
     assert columns[:2] == ["domain", "site"] and keys[0] == keys[1]
+    assert published_columns(live) == declared_columns()
+
+
+def test_a_warehouse_built_before_the_band_table_gets_it_from_its_signatures_and_its_derived_tables_rebuilt(
+        sample_warehouse, tmp_path):
+    """document_bands, domain_facts and domain_sites came after warehouses were built, and sources gained its claim
+    counts: the migration cuts the bands from the stored signatures and rebuilds the derived tables whole, to what
+    the publishes had made them."""
+    live = tmp_path / "live.duckdb"
+    live.write_bytes(sample_warehouse.read_bytes())
+    kept = ("document_bands",) + tuple(tables.derived_tables())
+    with duckdb.connect(str(live)) as con:
+        published = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in kept}
+        con.execute("DROP TABLE document_bands; DROP TABLE domain_facts; DROP TABLE domain_sites")
+        con.execute("CREATE OR REPLACE TABLE sources AS SELECT domain, site, n_documents, n_facts, "
+                    "corroborated_share, contested_share FROM sources")  # as an older webfacts derived it
+        change = tables.migrate(con, duckdb_file=True)
+        migrated = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in kept}
+    assert "created document_bands filled from the other tables" in change and "created sources" in change
+    assert published["document_bands"] and migrated == published
     assert published_columns(live) == declared_columns()

@@ -95,8 +95,10 @@ def entities(con, about: str | None = None) -> pl.DataFrame:
 
 
 def sources(con) -> pl.DataFrame:
-    """The sources table as analysts read it: one row per registered domain, best-corroborated first."""
-    return frame(con, "SELECT * FROM sources ORDER BY n_facts DESC, corroborated_share DESC NULLS LAST, domain")
+    """The sources table as analysts read it: one row per registered domain, best-corroborated first (the claim
+    counts behind the shares stay in the table)."""
+    return frame(con, "SELECT domain, site, n_documents, n_facts, corroborated_share, contested_share FROM sources "
+                      "ORDER BY n_facts DESC, corroborated_share DESC NULLS LAST, domain")
 
 
 def top_entities(con, per_type: int = 5) -> pl.DataFrame:

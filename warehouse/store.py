@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import duckdb
 import polars as pl
@@ -21,6 +22,11 @@ from pipeline.batches import Ledger, PostgresLedger, as_ledger, ledger_path
 from pipeline.config import DUCKLAKE, ducklake_catalog
 
 ALIAS = "webfacts"  # the name the DuckLake catalog is attached as (USE'd, so queries need no prefix)
+# Writers put every row in Parquet files, none in the catalog (DuckLake 1.0 inlines inserts and deletes of up to 10
+# rows by default, most of an incremental publish): a publish then writes its data before its commit, so a full
+# disk fails it there, cleanly, not in the catalog's WAL at COMMIT, after which DuckLake 1.0 keeps the catalog file
+# open in the process; and inlined rows stay in the catalog until flushed by hand (no checkpoint flushes them).
+LAKE_INLINED_ROWS = 0
 HAS_TABLES = ("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
               "AND table_name = 'facts'")
 
@@ -44,6 +50,9 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+Steps = Sequence[tuple[str, list]]  # statements and their parameters, run in order on one connection
+
 
 class WarehouseConfigError(RuntimeError):
     pass
@@ -144,19 +153,21 @@ class Warehouse:
     def check_readable(self) -> None:
         """Raise WarehouseUnreadable, with one line naming the file and what to do, when the DuckDB file is damaged.
 
-        Opening reads the header and catalog; a file shorter than the blocks its header counts is truncated even
-        when those happen to be intact. A file another process holds read-write is not damaged (query reads a
-        copy of it).
+        Opening reads the header and catalog; a file shorter than the blocks in use its header counts is truncated
+        even when those happen to be intact (free blocks at the end are not counted: a checkpoint after deletes
+        trims them off the file). A file another process holds read-write is not damaged (query reads a copy of
+        it).
         """
         if self.is_lake or not self.local_file.exists():
             return
         try:
             with duckdb.connect(self.target, read_only=True) as con:
                 blocks, block_size = con.execute(
-                    "SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+                    "SELECT used_blocks, block_size FROM pragma_database_size()").fetchone()
             problem = None
             if self.local_file.stat().st_size < blocks * block_size:
-                problem = f"truncated: {self.local_file.stat().st_size} bytes for {blocks} blocks of {block_size}"
+                problem = (f"truncated: {self.local_file.stat().st_size} bytes for {blocks} blocks in use of "
+                           f"{block_size}")
         except duckdb.Error as exc:
             if "lock" in str(exc).lower():
                 return
@@ -166,8 +177,10 @@ class Warehouse:
                 f"the warehouse {self.target} is not a readable DuckDB file ({problem}): restore it from a backup, "
                 f"or move it aside and run `webfacts run` again to rebuild it from the inbox")
 
-    def query(self, sql: str, params: list | None = None, published_only: bool = False) -> pl.DataFrame | None:
-        """A read-only query; with published_only, None instead of an error when nothing is published yet.
+    def query(self, sql: str, params: list | None = None, published_only: bool = False,
+              setup: Steps = ()) -> pl.DataFrame | None:
+        """A read-only query; with published_only, None instead of an error when nothing is published yet. `setup`:
+        (sql, params) statements run first on the same connection (temp tables the query reads).
 
         When another process holds the local file read-write (an analyst's read-write connection; for a
         DuckDB-file DuckLake catalog, also a publish in progress), DuckDB refuses even read-only
@@ -177,7 +190,7 @@ class Warehouse:
         if published_only and self.local_file is not None and not self.local_file.exists():
             return None
         try:
-            return self._query(sql, params, published_only)
+            return self._query(sql, params, published_only, setup)
         except duckdb.InvalidInputException as exc:  # a catalog database no publish has initialised yet
             if not (published_only and "does not exist" in str(exc)):
                 raise
@@ -188,12 +201,14 @@ class Warehouse:
         remove_dead_snapshots()
         with tempfile.TemporaryDirectory(prefix=f"{SNAPSHOT_PREFIX}{os.getpid()}-") as tmpdir:
             copy = Path(shutil.copy(self.local_file, Path(tmpdir) / self.local_file.name))
-            return self.with_local_file(copy)._query(sql, params, published_only)
+            return self.with_local_file(copy)._query(sql, params, published_only, setup)
 
-    def _query(self, sql: str, params: list | None, published_only: bool) -> pl.DataFrame | None:
+    def _query(self, sql: str, params: list | None, published_only: bool, setup: Steps) -> pl.DataFrame | None:
         with self.connect(read_only=True) as con:  # one ATTACH for the check and the query
             if published_only and self.is_lake and not con.execute(HAS_TABLES).fetchone()[0]:
                 return None
+            for statement, statement_params in setup:
+                con.execute(statement, statement_params)
             return arrow_frame(con.execute(sql, params or []))
 
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
@@ -207,7 +222,8 @@ class Warehouse:
                 extension = CATALOG_EXTENSIONS.get(self.catalog_kind, self.catalog_kind)
                 con.execute(f"LOAD {sql_string(extension_file(extension))}")
             options = ["READ_ONLY"] if read_only else (
-                [f"DATA_PATH {sql_string(self.lake_data_path)}"] if self.lake_data_path else [])
+                [f"DATA_PATH {sql_string(self.lake_data_path)}"] if self.lake_data_path else []) + [
+                f"DATA_INLINING_ROW_LIMIT {LAKE_INLINED_ROWS}"]
             con.execute(f"ATTACH {sql_string(self.target)} AS {ALIAS}"
                         + (f" ({', '.join(options)})" if options else ""))
             con.execute(f"USE {ALIAS}")
@@ -233,14 +249,24 @@ def arrow_frame(result: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return pl.from_arrow(result.to_arrow_table(ARROW_BATCH_ROWS))
 
 
+def rows_by_rowid(name: str, table: str, columns: str, condition: str) -> tuple[str, str]:
+    """Two statements making temp table `name` of `table`'s rows (`columns`, in insertion order) where `condition`
+    holds: their rowids first, reading the condition's columns alone, then those rows. One query filtering by a join
+    reads every column it returns for every row before the join drops them (every claim's sentence, every earlier
+    signature); a few rowids reach the scan itself."""
+    return (f"CREATE OR REPLACE TEMP TABLE {name}_rows AS SELECT rowid AS row_id FROM {table} WHERE {condition}",
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM {table} "
+            f"WHERE rowid IN (SELECT row_id FROM {name}_rows) ORDER BY rowid")
+
+
 def as_warehouse(target: "Warehouse | str | Path") -> Warehouse:
     return target if isinstance(target, Warehouse) else Warehouse(str(target))
 
 
 def read_frame(warehouse: "Warehouse | str | Path", sql: str, params: list | None = None,
-               schema: dict | None = None) -> pl.DataFrame | None:
+               schema: dict | None = None, setup: Steps = ()) -> pl.DataFrame | None:
     """A query on the live warehouse, read-only; None (or an empty frame of `schema`) when there is none yet."""
-    frame = as_warehouse(warehouse).query(sql, params, published_only=True)
+    frame = as_warehouse(warehouse).query(sql, params, published_only=True, setup=setup)
     if frame is None:
         return pl.DataFrame(schema=schema) if schema is not None else None
     return frame.cast(schema) if schema is not None else frame

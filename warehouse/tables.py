@@ -1,10 +1,12 @@
 """The warehouse's tables, generated from the pandera models in schemas/ (the one place a column is defined).
 
 `create_statements` is the DDL and its COMMENT ON statements; `KEYS` each table's key; `migrate` brings a
-warehouse an older webfacts built up to the models: a column a model gained is added (and backfilled when the
-model says how), the comments follow the descriptions, and the version is recorded in `schema_migrations`.
+warehouse an older webfacts built up to the models: a table or a column a model gained is added (and filled when
+the model says how), the comments follow the descriptions, and the version is recorded in `schema_migrations`.
 Anything else (a column the models no longer have, or whose type changed) is not additive: the publish stops
-with one line saying so, and nothing is dropped or rewritten.
+with one line saying so, and nothing is dropped or rewritten. The derived tables (sources, entity_facts, ...) are
+the exception: they hold nothing the others do not imply, so one that is missing or differs from its model is
+created again and all of them are rebuilt (warehouse/derived.py).
 
 `python -m warehouse.tables` prints the DDL; `python -m warehouse.tables --docs` writes docs/warehouse.md.
 """
@@ -19,14 +21,16 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from schemas import MODELS, WAREHOUSE_TABLES
+from schemas import DERIVED_TABLES, MODELS, WAREHOUSE_TABLES
+from warehouse import derived
 from warehouse.store import sql_string
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "warehouse.md"
 MIGRATIONS_TABLE = "schema_migrations"
 # polars type -> DuckDB type, as duckdb_columns() names it; a column whose warehouse type differs says so in its metadata ({"sql": "DATE"}).
-SQL_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.Float64: "DOUBLE", pl.Boolean: "BOOLEAN",
-             pl.Binary: "BLOB", pl.Datetime("us", "UTC"): "TIMESTAMP WITH TIME ZONE", pl.List(pl.String): "VARCHAR[]"}
+SQL_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.UInt64: "UBIGINT", pl.Float64: "DOUBLE",
+             pl.Boolean: "BOOLEAN", pl.Binary: "BLOB", pl.Datetime("us", "UTC"): "TIMESTAMP WITH TIME ZONE",
+             pl.List(pl.String): "VARCHAR[]"}
 
 
 MIGRATIONS_COMMENTS = (
@@ -60,6 +64,9 @@ class Table:
     name: str
     description: str
     columns: tuple[Column, ...]
+    derived: bool = False  # rebuilt, not migrated column by column (warehouse/derived.py keeps it current)
+    fill: str | None = None  # SELECT of every row, for a warehouse built before the table existed
+    fill_functions: tuple = ()  # vectorised Python functions the fill calls by name (schemas.sql_function)
 
     @property
     def key(self) -> tuple[str, ...]:
@@ -93,12 +100,19 @@ def table_from_model(name: str, model: str) -> Table:
                                   bool(metadata.get("key")), column.description or "", metadata.get("backfill"),
                                   tuple(metadata.get("backfill_functions", ()))))
     description = " ".join((MODELS[model].__doc__ or "").split())
-    return Table(name, description, tuple(columns))
+    table = MODELS[model].__config__.metadata or {}
+    return Table(name, description, tuple(columns), bool(table.get("derived")), table.get("fill"),
+                 tuple(table.get("fill_functions", ())))
 
 
 def tables() -> dict[str, Table]:
-    """Every model-backed warehouse table, as the models declare it now (a test may change a model)."""
-    return {name: table_from_model(name, model) for name, model in WAREHOUSE_TABLES.items()}
+    """Every model-backed warehouse table, as the models declare it now (a test may change a model): the tables
+    batches write, then the derived ones."""
+    return {name: table_from_model(name, model) for name, model in (WAREHOUSE_TABLES | DERIVED_TABLES).items()}
+
+
+def derived_tables() -> list[str]:
+    return [name for name, table in tables().items() if table.derived]
 
 
 def create_statements() -> str:
@@ -122,12 +136,12 @@ def live_columns(con, table: str) -> dict[str, str]:
     return dict(rows)
 
 
-def create(con, primary_keys: bool) -> None:
-    """An empty warehouse's tables (DuckLake has no primary keys: the keys_unique check holds it to KEYS)."""
+def create(con) -> None:
+    """An empty warehouse's tables. No primary keys: DuckLake has none, and a DuckDB file writes a primary key's
+    whole index at every checkpoint, so a publish would cost the warehouse; the keys_unique check holds both
+    backends to KEYS instead, for the rows each publish writes."""
     for table in tables().values():
         con.execute(table.create())
-        if primary_keys and table.key:
-            con.execute(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({', '.join(table.key)})")
         for comment in table.comments():
             con.execute(comment)
     _record(con, "created")
@@ -143,15 +157,27 @@ def pending(con) -> list[str]:
     """What `migrate` would add to the connection's warehouse ("documents.domain", "publish_log"), read-only: a
     warehouse an older webfacts built answers queries of the current schema only after its next publish."""
     missing_tables, added, _ = _plan(con)
-    return [t.name for t in missing_tables] + [f"{t.name}.{c.name}" for t, c in added]
+    return ([t.name for t in missing_tables] + [f"{t.name}.{c.name}" for t, c in added]
+            + [f"{name} (rebuilt)" for name in _stale_derived(con)])
+
+
+def _stale_derived(con) -> list[str]:
+    """Derived tables that exist with other columns or types than their model's: rebuilt, not migrated."""
+    stale = []
+    for table in (t for t in tables().values() if t.derived):
+        live = live_columns(con, table.name)
+        if live and live != {c.name: c.sql_type for c in table.columns}:
+            stale.append(table.name)
+    return stale
 
 
 def _plan(con) -> tuple[list[Table], list[tuple[Table, Column]], list[str]]:
-    """The tables to create, the columns to add, and the problems that forbid doing either."""
+    """The tables to create, the columns to add, and the problems that forbid doing either (derived tables that
+    exist are not planned here: _stale_derived)."""
     live = {t: live_columns(con, t) for t in tables()}
     missing_tables = [t for t in tables().values() if not live[t.name]]
     added, problems = [], []
-    for table in (t for t in tables().values() if live[t.name]):
+    for table in (t for t in tables().values() if live[t.name] and not t.derived):
         declared = {c.name: c for c in table.columns}
         if dropped := [c for c in live[table.name] if c not in declared]:
             problems.append(_rebuild(f"the warehouse's {table.name} has column(s) {', '.join(dropped)} that "
@@ -170,30 +196,56 @@ def _plan(con) -> tuple[list[Table], list[tuple[Table, Column]], list[str]]:
     return missing_tables, added, problems
 
 
-def migrate(con, primary_keys: bool) -> list[str]:
+def migrate(con, duckdb_file: bool) -> list[str]:
     """Bring the connection's warehouse up to the models; returns what changed (nothing when it is current).
 
-    Additive changes only: a missing table is created, a missing column added (backfilled, or NULL), the comments
-    rewritten. A live column the model lacks, or of another type, raises SchemaMismatch with one line, before
-    anything is changed. Comparing the columns is one catalog query, so it runs at every publish.
+    Additive changes only: a missing table is created (and filled when its model says how), a missing column added
+    (backfilled, or NULL), the comments rewritten. A live column the model lacks, or of another type, raises
+    SchemaMismatch with one line, before anything is changed. A derived table that is missing or differs from its
+    model is created again, and derived.rebuild then fills every derived table from the others. A table an older
+    DuckDB file declared a primary key on is copied without it (DuckDB cannot drop one). Comparing the columns is
+    one catalog query, so it runs at every publish.
     """
     missing_tables, added, problems = _plan(con)
     if problems:  # refused before anything changes
         raise SchemaMismatch(problems[0])
-    if not missing_tables and not added and _recorded_version(con) == schema_version():
+    stale, keyed = _stale_derived(con), _primary_keyed(con)
+    if not (missing_tables or added or stale or keyed) and _recorded_version(con) == schema_version():
         return []
     changes = []
-    for table in missing_tables:
+    for name in stale:
+        con.execute(f"DROP TABLE {name}")
+        changes.append(f"dropped {name} (its columns were not the model's)")
+    for table in missing_tables + [tables()[name] for name in stale]:
         con.execute(table.create())
-        if primary_keys and table.key:
-            con.execute(f"ALTER TABLE {table.name} ADD PRIMARY KEY ({', '.join(table.key)})")
-        changes.append(f"created {table.name}")
-    changes += [_add_column(con, table, column, primary_keys) for table, column in added]
+        changes.append(f"created {table.name}" + _fill(con, table))
+    changes += [_add_column(con, table, column, duckdb_file) for table, column in added]
+    changes += [_without_primary_key(con, tables()[name]) for name in keyed]
+    if stale or any(t.derived for t in missing_tables):
+        derived.rebuild(con)
+        changes.append(f"rebuilt {', '.join(derived_tables())}")
     for table in tables().values():
         for comment in table.comments():
             con.execute(comment)
     _record(con, "; ".join(changes) or "descriptions")
     return changes
+
+
+def _primary_keyed(con) -> list[str]:
+    """The model tables an older webfacts declared a PRIMARY KEY on (DuckDB files only)."""
+    rows = con.execute("SELECT DISTINCT table_name FROM duckdb_constraints() WHERE database_name = current_database() "
+                       "AND constraint_type = 'PRIMARY KEY' ORDER BY 1").fetchall()
+    return [name for (name,) in rows if name in tables()]
+
+
+def _without_primary_key(con, table: Table) -> str:
+    """The table copied, same rows in the same order, without its primary key (after the columns are migrated)."""
+    columns = ", ".join(c.name for c in table.columns)
+    con.execute(f"ALTER TABLE {table.name} RENAME TO {table.name}__keyed")
+    con.execute(table.create())
+    con.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM {table.name}__keyed ORDER BY rowid")
+    con.execute(f"DROP TABLE {table.name}__keyed")
+    return f"{table.name} without its primary key (the keys_unique check holds its key)"
 
 
 def _add_column(con, table: Table, column: Column, not_null_enforced: bool) -> str:
@@ -210,11 +262,30 @@ def _add_column(con, table: Table, column: Column, not_null_enforced: bool) -> s
     return f"added {table.name}.{column.name} {column.sql_type}{filled}"
 
 
+def _fill(con, table: Table) -> str:
+    """Fill a table the migration has just created from the others, when its model says how."""
+    if table.fill is None or table.derived:
+        return ""
+    fill(con, table.name)
+    return " filled from the other tables"
+
+
+def fill(con, name: str) -> None:
+    """INSERT every row of the table its model's fill selects (the table is new, or has just been emptied)."""
+    table = tables()[name]
+    for function in table.fill_functions:
+        _register(con, function)
+    con.execute(f"INSERT INTO {table.name} ({', '.join(c.name for c in table.columns)}) {table.fill}")
+
+
 def _register(con, function) -> None:
-    """A Python function of strings as a SQL function of the same name (NULL in, NULL out), once per connection."""
+    """A Python function as a SQL function of the same name, once per connection: of strings (NULL in, NULL out),
+    or of the DuckDB types and vectorised (pyarrow arrays) when schemas.sql_function marked it so."""
     arity = len(inspect.signature(function).parameters)
+    parameters, returns = getattr(function, "sql_types", (["VARCHAR"] * arity, "VARCHAR"))
+    vectorised = {"type": "arrow"} if hasattr(function, "sql_types") else {}
     try:
-        con.create_function(function.__name__, function, ["VARCHAR"] * arity, "VARCHAR")
+        con.create_function(function.__name__, function, parameters, returns, **vectorised)
     except duckdb.NotImplementedException:  # already registered on this connection
         pass
 
@@ -244,10 +315,10 @@ def markdown() -> str:
     """docs/warehouse.md: every table and column with its type and description (generated, checked by a test)."""
     out = ["# Warehouse tables", "",
            "Generated from the pandera models in `schemas/` by `python -m warehouse.tables --docs`; do not edit.",
-           "The derived tables `sources` and `entity_facts` and the views are described in `warehouse/derived.sql` "
-           "and `warehouse/views.sql` (and, like every column, in `duckdb_columns()`).", ""]
+           "The views are described in `warehouse/views.sql` (and, like every column, in `duckdb_columns()`).", ""]
     for table in tables().values():
-        out += [f"## {table.name}", "", table.description, ""]
+        derived_note = ["Derived: updated by each publish for what its batch changes (`warehouse/derived.py`).", ""]
+        out += [f"## {table.name}", "", table.description, ""] + (derived_note if table.derived else [])
         if table.key:
             out += [f"Key: ({', '.join(table.key)})", ""]
         out += ["| column | type | description |", "|---|---|---|"]
