@@ -409,7 +409,25 @@ def entity_type(ent: Span) -> str | None:
         return "PLACE"  # no one in the news is called Houston
     if etype == "PLACE" and name.isupper() and len(name) <= 4 and gazetteer.lookup(name) is None:
         return "ORG"  # "BT", "HP": an acronym no gazetteer knows as a place is an organisation's
+    if etype == "PLACE" and _person_shaped(name):
+        return "PERSON"  # "Jose Mourinho" tagged GPE: a first name and a word no gazetteer places
     return etype
+
+
+# The last word of a place named after a person ("Lincoln Park", "Victoria Falls", "Lane County").
+PLACE_HEADS = {"county", "park", "street", "road", "avenue", "square", "hill", "hills", "falls", "bay", "island",
+               "islands", "lake", "river", "valley", "beach", "springs", "heights", "city", "town", "bridge",
+               "airport", "station", "harbour", "harbor", "port", "point", "creek", "mountain", "forest", "field",
+               "isle", "isles", "coast", "gardens", "lane", "way", "gate", "place", "terrace", "court", "cape",
+               "vale", "dale", "ridge", "common", "green", "cross", "heath", "moor", "downs", "quay", "village"}
+
+
+def _person_shaped(name: str) -> bool:
+    """Two or three capitalised words opening with a census first name, none of them a place GeoNames knows."""
+    words = name.split()
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words) \
+        and gazetteer.first_name_gender(words[0]) is not None and words[-1].lower() not in PLACE_HEADS \
+        and gazetteer.lookup(name) is None and not any(gazetteer.lookup(w) for w in words[1:])
 
 
 def _organisation_kind_before(ent: Span) -> bool:

@@ -10,9 +10,13 @@ from pipeline.mentions import document_mentions, is_junk_name
 from pipeline.prose import prose_text
 
 
+def typed_doc(doc) -> dict[str, str]:
+    return {m.name: m.type for m in document_mentions(doc)}
+
+
 def typed(nlp, text: str) -> dict[str, str]:
     """name -> type of every mention of the document."""
-    return {m.name: m.type for m in document_mentions(nlp(text))}
+    return typed_doc(nlp(text))
 
 
 @pytest.mark.parametrize("text, title", [
@@ -110,6 +114,31 @@ def test_junk_spans_are_never_entities(name):
 @pytest.mark.parametrize("name", ["eBay", "U2", "Ana Folau", "T-Mobile", "BBC"])
 def test_real_names_are_not_junk(name):
     assert not is_junk_name(name)
+
+
+def _tagged_as(nlp, text: str, name: str, label: str):
+    """The document with one name tagged as the small model sometimes tags it, whatever it did this time."""
+    from spacy.tokens import Span
+
+    doc = nlp(text)
+    start = text.index(name)
+    span = doc.char_span(start, start + len(name))
+    doc.ents = [e for e in doc.ents if e.end <= span.start or e.start >= span.end] + [Span(doc, span.start, span.end, label)]
+    return doc
+
+
+def test_a_person_tagged_as_a_place_is_a_person_and_their_surname_is_found_again(nlp):
+    doc = _tagged_as(nlp, "Coach Luis Varrandes praised the side. Varrandes said the win mattered.",
+                     "Luis Varrandes", "GPE")
+    mentions = document_mentions(doc)
+    assert {(m.name, m.type) for m in mentions} >= {("Luis Varrandes", "PERSON")}
+    assert sum(m.name == "Luis Varrandes" for m in mentions) == 2  # the bare surname is the same person
+
+
+@pytest.mark.parametrize("place", ["Lincoln Park", "Victoria Falls"])
+def test_a_place_named_after_a_person_stays_a_place(nlp, place):
+    doc = _tagged_as(nlp, f"Crowds gathered in {place} on Sunday.", place, "GPE")
+    assert typed_doc(doc).get(place) == "PLACE"
 
 
 def test_a_name_typed_differently_in_two_documents_is_one_entity_with_the_majority_type(nlp):
