@@ -30,7 +30,7 @@ LABEL_TYPES = {
 # of Meet the Fockers"), which one vote of the tagger elsewhere outweighs ("Ask Jeeves said").
 WORK_LABELS = ("TITLE", "WORK_CUE", "WORK_GUESS")
 STRONG_LABELS = {"TITLE", "WORK_CUE", "AWARD_NAME", "EVENT_NAME", "PARTY_NAME", "GAZETTEER", "TEAM", "CLUB",
-                 "KIND_CUE"}
+                 "CLUB_NAME", "KIND_CUE"}
 STRONG_VOTE = 3
 # Words that introduce a person in news ("Veteran actor Morgan Freeman", "Chancellor Gordon Brown"): a name
 # the tagger extended over them keeps only the name.
@@ -196,6 +196,9 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for span in award_spans(doc):  # before the tagger's names: "best actress Oscar" holds its "Oscar"
         if not taken.intersection(range(span.start, span.end)):
             add(span, "AWARD_NAME", "AWARD")
+    for span in club_spans(doc):  # before the tagger's names: "Real Madrid" is no "Madrid", "Leeds United" no place
+        if not taken.intersection(range(span.start, span.end)):
+            add(span, "CLUB_NAME", "ORG")  # a club, but not one seen playing: no context team (roles.py)
     ents = [trimmed(e) for e in map(without_trailing_conjunction, doc.ents)]
     persons = {i for e in ents if e is not None and e.label_ == "PERSON" for i in range(e.start, e.end)}
     for work in work_spans(doc, persons):
@@ -510,6 +513,27 @@ AWARD_WORDS = re.compile(r"\b(?:Oscars?|Academy Awards?|Baftas?|BAFTAs?|Golden G
 def award_spans(doc: Doc) -> list[Span]:
     """Awards the tagger missed, with their category when the text joins it ("best actor Oscar")."""
     return pattern_spans(doc, AWARD_CATEGORY) + pattern_spans(doc, AWARD_WORDS)
+
+
+# Club names by their shape: a word that only sports clubs carry, after a town's name ("Leeds United", anywhere)
+# or before it ("Real Madrid", in a sport story); "Manchester City", "Notts County" only in a sport story and
+# only where GeoNames knows no such place ("Mexico City").
+_NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+_NO_MORE = r"(?![\w-]| [A-Z])"
+CLUB_SUFFIXED = re.compile(
+    rf"(?<![\w-]){_NAME} (?:United|Rovers|Wanderers|Athletic|Albion|Hotspur|Rangers|Villa|Argyle|Orient|"
+    rf"Wednesday|Palace|Harlequins|Sharks|Tigers|Saints|Warriors|Wasps|Dragons|Ospreys|Scarlets|Rhinos){_NO_MORE}")
+CLUB_PREFIXED = re.compile(
+    rf"(?<![\w-])(?:Real|Atletico|Atlético|Inter|AC|Sporting|Deportivo|Olympique|Borussia|Dynamo|Dinamo|"
+    rf"Glasgow) {_NAME}{_NO_MORE}")
+TOWN_CLUBS = re.compile(rf"(?<![\w-]){_NAME} (?:City|Town|County|Thistle){_NO_MORE}")
+
+
+def club_spans(doc: Doc) -> list[Span]:
+    if not is_about_sport(doc):
+        return pattern_spans(doc, CLUB_SUFFIXED)
+    return pattern_spans(doc, CLUB_SUFFIXED, CLUB_PREFIXED) + [
+        s for s in pattern_spans(doc, TOWN_CLUBS) if gazetteer.lookup(s.text) is None]
 
 
 def pattern_spans(doc: Doc, *patterns: re.Pattern) -> list[Span]:

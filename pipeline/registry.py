@@ -20,6 +20,7 @@ class VerbFrame:
     lemmas: frozenset[str]
     subject: str
     object: str
+    sport: bool = False  # only in a sport story, where an organisation signing or selecting people is a team
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ def parse_predicate(raw: dict) -> Predicate:
         raise RegistryError(f"{name}: unknown type in {subject_types | object_types}")
     verbs = tuple(
         VerbFrame(frozenset(v["lemmas"]), _check_role(v["subject"], VERB_ROLES, name),
-                  _check_role(v["object"], VERB_ROLES, name))
+                  _check_role(v["object"], VERB_ROLES, name), bool(v.get("sport", False)))
         for v in raw.get("verbs", []))
     nouns = tuple(_noun_frame(n, name) for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])

@@ -177,8 +177,19 @@ def _untagged_name_word(tok: Token) -> bool:
         return True
     if not tok.text[:1].isupper():
         return False
-    return tok.pos_ == "PROPN" or tok.is_sent_start and gazetteer.lookup(tok.text) is not None \
-        and is_about_sport(tok.doc)  # "Bass player Nicky Wire" is a musician; "Bath prop X" a rugby player
+    return tok.pos_ == "PROPN" or tok.is_sent_start and is_about_sport(tok.doc) and (
+        gazetteer.lookup(tok.text) is not None or tok.text in _capitalised_inside(tok.doc))
+    # "Bass player Nicky Wire" is a musician; "Bath prop X" a rugby player; "Arsenal defender X" too when the
+    # story names Arsenal inside a sentence ("Injured defender X" opens a sentence, and nowhere else)
+
+
+def _capitalised_inside(doc: Doc) -> frozenset[str]:
+    """Words the document capitalises inside a sentence: names, whatever the tagger made of them."""
+    if "capitalised_inside" not in doc.user_data:
+        doc.user_data["capitalised_inside"] = frozenset(
+            t.text for t in doc if not t.is_sent_start and t.text[:1].isupper() and t.is_alpha
+            and doc[t.i - 1].text not in (".", "\"", ":", "“", "-", "—"))
+    return doc.user_data["capitalised_inside"]
 
 
 def _digit_led_name(text: str) -> bool:

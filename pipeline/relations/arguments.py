@@ -26,8 +26,9 @@ def children(tok: Token, *deps: str) -> list[Token]:
 
 
 def prep_objects(tok: Token, preps: Collection[str]) -> list[Token]:
-    """The objects of the token's prepositions among preps ('directed by X' -> X for preps {'by'})."""
-    return [p for c in tok.children if c.dep_ == "prep" and c.lower_ in preps for p in children(c, "pobj")]
+    """The objects of the token's prepositions among preps ('directed by X' -> X for preps {'by'}); the parser
+    calls the 'to' of 'sold X to Y' a dative."""
+    return [p for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in preps for p in children(c, "pobj")]
 
 
 def is_passive(verb: Token) -> bool:

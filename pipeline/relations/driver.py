@@ -5,9 +5,9 @@ from dataclasses import replace
 
 from spacy.tokens import Doc, Token
 
-from pipeline.mentions import Mention
+from pipeline.mentions import Mention, is_about_sport
 from pipeline.modality import modality
-from pipeline.registry import load_registry
+from pipeline.registry import VerbFrame, load_registry
 from pipeline.relations.arguments import NOMINAL_POS, VERB_POS
 from pipeline.relations.awards import award_modifier_extractions
 from pipeline.relations.lifespans import lifespan_extractions
@@ -42,11 +42,13 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
             if tok.pos_ in VERB_POS:
                 for lemma in {verb_lemma(tok), tok.lemma_.lower(), phrasal_lemma(tok)} - {None}:
                     for pred, frame in triggers.verbs.get(lemma, []):
-                        found.extend(verb_extractions(tok, pred, frame, resolver, sent_i))
+                        if _applies(frame, doc):
+                            found.extend(verb_extractions(tok, pred, frame, resolver, sent_i))
             elif tok.pos_ in NOMINAL_POS:
                 lemma = tok.lemma_.lower()
                 for pred, frame in triggers.verbs.get(lemma, []):  # a verb the model took for a noun
-                    found.extend(surface_extractions(tok, pred, frame, resolver, sent_i))
+                    if _applies(frame, doc):
+                        found.extend(surface_extractions(tok, pred, frame, resolver, sent_i))
                 if lemma.split("-")[-1] in triggers.noun_heads:
                     for pred, frame in triggers.nouns:
                         if noun_matches(tok, frame.lemmas):
@@ -55,6 +57,10 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
                     found.extend(possessive_extractions(tok, pred, resolver, sent_i))
             out.extend(replace(e, modality=stated_modality(tok, e)) for e in found)
     return _dedupe(out)
+
+
+def _applies(frame: VerbFrame, doc: Doc) -> bool:
+    return not frame.sport or is_about_sport(doc)
 
 
 def stated_modality(trigger: Token, e: Extraction) -> str:

@@ -285,3 +285,11 @@ def test_two_places_joined_by_a_hyphen_before_a_noun_are_no_entity_but_a_hyphena
 def test_a_capitalised_all_inside_a_sentence_opens_the_organisations_name(nlp):
     found = typed(nlp, "Reacting to a comment by All England Club chairman Tim Phillips, she spoke.")
     assert found.get("All England Club") == "ORG" and "England Club" not in found
+
+
+def test_club_names_by_their_shape(nlp):
+    business = typed(nlp, "Shares in Harbour United fell after the Glazer bid.")
+    assert business.get("Harbour United") == "ORG"
+    sport = typed(nlp, "The league match was a draw. Real Sandoval beat Kestrel City in the cup final this season, "
+                       "and the striker scored twice.")
+    assert sport.get("Real Sandoval") == "ORG" and sport.get("Kestrel City") == "ORG"

@@ -633,3 +633,25 @@ def test_the_american_said_gives_the_nationality_of_the_one_person_named_before(
 def test_a_fronted_past_participle_whose_main_verb_was_parsed_as_a_noun(nlp):
     facts = triples(nlp, 'Released on November 14, 2025, "Tides of Glass" stars Amara Quill as a woman who comes home.')
     assert ("Tides of Glass", "publication_date", "2025-11-14") in facts  # our sample's sentence
+
+
+def test_a_teams_signings_sales_and_selections_in_a_sport_story(nlp):
+    facts = triples(nlp, "The league match ended in a draw, and the season is nearly over. Kestrel Rovers have "
+                         "signed Tom Vale from Harbour United. Harbour United sold Joe Penn to Kestrel Rovers in "
+                         "January. Dan Okafor joined Kestrel Rovers last summer and scored for them in the cup.")
+    assert {("Tom Vale", "member_of_sports_team", "Kestrel Rovers"),
+            ("Joe Penn", "member_of_sports_team", "Kestrel Rovers"),
+            ("Dan Okafor", "member_of_sports_team", "Kestrel Rovers")} <= facts
+
+
+def test_an_organisation_signing_or_joined_outside_sport_is_no_team(nlp):
+    facts = triples(nlp, "Halden Bank has signed Tom Vale as its chief economist. Ana Ruiz joined Halden Bank in "
+                         "2001.")
+    assert not any(p == "member_of_sports_team" for _, p, _ in facts)
+
+
+def test_a_club_opening_a_sentence_before_a_players_position(nlp):
+    facts = triples(nlp, "The league match ended in a draw and the season goes on. Halwick defender Sam Orme was "
+                         "injured. Fans of Halwick are worried. Injured defender Tim Bray will miss the game.")
+    assert ("Sam Orme", "member_of_sports_team", "Halwick") in facts
+    assert not any(s == "Tim Bray" and p == "member_of_sports_team" for s, p, _ in facts)
