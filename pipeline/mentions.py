@@ -510,9 +510,19 @@ AWARD_WORDS = re.compile(r"\b(?:Oscars?|Academy Awards?|Baftas?|BAFTAs?|Golden G
                          r"Nobel Prize|Mercury (?:Music )?Prize|Turner Prize|Whitbread (?:Book )?(?:Award|Prize)s?)\b")
 
 
+# A category alone is the award where a nomination or a win names it: "nominated for best actor", "won best
+# director"; a verb or noun of winning or nominating must come right before it.
+BARE_CATEGORY = re.compile(
+    r"\b(?:nominated|shortlisted|nominations?|up|won|wins|win|winning|took|takes|scooped|collected|named) "
+    r"(?:for |as )?(?:the )?(best(?: (?!for\b|the\b|of\b|in\b|at\b|and\b|a\b)[a-z-]+){0,3}? (?:actor|actress|director|film|picture|album|song|single|"
+    r"newcomer|group|band|artist|act|documentary|screenplay|drama|comedy|musical|play|performance|novel|video|"
+    r"soundtrack|feature))\b(?! (?:award|prize|Oscar|Bafta|Golden Globe|Grammy|Emmy|Brit|trophy))")
+
+
 def award_spans(doc: Doc) -> list[Span]:
     """Awards the tagger missed, with their category when the text joins it ("best actor Oscar")."""
-    return pattern_spans(doc, AWARD_CATEGORY) + pattern_spans(doc, AWARD_WORDS)
+    bare = [doc.char_span(m.start(1), m.end(1), alignment_mode="expand") for m in BARE_CATEGORY.finditer(doc_text(doc))]
+    return pattern_spans(doc, AWARD_CATEGORY) + pattern_spans(doc, AWARD_WORDS) + [s for s in bare if s is not None]
 
 
 # Club names by their shape: a word that only sports clubs carry, after a town's name ("Leeds United", anywhere)

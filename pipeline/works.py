@@ -230,6 +230,15 @@ def _kind_modified(doc: Doc, i: int, end: int) -> WorkSpan | None:
     return WorkSpan(i, end, f"kind_modified:{kind}", kind)
 
 
+def _past_person_and_preposition(doc: Doc, i: int, end: int, person_tokens: set[int]) -> int:
+    """'stars as Howard Hughes in The Aviator, a film ...': a title does not open with a person and a
+    preposition; it starts after them."""
+    k = i
+    while k < end and k in person_tokens:
+        k += 1
+    return k + 1 if i < k < end - 1 and doc[k].is_lower and doc[k].pos_ == "ADP" else i
+
+
 def title_case_sentence(doc: Doc, i: int) -> bool:
     """A headline or a menu written in Title Case: capitals there say nothing about titles."""
     words = [t for t in sentence_of(doc, i) if t.is_alpha and len(t) > 3]
@@ -243,7 +252,7 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
             and not (person_tokens.issuperset(range(i, end)) and first_name_gender(doc[i].text)):
         return WorkSpan(i, end, frame, None)
     if (kind := _kind_after(doc, end)) is not None and not person_tokens.issuperset(range(i, end)):
-        return WorkSpan(i, end, f"kind_after:{kind}", kind)
+        return WorkSpan(_past_person_and_preposition(doc, i, end, person_tokens), end, f"kind_after:{kind}", kind)
     if _directed_after(doc, end):
         return WorkSpan(i, end, "frame:directed_by", None)
     if CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80]) \

@@ -132,7 +132,9 @@ def _subj_tokens(verb: Token) -> list[Token]:
 
 
 def _prep_tokens(verb: Token, prep: str) -> list[Token]:
-    return prep_objects(verb, (prep,))
+    """The preposition's objects; through a role played ('stars as Howard Hughes in The Aviator'), the
+    parser often hangs the preposition on the role's name."""
+    return prep_objects(verb, (prep,)) or [o for role in prep_objects(verb, ("as",)) for o in prep_objects(role, (prep,))]
 
 
 def _date_tokens(verb: Token) -> list[Token]:

@@ -12,6 +12,8 @@ from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, p
 from pipeline.relations.arguments import copula_subject, phrase_end, refers_back
 from pipeline.relations.values import UNTYPED, Value
 
+PORTIONS = {"%", "percent", "half", "majority", "control", "rest", "remainder", "quarter", "third", "most",
+            "part", "all"}
 CAMEL_CASE = re.compile(r"^[a-z]+[A-Z][A-Za-z]*$")  # pgLang, iPhone
 
 
@@ -39,11 +41,28 @@ class Resolver:
         # by one: in 'Starring Ines Moreau, ..., "Glass Harbor" opened' the parser's apposition is wrong.
         named = [self.by_token[c.i] for c in tok.children if c.dep_ == "appos" and c.i in self.by_token
                  and tok.pos_ != "PROPN"]
+        named = named or self._named_right_after(tok) or self._portion_of(tok)
         if named:
             return None if self.is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
         if (subject := copula_subject(tok)) is not None:  # '"X" is the fourth album, released on ...'
             return self.value(subject)
         return self._pronoun(tok) or self._coref(tok) or self._untagged_name(tok)
+
+    def _named_right_after(self, tok: Token) -> list[Mention]:
+        """'appears in the comedy Meet the Fockers' when the parser hung the title elsewhere: a kind noun
+        followed at once by a name of that kind is that name."""
+        after = self.by_token.get(tok.i + 1)
+        if tok.pos_ != "NOUN" or after is None or after.token_start != tok.i + 1:
+            return []
+        lemma = tok.lemma_.lower()
+        return [after] if KIND_NOUNS.get(lemma) == after.type or after.kind == lemma else []
+
+    def _portion_of(self, tok: Token) -> list[Mention]:
+        """'owns 75% of Kestrel', 'bought the rest of Kestrel': a share of a thing stands for the thing."""
+        if not (tok.lower_ in PORTIONS or tok.ent_type_ == "PERCENT" and tok.pos_ == "NOUN"):
+            return []
+        return [self.by_token[p.i] for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                for p in c.children if p.dep_ == "pobj" and p.i in self.by_token][:1]
 
     def _pronoun(self, tok: Token) -> Value | None:
         """'She is starring in X': he, she, his and her stand for a person named before, it and its for the

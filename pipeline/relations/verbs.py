@@ -49,11 +49,12 @@ def surface_extractions(tok: Token, pred: Predicate, frame: VerbFrame, resolver:
     if prep_role is None or not roles & {"agent", "subj"}:
         return []
     doc, prep = tok.doc, prep_role.split(":", 1)[1]
-    if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != prep:
+    at = _past_role_played(tok, resolver)
+    if at >= len(doc) or doc[at].lower_ != prep:
         return []
-    after = next((resolver.by_token[i] for i in range(tok.i + 2, min(len(doc), tok.i + 9))
+    after = next((resolver.by_token[i] for i in range(at + 1, min(len(doc), at + 8))
                   if i in resolver.by_token), None)
-    if after is None or any(doc[i].pos_ not in SURFACE_FILLER for i in range(tok.i + 2, after.token_start)):
+    if after is None or any(doc[i].pos_ not in SURFACE_FILLER for i in range(at + 1, after.token_start)):
         return []
     before = _names_before(tok, resolver)
     agent_role = "agent" if "agent" in roles else "subj"
@@ -65,6 +66,13 @@ def surface_extractions(tok: Token, pred: Predicate, frame: VerbFrame, resolver:
             out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:surface:{tok.lemma_.lower()}",
                                   CONFIDENCE["surface"]))
     return out
+
+
+def _past_role_played(tok: Token, resolver: Resolver) -> int:
+    """The token after the trigger, or after 'as <name>' ('stars as Howard Hughes in ...')."""
+    nxt = tok.i + 1
+    role = resolver.by_token.get(nxt + 1) if nxt < len(tok.doc) and tok.doc[nxt].lower_ == "as" else None
+    return role.token_end if role is not None and role.token_start == nxt + 1 else nxt
 
 
 def _names_before(tok: Token, resolver: Resolver) -> list[Mention]:

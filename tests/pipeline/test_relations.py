@@ -655,3 +655,26 @@ def test_a_club_opening_a_sentence_before_a_players_position(nlp):
                          "injured. Fans of Halwick are worried. Injured defender Tim Bray will miss the game.")
     assert ("Sam Orme", "member_of_sports_team", "Halwick") in facts
     assert not any(s == "Tim Bray" and p == "member_of_sports_team" for s, p, _ in facts)
+
+
+def test_a_share_of_a_company_stands_for_the_company(nlp):
+    facts = triples(nlp, "Halden Bank now owns 75% of Marlow Insurance. Kestrel Group bought the rest of "
+                         "Marlow Insurance in May.")
+    assert {("Marlow Insurance", "owned_by", "Halden Bank"), ("Marlow Insurance", "owned_by", "Kestrel Group")} <= facts
+
+
+def test_a_company_sold_to_a_buyer_is_owned_by_it(nlp):
+    facts = triples(nlp, "Halden Motors sold Rovello to the Kestrel Group in 2000.")
+    assert ("Rovello", "owned_by", "Kestrel Group") in facts
+
+
+def test_a_bare_award_category_after_a_nomination_or_a_win(nlp):
+    facts = triples(nlp, "Tomas Reyne was nominated for best actor for the drama Salt Road. Anna Perrin won best "
+                         "director.")
+    assert {("Tomas Reyne", "nominated_for", "best actor"), ("Anna Perrin", "award_received", "best director")} <= facts
+
+
+def test_a_role_played_in_a_film(nlp):
+    facts = triples(nlp, "Tomas Reyne starred as Howard Quill in Salt Road, a film about the sea.")
+    assert ("Salt Road", "cast_member", "Tomas Reyne") in facts
+    assert not any(s.startswith("Howard Quill") and p == "cast_member" for s, p, _ in facts)
