@@ -202,7 +202,7 @@ EVENT_NAMES = re.compile(
 # ---------------------------------------------------------------- parties
 # Political parties as news names them, folded to one name each ("Tories", "Tory" and "Conservatives" are one).
 PARTY_VARIANTS = {
-    "Conservative Party": ["Conservative Party", "Conservatives", "Tories", "Tory"],
+    "Conservative Party": ["Conservative Party", "Conservatives", "Conservative", "Tories", "Tory"],
     "Labour Party": ["Labour Party", "Labour", "New Labour"],
     "Liberal Democrats": ["Liberal Democrats", "Lib Dems", "Lib Dem", "Liberal Democrat"],
     "Scottish National Party": ["Scottish National Party", "SNP"],
@@ -211,8 +211,8 @@ PARTY_VARIANTS = {
     "Green Party": ["Green Party", "Greens"],
     "Democratic Unionist Party": ["Democratic Unionist Party", "DUP"],
     "Sinn Fein": ["Sinn Fein", "Sinn Féin"],
-    "Democratic Party": ["Democratic Party", "Democrats"],
-    "Republican Party": ["Republican Party", "Republicans", "GOP"],
+    "Democratic Party": ["Democratic Party", "Democrats", "Democrat"],
+    "Republican Party": ["Republican Party", "Republicans", "Republican", "GOP"],
 }
 PARTY_OF = {variant: party for party, variants in PARTY_VARIANTS.items() for variant in variants}
 PARTY_NAMES = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, PARTY_OF), key=len, reverse=True)) + r")\b")

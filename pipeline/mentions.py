@@ -117,6 +117,7 @@ class Mention:
     token_end: int
     speaker: bool = False  # subject of a speech verb
     after_profession: bool = False  # right after a word only people are: "writer Christophe Barratie"
+    workplace: bool = False  # where someone works: "an analyst at Merrill Lynch", "Paul Davies of Merrill Lynch"
 
 
 def clean_name(surface: str) -> str:
@@ -489,6 +490,9 @@ def trimmed(ent: Span) -> Span | None:
         while end - start > 1 and (_role_word(doc[start].lower_) or doc[start].is_lower or _qualifies_role(doc, start)
                                    or doc[start].ent_iob_ == "B" and doc[start].ent_type_ != "PERSON"):
             start += 1
+    while end - start > 1 and ent.label_ in ("ORG", "GPE", "LOC", "NORP") and doc[start].is_lower \
+            and doc[start].pos_ == "NOUN":
+        start += 1  # "the Leeds-based bank Kestrel Trust" tagged from 'bank'
     while end - start > 1 and (doc[end - 1].text in ("'s", "’s", "'", "’") or doc[end - 1].text in WEEKDAYS
                                or ent.label_ == "PERSON" and doc[end - 1].like_num):
         end -= 1  # "Tony Blair's" is Tony Blair; "posted on Twitter Tuesday" Twitter; "Balmer 4 points" Balmer
@@ -497,9 +501,22 @@ def trimmed(ent: Span) -> Span | None:
         start -= 2
     if ent.label_ == "ORG" and (_weekday_title(doc, start) or _all_opening(doc, start)):
         start -= 1  # "Sunday Telegraph journalist X" (the weekday tagged a date), "All England Club"
+    label = ent.label_
+    if _first_name_left_out(doc, start, end, label):
+        start, label = start - 1, "PERSON"  # "Ana Molnar" tagged as "Molnar", a place
     if start == ent.start and end == ent.end:
         return ent
-    return Span(doc, start, end, label=ent.label_)
+    return Span(doc, start, end, label=label)
+
+
+def _first_name_left_out(doc: Doc, start: int, end: int, label: str) -> bool:
+    """A one-word name the tagger did not call a person, right after a census first name it left out of every
+    name, is that person's surname, unless GeoNames knows the word."""
+    before = doc[start - 1] if start > 0 else None
+    return label in ("GPE", "ORG", "LOC", "NORP") and end - start == 1 and before is not None \
+        and not before.ent_type_ and before.pos_ == "PROPN" and before.text[:1].isupper() \
+        and gazetteer.first_name_gender(before.text) is not None and gazetteer.lookup(doc[start].text) is None \
+        and doc[start].text[:1].isupper() and doc[start].is_alpha
 
 
 AWARD_CATEGORY = re.compile(
@@ -630,7 +647,26 @@ def _mention(doc: Doc, span, label: str, etype: str, sent_of: list[int], kind: s
     speaker = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
     after_profession = span.start > 0 and doc[span.start - 1].lower_ in PERSON_ONLY_WORDS and len(span) in (2, 3)
     return Mention(span.text, name, etype, label, kind, sent_of[span.start],
-                   span.start_char, span.end_char, span.start, span.end, speaker, after_profession)
+                   span.start_char, span.end_char, span.start, span.end, speaker, after_profession,
+                   _workplace(span))
+
+
+# Posts held at an organisation: "chairman of X" names an organisation ("director of X" may name a film).
+OFFICE_WORDS = {"chairman", "chairwoman", "president", "head", "boss", "chief", "executive", "spokesman",
+                "spokeswoman", "founder", "co-founder", "analyst", "economist", "officer", "partner", "strategist",
+                "vice-president", "governor", "treasurer", "employee", "worker", "staff"}
+
+
+def _workplace(span: Span) -> bool:
+    """The object of 'at' after a role word ('an analyst at X'), or of 'of' after an office or a person's
+    name ('chairman of X', 'Paul Davies of X')."""
+    prep = span.root.head
+    if span.root.dep_ != "pobj" or prep.lower_ not in ("at", "of") or prep.i == 0:
+        return False
+    holder = prep.head
+    if prep.lower_ == "at":
+        return _role_word(holder.lower_) and holder.pos_ == "NOUN"
+    return holder.lower_ in OFFICE_WORDS or holder.ent_type_ == "PERSON" and holder.i == prep.i - 1
 
 
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
@@ -689,6 +725,8 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
     for name in {canonical[m.name] for m in mentions}:
         if _first_name_shaped(name) and name not in not_org:
             votes[name]["PERSON"] += FIRST_NAME_VOTE
+    for name in {canonical[m.name] for m in mentions if m.workplace and m.type in ("ORG", "PERSON", "MISC")}:
+        votes[name]["ORG"] += PROFESSION_VOTE
     for m in mentions:
         if not votes[canonical[m.name]]:
             votes[canonical[m.name]][m.type] += 1

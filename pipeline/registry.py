@@ -95,7 +95,7 @@ class Predicate:
     modifier: str | None = None  # "winning": "Oscar-winning actor X" holds the award, "nominated": is nominated
     model_only: bool = False  # no rule frame on purpose: only the trained relation layer extracts it
     nation_teams: bool = False  # a nation as the object stands for its national side ("played for England")
-    based: bool = False  # "London-based Kestrel Bank": organisation and place around a hyphenated 'based'
+    place_word: str | None = None  # "London-based Kestrel Bank", "Manchester-born singer X": a place, a hyphen, this word
 
     @property
     def object_kind(self) -> str:
@@ -140,7 +140,7 @@ def parse_predicate(raw: dict) -> Predicate:
     roles = tuple(_role_frame(r, name) for r in raw.get("roles", []))
     model_only = bool(raw.get("model_only", False))
     has_frame = bool(verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")
-                     or raw.get("makers") or raw.get("modifier") or raw.get("based"))
+                     or raw.get("makers") or raw.get("modifier") or raw.get("place_word"))
     if not (has_frame or model_only):
         raise RegistryError(f"{name}: no frame triggers it (mark it `model_only: true` if that is meant)")
     if has_frame and model_only:
@@ -152,7 +152,7 @@ def parse_predicate(raw: dict) -> Predicate:
                      bool(raw.get("lifespan", False)), roles, frozenset(raw.get("makers", [])),
                      bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)),
                      raw.get("modifier"), model_only, bool(raw.get("nation_teams", False)),
-                     bool(raw.get("based", False)))
+                     raw.get("place_word"))
 
 
 def _role_frame(raw: dict, name: str) -> RoleFrame:

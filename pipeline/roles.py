@@ -235,12 +235,23 @@ def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     sent_end = sentence_of(doc, m.token_start).end
     i = m.token_end
     if i >= sent_end or doc[i].lemma_ != "be" or doc[m.token_start:m.token_end].root.head.i != i:
-        return []
+        i = _relative_copula(doc, m, sent_end)  # "X, who was director general of the BBC,"
+        if i is None:
+            return []
     verb = i
     i += 1
     while i < sent_end and (doc[i].lower_ in COPULA_ADVERBS or doc[i].dep_ == "neg"):
         i += 1
     return [replace(role, verb=verb) for role in _role_from(doc, m, i, sent_end, by_token, lexicon, "copula")]
+
+
+def _relative_copula(doc: Doc, m: Mention, sent_end: int) -> int | None:
+    """The 'was' of 'NAME, who was ...' right after the name's comma."""
+    i = m.token_end
+    if i + 2 < sent_end and doc[i].text == "," and doc[i + 1].lower_ == "who" and doc[i + 2].lemma_ == "be" \
+            and doc[i + 2].dep_ == "relcl":
+        return i + 2
+    return None
 
 
 AS_VERBS = {"serve", "resign", "appoint", "name", "elect", "install", "confirm", "quit", "remain", "continue",

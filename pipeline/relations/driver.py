@@ -13,7 +13,7 @@ from pipeline.relations.awards import award_modifier_extractions
 from pipeline.relations.lifespans import lifespan_extractions
 from pipeline.relations.makers import by_line_extractions, possessive_maker_extractions
 from pipeline.relations.nouns import noun_extractions, noun_matches, possessive_extractions
-from pipeline.relations.places import based_extractions, comma_apposition_extractions
+from pipeline.relations.places import place_word_extractions, comma_apposition_extractions
 from pipeline.relations.resolver import Resolver
 from pipeline.relations.role_facts import role_extractions
 from pipeline.relations.triggers import Triggers
@@ -29,8 +29,8 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
     for sent_i, sent in enumerate(doc.sents):
         for pred in triggers.comma_apposition:
             out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
-        for pred in triggers.based:
-            out.extend(based_extractions(doc, pred, resolver, sent_i, sent))
+        for pred in triggers.place_word:
+            out.extend(place_word_extractions(doc, pred, resolver, sent_i, sent))
         for pred in triggers.lifespan:
             out.extend(lifespan_extractions(doc, pred, resolver, sent_i, sent))
         for pred in triggers.makers:

@@ -81,13 +81,15 @@ def comma_apposition_extractions(doc: Doc, pred: Predicate, resolver: Resolver, 
 MAX_KIND_WORDS = 3  # "the Paris-based pressure group X"
 
 
-def based_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int, sent: Span) -> list[Extraction]:
+def place_word_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int, sent: Span
+                           ) -> list[Extraction]:
     """'London-based Kestrel Bank', 'the Paris-based pressure group Reporters Without Borders', 'Bombardier, the
-    Montreal-based firm', 'Hong Kong based Hutchison': a place right before 'based' (mostly joined by a hyphen),
-    and the organisation the phrase describes, named right after its lower-case words or right before ', the'."""
+    Montreal-based firm', 'Hong Kong based Hutchison', 'the Manchester-born singer X': a place right before the
+    predicate's word (mostly joined by a hyphen), and the name the phrase describes, named right after its
+    lower-case words or right before ', the'."""
     out = []
     for tok in sent:
-        if tok.lower_ != "based" or tok.i < sent.start + 1:
+        if tok.lower_ != pred.place_word or tok.i < sent.start + 1:
             continue
         end = tok.i - 2 if doc[tok.i - 1].text == "-" else tok.i - 1  # "London-based", "Hong Kong based"
         if end < sent.start or (place := _place_before_hyphen(doc, end, sent.start, resolver)) is None:
@@ -97,7 +99,7 @@ def based_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: int
             continue
         subj, obj = Value(named.name, named.type, named.kind), place[0]
         if accept(pred, subj, obj):
-            out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:based", CONFIDENCE["noun"]))
+            out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:{pred.place_word}", CONFIDENCE["noun"]))
     return out
 
 

@@ -21,7 +21,7 @@ class Triggers:
         self.noun_heads = {l.split()[-1].split("-")[-1] for _, f in self.nouns for l in f.lemmas}
         self.comma_apposition = [p for p in predicates if p.comma_apposition]
         self.lifespan = [p for p in predicates if p.lifespan]
-        self.based = [p for p in predicates if p.based]
+        self.place_word = [p for p in predicates if p.place_word]
         self.roles = [p for p in predicates if p.roles]
         self.makers = [p for p in predicates if p.makers]
         self.modifier = {p.modifier: p for p in predicates if p.modifier}

@@ -293,3 +293,10 @@ def test_club_names_by_their_shape(nlp):
     sport = typed(nlp, "The league match was a draw. Real Sandoval beat Kestrel City in the cup final this season, "
                        "and the striker scored twice.")
     assert sport.get("Real Sandoval") == "ORG" and sport.get("Kestrel City") == "ORG"
+
+
+@pytest.mark.parametrize("text", ["Paul Dorsey, an analyst at Merrill Harding, said shares were cheap.",
+                                  "Analyst Paul Dorsey of Merrill Harding said shares were cheap.",
+                                  "Ana Ruiz, chairman of Merrill Harding, said shares were cheap."])
+def test_where_someone_works_is_an_organisation_even_with_a_first_name_shape(nlp, text):
+    assert typed(nlp, text).get("Merrill Harding") == "ORG"

@@ -678,3 +678,37 @@ def test_a_role_played_in_a_film(nlp):
     facts = triples(nlp, "Tomas Reyne starred as Howard Quill in Salt Road, a film about the sea.")
     assert ("Salt Road", "cast_member", "Tomas Reyne") in facts
     assert not any(s.startswith("Howard Quill") and p == "cast_member" for s, p, _ in facts)
+
+
+def test_a_post_in_a_relative_clause_after_the_name(nlp):
+    facts = triples(nlp, "Tom Harle, who was director general of Kestrel Radio, resigned on Friday.")
+    assert {("Tom Harle", "employer", "Kestrel Radio"), ("Tom Harle", "position_held", "director general")} <= facts
+
+
+def test_a_secretary_general_of_an_organisation(nlp):
+    facts = triples(nlp, "Ana Molnar, the Kestrel Union secretary general, visited Lagos.")
+    assert ("Ana Molnar", "employer", "Kestrel Union") in facts
+
+
+def test_a_place_joined_to_born_before_a_person(nlp):
+    facts = triples(nlp, "The Glasgow-born singer Ana Ruiz released a new album.")
+    assert ("Ana Ruiz", "place_of_birth", "Glasgow") in facts
+
+
+@pytest.mark.parametrize("text, person, party", [
+    ("Conservative leader Tom Harle attacked the plan.", "Tom Harle", "Conservative Party"),
+    ("Republican senator Ana Molnar voted against it.", "Ana Molnar", "Republican Party"),
+])
+def test_a_party_adjective_before_a_role(nlp, text, person, party):
+    assert (person, "member_of_political_party", party) in triples(nlp, text)
+
+
+def test_a_person_based_somewhere_lives_there_and_a_firm_has_its_seat_there(nlp):
+    facts = triples(nlp, "Glasgow-based painter Mary Watson has sold her work. Leeds-based Kestrel Trust bought it.")
+    assert ("Mary Watson", "residence", "Glasgow") in facts and ("Kestrel Trust", "headquarters_location", "Leeds") in facts
+    assert ("Mary Watson", "headquarters_location", "Glasgow") not in facts
+
+
+def test_a_person_who_runs_or_heads_an_organisation_works_there(nlp):
+    facts = triples(nlp, "Tom Harle, who runs Kestrel Bank, spoke. Ana Molnar heads Marlow Insurance.")
+    assert {("Tom Harle", "employer", "Kestrel Bank"), ("Ana Molnar", "employer", "Marlow Insurance")} <= facts
