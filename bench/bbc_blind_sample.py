@@ -23,13 +23,14 @@ PER_TOPIC = 4
 SEED = 20261130
 
 
-def development_reads() -> set[str]:
-    lines = (BENCH / "gold" / "dev_read.txt").read_text().splitlines()
+def development_reads(listing: str = "dev_read.txt") -> set[str]:
+    lines = (BENCH / "gold" / listing).read_text().splitlines()
     return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
 
 
-def blind_sample(root: Path = BBC, per_topic: int = PER_TOPIC, seed: int = SEED) -> list[str]:
-    excluded = set(sample(root)) | development_reads()
+def blind_sample(root: Path = BBC, per_topic: int = PER_TOPIC, seed: int = SEED,
+                 also_excluded: frozenset[str] = frozenset()) -> list[str]:
+    excluded = set(sample(root)) | development_reads() | also_excluded
     rng = random.Random(seed)
     chosen = []
     for topic in TOPICS:

@@ -149,3 +149,15 @@ def test_error_patterns():
         ("boundary", "LOC", "LOC", "New York City -> New York"),
         ("spurious", "O", "PER", "."),
     ])
+
+
+def test_the_blind_entity_sample_leaves_out_every_gold_and_development_article():
+    from bbc_blind_entities_sample import blind_entities_sample
+    from bbc_blind_sample import BBC, blind_sample, development_reads
+    from bbc_sample import sample
+    if not BBC.is_dir():
+        pytest.skip(f"{BBC} is absent (../shared not beside the repo)")
+    drawn = blind_entities_sample()
+    assert len(drawn) == len(set(drawn)) == 20 and drawn == blind_entities_sample()
+    assert not set(drawn) & (set(sample()) | set(blind_sample()) | development_reads()
+                             | development_reads("dev_read_after_draw.txt"))
