@@ -208,7 +208,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
             add(span, "WORK_GUESS" if work.cue == "verb_title" else "WORK_CUE", "WORK", work.kind)
     for ent in ents:
         if ent is None or taken.intersection(range(ent.start, ent.end)) or is_modifier(ent) or is_holiday(ent) \
-                or _capitalised_common_word(ent):
+                or _capitalised_common_word(ent) or _clause(ent):
             continue
         etype = entity_type(ent)
         if etype in ("PERSON", "MISC") and _organisation_kind_before(ent):
@@ -360,6 +360,13 @@ def _plays(doc: Doc, m: Mention) -> bool:
 
 HOLIDAYS = re.compile(r"(?i)\b(?:new year|christmas|easter|boxing day|valentine|halloween|thanksgiving|ramadan|eid|"
                       r"diwali|hanukkah|passover|good friday|mother's day|father's day)\b")
+
+
+def _clause(ent: Span) -> bool:
+    """'Campbell rescues Arsenal', a headline the tagger took for one name: a name other than a work's holds no
+    lower-case finite verb."""
+    return ent.label_ != "WORK_OF_ART" and any(
+        t.is_lower and t.pos_ == "VERB" and t.tag_ in ("VBZ", "VBD", "VBP") for t in ent[1:])
 
 
 def _capitalised_common_word(ent: Span) -> bool:
@@ -687,7 +694,16 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str) -> str
                                                          and ftype == own_type == "ORG")  # "Supreme Court"
         if is_prefix and ftype in ("PERSON", "ORG") or is_suffix:
             targets.add(full)
+    if len(targets) > 1 and len(tokens) == 1:
+        targets = _surname_of(name, targets, full_names) or targets
     return targets.pop() if len(targets) == 1 else None
+
+
+def _surname_of(name: str, targets: set[str], full_names: dict[str, str]) -> set[str]:
+    """'Campbell' beside 'Sol Campbell' and a headline 'Campbell rescues Arsenal': a lone word is the surname
+    of the one person named in full with a census first name, whatever else it opens or ends."""
+    return {t for t in targets if full_names[t] == "PERSON" and t.split()[-1] == name
+            and gazetteer.first_name_gender(t.split()[0]) is not None}
 
 
 def resolve_in_document(mentions: list[Mention]) -> list[Mention]:

@@ -300,3 +300,22 @@ def test_club_names_by_their_shape(nlp):
                                   "Ana Ruiz, chairman of Merrill Harding, said shares were cheap."])
 def test_where_someone_works_is_an_organisation_even_with_a_first_name_shape(nlp, text):
     assert typed(nlp, text).get("Merrill Harding") == "ORG"
+
+
+def test_a_surname_is_the_person_named_in_full_not_a_headline_that_opens_with_it():
+    from pipeline.mentions import Mention, resolve_in_document
+
+    def named(name, etype, i):
+        return Mention(name, name, etype, "ORG" if etype == "ORG" else "PERSON", None, i, 10 * i, 10 * i + 5, i, i + 1)
+
+    mentions = [named("Harle rescues Kestrel", "ORG", 0), named("Sol Harle", "PERSON", 1), named("Harle", "ORG", 2),
+                named("Vote Harle", "PERSON", 3)]
+    assert resolve_in_document(mentions)[2].name == "Sol Harle"
+
+
+def test_a_headline_clause_is_no_name(nlp):
+    from spacy.tokens import Span
+
+    doc = nlp("Harle rescues Kestrel\n\nSol Harle scored late on Saturday.")
+    doc.ents = [Span(doc, 0, 3, "ORG")] + [e for e in doc.ents if e.start >= 3]
+    assert "Harle rescues Kestrel" not in typed_doc(doc)
