@@ -8,7 +8,9 @@ of ../shared/datasets/bbc-news, leaving out the 40 and every article listed in b
 development runs and reads up to the draw). Their gold, bench/gold/bbc_facts_blind.yaml, was written
 before any output on them was looked at, by bench/gold/GUIDELINES.md. Articles read after the draw are listed
 in bench/gold/dev_read_after_draw.txt (never among the 20, which development scripts leave out); dev_read.txt
-stays as it was at the draw, so that the draw can be repeated, and a new blind draw must leave out both.
+stays as it was at the draw, so that the draw can be repeated, and a new blind draw must leave out both. The
+blind entity draw (bench/bbc_blind_entities_sample.py) froze dev_read_after_draw.txt in turn; reads after it are
+in bench/gold/dev_read_after_entity_draw.txt.
 """
 from __future__ import annotations
 
