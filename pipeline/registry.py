@@ -96,6 +96,7 @@ class Predicate:
     model_only: bool = False  # no rule frame on purpose: only the trained relation layer extracts it
     nation_teams: bool = False  # a nation as the object stands for its national side ("played for England")
     place_word: str | None = None  # "London-based Kestrel Bank", "Manchester-born singer X": a place, a hyphen, this word
+    overrides: frozenset[str] = frozenset()  # the model's predicates a rule fact of this one rules out for its pair
 
     @property
     def object_kind(self) -> str:
@@ -152,7 +153,7 @@ def parse_predicate(raw: dict) -> Predicate:
                      bool(raw.get("lifespan", False)), roles, frozenset(raw.get("makers", [])),
                      bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)),
                      raw.get("modifier"), model_only, bool(raw.get("nation_teams", False)),
-                     raw.get("place_word"))
+                     raw.get("place_word"), frozenset(raw.get("overrides", [])))
 
 
 def _role_frame(raw: dict, name: str) -> RoleFrame:
@@ -181,6 +182,9 @@ def load_registry(path: Path = REGISTRY_PATH) -> tuple[Predicate, ...]:
     names = [p.name for p in predicates]
     if len(names) != len(set(names)):
         raise RegistryError("duplicate predicate names")
+    for p in predicates:
+        if unknown := p.overrides - set(names):
+            raise RegistryError(f"{p.name}: overrides unknown predicates {sorted(unknown)}")
     return predicates
 
 

@@ -365,9 +365,14 @@ class RelationModel:
 def model_extractions(doc: Doc, mentions: list[Mention], author: str | None, rules: list[Extraction],
                       model: RelationModel | None = None) -> list[ModelExtraction]:
     """The model's facts the rules did not give. Rules win where they fire: the same fact keeps the rule's
-    row, and a single-valued predicate a rule filled for a subject takes no other object from the model."""
-    single = {p.name for p in load_registry() if not p.multi_valued}
+    row, a predicate the registry says a rule's fact `overrides` is not taken for that pair ("Chelsea's John
+    Terry" is a player, not a member), and a single-valued predicate a rule filled for a subject takes no
+    other object from the model."""
+    registry = load_registry()
+    single = {p.name for p in registry if not p.multi_valued}
+    overrides = {p.name: p.overrides for p in registry}
     ruled = {(e.predicate, e.subject.text, e.object.text) for e in rules}
+    ruled |= {(other, e.subject.text, e.object.text) for e in rules for other in overrides.get(e.predicate, ())}
     filled = {(e.predicate, e.subject.text) for e in rules if e.predicate in single}
     return [e for e in (model or load_model()).extract(doc, mentions, author)
             if (e.predicate, e.subject.text, e.object.text) not in ruled and (e.predicate, e.subject.text) not in filled]

@@ -576,12 +576,25 @@ def kinds_in_context(role: Role) -> frozenset[str]:
         return kinds & {"company"}
     if role.matched == "player" and not role.sport:
         kinds = kinds - {"player"}  # "Bass player Nicky Wire", "a keen chess player": a team only in sport news
+    if _team_possessive(role):
+        kinds = kinds | {"player"}  # "Chelsea's John Terry", "England's Charlie Hodgson" where England plays
     at_org = role.qualifier is not None and role.qualifier.type == "ORG"
     if {"profession", "post"} <= kinds:
         kinds = kinds - {"profession" if at_org else "post"}
     if "band_member" in kinds and at_org:
         kinds = kinds - {"profession"}  # "Happy Mondays dancer Bez" is in the band, not employed by it
     return kinds - {"company"}
+
+
+TEAM_LABELS = ("TEAM", "CLUB", "CLUB_NAME")
+
+
+def _team_possessive(role: Role) -> bool:
+    """A team's possessive before a name in a sport story, with no role between: one of its players. A nation
+    is a team only where the story has it play ("Britain's Kelly Holmes" in an athletics report is a national)."""
+    q = role.qualifier
+    return role.sport and role.possessive and role.matched is None and q is not None and q.type == "ORG" \
+        and (q.label in TEAM_LABELS or q.label == "ORG" and not _is_party(q))
 
 
 def role_facts(role: Role, pred: Predicate) -> list[tuple[RoleValue, RoleValue, str, float]]:

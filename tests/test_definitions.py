@@ -86,3 +86,13 @@ def test_each_warehouse_table_is_an_asset_downstream_of_the_publish_and_publishe
     # the job materializes the batch's assets; the tables are reported by the publish
     job_keys = {k.to_user_string() for k in defs.resolve_job_def("materialize_all").asset_layer.selected_asset_keys}
     assert "fact_warehouse" in job_keys and not any(k.startswith("warehouse/") for k in job_keys)
+
+
+def test_registry_rejects_overrides_of_unknown_predicates(tmp_path):
+    path = tmp_path / "registry.yaml"
+    path.write_text(yaml.safe_dump({"predicates": [
+        {"name": "employer", "wikidata": "P108", "subject_types": ["PERSON"], "object_types": ["ORG"],
+         "multi_valued": True, "overrides": ["membr_of"],
+         "verbs": [{"lemmas": ["work"], "subject": "agent", "object": "prep:for"}]}]}))
+    with pytest.raises(RegistryError, match="membr_of"):
+        load_registry(path)

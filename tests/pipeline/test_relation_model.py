@@ -101,3 +101,15 @@ def test_the_models_facts_are_stated_as_the_sentence_states_the_pair(nlp):
     assert rows == {"hedged"}
     plain = document_rows("0" * 16, nlp("Nordlys Bank is a subsidiary of Vest Holding."), None, _triggers())[1]
     assert {r["modality"] for r in plain if r["extractor"].startswith("model:")} == {"asserted"}
+
+
+def test_a_rule_fact_overrides_the_models_membership_of_the_same_pair(nlp):
+    doc = nlp("The league match ended in a draw and the season goes on. Chelsea's John Terry is out.")
+    mentions = document_mentions(doc)
+    rules = extract_relations(doc, mentions)
+    pair = ("John Terry", "Chelsea")
+    assert ("member_of_sports_team", *pair) in {(e.predicate, e.subject.text, e.object.text) for e in rules}
+    alone = rm.load_model().extract(doc, mentions, None)
+    assert ("member_of", *pair) in {(e.predicate, e.subject.text, e.object.text) for e in alone}  # it would
+    extra = rm.model_extractions(doc, mentions, None, rules)
+    assert ("member_of", *pair) not in {(e.predicate, e.subject.text, e.object.text) for e in extra}

@@ -712,3 +712,10 @@ def test_a_person_based_somewhere_lives_there_and_a_firm_has_its_seat_there(nlp)
 def test_a_person_who_runs_or_heads_an_organisation_works_there(nlp):
     facts = triples(nlp, "Tom Harle, who runs Kestrel Bank, spoke. Ana Molnar heads Marlow Insurance.")
     assert {("Tom Harle", "employer", "Kestrel Bank"), ("Ana Molnar", "employer", "Marlow Insurance")} <= facts
+
+
+def test_a_teams_possessive_before_a_name_in_a_sport_story(nlp):
+    facts = triples(nlp, "The league match ended in a draw and the season goes on. Kestrel Rovers' Tom Vale is "
+                         "injured. Britain's Kelly Holmes won the race at the athletics meeting.")
+    assert ("Tom Vale", "member_of_sports_team", "Kestrel Rovers") in facts
+    assert not any(s == "Kelly Holmes" and p == "member_of_sports_team" for s, p, _ in facts)
