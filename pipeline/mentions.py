@@ -386,11 +386,16 @@ def is_modifier(ent: Span) -> bool:
 
 
 def _place_pair(ent: Span) -> bool:
+    """'the U.S.-Mexico border', 'the Browns-Steelers game': two places, or two names the page also names
+    apart, joined by a hyphen before a noun, describe the noun; 'Hewlett-Packard deal' is one name."""
     text = ent.text
     parts = re.split(r"(?<=\S)-(?=[A-Z])", text)
     after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-    return len(parts) == 2 and " " not in text and after is not None and after.is_lower and after.pos_ == "NOUN" \
-        and all(gazetteer.lookup(gazetteer.canonical_place(p) or p) is not None for p in parts)
+    if not (len(parts) == 2 and " " not in text and after is not None and after.is_lower and after.pos_ == "NOUN"):
+        return False
+    named_apart = {t.text for t in ent.doc if t.i not in range(ent.start, ent.end)}
+    return all(gazetteer.lookup(gazetteer.canonical_place(p) or p) is not None for p in parts) \
+        or all(p in named_apart for p in parts)
 
 
 def is_holiday(ent: Span) -> bool:
@@ -529,7 +534,7 @@ def _first_name_left_out(doc: Doc, start: int, end: int, label: str) -> bool:
 AWARD_CATEGORY = re.compile(
     r"\b(?:best|outstanding)(?: [a-z-]+){1,4} (?:award|prize|Oscar|Bafta|Golden Globe|Grammy|Emmy|Brit|trophy)s?\b"
     r"|\b(?:Oscar|Bafta|Golden Globe|Grammy|Emmy)s? for best(?: [a-z-]+){1,3}\b")
-AWARD_WORDS = re.compile(r"\b(?:Oscars?|Academy Awards?|Baftas?|BAFTAs?|Golden Globes?|Grammys?|Emmys?|Brit Awards?|"
+AWARD_WORDS = re.compile(r"\b(?:Oscars?|Academy Awards?|Baftas?|BAFTAs?|Golden Globes?|Grammys?|Emmys?|Brit [Aa]wards?|"
                          r"Mobos?|Palme d'Or|Golden Lion|Golden Bear|Razzies?|(?:Man )?Booker Prize|Pulitzer Prize|"
                          r"Nobel Prize|Mercury (?:Music )?Prize|Turner Prize|Whitbread (?:Book )?(?:Award|Prize)s?)\b")
 
@@ -538,9 +543,9 @@ AWARD_WORDS = re.compile(r"\b(?:Oscars?|Academy Awards?|Baftas?|BAFTAs?|Golden G
 # director"; a verb or noun of winning or nominating must come right before it.
 BARE_CATEGORY = re.compile(
     r"\b(?:nominated|shortlisted|nominations?|up|won|wins|win|winning|took|takes|scooped|collected|named) "
-    r"(?:for |as )?(?:the )?(best(?: (?!for\b|the\b|of\b|in\b|at\b|and\b|a\b)[a-z-]+){0,3}? (?:actor|actress|director|film|picture|album|song|single|"
+    r"(?:for |as )?(?:the )?(best(?: (?!for\b|the\b|of\b|in\b|at\b|and\b|a\b)[A-Za-z-]+){0,3}? (?:actor|actress|director|film|picture|album|song|single|"
     r"newcomer|group|band|artist|act|documentary|screenplay|drama|comedy|musical|play|performance|novel|video|"
-    r"soundtrack|feature))\b(?! (?:award|prize|Oscar|Bafta|Golden Globe|Grammy|Emmy|Brit|trophy))")
+    r"soundtrack|feature|female|male|breakthrough act|live act|solo artist))\b(?! (?:award|prize|Oscar|Bafta|Golden Globe|Grammy|Emmy|Brit|trophy))")
 
 
 def award_spans(doc: Doc) -> list[Span]:

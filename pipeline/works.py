@@ -134,6 +134,14 @@ def _kind_after(doc: Doc, end: int) -> str | None:
     return None
 
 
+def _kind_ends_apposition(doc: Doc, end: int) -> bool:
+    """'X, the new album from Y': the kind noun ends the apposition (a comma, 'from' or 'by' next), so X is
+    the album, not a person the album is about ('X, the film's star')."""
+    kind = next(t for t in doc[end + 1:] if t.lemma_.lower() in WORK_KINDS)
+    nxt = doc[kind.i + 1] if kind.i + 1 < len(doc) else None
+    return nxt is None or nxt.lower_ in (",", ".", "from", "by", "out", "released")
+
+
 def _directed_after(doc: Doc, end: int) -> bool:
     """'X, directed by Y' / 'X, starring Y'."""
     rest = doc[end:min(len(doc), end + 3)]
@@ -251,7 +259,8 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
     if (frame := _frame_before(doc, i)) is not None and not doc[i].is_sent_start \
             and not (person_tokens.issuperset(range(i, end)) and first_name_gender(doc[i].text)):
         return WorkSpan(i, end, frame, None)
-    if (kind := _kind_after(doc, end)) is not None and not person_tokens.issuperset(range(i, end)):
+    if (kind := _kind_after(doc, end)) is not None and (not person_tokens.issuperset(range(i, end)) or (
+            _kind_ends_apposition(doc, end) and first_name_gender(doc[i].text) is None)):
         return WorkSpan(_past_person_and_preposition(doc, i, end, person_tokens), end, f"kind_after:{kind}", kind)
     if _directed_after(doc, end):
         return WorkSpan(i, end, "frame:directed_by", None)

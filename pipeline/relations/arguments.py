@@ -132,9 +132,10 @@ def _subj_tokens(verb: Token) -> list[Token]:
 
 
 def _prep_tokens(verb: Token, prep: str) -> list[Token]:
-    """The preposition's objects; through a role played ('stars as Howard Hughes in The Aviator'), the
-    parser often hangs the preposition on the role's name."""
-    return prep_objects(verb, (prep,)) or [o for role in prep_objects(verb, ("as",)) for o in prep_objects(role, (prep,))]
+    """The preposition's objects; through a role played ('stars as Howard Hughes in The Aviator', 'plays Bobby
+    Darin in Beyond the Sea'), the parser often hangs the preposition on the role's name or the verb's object."""
+    held = prep_objects(verb, ("as",)) + [c for c in verb.children if c.dep_ == "dobj"]
+    return prep_objects(verb, (prep,)) or [o for role in held for o in prep_objects(role, (prep,))]
 
 
 def _date_tokens(verb: Token) -> list[Token]:

@@ -19,12 +19,29 @@ def by_line_extractions(doc: Doc, pred: Predicate, resolver: Resolver, sent_i: i
         if m.type != "WORK" or not sent.start <= m.token_start < sent.end:
             continue
         by = m.token_end + (m.token_end < sent.end and doc[m.token_end].text == ",")  # "X, by Y,"
-        if by + 1 >= sent.end or doc[by].lower_ != "by":
+        kind = m.kind
+        if by + 1 < sent.end and doc[by].lower_ != "by":
+            by, kind = _kind_then_from(doc, m.token_end, sent.end, kind)  # "X, the new album from Y"
+        if by + 1 >= sent.end or doc[by].lower_ not in ("by", "from"):
             continue
         for maker in _listed_names(doc, by + 1, sent.end, resolver):
-            out.extend(_maker_extraction(pred, Value(m.name, m.type, m.kind),
+            out.extend(_maker_extraction(pred, Value(m.name, m.type, kind),
                                          Value(maker.name, maker.type, maker.kind), resolver, sent_i, "by_line"))
     return out
+
+
+def _kind_then_from(doc: Doc, i: int, end: int, kind: str | None) -> tuple[int, str | None]:
+    """'X, the new album from Y', 'X, a novel by Y': the index of 'from' or 'by' after a comma and a noun
+    phrase ending in a kind of work (which becomes the work's kind), else i."""
+    if i + 2 >= end or doc[i].text != "," or doc[i + 1].lower_ not in ("the", "a", "an"):
+        return i, kind
+    j = i + 2
+    while j < end and j - i <= MAX_WORK_MODIFIERS + 2 and doc[j].is_lower and doc[j].is_alpha:
+        noun = doc[j].lemma_.lower()
+        if KIND_NOUNS.get(noun) == "WORK" and j + 1 < end and doc[j + 1].lower_ in ("from", "by"):
+            return j + 1, kind or noun
+        j += 1
+    return i, kind
 
 
 def _listed_names(doc: Doc, i: int, end: int, resolver: Resolver) -> list[Mention]:

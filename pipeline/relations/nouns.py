@@ -89,7 +89,13 @@ def _is_title(tok: Token) -> bool:
 def _complements(noun: Token, preps: tuple[str, ...] = ("of", "at")) -> list[Token]:
     names = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
     own = prep_objects(noun, preps) + children(noun, "poss") + names
-    return own or _led_by_title_holder(noun)
+    return own or _on_the_verb(noun, preps) or _led_by_title_holder(noun)
+
+
+def _on_the_verb(noun: Token, preps: tuple[str, ...]) -> list[Token]:
+    """'takes the title role in Vera Drake', 'bought a stake in Absa': the parser hangs the noun's preposition
+    on the verb whose object the noun is."""
+    return prep_objects(noun.head, preps) if noun.dep_ == "dobj" and "of" not in preps else []
 
 
 def _led_by_title_holder(noun: Token) -> list[Token]:

@@ -319,3 +319,11 @@ def test_a_headline_clause_is_no_name(nlp):
     doc = nlp("Harle rescues Kestrel\n\nSol Harle scored late on Saturday.")
     doc.ents = [Span(doc, 0, 3, "ORG")] + [e for e in doc.ents if e.start >= 3]
     assert "Harle rescues Kestrel" not in typed_doc(doc)
+
+
+def test_two_names_joined_by_a_hyphen_before_a_noun_describe_it(nlp):
+    doc = _tagged_as(nlp, "The Kestrels-Falcons game drew a record crowd. The Kestrels won, and the Falcons "
+                          "lost their coach. Shares of Hewlett-Packard rose after the Hewlett-Packard deal.",
+                     "Kestrels-Falcons", "ORG")
+    names = typed_doc(doc)
+    assert "Kestrels-Falcons" not in names

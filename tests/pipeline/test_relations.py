@@ -719,3 +719,21 @@ def test_a_teams_possessive_before_a_name_in_a_sport_story(nlp):
                          "injured. Britain's Kelly Holmes won the race at the athletics meeting.")
     assert ("Tom Vale", "member_of_sports_team", "Kestrel Rovers") in facts
     assert not any(s == "Kelly Holmes" and p == "member_of_sports_team" for s, p, _ in facts)
+
+
+def test_a_work_then_its_kind_from_or_by_its_maker(nlp):
+    facts = triples(nlp, "Paper Harbour, the new album from Mara Vell, is out next month. Salt Road, a novel by "
+                         "Dean Hobb, sold well.")
+    assert {("Paper Harbour", "performer", "Mara Vell"), ("Salt Road", "author", "Dean Hobb")} <= facts
+
+
+@pytest.mark.parametrize("text", ["Tomas Reyne plays Howard Quill in the film Salt Road.",
+                                  "Tomas Reyne takes the title role in the drama Salt Road."])
+def test_a_part_played_in_a_work(nlp, text):
+    assert ("Salt Road", "cast_member", "Tomas Reyne") in triples(nlp, text)
+
+
+def test_award_names_and_categories_as_news_writes_them(nlp):
+    facts = triples(nlp, "The Glasgow band Kestrel Lights won two Brit awards. Mary Watson won best British female.")
+    assert ("Mary Watson", "award_received", "best British female") in facts
+    assert any(p == "award_received" and o.startswith("Brit") for _, p, o in facts)
