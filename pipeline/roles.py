@@ -466,7 +466,8 @@ def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Ment
             continue
         kind = "PERSON" if _profession_only(tok.lower_, lexicon) or _national_description(tok) or demonym else \
             "ORG" if _national_company(tok, lexicon) else None
-        if kind is not None and (person := resolve_description(tok, mentions, sent_of, kind)) is not None:
+        if kind is not None and (person := resolve_description(tok, mentions, sent_of, kind)) is not None \
+                and not _other_nationality(doc, tok, person, mentions):
             out.append((replace(person, surface=tok.text, sentence_index=sent_of[tok.i], start_char=tok.idx,
                                 end_char=tok.idx + len(tok), token_start=tok.i + 1, token_end=tok.i + 1),
                         person.sentence_index))
@@ -479,10 +480,27 @@ def _person_demonym(tok: Token) -> bool:
         is not None and not tok.text.endswith("s")
 
 
+def _other_nationality(doc: Doc, description: Token, named: Mention, mentions: list[Mention]) -> bool:
+    """'the Russian oil giant' cannot be the 'German investment bank Deutsche Bank' named before: a nationality
+    the document gave the name where it introduced it, other than the description's."""
+    said = {gazetteer.nationality(c.text) for c in description.children if c.dep_ in ("amod", "compound")} - {None}
+    for m in mentions:
+        if m.name == named.name and m.token_start < description.i:
+            before = doc[max(0, m.token_start - MAX_ROLE_WORDS):m.token_start]
+            given = {gazetteer.nationality(t.text) for t in before if t.text[:1].isupper()} - {None}
+            if said and given and not said & given:
+                return True
+    return False
+
+
+# Institutions a text names afresh ("the German regulator" is not the bank named before it).
+NOT_NAMED_BEFORE = {"regulator", "agency", "exchange", "watchdog", "authority", "court"}
+
+
 def _national_company(tok: Token, lexicon: RoleLexicon) -> bool:
     """'The German giant said', 'the US firm': a nationality before a kind of company."""
     found = lexicon.classify([tok.lower_])
-    return found is not None and "company" in found[1] and any(
+    return found is not None and "company" in found[1] and tok.lower_ not in NOT_NAMED_BEFORE and any(
         c.dep_ in ("amod", "compound") and gazetteer.nationality(c.text) for c in tok.children)
 
 

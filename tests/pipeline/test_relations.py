@@ -737,3 +737,11 @@ def test_award_names_and_categories_as_news_writes_them(nlp):
     facts = triples(nlp, "The Glasgow band Kestrel Lights won two Brit awards. Mary Watson won best British female.")
     assert ("Mary Watson", "award_received", "best British female") in facts
     assert any(p == "award_received" and o.startswith("Brit") for _, p, o in facts)
+
+
+def test_a_description_of_another_nationality_or_an_institution_is_not_the_company_named_before(nlp):
+    facts = triples(nlp, "German investment bank Halden Bank has challenged the sale. In a filing on Tuesday, the "
+                         "Russian oil giant said it had few ties to Texas. US banking giant Kestrel Group faces an "
+                         "inquiry. The German regulator said it had found evidence of manipulation.")
+    assert ("Halden Bank", "country", "Germany") in facts and ("Halden Bank", "country", "Russia") not in facts
+    assert ("Kestrel Group", "country", "Germany") not in facts
