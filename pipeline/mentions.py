@@ -11,7 +11,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline import gazetteer
 from pipeline.nlp import doc_text, sentence_of
@@ -208,7 +208,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
             add(span, "WORK_GUESS" if work.cue == "verb_title" else "WORK_CUE", "WORK", work.kind)
     for ent in ents:
         if ent is None or taken.intersection(range(ent.start, ent.end)) or is_modifier(ent) or is_holiday(ent) \
-                or _capitalised_common_word(ent) or _clause(ent):
+                or _capitalised_common_word(ent) or _clause(ent) or len(ent) == 1 and portfolio(ent[0]):
             continue
         etype = entity_type(ent)
         if etype in ("PERSON", "MISC") and _organisation_kind_before(ent):
@@ -221,7 +221,8 @@ def raw_mentions(doc: Doc) -> list[Mention]:
         if not taken.intersection(range(span.start, span.end)):
             add(span, "NAME_RULE", etype)
     for tok in doc:
-        if tok.i not in taken and tok.text[:1].isupper() and gazetteer.demonym(tok.text) and not tok.ent_type_:
+        if tok.i not in taken and tok.text[:1].isupper() and gazetteer.demonym(tok.text) and not tok.ent_type_ \
+                and not portfolio(tok):
             add(doc[tok.i:tok.i + 1], "DEMONYM", "MISC")  # "Britons", "Welsh": the tagger missed a nationality
     surnames = {m.name.split()[-1] for m in mentions if m.type == "PERSON" and len(m.name.split()) >= 2}
     for tok in doc:
@@ -360,6 +361,23 @@ def _plays(doc: Doc, m: Mention) -> bool:
 
 HOLIDAYS = re.compile(r"(?i)\b(?:new year|christmas|easter|boxing day|valentine|halloween|thanksgiving|ramadan|eid|"
                       r"diwali|hanukkah|passover|good friday|mother's day|father's day)\b")
+
+
+# What a government post is for, capitalised before it ("Environment Secretary X", "Health Minister Y"): part of
+# the post's name, never the organisation it is held at.
+PORTFOLIOS = {"environment", "health", "education", "defence", "defense", "transport", "culture", "trade", "home",
+              "foreign", "interior", "finance", "justice", "energy", "agriculture", "industry", "employment",
+              "housing", "welfare", "sport", "sports", "media", "communications", "immigration", "development",
+              "treasury", "economy", "economic", "pensions", "security", "tourism", "science", "europe", "work",
+              "children", "local", "northern", "scottish", "welsh", "constitutional", "legal", "deputy", "shadow"}
+PORTFOLIO_POSTS = {"secretary", "minister", "spokesman", "spokeswoman", "spokesperson", "secretaries", "ministers"}
+
+
+def portfolio(tok: Token) -> bool:
+    """'Education Secretary X', 'Welsh Secretary Y': a portfolio right before a minister's post, whatever the
+    tagger made of it (an organisation, a nationality)."""
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.lower_ in PORTFOLIOS and tok.text[:1].isupper() and nxt is not None and nxt.lower_ in PORTFOLIO_POSTS
 
 
 def _clause(ent: Span) -> bool:

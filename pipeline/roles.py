@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Token
 from pipeline import gazetteer
 from pipeline.gazetteer import is_country
 from pipeline.coreference import resolve_description, resolve_pronoun
-from pipeline.mentions import ROLE_WORDS, Mention, is_about_sport, sentence_indexes
+from pipeline.mentions import PORTFOLIOS, ROLE_WORDS, Mention, is_about_sport, portfolio, sentence_indexes
 from pipeline.nlp import sentence_of
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon, singulars
 
@@ -44,18 +44,10 @@ class Role:
     sport: bool = False              # the document is a sport story: a town before a team role is its club
 
 
-# What a government post is for, capitalised before it ("Environment Secretary X", "Health Minister Y"): part of
-# the post's name, never the organisation it is held at.
-PORTFOLIOS = {"environment", "health", "education", "defence", "defense", "transport", "culture", "trade", "home",
-              "foreign", "interior", "finance", "justice", "energy", "agriculture", "industry", "employment",
-              "housing", "welfare", "sport", "sports", "media", "communications", "immigration", "development",
-              "treasury", "economy", "economic", "pensions", "security", "tourism", "science", "europe", "work",
-              "children", "local", "northern", "scottish", "welsh", "constitutional", "legal", "deputy", "shadow"}
-
 
 def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
     word = tok.lower_
-    if word in PORTFOLIOS and tok.text[:1].isupper() and not tok.ent_type_:
+    if word in PORTFOLIOS and tok.text[:1].isupper() and (not tok.ent_type_ or portfolio(tok)):
         return True  # "Environment Secretary Margaret Beckett"
     if tok.tag_ == "VBZ" and word not in lexicon.words:
         return False  # "Meet The Parents stars Robert De Niro": a verb, not the plural of a role
@@ -90,7 +82,7 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
         if words and _acronym_in_parentheses(doc, i, sent_start):
             i -= 3  # "Hong Kong Rugby Football Union (HKRFU) chairman John Molloy"
         tok = doc[i]
-        other = by_token.get(i)
+        other = None if portfolio(tok) else by_token.get(i)
         if other is not None and (other.type != "PERSON" or _team_before_player(words, lexicon)):
             qualifier = other if other.type != "PERSON" else replace(other, type="ORG")
             break
@@ -300,6 +292,8 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
     if qualifier is None:
         field = _field_of_post(doc, i, sent_end, by_token)
         qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m, lexicon)
+    elif (found := lexicon.classify(groups[-1]) if groups[-1] else None) is not None and "elected" in found[1]:
+        i = _past_seat(doc, i, sent_end, by_token)  # "the Labour MP for Medway,"
     if i < sent_end and not _apposition_ends(doc[i]) and not (
             side in ("as", "copula") and (doc[i].pos_ in CLAUSE_GOES_ON or doc[i].ent_type_ in ("DATE", "TIME"))):
         return []  # the phrase runs on: "Ana Folau, chief executive officers and ..." is no apposition
@@ -309,6 +303,18 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
         if matched is not None:
             roles.append(Role(m, role_words, matched, kinds, qualifier, side, field if words is groups[-1] else ()))
     return roles
+
+
+def _past_seat(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]) -> int:
+    """After 'the Labour MP', the seat 'for Medway' (a name, tagged or not): the token after it, else i."""
+    if i + 1 >= sent_end or doc[i].lower_ != "for":
+        return i
+    seat = by_token.get(i + 1)
+    j = seat.token_end if seat is not None and seat.token_start == i + 1 else i + 1
+    while j < sent_end and (doc[j].text[:1].isupper() and doc[j].is_alpha or doc[j].text in ("and", "&")
+                            and j + 1 < sent_end and doc[j + 1].text[:1].isupper()):
+        j += 1
+    return j if j > i + 1 else i
 
 
 def _field_of_post(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]) -> tuple[str, ...]:

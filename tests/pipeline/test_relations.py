@@ -745,3 +745,18 @@ def test_a_description_of_another_nationality_or_an_institution_is_not_the_compa
                          "inquiry. The German regulator said it had found evidence of manipulation.")
     assert ("Halden Bank", "country", "Germany") in facts and ("Halden Bank", "country", "Russia") not in facts
     assert ("Kestrel Group", "country", "Germany") not in facts
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("Tom Harle, the Labour MP for Medway, criticised the bill.", ("Tom Harle", "member_of_political_party", "Labour Party")),
+    ("Tom Harle, Labour MP for Dartford and Crayford, criticised the bill.",
+     ("Tom Harle", "member_of_political_party", "Labour Party")),
+    ("Tom Harle, who is standing for the Conservatives in Dartford, spoke.",
+     ("Tom Harle", "member_of_political_party", "Conservative Party")),
+    ("On Monday, Education Secretary Ruth Kelly said the plan would work.",
+     ("Ruth Kelly", "position_held", "education secretary")),
+])
+def test_politicians_as_news_introduces_them(nlp, text, fact):
+    facts = triples(nlp, text)
+    assert fact in facts
+    assert not any(o == "Education" for _, _, o in facts)
