@@ -25,7 +25,8 @@ WORK_KINDS = {"film", "movie", "documentary", "series", "sitcom", "drama", "come
               "programme", "program", "episode", "album", "song", "track", "single", "ep", "lp", "record",
               "mixtape", "book", "novel", "memoir", "biography", "autobiography", "play", "musical", "opera",
               "ballet", "game", "sequel", "prequel", "remake", "soundtrack", "hit", "epic", "biopic", "cartoon",
-              "anthem", "ballad", "blockbuster", "feature", "video", "column", "poem", "sketch"}
+              "anthem", "ballad", "blockbuster", "feature", "video", "column", "poem", "sketch", "soap", "trilogy",
+              "pantomime"}
 # Lemma sequences after which a title is the only thing that fits.
 FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"), ("part", "in"), ("appear", "in"),
                  ("direct",), ("co-direct",), ("sequel", "to"), ("remake", "of"), ("star", "opposite"),
@@ -42,7 +43,9 @@ NOT_TITLE_START = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Lady", "Prin
                    "August", "September", "October", "November", "December", "Oscar", "Oscars", "Bafta", "Baftas"}
 CHART_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:came|went|entered|reached|topped|climbed|hit|debuted|"
                          r"charted|stayed|remained|was|is)\b[^.]{0,40}\bcharts?\b|^\s*(?:went|is|was)\s+(?:straight\s+)?"
-                         r"(?:to\s+)?(?:number|no\.?)\s+(?:one|1|two|three)\b", re.I)
+                         r"(?:to\s+)?(?:number|no\.?)\s+(?:one|1|two|three)\b"
+                         r"|^\s*(?:,\s*)?(?:which\s+)?(?:topped|led|dominated|took|earned|made|grossed|opened)\b[^.]{0,40}"
+                         r"\bbox office\b", re.I)
 MAX_TITLE_TOKENS = 14
 
 
@@ -264,9 +267,9 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
         return WorkSpan(_past_person_and_preposition(doc, i, end, person_tokens), end, f"kind_after:{kind}", kind)
     if _directed_after(doc, end):
         return WorkSpan(i, end, "frame:directed_by", None)
-    if CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80]) \
-            and not person_tokens.issuperset(range(i, end)):  # "an album by Mara Vell went to number one"
-        return WorkSpan(i, end, "chart", "song")
+    chart = CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80])
+    if chart and not person_tokens.issuperset(range(i, end)):  # "an album by Mara Vell went to number one"
+        return WorkSpan(i, end, "chart", "film" if "box office" in chart.group(0).lower() else "song")
     if title_case_sentence(doc, i):
         return None  # "Price Tag Is Steep", "Alicia Keys And Protestors": a headline, not titles
     if i >= 2 and doc[i - 1].text in ("'s", "’s") and doc[i - 2].ent_type_ in ("PERSON", "ORG") \

@@ -327,3 +327,11 @@ def test_two_names_joined_by_a_hyphen_before_a_noun_describe_it(nlp):
                      "Kestrels-Falcons", "ORG")
     names = typed_doc(doc)
     assert "Kestrels-Falcons" not in names
+
+
+@pytest.mark.parametrize("text, title", [
+    ("Last week Harbour of Small Lights topped the US box office for a second week.", "Harbour of Small Lights"),
+    ("Viewers of the soap Kestrel Lane saw the wedding on Monday.", "Kestrel Lane"),
+])
+def test_more_places_news_names_works(nlp, text, title):
+    assert typed(nlp, text).get(title) == "WORK"
