@@ -514,6 +514,9 @@ def trimmed(ent: Span) -> Span | None:
     doc, start, end = ent.doc, ent.start, ent.end
     if ent.label_ != "WORK_OF_ART" and end - start > 1 and doc[start].text == "the":
         start += 1  # "the Bank of England" is a mention of Bank of England; a title keeps its "The"
+    if ent.label_ != "PERSON" and end - start >= 3 and _role_word(doc[start].lower_) \
+            and gazetteer.first_name_gender(doc[start + 1].text) is not None:
+        start += 1  # "Boss Graeme Souness" tagged as an organisation
     if ent.label_ == "PERSON":
         # "Joseph O'Connor's Star of the Sea" tagged as one person: the name ends at its possessive
         end = next((t.i for t in ent[1:-1] if t.text in ("'s", "’s")), end)
@@ -589,8 +592,17 @@ TOWN_CLUBS = re.compile(rf"(?<![\w-]){_NAME} (?:City|Town|County|Thistle){_NO_MO
 def club_spans(doc: Doc) -> list[Span]:
     if not is_about_sport(doc):
         return pattern_spans(doc, CLUB_SUFFIXED)
-    return pattern_spans(doc, CLUB_SUFFIXED, CLUB_PREFIXED) + [
+    clubs = pattern_spans(doc, CLUB_SUFFIXED, CLUB_PREFIXED) + [
         s for s in pattern_spans(doc, TOWN_CLUBS) if gazetteer.lookup(s.text) is None]
+    return clubs + _short_names(doc, clubs)
+
+
+def _short_names(doc: Doc, clubs: list[Span]) -> list[Span]:
+    """'United were the better side' after 'Kestrel United': a club's last word alone, once the story has named
+    the club in full, whatever the tagger made of it."""
+    words = {c[-1].text for c in clubs if _club_word(c[-1].text)}
+    inside = {i for c in clubs for i in range(c.start, c.end)}
+    return [doc[t.i:t.i + 1] for t in doc if t.text in words and t.i not in inside]
 
 
 def pattern_spans(doc: Doc, *patterns: re.Pattern) -> list[Span]:
@@ -714,7 +726,8 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str) -> str
             ftoks = ftoks[:-1]  # "Evans" is Charles Evans Jr
         is_prefix = ftoks[: len(tokens)] == tokens and own_type != "PLACE"  # "Santa Fe" is no Santa Fe shelter
         is_suffix = ftoks[-len(tokens):] == tokens and ("PERSON" in (ftype, own_type) or len(tokens) >= 2
-                                                         and ftype == own_type == "ORG")  # "Supreme Court"
+                                                         and ftype == own_type == "ORG"  # "Supreme Court"
+                                                         or ftype == "ORG" and _club_word(name))
         if is_prefix and ftype in ("PERSON", "ORG") or is_suffix:
             targets.add(full)
     if len(targets) > 1 and len(tokens) == 1:
@@ -724,9 +737,15 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str) -> str
 
 def _surname_of(name: str, targets: set[str], full_names: dict[str, str]) -> set[str]:
     """'Campbell' beside 'Sol Campbell' and a headline 'Campbell rescues Arsenal': a lone word is the surname
-    of the one person named in full with a census first name, whatever else it opens or ends."""
+    of the one person named in full (two or three words) with a census first name, whatever else it opens or
+    ends."""
     return {t for t in targets if full_names[t] == "PERSON" and t.split()[-1] == name
-            and gazetteer.first_name_gender(t.split()[0]) is not None}
+            and len(t.split()) <= 3 and gazetteer.first_name_gender(t.split()[0]) is not None}
+
+
+def _club_word(name: str) -> bool:
+    """'United', 'Villa', 'City': a club's short name, the word its full name ends with."""
+    return bool(CLUB_SUFFIXED.fullmatch("Town " + name) or TOWN_CLUBS.fullmatch("Town " + name))
 
 
 def resolve_in_document(mentions: list[Mention]) -> list[Mention]:

@@ -335,3 +335,20 @@ def test_two_names_joined_by_a_hyphen_before_a_noun_describe_it(nlp):
 ])
 def test_more_places_news_names_works(nlp, text, title):
     assert typed(nlp, text).get(title) == "WORK"
+
+
+def test_a_clubs_short_name_is_the_club(nlp):
+    doc = nlp("Kestrel United beat Halwick Rovers 2-1 in the league match on Saturday. United were the better side "
+              "and Rovers fans left early, as the striker scored a goal in each half of the game.")
+    names = {m.surface: m.name for m in document_mentions(doc)}
+    assert names.get("United") == "Kestrel United" and names.get("Rovers") == "Halwick Rovers"
+
+
+def test_a_surname_prefers_a_full_name_to_a_run_on_span():
+    from pipeline.mentions import Mention, resolve_in_document
+
+    def named(name, i):
+        return Mention(name, name, "PERSON", "PERSON", None, i, 10 * i, 10 * i + 5, i, i + 1)
+
+    mentions = [named("Ruby Harle", 0), named("Malcolm X. Besides Harle", 1), named("Harle", 2)]
+    assert resolve_in_document(mentions)[2].name == "Ruby Harle"
