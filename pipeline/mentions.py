@@ -90,7 +90,8 @@ ANTECEDENT_KINDS = {
     "lp": frozenset({"lp", "album", "record"}),
     "project": ANY_KIND,
 }
-HONORIFICS = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|sir|dame|lord|lady)\.?\s+", re.I)
+HONORIFIC_WORDS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "baroness", "baron", "rev"}
+HONORIFICS = re.compile(r"^(?:" + "|".join(sorted(HONORIFIC_WORDS)) + r")\.?\s+", re.I)
 POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 # A proper-noun name ending in one of these words names an organisation.
 ORG_DESIGNATORS = {
@@ -848,8 +849,25 @@ def document_mentions(doc: Doc) -> list[Mention]:
 
 def unresolved_mentions(doc: Doc) -> list[Mention]:
     """Every mention of the document, before names and types are resolved across them."""
-    raw = raw_mentions(doc)
+    raw = without_possessive_fusions(doc, raw_mentions(doc))
     return sorted(raw + repeated_works(doc, resolve_in_document(raw)), key=lambda m: m.start_char)
+
+
+def without_possessive_fusions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """"Mel Gibson's The Passion of the Christ", "Spain's Davis Cup" tagged as one name: where the words before
+    the possessive are a name the document gives on its own (or a place), the mention is what follows it;
+    "Dead Man's Shoes" and "Ocean's Twelve" keep theirs."""
+    names = {m.name for m in mentions}
+    out = []
+    for m in mentions:
+        cut = next((t.i for t in doc[m.token_start + 1:m.token_end - 1] if t.text in ("'s", "’s")), None)
+        owner = doc[m.token_start:cut].text if cut is not None else None
+        if owner is None or m.label == "TITLE" or not (owner in names or gazetteer.is_sure_place(owner)):
+            out.append(m)
+            continue
+        span = doc[cut + 1:m.token_end]
+        out.append(_mention(doc, span, m.label, m.type, sentence_indexes(doc), m.kind))
+    return out
 
 
 def repeated_works(doc: Doc, mentions: list[Mention]) -> list[Mention]:

@@ -15,12 +15,12 @@ from spacy.tokens import Doc, Token
 from pipeline import gazetteer
 from pipeline.gazetteer import is_country
 from pipeline.coreference import resolve_description, resolve_pronoun
-from pipeline.mentions import PORTFOLIOS, ROLE_WORDS, Mention, is_about_sport, portfolio, sentence_indexes
+from pipeline.mentions import HONORIFIC_WORDS, PORTFOLIOS, ROLE_WORDS, Mention, is_about_sport, portfolio, sentence_indexes
 from pipeline.nlp import sentence_of
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon, singulars
 
 MAX_ROLE_WORDS = 5
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "prof"}
+HONORIFICS = HONORIFIC_WORDS
 QUALIFIER_PREPS = {"of", "at", "for", "with", "in"}
 DETERMINERS = {"the", "a", "an"}
 POSSESSIVE = {"'s", "’s", "'", "’"}

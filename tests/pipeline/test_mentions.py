@@ -352,3 +352,15 @@ def test_a_surname_prefers_a_full_name_to_a_run_on_span():
 
     mentions = [named("Ruby Harle", 0), named("Malcolm X. Besides Harle", 1), named("Harle", 2)]
     assert resolve_in_document(mentions)[2].name == "Ruby Harle"
+
+
+def test_a_name_and_its_possessive_fused_with_a_title_are_two_names(nlp):
+    doc = _tagged_as(nlp, "Mel Harle's The Glass Orchard was the year's big hit. Mel Harle said he was tired.",
+                     "Mel Harle's The Glass Orchard", "WORK_OF_ART")
+    names = typed_doc(doc)
+    assert "The Glass Orchard" in names and "Mel Harle's The Glass Orchard" not in names
+
+
+def test_a_peer_named_by_title_and_surname_is_the_person_named_in_full(nlp):
+    doc = nlp("Susan Harle spoke on Monday. Baroness Harle said the plan would fail.")
+    assert {m.name for m in document_mentions(doc) if "Harle" in m.surface} == {"Susan Harle"}
