@@ -262,10 +262,13 @@ def role_as(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLex
         return []
     as_token = next((c for c in verb.subtree if c.lower_ == "as" and c.dep_ == "prep"
                      and c.head.i in (verb.i, *(p.i for p in verb.children if p.dep_ in ("prt", "prep")))), None)
-    if as_token is None:
+    # "was appointed chief executive of X", "was named chairman": the role is the verb's object predicate
+    predicate = next((c for c in verb.children if c.dep_ == "oprd"), None)
+    start = as_token.i + 1 if as_token is not None else predicate.left_edge.i if predicate is not None else None
+    if start is None:
         return []
     sent_end = sentence_of(doc, m.token_start).end
-    return [replace(role, verb=verb.i) for role in _role_from(doc, m, as_token.i + 1, sent_end, by_token, lexicon, "as")]
+    return [replace(role, verb=verb.i) for role in _role_from(doc, m, start, sent_end, by_token, lexicon, "as")]
 
 
 def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, Mention], lexicon: RoleLexicon,

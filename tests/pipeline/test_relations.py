@@ -760,3 +760,15 @@ def test_politicians_as_news_introduces_them(nlp, text, fact):
     facts = triples(nlp, text)
     assert fact in facts
     assert not any(o == "Education" for _, _, o in facts)
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("Tom Harle is Managing Attorney for the Kestrel Law Center, a leading firm.",
+     ("Tom Harle", "employer", "Kestrel Law Center")),
+    ("Tom Harle was appointed chief executive of Kestrel Bank in 2003.",
+     ("Kestrel Bank", "chief_executive_officer", "Tom Harle")),
+    ("Tom Harle was named chairman of Kestrel Bank last week.", ("Tom Harle", "employer", "Kestrel Bank")),
+    ("Tom Harle was educated at Kestrel College.", ("Tom Harle", "educated_at", "Kestrel College")),
+])
+def test_careers_as_biographies_tell_them(nlp, text, fact):
+    assert fact in triples(nlp, text)
