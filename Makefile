@@ -50,6 +50,7 @@ eval-ner: install
 eval-facts: install
 	$(BIN)/python bench/eval_facts.py
 	$(BIN)/python bench/eval_knowledgenet.py
+	$(BIN)/python bench/eval_knowledgenet.py --pronoun-spans --out bench/out/eval_knowledgenet.pronouns.json
 	$(BIN)/python bench/eval_facts_news.py
 
 # The relation model pipeline/models/relations-<version>.npz (+ .json sidecar) from Re-DocRED dev, KnowledgeNet

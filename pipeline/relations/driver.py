@@ -22,9 +22,11 @@ from pipeline.relations.verbs import phrasal_lemma, surface_extractions, verb_ex
 
 
 def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = None,
-                      triggers: Triggers | None = None) -> list[Extraction]:
+                      triggers: Triggers | None = None, pronoun_spans: bool = False) -> list[Extraction]:
+    """The rules' extractions of one document. pronoun_spans: a pronoun nothing before it resolves stands for
+    itself (for span-scored benchmarks that cut passages from their documents; the product drops such facts)."""
     triggers = triggers or Triggers(load_registry())
-    resolver = Resolver(doc, mentions, author)
+    resolver = Resolver(doc, mentions, author, pronoun_spans)
     out: list[Extraction] = role_extractions(doc, mentions, triggers, resolver)
     for sent_i, sent in enumerate(doc.sents):
         for pred in triggers.comma_apposition:

@@ -12,6 +12,8 @@ from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, p
 from pipeline.relations.arguments import copula_subject, phrase_end, refers_back
 from pipeline.relations.values import UNTYPED, Value
 
+PRONOUN_SPAN_TYPES = {"he": "PERSON", "she": "PERSON", "his": "PERSON", "her": "PERSON", "him": "PERSON",
+                      "it": "ORG", "its": "ORG"}
 PORTIONS = {"%", "percent", "half", "majority", "control", "rest", "remainder", "quarter", "third", "most",
             "part", "all"}
 CAMEL_CASE = re.compile(r"^[a-z]+[A-Z][A-Za-z]*$")  # pgLang, iPhone
@@ -20,8 +22,9 @@ CAMEL_CASE = re.compile(r"^[a-z]+[A-Z][A-Za-z]*$")  # pgLang, iPhone
 class Resolver:
     """Maps tokens of one document to mentions, dates or coreferent mentions."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], author: str | None):
+    def __init__(self, doc: Doc, mentions: list[Mention], author: str | None, pronoun_spans: bool = False):
         self.doc = doc
+        self.pronoun_spans = pronoun_spans
         self.mentions = mentions
         self.by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
         self.author = author.casefold() if author else None
@@ -69,6 +72,8 @@ class Resolver:
         organisation or work the sentence is about (coreference.py)."""
         antecedent = resolve_pronoun(tok, self.mentions, self.sentence_of) \
             or resolve_thing_pronoun(tok, self.mentions, self.sentence_of)
+        if antecedent is None and self.pronoun_spans and tok.lower_ in PRONOUN_SPAN_TYPES:
+            return Value(tok.text, PRONOUN_SPAN_TYPES[tok.lower_])
         if antecedent is None or self.is_author(antecedent.name):
             return None
         return Value(antecedent.name, antecedent.type, antecedent.kind, via_coref=True,

@@ -772,3 +772,12 @@ def test_politicians_as_news_introduces_them(nlp, text, fact):
 ])
 def test_careers_as_biographies_tell_them(nlp, text, fact):
     assert fact in triples(nlp, text)
+
+
+def test_an_unresolved_pronoun_stands_for_itself_only_when_asked(nlp):
+    doc = nlp("She works for Kestrel University.")
+    mentions = document_mentions(doc)
+    plain = {(e.subject.text, e.predicate, e.object.text) for e in extract_relations(doc, mentions)}
+    spans = {(e.subject.text, e.predicate, e.object.text)
+             for e in extract_relations(doc, mentions, pronoun_spans=True)}
+    assert not any(s == "She" for s, _, _ in plain) and ("She", "employer", "Kestrel University") in spans
