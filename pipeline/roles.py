@@ -397,7 +397,7 @@ def _apposition_ends(tok: Token) -> bool:
     return tok.lower_ in APPOSITION_ENDS or tok.pos_ in ("VERB", "AUX")
 
 
-def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[Role]:
+def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon, pronoun_spans: bool = False) -> list[Role]:
     """The roles introducing people, and the kinds introducing organisations ("German carmaker BMW")."""
     by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
     roles = []
@@ -409,7 +409,7 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon) -> list[
             roles.extend(replace(role, person=other) for other in _plural_role_list(doc, m, role, mentions))
         roles.extend(role_after(doc, m, by_token, lexicon) + role_copula(doc, m, by_token, lexicon)
                      + role_as(doc, m, by_token, lexicon) + role_of(doc, m, by_token, lexicon))
-    for standing_in, named_in in pronoun_mentions(doc, mentions):  # "She is now chief executive of X"
+    for standing_in, named_in in pronoun_mentions(doc, mentions, pronoun_spans):  # "She is now chief executive of X"
         roles.extend(replace(role, antecedent_sentence=named_in) for role in
                      role_copula(doc, standing_in, by_token, lexicon) + role_as(doc, standing_in, by_token, lexicon))
     for standing_in, named_in in described_people(doc, mentions, by_token, lexicon):  # "the feminist writer said"
@@ -525,13 +525,18 @@ def _profession_only(word: str, lexicon: RoleLexicon) -> bool:
     return found is not None and found[1] <= {"profession", "cast", "band_member"}
 
 
-def pronoun_mentions(doc: Doc, mentions: list[Mention]) -> list[tuple[Mention, int]]:
+def pronoun_mentions(doc: Doc, mentions: list[Mention], pronoun_spans: bool = False) -> list[tuple[Mention, int]]:
     """(he/she as a mention of the person it stands for, at the pronoun's place; the sentence naming the person)
-    for pronouns that are subjects (pipeline/coreference.py)."""
+    for pronouns that are subjects (pipeline/coreference.py); with pronoun_spans, one nothing resolves stands
+    for itself."""
     sent_of = sentence_indexes(doc)
     out = []
     for tok in doc:
-        if tok.dep_ in ("nsubj", "nsubjpass") and (person := resolve_pronoun(tok, mentions, sent_of)) is not None:
+        person = resolve_pronoun(tok, mentions, sent_of) if tok.dep_ in ("nsubj", "nsubjpass") else None
+        if person is None and pronoun_spans and tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ("he", "she"):
+            person = Mention(tok.text, tok.text, "PERSON", "PRONOUN", None, sent_of[tok.i], tok.idx,
+                             tok.idx + len(tok), tok.i, tok.i + 1)
+        if person is not None:
             out.append((replace(person, surface=tok.text, sentence_index=sent_of[tok.i], start_char=tok.idx,
                                 end_char=tok.idx + len(tok), token_start=tok.i, token_end=tok.i + 1),
                         person.sentence_index))

@@ -14,7 +14,7 @@ from pipeline.roles import Role, RoleValue, find_roles, role_facts
 def role_extractions(doc: Doc, mentions: list[Mention], triggers: Triggers, resolver: Resolver) -> list[Extraction]:
     """Facts from the roles that introduce people ("Kestrel Bank economist Ilse Marten"): pipeline/roles.py."""
     out = []
-    for role in find_roles(doc, mentions, triggers.role_lexicon):
+    for role in find_roles(doc, mentions, triggers.role_lexicon, resolver.pronoun_spans):
         if resolver.is_author(role.person.name):
             continue
         for pred in triggers.roles:
