@@ -3,24 +3,30 @@
 Issue 18 asks for publishes whose cost is the batch's, not the warehouse's. A template warehouse (the bundled
 sample, built by `webfacts run` unless --template names one) is replicated until the warehouse holds N claims: each
 replica gets new ids (doc_id, cluster_id, entity_id, fact_id, subject/object ids: sha256 of the replica number and
-the id, cut to the same length), so keys stay unique and references stay whole, and LSH band hashes XORed with a
-hash of the replica number, so replicas are not each other's near-duplicates (replica 0 keeps the template's: the
-measured batch finds its near-duplicates there, as a new page finds its syndicated copies). The replicas share the
-template's domains, so each domain grows with the warehouse. The derived tables are then built whole.
+the id, cut to the same length), so keys stay unique and references stay whole, its own entity names (the
+replica number appended: entity ids derive from names, so distinct entities have distinct names), and LSH band
+hashes XORed with a hash of the replica number, so replicas are not each other's near-duplicates (replica 0 keeps
+the template's: the measured batch finds its near-duplicates there, as a new page finds its syndicated copies). The
+replicas share the template's domains, so each domain grows with the warehouse. The derived tables are then built
+whole, and the tables are in key order as maintenance leaves them (warehouse/tables.py CLUSTERED_BY: a DuckLake
+sorts each insert, a DuckDB file is rewritten by maintenance.maintain_file).
 
 Then the template once more, under new ids, is published as one batch into a copy of the built warehouse, in a
 fresh process: the reads its steps make (the facts asset's earlier claims of the batch's groups, and the
 near-duplicate step's band join) and the publish are timed, with that process's peak RSS. The publish computes the
 batch's facts itself (as after a concurrent publish), the heavier of its two paths. For a DuckDB file, copy_s is a
-copy and fsync of the live file, timed on its own after the publish: the copy-and-rename part of its publish.
+copy and fsync of the live file, timed on its own after the publish: the copy-and-rename part of its publish; and
+in_place_s the same batch merged into another copy of the warehouse in place and checkpointed, in another fresh
+process: the publish without its copy, fsync and rename.
 
     .venv/bin/python bench/bench_publish.py --claims 100000 1000000 10000000   # DuckDB file
     .venv/bin/python bench/bench_publish.py --claims 100000 1000000 --lake     # local DuckLake catalog
 
-Prints one line per size, `publish_bench: backend=... claims=... publish_s=... copy_s=... publish_peak_rss_mb=...
-facts_read_s=... near_dup_lookup_s=...`, then the ratios of the largest size to the smallest, measured in this run:
-flat within 2x is the issue's target. Building 10,000,000 claims writes ~263,000 replicas of the sample (a few GB)
-and takes minutes: run it on a quiet machine, not beside other people's test suites.
+Prints one line per size, `publish_bench: backend=... claims=... publish_s=... copy_s=... in_place_s=...
+publish_peak_rss_mb=... facts_read_s=... near_dup_lookup_s=...`, then the ratios of the largest size to the
+smallest, measured in this run: flat within 2x is the issue's target. Building 10,000,000 claims writes ~263,000
+replicas of the sample (a few GB) and takes minutes: run it on a quiet machine, not beside other people's test
+suites.
 """
 from __future__ import annotations
 
@@ -48,7 +54,11 @@ REPLICATED = ("raw_documents", "document_sources", "quarantine", "skipped_record
 # Batch-scoped text keys that must differ per replica beside the ids.
 PER_REPLICA_TEXT = {"document_sources": ("input_uri", "batch_id"), "quarantine": ("source_uri", "batch_id"),
                     "skipped_records": ("input_uri", "batch_id")}
-MEASURED = ("facts_read_s", "near_dup_lookup_s", "publish_s", "publish_peak_rss_mb")
+# Entity names, made the replica's own (a suffix): entity ids derive from names (pipeline.entities.entity_id_for), so
+# a warehouse of distinct entities has about as many distinct names, and entity_facts is looked up by name.
+PER_REPLICA_NAMES = {"entities": ("name",), "mentions": ("surface",), "claims": ("subject", "object"),
+                     "facts": ("subject", "object")}
+MEASURED = ("facts_read_s", "near_dup_lookup_s", "publish_s", "in_place_s", "publish_peak_rss_mb")
 
 
 def replica_select(con, table: str, source: str, replicas: str, own_bands: bool = False) -> str:
@@ -67,6 +77,10 @@ def replica_select(con, table: str, source: str, replicas: str, own_bands: bool 
             # a prefix, not a '#suffix': the publish treats the part before '#' as the file, and a batch's file
             # supersedes what earlier batches read from it
             exprs.append(f"'replica-' || k || '/' || {c} AS {c}")
+        elif c in PER_REPLICA_NAMES.get(table, ()):
+            exprs.append(f"CASE WHEN k = 0 THEN {c} ELSE {c} || ' ' || k END AS {c}")
+        elif c == "aliases" and table == "entities":
+            exprs.append("CASE WHEN k = 0 THEN aliases ELSE list_transform(aliases, a -> a || ' ' || k) END AS aliases")
         elif c == "band_hash" and own_bands:
             exprs.append("CASE WHEN k = 0 THEN band_hash ELSE xor(band_hash, hash(k)) END AS band_hash")
         else:
@@ -112,6 +126,7 @@ def build_warehouse(template: Path, target: str, replicas: int) -> None:
     """`target` holding `replicas` copies of the template under distinct ids, derived tables built whole."""
     from pipeline.facts import aggregate_facts
     from warehouse import derived
+    from warehouse.maintenance import maintain_file
     from warehouse.publish import publish_batch
     from warehouse.store import Warehouse
     warehouse = Warehouse(target)
@@ -124,6 +139,8 @@ def build_warehouse(template: Path, target: str, replicas: int) -> None:
         con.execute("DELETE FROM facts WHERE fact_id NOT IN (SELECT fact_id FROM claims)")
         derived.rebuild(con)
         con.execute("DETACH template")
+    if not warehouse.is_lake:  # as maintenance leaves it (a lake sorts each insert: tables.CLUSTERED_BY)
+        maintain_file(warehouse)
 
 
 def copy_warehouse(source: str, folder: Path, lake: bool) -> str:
@@ -172,6 +189,23 @@ def measure(target: str, template: str, k: int) -> dict:
     return result
 
 
+def measure_in_place(target: str, template: str, k: int) -> dict:
+    """In this (fresh) process: the same batch's publish merged into the DuckDB file itself and checkpointed, without
+    the copy, fsync and rename that let readers keep the old file (what the publish would cost in place)."""
+    import duckdb
+
+    from pipeline.facts import aggregate_facts
+    from warehouse.publish import _FactsSource, _merge
+    from warehouse.store import prune_lookups
+    frames = batch_frames(Path(template), k)
+
+    def merge():
+        with prune_lookups(duckdb.connect(target)) as con:
+            _merge(con, f"measured-{k}", frames, _FactsSource(None, None, aggregate_facts), duckdb_file=True)
+            con.execute("CHECKPOINT")
+    return {"in_place_s": timed(merge)[1]}
+
+
 def peak_rss_mb() -> int:
     """This process's peak resident memory: VmHWM, not ru_maxrss, which Linux carries over from before exec, when
     the forked child still counted the parent's pages (the parent that built a warehouse of millions of rows)."""
@@ -200,9 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="where the warehouses go (default: a temporary folder)")
     parser.add_argument("--reuse", action="store_true", help="measure on warehouses an earlier run built in workdir")
     parser.add_argument("--measure", nargs=3, metavar=("TARGET", "TEMPLATE", "K"), help=argparse.SUPPRESS)
+    parser.add_argument("--in-place", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.measure:  # the child process: one measurement, as JSON
-        print(json.dumps(measure(args.measure[0], args.measure[1], int(args.measure[2]))))
+        how = measure_in_place if args.in_place else measure
+        print(json.dumps(how(args.measure[0], args.measure[1], int(args.measure[2]))))
         return 0
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="webfacts-bench-publish-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -217,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     if len(results) > 1:
         small, large = results[min(results)], results[max(results)]
         print(f"publish_bench: backend={backend} ratio claims={large['claims']}/{small['claims']} " + " ".join(
-            f"{k}={large[k] / max(small[k], 1e-3):.2f}" for k in MEASURED), flush=True)
+            f"{k}={large[k] / max(small[k], 1e-3):.2f}" for k in MEASURED if k in large), flush=True)
     return 0
 
 
@@ -229,12 +265,14 @@ def run_size(template: Path, folder: Path, replicas: int, lake: bool, reuse: boo
         shutil.rmtree(folder, ignore_errors=True)
         (folder / "built").mkdir(parents=True)
         _, build_s = timed(lambda: build_warehouse(template, built, replicas))
-    target = copy_warehouse(built, folder / "measured", lake)
-    os.sync()  # the copy's GBs of dirty pages are written out now, not during the measured publish's own fsync
-    child = subprocess.run([sys.executable, __file__, "--measure", target, str(template), str(replicas)],
-                           check=True, capture_output=True, text=True)
-    result = json.loads(child.stdout.strip().splitlines()[-1])
-    shutil.rmtree(folder / "measured", ignore_errors=True)
+    result = {}
+    for how in ([], ["--in-place"]) if not lake else ([],):  # a DuckDB file again without its copy and rename
+        target = copy_warehouse(built, folder / "measured", lake)
+        os.sync()  # the copy's GBs of dirty pages are written out now, not during the measured publish's own fsync
+        child = subprocess.run([sys.executable, __file__, "--measure", target, str(template), str(replicas), *how],
+                               check=True, capture_output=True, text=True)
+        result |= json.loads(child.stdout.strip().splitlines()[-1])
+        shutil.rmtree(folder / "measured", ignore_errors=True)
     return {"claims": result.pop("claims"), "replicas": replicas, "build_s": round(build_s, 1)} | result
 
 

@@ -81,13 +81,36 @@ def test_a_short_retention_keeps_recent_snapshots(many_publishes):
     assert counts(many_publishes)[2] == snapshots + (report.files_merged > 0)  # merging commits a snapshot
 
 
-def test_the_schedule_is_daily_and_skips_a_duckdb_file(tmp_path):
-    from dagster import RunRequest, SkipReason, build_schedule_context
+def test_a_duckdb_file_gets_its_tables_in_key_order_and_keeps_every_row(tmp_path, dagster_home, monkeypatch):
+    """Publishes append their rows unsorted; maintenance rewrites the clustered tables in key order, each key's rows
+    in the order they were inserted."""
+    from warehouse import tables
+    from warehouse.maintenance import maintain_file
+    monkeypatch.setenv("WEBFACTS_BATCH_MAX_FILES", "3")
+    shutil.copytree(SAMPLE, tmp_path / "inbox")
+    file = Warehouse(str(tmp_path / "w.duckdb"))
+    assert run_pipeline(tmp_path / "inbox", file.target) == 0
+    group_order = ("SELECT subject_id, predicate, list((doc_id, sentence_index, start_char, extractor) ORDER BY rowid) "
+                   "FROM claims GROUP BY ALL ORDER BY ALL")  # a fact's names are its group's first claim's
+    with file.connect() as con:
+        claims_in_order = con.execute(group_order).fetchall()
+    before = snapshot(file)
+    report = maintain_file(file)
+    assert report.tables_sorted == len(tables.CLUSTERED_BY) and snapshot(file) == before
+    with file.connect() as con:
+        for table, columns in tables.CLUSTERED_BY.items():
+            keys = ", ".join(columns)
+            assert con.execute(f"SELECT count(*) FROM (SELECT ({keys}) AS k, lag(({keys})) OVER (ORDER BY rowid) "
+                               f"AS p FROM {table}) WHERE p > k").fetchone()[0] == 0, table
+        assert con.execute(group_order).fetchall() == claims_in_order
+
+
+def test_the_schedule_is_daily_for_both_backends(tmp_path):
+    from dagster import build_schedule_context
 
     from assets.definitions import build_definitions
     from assets.resources import WebfactsSettings
-    for warehouse, expected in ((str(tmp_path / "w.duckdb"), SkipReason),
-                                (f"ducklake:{tmp_path / 'c.ducklake'}", RunRequest)):
+    for warehouse in (str(tmp_path / "w.duckdb"), f"ducklake:{tmp_path / 'c.ducklake'}"):
         settings = WebfactsSettings.from_env(warehouse=warehouse)
         schedule = build_definitions(settings).resolve_schedule_def("daily_warehouse_maintenance")
         assert schedule.cron_schedule == "0 4 * * *" and schedule.job_name == "maintain_warehouse"
@@ -95,8 +118,7 @@ def test_the_schedule_is_daily_and_skips_a_duckdb_file(tmp_path):
         outcome = schedule.evaluate_tick(build_schedule_context(resources={"settings": settings},
                                                                 scheduled_execution_time=tick))
         requests = outcome.run_requests or []
-        assert bool(requests) == (expected is RunRequest), outcome.skip_message
-        assert [r.run_key for r in requests] == (["maintenance-20261130T0400"] if requests else [])
+        assert [r.run_key for r in requests] == ["maintenance-20261130T0400"], outcome.skip_message
     settings = WebfactsSettings.from_env(maintenance_cron="30 1 * * 0")
     assert build_definitions(settings).resolve_schedule_def("daily_warehouse_maintenance").cron_schedule == \
         "30 1 * * 0"

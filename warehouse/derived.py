@@ -14,7 +14,8 @@ from schemas import DERIVED_TABLES
 CHANGES = {
     "group_claims": "claims of the (subject_id, predicate) groups whose facts were computed again, as they are now",
     "group_documents": "doc_id, cluster_id, domain, site, url, first_source (min source_uri) of their documents",
-    "old_facts": "fact_id of the facts those groups had before",
+    "old_facts": "fact_id, subject_id, object_id of the facts those groups had before",
+    "current_entities": "entity_id, name before the publish of the entities whose mentions changed",
     "new_facts": "the facts rows those groups have now",
     "gone_documents": "doc_id, domain, site of the documents rows removed",
     "new_documents": "doc_id, domain, site of the documents rows inserted",
@@ -121,14 +122,26 @@ JOIN (SELECT doc_id, site, url FROM documents WHERE doc_id IN (SELECT doc_id FRO
 LEFT JOIN (SELECT doc_id, min(source_uri) AS first_source FROM document_sources
            WHERE doc_id IN (SELECT doc_id FROM other_evidence) GROUP BY doc_id) s USING (doc_id)"""
 
+# The rows replaced are found by name first (entity_facts is kept in name_hash order: tables.CLUSTERED_BY): each was
+# written with its entity's name then, which is its name before this publish (a rename refreshes the entity's rows),
+# so the names of the old and refreshed facts' entities before the publish (current_entities for the entities whose
+# mentions changed) hold every name_hash the rows can have.
 REPLACE_ENTITY_FACTS = """
-DELETE FROM entity_facts WHERE fact_id IN (SELECT fact_id FROM old_facts UNION SELECT fact_id FROM refreshed_facts);
 CREATE OR REPLACE TEMP TABLE refreshed_sides AS
 SELECT subject_id AS entity_id, 'subject' AS role, fact_id FROM refreshed_facts
 UNION ALL
 SELECT object_id, 'object', fact_id FROM refreshed_facts WHERE object_id IS NOT NULL AND object_id <> subject_id;
+CREATE OR REPLACE TEMP TABLE all_sides AS
+SELECT entity_id FROM refreshed_sides UNION SELECT subject_id FROM old_facts UNION SELECT object_id FROM old_facts;
 CREATE OR REPLACE TEMP TABLE side_entities AS
-SELECT entity_id, name FROM entities WHERE entity_id IN (SELECT entity_id FROM refreshed_sides);
+SELECT entity_id, name FROM entities WHERE entity_id IN (SELECT entity_id FROM all_sides);
+CREATE OR REPLACE TEMP TABLE replaced_names AS
+SELECT DISTINCT md5_number_lower(lower(name)) AS name_hash FROM (
+    SELECT entity_id, name FROM current_entities WHERE entity_id IN (SELECT entity_id FROM all_sides)
+    UNION ALL
+    SELECT entity_id, name FROM side_entities WHERE entity_id NOT IN (SELECT entity_id FROM current_entities));
+DELETE FROM entity_facts WHERE name_hash IN (SELECT name_hash FROM replaced_names)
+    AND fact_id IN (SELECT fact_id FROM old_facts UNION SELECT fact_id FROM refreshed_facts);
 INSERT INTO entity_facts (name_hash, entity, entity_id, role, fact_id, subject, predicate, object, n_documents,
                           n_independent, confidence, contested, sources)
 WITH fact_sites AS (
@@ -145,7 +158,8 @@ LEFT JOIN fact_sites fs USING (fact_id)
 ORDER BY name_hash, s.entity_id, f.subject, f.predicate, f.object"""
 
 WORK_TABLES = ("new_domain_facts", "old_domain_facts", "site_counts", "source_counts", "other_refreshed_facts",
-               "refreshed_facts", "other_evidence", "refreshed_evidence", "refreshed_sides", "side_entities")
+               "refreshed_facts", "other_evidence", "refreshed_evidence", "refreshed_sides", "side_entities",
+               "all_sides", "replaced_names")
 
 # rebuild: every relation of CHANGES over the whole warehouse, with nothing before.
 EVERYTHING = {
@@ -153,7 +167,8 @@ EVERYTHING = {
     "group_documents": """SELECT d.doc_id, d.cluster_id, d.domain, d.site, d.url, s.source_uri AS first_source
                           FROM documents d LEFT JOIN (SELECT doc_id, min(source_uri) AS source_uri
                                                       FROM document_sources GROUP BY doc_id) s USING (doc_id)""",
-    "old_facts": "SELECT fact_id FROM facts WHERE false",
+    "old_facts": "SELECT fact_id, subject_id, object_id FROM facts WHERE false",
+    "current_entities": "SELECT entity_id, name FROM entities WHERE false",
     "new_facts": "SELECT * FROM facts",
     "gone_documents": "SELECT doc_id, domain, site FROM documents WHERE false",
     "new_documents": "SELECT doc_id, domain, site FROM documents",

@@ -4,16 +4,23 @@ delete the files none refers to.
 Every publish adds small Parquet files and deletes the rows of facts, sources, entity_facts and the rest that its
 batch replaced, so a lake grows by a snapshot, a few files and a few delete files per batch, and the files it deleted
 from stay on disk for time travel. Run daily by the `daily_warehouse_maintenance` schedule (assets/maintenance.py),
-inside the `duckdb` pool, so it never races a publish. A DuckDB-file warehouse needs none of it: each publish writes
-a whole new file.
+inside the `duckdb` pool, so it never races a publish. The merge writes the merged files sorted (the tables are SET
+SORTED BY tables.CLUSTERED_BY), so the rows publishes appended are in key order again.
+
+A DuckDB-file warehouse has no files or snapshots to keep (each publish writes a whole new file), but its publishes
+append their rows to the last row groups of each table, out of key order: `maintain_file` writes the warehouse again
+with the clustered tables in key order (tables.cluster), into a new file renamed in the way a publish's is.
 """
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from dataclasses import asdict, dataclass
 
-from warehouse.publish import publish_lock
-from warehouse.store import ALIAS, Warehouse
+from warehouse import tables
+from warehouse.publish import publish_lock, replace_file
+from warehouse.store import ALIAS, Warehouse, sql_string
 
 METADATA = f"__ducklake_metadata_{ALIAS}"  # the catalog database, as DuckLake attaches it beside the lake
 LIVE_FILES = f"SELECT count(*) FROM {METADATA}.ducklake_data_file WHERE end_snapshot IS NULL"
@@ -62,3 +69,44 @@ def maintain_lake(warehouse: Warehouse, retention_days: float) -> MaintenanceRep
         live_after = one(LIVE_FILES)
     return MaintenanceReport(live_before, live_after, rewritten, merged, snapshots_before, expired, deleted,
                              round(time.perf_counter() - started, 3))
+
+
+@dataclass(frozen=True)
+class FileMaintenanceReport:
+    tables_sorted: int  # tables rewritten in key order (tables.CLUSTERED_BY)
+    size_before_mb: float  # the file, before and after
+    size_after_mb: float
+    elapsed_s: float
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def maintain_file(warehouse: Warehouse) -> FileMaintenanceReport:
+    """Rewrite a DuckDB file's clustered tables in key order, on a copy renamed in under the publish lock: readers
+    keep the file they opened, and a failure leaves the previous file."""
+    if warehouse.is_lake:
+        raise ValueError(f"{warehouse} is a DuckLake: maintain_lake")
+    started, path = time.perf_counter(), warehouse.local_file
+    if not path.exists():  # nothing published yet
+        return FileMaintenanceReport(0, 0.0, 0.0, 0.0)
+    before = path.stat().st_size
+    # Read from a copy of its own: a process holding the live file read-write (a notebook) keeps DuckDB from
+    # attaching it, not a publish from copying it. Named like a publish's build, so a crash leaves nothing for good.
+    source = path.with_name(f"{path.name}.tmp-{os.getpid()}-source")
+    with publish_lock(path):
+        try:
+            shutil.copyfile(path, source)
+            sorted_tables = replace_file(path, lambda con: _sorted_copy(con, source), copy=False)
+        finally:
+            source.unlink(missing_ok=True)
+    return FileMaintenanceReport(len(sorted_tables), round(before / 2**20, 1), round(path.stat().st_size / 2**20, 1),
+                                 round(time.perf_counter() - started, 3))
+
+
+def _sorted_copy(con, source) -> list[str]:
+    con.execute(f"ATTACH {sql_string(str(source))} AS maintained_source (READ_ONLY)")
+    try:
+        return tables.cluster(con, "maintained_source")
+    finally:
+        con.execute("DETACH maintained_source")

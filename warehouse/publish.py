@@ -36,7 +36,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 import duckdb
 import polars as pl
@@ -45,7 +45,8 @@ from schemas import ENTITY_TYPES, polars_schema
 from warehouse import derived, tables
 from warehouse.integrity import check_integrity
 from warehouse.published import FACT_DOCUMENT_SCHEMA, PUBLISH_COUNT
-from warehouse.store import HAS_TABLES, Warehouse, arrow_frame, as_warehouse, rows_by_rowid, sql_string
+from warehouse.store import (HAS_TABLES, Warehouse, arrow_frame, as_warehouse, prune_lookups, rows_by_rowid,
+                             sql_string)
 
 SQL_DIR = Path(__file__).parent
 BATCH_TABLES = ("document_sources", "quarantine", "skipped_records")   # replaced by batch_id
@@ -61,6 +62,9 @@ QUARANTINE_IDENTITY = ("source_uri", "sha256", "reason")  # no key (sha256 may b
 # the rows it touches), so a bound evicts scanned blocks instead. Not for the migration before it, which may
 # rebuild whole derived tables.
 PUBLISH_MEMORY_LIMIT = "512MB"
+
+
+T = TypeVar("T")
 
 
 class PublishError(RuntimeError):
@@ -236,15 +240,20 @@ GROUPS_BEYOND_THE_BATCH = """SELECT count(*) FROM (SELECT subject_id, predicate 
 
 
 def _publish_file(batch_id, frames, path: Path, facts: _FactsSource, progress: Progress | None) -> dict[str, int]:
-    """Build the new file beside the live one, make it durable, rename it in."""
+    return replace_file(path, lambda con: _merge(con, batch_id, frames, facts, duckdb_file=True, progress=progress))
+
+
+def replace_file(path: Path, change: Callable[[duckdb.DuckDBPyConnection], T], copy: bool = True) -> T:
+    """Build the new file beside the live one (`change` on a copy of it, or on an empty file), make it durable,
+    rename it in; returns what `change` returned. The caller holds the publish lock."""
     tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}")
     try:
         remove_stale_builds(path)
         tmp.unlink(missing_ok=True)
-        if path.exists():
+        if copy and path.exists():
             shutil.copyfile(path, tmp)
-        with duckdb.connect(str(tmp)) as con:
-            counts = _merge(con, batch_id, frames, facts, duckdb_file=True, progress=progress)
+        with prune_lookups(duckdb.connect(str(tmp))) as con:
+            result = change(con)
             con.execute("CHECKPOINT")
         _fsync(tmp)
         Path(f"{path}.wal").unlink(missing_ok=True)  # a stale WAL would replay onto the new file
@@ -253,7 +262,7 @@ def _publish_file(batch_id, frames, path: Path, facts: _FactsSource, progress: P
     finally:
         tmp.unlink(missing_ok=True)  # after a successful rename it is already gone
         Path(f"{tmp}.wal").unlink(missing_ok=True)
-    return counts
+    return result
 
 
 def _publish_lake(batch_id, frames, warehouse: Warehouse, facts: _FactsSource,
@@ -526,13 +535,18 @@ def _insert(con, table: str, frame: pl.DataFrame) -> None:
 
 
 def _insert_new(con, table: str, frame: pl.DataFrame, identity: tuple[str, ...]) -> None:
-    """Insert rows whose identity is not there yet, once each (identity columns may hold NULLs)."""
+    """Insert rows whose identity is not there yet, once each (identity columns may hold NULLs). The rows there
+    already are first found by the identity's first column, when it holds no NULLs: a semi join pushes the batch's
+    values into the table's scan (store.DYNAMIC_IN_FILTER_KEYS), where NOT EXISTS alone hashes the whole table."""
     columns = _columns(table)
     same = " AND ".join(f"o.{c} IS NOT DISTINCT FROM n.{c}" for c in identity)
+    first = next(c for c in tables.tables()[table].columns if c.name == identity[0])
+    there = table if first.nullable else (f"(SELECT {', '.join(identity)} FROM {table} "
+                                          f"WHERE {first.name} IN (SELECT {first.name} FROM incoming))")
     con.register("incoming", frame.select(columns).to_arrow())
     con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT DISTINCT ON ({', '.join('n.' + c for c in identity)}) "
                 f"{', '.join('n.' + c for c in columns)} FROM incoming n "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {table} o WHERE {same})")
+                f"WHERE NOT EXISTS (SELECT 1 FROM {there} o WHERE {same})")
     con.unregister("incoming")
 
 
@@ -582,7 +596,7 @@ def _replace_facts(con, source: _FactsSource, earlier_claims_removed: bool) -> s
     rows stay in new_facts for the derived tables and the checks."""
     current = source.current(con, earlier_claims_removed)
     facts = source.computed if current else source.aggregate(con)
-    con.execute("""CREATE OR REPLACE TEMP TABLE old_facts AS SELECT fact_id FROM facts
+    con.execute("""CREATE OR REPLACE TEMP TABLE old_facts AS SELECT fact_id, subject_id, object_id FROM facts
         WHERE (subject_id, predicate) IN (SELECT subject_id, predicate FROM touched_groups)""")
     con.execute("DELETE FROM facts WHERE fact_id IN (SELECT fact_id FROM old_facts)")
     facts = facts if facts is not None else pl.DataFrame(schema=polars_schema("facts"))

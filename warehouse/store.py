@@ -27,6 +27,11 @@ ALIAS = "webfacts"  # the name the DuckLake catalog is attached as (USE'd, so qu
 # disk fails it there, cleanly, not in the catalog's WAL at COMMIT, after which DuckLake 1.0 keeps the catalog file
 # open in the process; and inlined rows stay in the catalog until flushed by hand (no checkpoint flushes them).
 LAKE_INLINED_ROWS = 0
+# A hash join pushes the keys of its build side (a batch's documents, groups, entities) into the scan of the other
+# (a warehouse table) as an IN filter, which the row groups' min/max statistics skip by, for up to this many keys;
+# beyond them only the keys' min and max, which hashed ids spread over the whole range. DuckDB's default, 50, is
+# fewer than one small batch's entities. Lookups prune only in tables kept in key order (tables.CLUSTERED_BY).
+DYNAMIC_IN_FILTER_KEYS = 10_000
 HAS_TABLES = ("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
               "AND table_name = 'facts'")
 
@@ -214,8 +219,8 @@ class Warehouse:
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         """A connection whose default catalog is the warehouse; close it (or use `with`)."""
         if not self.is_lake:
-            return duckdb.connect(self.target, read_only=read_only)
-        con = duckdb.connect()
+            return prune_lookups(duckdb.connect(self.target, read_only=read_only))
+        con = prune_lookups(duckdb.connect())
         try:
             con.execute(f"LOAD {sql_string(extension_file('ducklake'))}")
             if self.catalog_kind != "duckdb":
@@ -257,6 +262,12 @@ def rows_by_rowid(name: str, table: str, columns: str, condition: str) -> tuple[
     return (f"CREATE OR REPLACE TEMP TABLE {name}_rows AS SELECT rowid AS row_id FROM {table} WHERE {condition}",
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {columns} FROM {table} "
             f"WHERE rowid IN (SELECT row_id FROM {name}_rows) ORDER BY rowid")
+
+
+def prune_lookups(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """The connection, its joins pushing up to DYNAMIC_IN_FILTER_KEYS keys into scans."""
+    con.execute(f"SET dynamic_or_filter_threshold = {DYNAMIC_IN_FILTER_KEYS}")
+    return con
 
 
 def as_warehouse(target: "Warehouse | str | Path") -> Warehouse:

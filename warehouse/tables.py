@@ -33,6 +33,25 @@ SQL_TYPES = {pl.String: "VARCHAR", pl.Int64: "BIGINT", pl.UInt64: "UBIGINT", pl.
              pl.List(pl.String): "VARCHAR[]"}
 
 
+# The order the large tables are kept in: the columns a publish finds earlier rows by (a batch's groups, entities,
+# documents; entity_facts the name readers look up). With a key's rows in one row group (a DuckLake file's row group),
+# a lookup of a batch's keys reads those row groups only: the join pushes the batch's keys into the scan as an IN
+# filter (store.DYNAMIC_IN_FILTER_KEYS) that the row groups' min/max statistics skip by. A DuckLake table is SET
+# SORTED BY them, so each insert and each merge of files (warehouse/maintenance.py) writes sorted Parquet; a DuckDB
+# file appends a publish's rows to its last row groups, unsorted, until `cluster` rewrites the tables (maintenance).
+CLUSTERED_BY = {
+    "claims": ("subject_id", "predicate"), "facts": ("subject_id", "predicate"), "mentions": ("entity_id",),
+    "entities": ("entity_id",), "raw_documents": ("doc_id",), "documents": ("doc_id",),
+    "document_signatures": ("doc_id",), "document_sources": ("doc_id",), "stage_skips": ("doc_id",),
+    "fact_evidence": ("doc_id",), "document_bands": ("band_hash",), "domain_facts": ("fact_id",),
+    "entity_facts": ("name_hash",),
+}
+# Rows per row group of a DuckLake's Parquet files: a lookup reads a whole row group per key it finds, so 16,384 rows
+# (DuckDB's default is 122,880) read a seventh as many. Not for a DuckDB file: its row group size is the writing
+# connection's, and a publish into a file written with smaller row groups spent seconds in its CHECKPOINT
+# (docs/scaling.md).
+LAKE_ROW_GROUP_ROWS = 16_384
+
 MIGRATIONS_COMMENTS = (
     f"COMMENT ON TABLE {MIGRATIONS_TABLE} IS 'Each schema version the warehouse was created at or migrated to, and "
     "what changed (warehouse/tables.py).'",
@@ -124,8 +143,9 @@ def keys() -> dict[str, tuple[str, ...]]:
 
 
 def schema_version() -> str:
-    """A hash of every table, column, type, key and description: any change to a model gives a new version."""
-    text = create_statements() + repr(sorted(keys().items()))
+    """A hash of every table, column, type, key and description, and of the tables' order (CLUSTERED_BY): any change
+    to a model gives a new version (a lake's tables are sorted by the migration to it)."""
+    text = create_statements() + repr(sorted(keys().items())) + repr(sorted(CLUSTERED_BY.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
@@ -144,7 +164,40 @@ def create(con) -> None:
         con.execute(table.create())
         for comment in table.comments():
             con.execute(comment)
+    _sort_lake(con)
     _record(con, "created")
+
+
+def is_lake(con) -> bool:
+    """The connection's default catalog is a DuckLake (else a DuckDB file)."""
+    return con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+                       ).fetchone()[0] == "ducklake"
+
+
+def _sort_lake(con) -> list[str]:
+    """A DuckLake's tables SET SORTED BY their CLUSTERED_BY columns (a DuckDB file has no such setting: `cluster`)."""
+    if not is_lake(con):
+        return []
+    for name, columns in CLUSTERED_BY.items():
+        con.execute(f"ALTER TABLE {name} SET SORTED BY ({', '.join(columns)})")
+    con.execute(f"CALL {con.execute('SELECT current_database()').fetchone()[0]}.set_option("
+                f"'parquet_row_group_size', {LAKE_ROW_GROUP_ROWS})")
+    return [f"{', '.join(CLUSTERED_BY)} SET SORTED BY their keys, Parquet row groups of {LAKE_ROW_GROUP_ROWS} rows"]
+
+
+def cluster(con, source: str) -> list[str]:
+    """Copy the warehouse attached as `source` into the connection's empty DuckDB file: the CLUSTERED_BY tables in
+    that order, each key's rows in the order they were inserted (rowid breaks ties: a fact's names are its group's
+    first claim's), the others as they are; returns the tables sorted. A new file, because rewriting the tables in
+    place left the file three times its size (DuckDB reuses the blocks of a dropped table but does not give them
+    back), and every publish copies the whole file."""
+    con.execute(f"COPY FROM DATABASE {source} TO {con.execute('SELECT current_database()').fetchone()[0]} (SCHEMA)")
+    names = [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ? "
+                                             "ORDER BY table_name", [source]).fetchall()]
+    for name in names:
+        order = ", ".join(CLUSTERED_BY.get(name, ())) + (", rowid" if name in CLUSTERED_BY else "rowid")
+        con.execute(f"INSERT INTO {name} SELECT * FROM {source}.{name} ORDER BY {order}")
+    return [name for name in names if name in CLUSTERED_BY]
 
 
 def mismatches(con) -> list[str]:
@@ -227,6 +280,8 @@ def migrate(con, duckdb_file: bool) -> list[str]:
     for table in tables().values():
         for comment in table.comments():
             con.execute(comment)
+    if _recorded_version(con) != schema_version():
+        changes += _sort_lake(con)
     _record(con, "; ".join(changes) or "descriptions")
     return changes
 
