@@ -74,9 +74,12 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     i, words, qualifier, possessive = m.token_start - 1, [], None, False
     while i >= sent_start and doc[i].lower_.rstrip(".") in HONORIFICS:
         i -= 1  # "London mayor Mr Livingstone"
+    field, tail_qualifier = (), None
     if i > sent_start and doc[i].text == ",":
         j = _before_posting_place(doc, i - 1, sent_start, by_token)
-        if _role_word(doc[j], lexicon):
+        if (tail := _role_tail(doc, i - 1, sent_start, by_token, lexicon)) is not None:
+            i, field, tail_qualifier = tail  # "The BBC's head of news, X", "A spokesman for Kestrel Bank, X"
+        elif _role_word(doc[j], lexicon):
             i = j  # "EEF chief economist, Steve Radley", "the BBC's correspondent in Jakarta, Rachel Harvey"
     while i >= sent_start:
         if words and _acronym_in_parentheses(doc, i, sent_start):
@@ -99,6 +102,7 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
         break
     if qualifier is None and i >= sent_start and doc[i].tag_ == "PRP$":
         return None  # "his editor, Ada Kerr", "her husband X": a relation to someone, not a post
+    qualifier = qualifier or tail_qualifier
     if qualifier is None and words and i >= sent_start:
         qualifier = untagged_organisation(doc, i, m)  # "Bath prop Duncan Bell", "Ladbrokes spokesman X"
     role_words, matched, kinds = _classified(words, lexicon)
@@ -106,7 +110,27 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
         return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her; "British hostage X" does
     if qualifier is None and matched is not None:
         qualifier = _qualifier_after(doc, m, by_token)  # "said economist Tim Congdon at ING Barings"
-    return Role(m, role_words, matched, kinds, qualifier, "before", possessive=possessive)
+    return Role(m, role_words, matched, kinds, qualifier, "before", field, possessive=possessive)
+
+
+def _role_tail(doc: Doc, end: int, sent_start: int, by_token: dict[int, Mention], lexicon: RoleLexicon
+               ) -> tuple[int, tuple[str, ...], Mention | None] | None:
+    """What ends a role phrase before a comma and a name: '... head of news' (the post's field) or '... spokesman
+    for Kestrel Bank' (the organisation): (the last role word's index, the field, the organisation)."""
+    q = by_token.get(end)
+    if q is not None and q.type == "ORG":
+        k = q.token_start - 1 - (q.token_start - 1 >= sent_start and doc[q.token_start - 1].lower_ == "the")
+        if k - 1 >= sent_start and doc[k].lower_ in ("for", "at", "of") and _role_word(doc[k - 1], lexicon) \
+                and doc[k - 1].is_lower:
+            return k - 1, (), q
+        return None
+    k = end
+    while k > sent_start and end - k < 3 and doc[k].is_lower and doc[k].is_alpha and doc[k].pos_ in ("NOUN", "ADJ"):
+        k -= 1
+    if k < end and k - 1 >= sent_start and doc[k].lower_ == "of" and _role_word(doc[k - 1], lexicon) \
+            and lexicon.classify([doc[k - 1].lower_]) is not None:
+        return k - 1, tuple(t.lower_ for t in doc[k:end + 1]), None
+    return None
 
 
 def _acronym_in_parentheses(doc: Doc, i: int, sent_start: int) -> bool:
@@ -209,17 +233,33 @@ def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Role
 COPULA_ADVERBS = {"now", "currently", "also", "still", "already", "then", "later"}
 
 
+# Titles held of a place, which the tagger takes for a person's name: "the Duke of Edinburgh".
+TITLES_OF_PLACES = {"duke", "duchess", "earl", "prince", "princess", "bishop", "archbishop", "king", "queen",
+                    "count", "countess", "marquess", "baron", "baroness", "mayor", "lord"}
+
+
 def role_of(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> list[Role]:
     """'Francis Obikwelu of Portugal', 'Anna Berg of the Liberal Democrats': a person 'of' a country is its
-    national, 'of' a party its member."""
-    i = m.token_end
-    if m.type != "PERSON" or i + 1 >= sentence_of(doc, m.token_start).end or doc[i].lower_ != "of" \
+    national, 'of' a party its member; 'Jim Ruiz of Kestrel Bank', 'said Jim Ruiz from Kestrel Bank', 'Jim
+    Ruiz, from consultancy Kestrel Partners,': of or from a company, outside sport, its employee."""
+    sent_end = sentence_of(doc, m.token_start).end
+    i = m.token_end + (m.token_end < sent_end and doc[m.token_end].text == "," and m.token_end + 1 < sent_end
+                       and doc[m.token_end + 1].lower_ == "from")
+    if m.type != "PERSON" or m.name.lower() in TITLES_OF_PLACES or i + 1 >= sent_end \
+            or doc[i].lower_ not in ("of", "from") \
             or m.token_start > 0 and doc[m.token_start - 1].lower_ in DETERMINERS:
         return []  # "the Eminem of Argentina" is a likeness, not a nationality
-    q = by_token.get(i + 1 + (doc[i + 1].lower_ == "the"))
-    if q is None or q.token_start <= i or not (q.type == "PLACE" and is_country(q.name) or _is_party(q)):
+    j = i + 1 + (doc[i + 1].lower_ == "the")
+    while j < sent_end and j - i <= 3 and by_token.get(j) is None and doc[j].is_lower and _descriptor(doc[j]):
+        j += 1  # "from consultancy Kestrel Partners"
+    q = by_token.get(j)
+    if q is None or q.token_start <= i:
         return []
-    return [Role(m, (), None, frozenset(), q, "of")]
+    if doc[i].lower_ == "of" and (q.type == "PLACE" and is_country(q.name) or _is_party(q)):
+        return [Role(m, (), None, frozenset(), q, "of")]
+    if q.type == "ORG" and not _is_party(q) and not is_about_sport(doc) and q.token_start == j:
+        return [Role(m, (), None, frozenset({"post"}), q, "of")]
+    return []
 
 
 def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> list[Role]:
@@ -291,10 +331,11 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
         else:
             break
         i += 1
-    field: tuple[str, ...] = ()
+    field = _field_of_post(doc, i, sent_end, by_token)
     if qualifier is None:
-        field = _field_of_post(doc, i, sent_end, by_token)
         qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m, lexicon)
+    elif field:
+        i += len(field)  # "Kestrel Bank's head of research"
     elif (found := lexicon.classify(groups[-1]) if groups[-1] else None) is not None and "elected" in found[1]:
         i = _past_seat(doc, i, sent_end, by_token)  # "the Labour MP for Medway,"
     if i < sent_end and not _apposition_ends(doc[i]) and not (

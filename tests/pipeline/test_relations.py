@@ -781,3 +781,26 @@ def test_an_unresolved_pronoun_stands_for_itself_only_when_asked(nlp):
     spans = {(e.subject.text, e.predicate, e.object.text)
              for e in extract_relations(doc, mentions, pronoun_spans=True)}
     assert not any(s == "She" for s, _, _ in plain) and ("She", "employer", "Kestrel University") in spans
+
+
+@pytest.mark.parametrize("text, fact", [
+    ('"Sales fell," said Tom Harle from Kestrel Bank.', ("Tom Harle", "employer", "Kestrel Bank")),
+    ("Tom Harle, from consultancy Kestrel Partners, said sales fell.", ("Tom Harle", "employer", "Kestrel Partners")),
+    ("Tom Harle, Kestrel Bank's head of research, said sales fell.", ("Tom Harle", "employer", "Kestrel Bank")),
+    ("A spokesman for Kestrel Bank, Tom Harle, said sales fell.", ("Tom Harle", "employer", "Kestrel Bank")),
+    ("The Kestrel Trust's head of news, Tom Harle, said the cuts were needed.",
+     ("Tom Harle", "position_held", "head of news")),
+])
+def test_where_a_speaker_works_as_news_attributes_quotes(nlp, text, fact):
+    assert fact in triples(nlp, text)
+
+
+def test_a_person_from_a_place_or_a_club_in_a_sport_story_is_no_employee(nlp):
+    facts = triples(nlp, "Tom Harle from Leeds won the prize. The league match ended in a draw as the season went "
+                         "on, and Dan Vale of Kestrel Rovers scored a goal.")
+    assert not any(p == "employer" for _, p, _ in facts)
+
+
+def test_a_title_of_a_place_is_no_employee_of_it(nlp):
+    facts = triples(nlp, "The Queen and the Duke of Kestrelshire said the news made them happy.")
+    assert not any(p == "employer" for _, p, _ in facts)
