@@ -581,8 +581,9 @@ def award_spans(doc: Doc) -> list[Span]:
 # only where GeoNames knows no such place ("Mexico City").
 _NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
 _NO_MORE = r"(?![\w-]| [A-Z])"
+_NOT_A_CLUB_WORD = r"(?!(?:Former|Ex|Veteran|Then|Current|Injured|New|The|Captain|Striker|Defender|Midfielder) )"
 CLUB_SUFFIXED = re.compile(
-    rf"(?<![\w-]){_NAME} (?:United|Rovers|Wanderers|Athletic|Albion|Hotspur|Rangers|Villa|Argyle|Orient|"
+    rf"(?<![\w-]){_NOT_A_CLUB_WORD}{_NAME} (?:United|Rovers|Wanderers|Athletic|Albion|Hotspur|Rangers|Villa|Argyle|Orient|"
     rf"Wednesday|Palace|Harlequins|Sharks|Tigers|Saints|Warriors|Wasps|Dragons|Ospreys|Scarlets|Rhinos){_NO_MORE}")
 CLUB_PREFIXED = re.compile(
     rf"(?<![\w-])(?:Real|Atletico|Atlético|Inter|AC|Sporting|Deportivo|Olympique|Borussia|Dynamo|Dinamo|"

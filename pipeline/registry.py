@@ -12,7 +12,7 @@ REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
 ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "WORK", "AWARD", "EVENT", "MISC"}
 LITERAL_TYPES = {"DATE", "STRING"}
 VERB_ROLES = {"agent", "patient", "subj", "date"}
-NOUN_ROLES = {"referent", "of", "self", "possessor", "holder"}
+NOUN_ROLES = {"referent", "of", "self", "possessor", "holder", "member"}
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class VerbFrame:
     lemmas: frozenset[str]
     subject: str
     object: str
-    sport: bool = False  # only in a sport story, where an organisation signing or selecting people is a team
+    sport: bool | None = None  # True: only in a sport story (a club signing people); False: never in one
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ def parse_predicate(raw: dict) -> Predicate:
         raise RegistryError(f"{name}: unknown type in {subject_types | object_types}")
     verbs = tuple(
         VerbFrame(frozenset(v["lemmas"]), _check_role(v["subject"], VERB_ROLES, name),
-                  _check_role(v["object"], VERB_ROLES, name), bool(v.get("sport", False)))
+                  _check_role(v["object"], VERB_ROLES, name), v.get("sport"))
         for v in raw.get("verbs", []))
     nouns = tuple(_noun_frame(n, name) for n in raw.get("nouns", []))
     possessive = frozenset(l for p in raw.get("possessive", []) for l in p["lemmas"])

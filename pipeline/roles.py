@@ -109,8 +109,21 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     if matched is None and (qualifier is None or len(role_words) > 1 or role_words and not _is_common_noun(doc, i + 1)):
         return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her; "British hostage X" does
     if qualifier is None and matched is not None:
-        qualifier = _qualifier_after(doc, m, by_token)  # "said economist Tim Congdon at ING Barings"
+        qualifier = _qualifier_after(doc, m, by_token) or _employing_subject(doc, m, by_token)
     return Role(m, role_words, matched, kinds, qualifier, "before", field, possessive=possessive)
+
+
+HIRING_VERBS = {"sack", "fire", "appoint", "hire", "name", "dismiss", "recruit", "unveil", "employ", "poach"}
+
+
+def _employing_subject(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Mention | None:
+    """'Kestrel Rovers have sacked manager Dan Okafor', 'Kestrel Bank has hired economist X': the organisation
+    hiring or dismissing the person its role introduces."""
+    root = doc[m.token_start:m.token_end].root
+    if root.dep_ != "dobj" or root.head.lemma_.lower() not in HIRING_VERBS:
+        return None
+    subject = next((by_token.get(c.i) for c in root.head.children if c.dep_ == "nsubj"), None)
+    return subject if subject is not None and subject.type == "ORG" else None
 
 
 def _role_tail(doc: Doc, end: int, sent_start: int, by_token: dict[int, Mention], lexicon: RoleLexicon

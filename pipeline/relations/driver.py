@@ -62,7 +62,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
 
 
 def _applies(frame: VerbFrame, doc: Doc) -> bool:
-    return not frame.sport or is_about_sport(doc)
+    return frame.sport is None or frame.sport == is_about_sport(doc)
 
 
 def stated_modality(trigger: Token, e: Extraction) -> str:

@@ -127,7 +127,8 @@ def noun_extractions(noun: Token, pred: Predicate, frame: NounFrame, resolver: R
     roles = {"referent": [_described_as(v, noun) for v in resolver.values(referents)],
              "of": resolver.values(expand(_complements(noun, frame.preps), companions=False)),
              "possessor": resolver.values(children(noun, "poss")),
-             "holder": resolver.values(expand(_holders(noun), companions=False))}
+             "holder": resolver.values(expand(_holders(noun), companions=False)),
+             "member": resolver.values(expand(_members(noun), companions=False))}
     base = CONFIDENCE["title" if style == "title" else "noun"]
     extractor = f"{pred.name}:noun_{style}:{noun.lemma_.lower()}"
     if frame.object == "self":
@@ -144,6 +145,15 @@ def _holders(noun: Token) -> list[Token]:
     if owners or noun.dep_ != "dobj":
         return owners
     return agent_tokens(noun.head)
+
+
+def _members(noun: Token) -> list[Token]:
+    """Who is put in what the noun names: the subject of the verb whose 'in', 'into' or 'to' holds it ("X has
+    been named in the Wales squad", "X was called up to the England squad", "X is in the squad")."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.lower_ not in ("in", "into", "to") or prep.head.pos_ not in ("VERB", "AUX"):
+        return []
+    return [c for c in prep.head.children if c.dep_ in ("nsubj", "nsubjpass")]
 
 
 def _described_as(value: Value, noun: Token) -> Value:

@@ -804,3 +804,26 @@ def test_a_person_from_a_place_or_a_club_in_a_sport_story_is_no_employee(nlp):
 def test_a_title_of_a_place_is_no_employee_of_it(nlp):
     facts = triples(nlp, "The Queen and the Duke of Kestrelshire said the news made them happy.")
     assert not any(p == "employer" for _, p, _ in facts)
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("Tom Vale, Kestrel Rovers' top scorer, scored twice in the league match this season.",
+     ("Tom Vale", "member_of_sports_team", "Kestrel Rovers")),
+    ("The league match ended with a late goal this season. Tom Vale has been named in the Kestrel Rovers squad.",
+     ("Tom Vale", "member_of_sports_team", "Kestrel Rovers")),
+    ("The league match ended with a late goal this season. Tom Vale won his first cap for Kestrel Rovers.",
+     ("Tom Vale", "member_of_sports_team", "Kestrel Rovers")),
+    ("The league match ended with a late goal this season. Tom Vale signed a new contract with Kestrel Rovers.",
+     ("Tom Vale", "member_of_sports_team", "Kestrel Rovers")),
+    ("The league match ended with a late goal this season. Former Kestrel Rovers defender Tom Vale has retired.",
+     ("Tom Vale", "member_of_sports_team", "Kestrel Rovers")),
+    ("Halden Group has sacked finance director Tom Harle.", ("Tom Harle", "employer", "Halden Group")),
+])
+def test_team_and_employer_from_what_clubs_and_firms_do(nlp, text, fact):
+    assert fact in triples(nlp, text)
+
+
+def test_signing_with_a_label_outside_sport(nlp):
+    facts = triples(nlp, "Mara Vell signed with Kestrel Records in 2003 and released her album a year later.")
+    assert ("Mara Vell", "record_label", "Kestrel Records") in facts
+    assert not any(p == "member_of_sports_team" for _, p, _ in facts)
