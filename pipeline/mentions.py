@@ -209,7 +209,8 @@ def raw_mentions(doc: Doc) -> list[Mention]:
             add(span, "WORK_GUESS" if work.cue == "verb_title" else "WORK_CUE", "WORK", work.kind)
     for ent in ents:
         if ent is None or taken.intersection(range(ent.start, ent.end)) or is_modifier(ent) or is_holiday(ent) \
-                or _capitalised_common_word(ent) or _clause(ent) or len(ent) == 1 and portfolio(ent[0]):
+                or _capitalised_common_word(ent) or _clause(ent) or len(ent) == 1 and portfolio(ent[0]) \
+                or _job_title(ent):
             continue
         etype = entity_type(ent)
         if etype in ("PERSON", "MISC") and _organisation_kind_before(ent):
@@ -379,6 +380,20 @@ def portfolio(tok: Token) -> bool:
     tagger made of it (an organisation, a nationality)."""
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return tok.lower_ in PORTFOLIOS and tok.text[:1].isupper() and nxt is not None and nxt.lower_ in PORTFOLIO_POSTS
+
+
+JOB_TITLE_WORDS = {"general", "managing", "senior", "deputy", "vice", "assistant", "head", "of", "and", "the",
+                   "associate", "principal", "lead", "technical", "operating", "financial", "marketing"}
+
+
+def _job_title(ent: Span) -> bool:
+    """'General Manager', 'Head of Platform Solutions', 'Chief Executive' tagged as a name: a job title names
+    nobody. Every word is a role word or one that qualifies a post, but for what a post's 'of' names."""
+    words = [t.lower_ for t in ent]
+    head = words[:words.index("of")] if "of" in words[1:] else words
+    return len(words) >= 2 and words[0].rstrip(".") not in HONORIFIC_WORDS and not ent[0].is_lower \
+        and any(w in ROLE_WORDS or w == "head" for w in head) \
+        and all(w in ROLE_WORDS or w in JOB_TITLE_WORDS for w in head)  # "Mr King" is a person
 
 
 def _clause(ent: Span) -> bool:

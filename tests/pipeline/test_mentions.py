@@ -364,3 +364,11 @@ def test_a_name_and_its_possessive_fused_with_a_title_are_two_names(nlp):
 def test_a_peer_named_by_title_and_surname_is_the_person_named_in_full(nlp):
     doc = nlp("Susan Harle spoke on Monday. Baroness Harle said the plan would fail.")
     assert {m.name for m in document_mentions(doc) if "Harle" in m.surface} == {"Susan Harle"}
+
+
+@pytest.mark.parametrize("text, title, label", [
+    ("Ana Ruiz, General Manager of Kestrel Bank, spoke on Monday.", "General Manager", "WORK"),
+    ("Tom Harle became Head of Platform Solutions in May.", "Head of Platform Solutions", "ORG"),
+])
+def test_a_job_title_is_no_name(nlp, text, title, label):
+    assert title not in typed_doc(_tagged_as(nlp, text, title, label))
