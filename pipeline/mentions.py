@@ -731,8 +731,12 @@ def _workplace(span: Span) -> bool:
 NAME_SUFFIXES = {"Jr", "Sr", "II", "III", "IV"}
 
 
-def _variant_target(name: str, full_names: dict[str, str], own_type: str) -> str | None:
-    """The one longer name this name is a first name, surname or prefix of."""
+def _variant_target(name: str, full_names: dict[str, str], own_type: str, counts: Counter | None = None
+                    ) -> str | None:
+    """The one longer name this name is a first name, surname or prefix of. An organisation's acronym named more
+    often alone than in the longer name is the parent, not a short form ("the BBC's iCan site" beside one "BBC
+    Films"); a club's short name is its club however often it is used ("United")."""
+    counts = counts or Counter()
     tokens = name.split()
     targets = set()
     for full, ftype in full_names.items():
@@ -745,7 +749,8 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str) -> str
         is_suffix = ftoks[-len(tokens):] == tokens and ("PERSON" in (ftype, own_type) or len(tokens) >= 2
                                                          and ftype == own_type == "ORG"  # "Supreme Court"
                                                          or ftype == "ORG" and _club_word(name))
-        if is_prefix and ftype in ("PERSON", "ORG") or is_suffix:
+        parent = is_prefix and ftype == own_type == "ORG" and name.isupper() and counts[name] > counts[full]
+        if (is_prefix and ftype in ("PERSON", "ORG") or is_suffix) and not parent:
             targets.add(full)
     if len(targets) > 1 and len(tokens) == 1:
         targets = _surname_of(name, targets, full_names) or targets
@@ -776,7 +781,8 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
         if _first_name_shaped(name) and name not in not_org:
             by_name[name]["PERSON"] += FIRST_NAME_VOTE
     full_names = {n: _vote(c) for n, c in by_name.items() if len(n.split()) >= 2 and _vote(c) != "WORK"}
-    canonical = {n: _variant_target(n, full_names, _vote(by_name[n])) or n for n in by_name}
+    counts = Counter(m.name for m in mentions)
+    canonical = {n: _variant_target(n, full_names, _vote(by_name[n]), counts) or n for n in by_name}
     for n in by_name:  # "Vagina Monologues" is "The Vagina Monologues" named without its article
         if "The " + n in by_name:
             canonical[n] = canonical["The " + n]

@@ -372,3 +372,15 @@ def test_a_peer_named_by_title_and_surname_is_the_person_named_in_full(nlp):
 ])
 def test_a_job_title_is_no_name(nlp, text, title, label):
     assert title not in typed_doc(_tagged_as(nlp, text, title, label))
+
+
+def test_an_organisation_named_more_often_alone_is_the_parent_not_a_short_form():
+    from pipeline.mentions import Mention, resolve_in_document
+
+    def named(name, i):
+        return Mention(name, name, "ORG", "ORG", None, i, 10 * i, 10 * i + 5, i, i + 1)
+
+    mentions = [named("KBC", 0), named("KBC Films", 1), named("KBC", 2), named("KBC", 3)]
+    assert {m.name for m in resolve_in_document(mentions)} == {"KBC", "KBC Films"}
+    once = [named("KBC Films", 0), named("KBC", 1)]
+    assert {m.name for m in resolve_in_document(once)} == {"KBC Films"}
