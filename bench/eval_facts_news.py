@@ -88,12 +88,12 @@ def run_corpus(sample_out: Path) -> dict:
     sample = random.Random(SEED).sample(contested, min(50, len(contested)))
     sample_out.parent.mkdir(parents=True, exist_ok=True)
     sample_out.write_text("subject\tpredicate\tobject\tcompeting\tsentence\n" + "".join(
-        f"{s}\t{p}\t{o}\t{'; '.join(c)}\t{' '.join(sent.split())}\n" for s, p, o, c, sent in sample))
+        f"{s}\t{p}\t{o}\t{'; '.join(c or [])}\t{' '.join(sent.split())}\n" for s, p, o, c, sent in sample))
     for s, p, o, c, _ in contested[:40]:
         print(f"  ({s}, {p}, {o}) against {c}")
     return {"documents": n_docs, "facts_per_article": per_article, "documents_with_fact": with_fact,
             "per_predicate": per_predicate, "modality": modality, "contested": len(contested),
-            "contested_rows": [list(map(str, r[:3])) + [list(r[3])] for r in contested]}
+            "contested_rows": [list(map(str, r[:3])) + [list(r[3] or [])] for r in contested]}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -104,8 +104,9 @@ def contested_fact_ids(per_doc: pl.DataFrame) -> set[str]:
             dates = {o: set(g["published_date"]) for (o,), g in group.group_by("object")}
             said = {o: set(g.select("doc_id", "sentence_index").iter_rows()) for (o,), g in group.group_by("object")}
             for a, b in combinations(objects, 2):
-                if said[a] & said[b]:
-                    continue  # "based in London and Hong Kong": one sentence naming both is no disagreement
+                if said[a] & said[b] or objects[a] == objects[b]:
+                    continue  # "based in London and Hong Kong": one sentence naming both is no disagreement;
+                    # two names of one entity ("BBC", "BBC Films" resolved as one) are one fact
                 if _conflicting(a, b, kind) and (pred is None or not pred.changes_over_time
                                                  or _same_time(dates[a], dates[b])):
                     contested.update((objects[a], objects[b]))

@@ -158,3 +158,15 @@ def test_a_bare_organisation_name_joins_only_a_longer_name_of_the_same_organisat
     local = pl.DataFrame({"type": ["ORG", "ORG"], "name": ["Kestrel", "Harbour"]})
     mapping = canonical_keys(local, known)
     assert mapping[("ORG", "kestrel")] == "kestrel pictures" and mapping[("ORG", "harbour")] == "harbour"
+
+
+def test_one_entity_named_two_ways_is_no_conflict_with_itself():
+    from pipeline.facts import contested_fact_ids
+
+    per_doc = pl.DataFrame({"subject_id": ["s", "s"], "predicate": ["parent_organization"] * 2,
+                            "fact_id": ["f1", "f1"], "object": ["Kestrel Films", "Kestrel"],
+                            "object_kind": ["entity"] * 2, "cluster_id": ["a", "b"], "published_date": [None, None],
+                            "doc_id": ["a", "b"], "sentence_index": [0, 0]})
+    assert contested_fact_ids(per_doc) == set()
+    other = per_doc.with_columns(fact_id=pl.Series(["f1", "f2"]), object=pl.Series(["Kestrel Films", "Halden"]))
+    assert contested_fact_ids(other) == {"f1", "f2"}
