@@ -598,8 +598,12 @@ _NAME = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
 _NO_MORE = r"(?![\w-]| [A-Z])"
 _NOT_A_CLUB_WORD = r"(?!(?:Former|Ex|Veteran|Then|Current|Injured|New|The|Captain|Striker|Defender|Midfielder) )"
 CLUB_SUFFIXED = re.compile(
-    rf"(?<![\w-]){_NOT_A_CLUB_WORD}{_NAME} (?:United|Rovers|Wanderers|Athletic|Albion|Hotspur|Rangers|Villa|Argyle|Orient|"
-    rf"Wednesday|Palace|Harlequins|Sharks|Tigers|Saints|Warriors|Wasps|Dragons|Ospreys|Scarlets|Rhinos){_NO_MORE}")
+    rf"(?<![\w-]){_NOT_A_CLUB_WORD}{_NAME} (?:United|Rovers|Wanderers|Athletic|Albion|Hotspur|Rangers|Argyle|"
+    rf"Harlequins){_NO_MORE}")
+# Words a club shares with palaces, houses and holy days ("Buckingham Palace", "Ash Wednesday"): sport only.
+SPORT_CLUB_SUFFIXED = re.compile(
+    rf"(?<![\w-]){_NOT_A_CLUB_WORD}{_NAME} (?:Villa|Orient|Wednesday|Palace|Sharks|Tigers|Saints|Warriors|Wasps|"
+    rf"Dragons|Ospreys|Scarlets|Rhinos){_NO_MORE}")
 CLUB_PREFIXED = re.compile(
     rf"(?<![\w-])(?:Real|Atletico|Atlético|Inter|AC|Sporting|Deportivo|Olympique|Borussia|Dynamo|Dinamo|"
     rf"Glasgow) {_NAME}{_NO_MORE}")
@@ -609,7 +613,7 @@ TOWN_CLUBS = re.compile(rf"(?<![\w-]){_NAME} (?:City|Town|County|Thistle){_NO_MO
 def club_spans(doc: Doc) -> list[Span]:
     if not is_about_sport(doc):
         return pattern_spans(doc, CLUB_SUFFIXED)
-    clubs = pattern_spans(doc, CLUB_SUFFIXED, CLUB_PREFIXED) + [
+    clubs = pattern_spans(doc, CLUB_SUFFIXED, SPORT_CLUB_SUFFIXED, CLUB_PREFIXED) + [
         s for s in pattern_spans(doc, TOWN_CLUBS) if gazetteer.lookup(s.text) is None]
     return clubs + _short_names(doc, clubs)
 
@@ -767,7 +771,8 @@ def _surname_of(name: str, targets: set[str], full_names: dict[str, str]) -> set
 
 def _club_word(name: str) -> bool:
     """'United', 'Villa', 'City': a club's short name, the word its full name ends with."""
-    return bool(CLUB_SUFFIXED.fullmatch("Town " + name) or TOWN_CLUBS.fullmatch("Town " + name))
+    town = "Town " + name
+    return any(p.fullmatch(town) for p in (CLUB_SUFFIXED, SPORT_CLUB_SUFFIXED, TOWN_CLUBS))
 
 
 def resolve_in_document(mentions: list[Mention]) -> list[Mention]:

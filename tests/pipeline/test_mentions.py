@@ -384,3 +384,8 @@ def test_an_organisation_named_more_often_alone_is_the_parent_not_a_short_form()
     assert {m.name for m in resolve_in_document(mentions)} == {"KBC", "KBC Films"}
     once = [named("KBC Films", 0), named("KBC", 1)]
     assert {m.name for m in resolve_in_document(once)} == {"KBC Films"}
+
+
+def test_palaces_and_holy_days_are_no_clubs_outside_sport(nlp):
+    doc = nlp("The Queen left Buckingham Palace for the service on Ash Wednesday.")
+    assert not [m for m in document_mentions(doc) if m.label == "CLUB_NAME"]
