@@ -473,11 +473,11 @@ PLACE_HEADS = {"county", "park", "street", "road", "avenue", "square", "hill", "
 
 
 def _person_shaped(name: str) -> bool:
-    """Two or three capitalised words opening with a census first name, none of them a place GeoNames knows."""
+    """A first-name-shaped name of words only, none of them a place GeoNames knows."""
     words = name.split()
-    return 2 <= len(words) <= 3 and all(w[:1].isupper() and w.replace("-", "").isalpha() for w in words) \
-        and gazetteer.first_name_gender(words[0]) is not None and words[-1].lower() not in PLACE_HEADS \
-        and gazetteer.lookup(name) is None and not any(gazetteer.lookup(w) for w in words[1:])
+    return _first_name_shaped(name) and all(w.replace("-", "").isalpha() for w in words) \
+        and words[-1].lower() not in PLACE_HEADS and gazetteer.lookup(name) is None \
+        and not any(gazetteer.lookup(w) for w in words[1:])
 
 
 def _organisation_kind_before(ent: Span) -> bool:
