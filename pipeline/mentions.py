@@ -289,7 +289,8 @@ SPORT_WORDS = {"match", "game", "coach", "captain", "squad", "striker", "goal", 
                "fly-half", "midfielder", "defender", "goalkeeper", "winger", "scrum", "referee", "fixture", "clash",
                "victory", "defeat", "draw", "medal", "race", "champion", "athletics", "skipper", "manager", "club"}
 SPORT_VERBS = {"beat", "defeat", "face", "play", "host", "meet", "draw", "lose", "win", "trail", "lead", "thrash",
-               "edge", "rout", "overcome", "outplay", "score", "concede", "field", "name", "select", "pick"}
+               "edge", "rout", "overcome", "outplay", "score", "concede", "field", "name", "select", "pick",
+               "sign", "recall", "sell", "buy", "loan", "release", "sack", "join", "rejoin"}
 SPORT_NOUNS = {"coach", "captain", "squad", "team", "side", "player", "striker", "skipper", "fly-half", "win",
                "victory", "defeat", "match", "game", "clash", "cap", "line", "pack", "manager", "boss", "fan",
                "supporter", "centre", "wing", "lock", "prop", "hooker", "full-back", "scrum-half", "number",
@@ -524,6 +525,10 @@ NEWSPAPER_WORDS = {"Times", "Telegraph", "Mirror", "Express", "Herald", "Post", 
                    "Sport", "People", "Observer", "Star", "Record"}
 
 
+# Lower-case words a tagged name never holds but two names often have between them.
+JOINING_WORDS = {"from", "to", "against", "v", "vs", "versus", "beat"}
+
+
 def trimmed(ent: Span) -> Span | None:
     """A tagged name without what is not the name: the role in front of a person ("Veteran actor Morgan
     Freeman", "Comedian Harry Hill"), and with the prefix a hyphen joins to it ("T-Mobile", never "Mobile")."""
@@ -550,6 +555,8 @@ def trimmed(ent: Span) -> Span | None:
         start -= 2
     if ent.label_ == "ORG" and (_weekday_title(doc, start) or _all_opening(doc, start)):
         start -= 1  # "Sunday Telegraph journalist X" (the weekday tagged a date), "All England Club"
+    if ent.label_ != "WORK_OF_ART":  # "Arsenal from Ajax", "Leeds to Chelsea": two names and a move between
+        end = next((t.i for t in doc[start + 1:end - 1] if t.lower_ in JOINING_WORDS and t.is_lower), end)
     label = ent.label_
     if _first_name_left_out(doc, start, end, label):
         start, label = start - 1, "PERSON"  # "Ana Molnar" tagged as "Molnar", a place

@@ -29,6 +29,7 @@ class NounFrame:
     subject: str
     object: str
     preps: tuple[str, ...] = ("of", "at")  # prepositions introducing the noun's complement
+    sport: bool | None = None  # as VerbFrame.sport: "completed the signing of X" is a club's noun
 
 
 ROLE_PARTS = {"person", "named", "self", "organisation", "party", "work", "nationality"}
@@ -120,7 +121,7 @@ def _noun_frame(raw: dict, name: str) -> NounFrame:
     if not all(isinstance(p, str) for p in preps):  # YAML reads a bare on/off/yes/no as a boolean
         raise RegistryError(f"{name}: preps must be words, got {preps!r} (quote on/off)")
     return NounFrame(tuple(raw["lemmas"]), _check_role(raw["subject"], NOUN_ROLES, name),
-                     _check_role(raw["object"], NOUN_ROLES, name), preps)
+                     _check_role(raw["object"], NOUN_ROLES, name), preps, raw.get("sport"))
 
 
 def parse_predicate(raw: dict) -> Predicate:

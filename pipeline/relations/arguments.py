@@ -133,8 +133,9 @@ def _subj_tokens(verb: Token) -> list[Token]:
 
 def _prep_tokens(verb: Token, prep: str) -> list[Token]:
     """The preposition's objects; through a role played ('stars as Howard Hughes in The Aviator', 'plays Bobby
-    Darin in Beyond the Sea'), the parser often hangs the preposition on the role's name or the verb's object."""
-    held = prep_objects(verb, ("as",)) + [c for c in verb.children if c.dep_ == "dobj"]
+    Darin in Beyond the Sea') or an occasion ('played in a friendly for his club X'), the parser often hangs
+    the preposition on the role's name, the verb's object or the occasion."""
+    held = prep_objects(verb, ("as", "in", "at")) + [c for c in verb.children if c.dep_ == "dobj"]
     return prep_objects(verb, (prep,)) or [o for role in held for o in prep_objects(role, (prep,))]
 
 

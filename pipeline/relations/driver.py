@@ -7,7 +7,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.mentions import Mention, is_about_sport
 from pipeline.modality import modality
-from pipeline.registry import VerbFrame, load_registry
+from pipeline.registry import NounFrame, VerbFrame, load_registry
 from pipeline.relations.arguments import NOMINAL_POS, VERB_POS
 from pipeline.relations.awards import award_modifier_extractions
 from pipeline.relations.lifespans import lifespan_extractions
@@ -53,7 +53,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
                         found.extend(surface_extractions(tok, pred, frame, resolver, sent_i))
                 if lemma.split("-")[-1] in triggers.noun_heads:
                     for pred, frame in triggers.nouns:
-                        if noun_matches(tok, frame.lemmas):
+                        if noun_matches(tok, frame.lemmas) and _applies(frame, doc):
                             found.extend(noun_extractions(tok, pred, frame, resolver, sent_i))
                 for pred in triggers.possessive.get(lemma, []):
                     found.extend(possessive_extractions(tok, pred, resolver, sent_i))
@@ -61,7 +61,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
     return _dedupe(out)
 
 
-def _applies(frame: VerbFrame, doc: Doc) -> bool:
+def _applies(frame: VerbFrame | NounFrame, doc: Doc) -> bool:
     return frame.sport is None or frame.sport == is_about_sport(doc)
 
 

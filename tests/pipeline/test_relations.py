@@ -827,3 +827,32 @@ def test_signing_with_a_label_outside_sport(nlp):
     facts = triples(nlp, "Mara Vell signed with Kestrel Records in 2003 and released her album a year later.")
     assert ("Mara Vell", "record_label", "Kestrel Records") in facts
     assert not any(p == "member_of_sports_team" for _, p, _ in facts)
+
+
+def test_a_city_signing_a_player_in_a_sport_story_is_its_club(nlp):
+    facts = triples(nlp, "The league match ended in a draw, and the season is nearly over. Newcastle have signed "
+                         "Tom Vale from Harbour United for two million pounds.")
+    assert ("Tom Vale", "member_of_sports_team", "Newcastle") in facts
+
+
+def test_a_debut_for_a_club_and_a_friendly_for_his_club(nlp):
+    facts = triples(nlp, "The league match ended in a draw, and the season is nearly over. Tom Vale made his debut "
+                         "for Kestrel Rovers against Harbour United. Dan Okafor then played in a friendly for his "
+                         "club Real Halden within a day of the match.")
+    assert {("Tom Vale", "member_of_sports_team", "Kestrel Rovers"),
+            ("Dan Okafor", "member_of_sports_team", "Real Halden")} <= facts
+
+
+def test_a_move_between_two_clubs_tagged_as_one_name_is_two(nlp):
+    facts = triples(nlp, "The league match ended in a draw, and the season is nearly over. Tom Vale moved to "
+                         "Arsenal from Ajax in 2001.")
+    assert ("Tom Vale", "member_of_sports_team", "Arsenal") in facts
+    assert not any("from" in o for _, _, o in facts)
+
+
+def test_a_clubs_signing_of_a_player_is_a_sport_story_noun(nlp):
+    sport = triples(nlp, "The league match ended in a draw, and the season is nearly over. Kestrel Rovers have "
+                         "completed the signing of Tom Vale.")
+    assert ("Tom Vale", "member_of_sports_team", "Kestrel Rovers") in sport
+    office = triples(nlp, "Halden Bank has completed the signing of Tom Vale, its new economist.")
+    assert not any(p == "member_of_sports_team" for _, p, _ in office)
