@@ -98,6 +98,7 @@ class Predicate:
     nation_teams: bool = False  # a nation as the object stands for its national side ("played for England")
     place_word: str | None = None  # "London-based Kestrel Bank", "Manchester-born singer X": a place, a hyphen, this word
     overrides: frozenset[str] = frozenset()  # the model's predicates a rule fact of this one rules out for its pair
+    model_cues: frozenset[str] = frozenset()  # lemmas one of which the model's pair must have in its sentences
 
     @property
     def object_kind(self) -> str:
@@ -154,7 +155,8 @@ def parse_predicate(raw: dict) -> Predicate:
                      bool(raw.get("lifespan", False)), roles, frozenset(raw.get("makers", [])),
                      bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)),
                      raw.get("modifier"), model_only, bool(raw.get("nation_teams", False)),
-                     raw.get("place_word"), frozenset(raw.get("overrides", [])))
+                     raw.get("place_word"), frozenset(raw.get("overrides", [])),
+                     frozenset(raw.get("model_cues", [])))
 
 
 def _role_frame(raw: dict, name: str) -> RoleFrame:

@@ -335,6 +335,7 @@ class RelationModel:
         cands, rows = document_candidates(doc, mentions, registry)
         probs = self.probabilities(rows)
         author_key = author.casefold() if author else None
+        sentence_lemmas = [{t.lemma_.lower() for t in s} for s in doc.sents]
         best: dict[tuple[str, str, str], ModelExtraction] = {}
         for c, p_row in zip(cands, probs):
             if author_key in (c.subject.name.casefold(), c.object.name.casefold()):
@@ -349,6 +350,9 @@ class RelationModel:
                 if key in best and best[key].confidence >= prob:
                     continue
                 first, last = sorted((c.subject.sentence_index, c.object.sentence_index))
+                if by_name[name].model_cues and not by_name[name].model_cues.intersection(
+                        *sentence_lemmas[first:last + 1]):
+                    continue  # a marriage the sentences never speak of
                 best[key] = ModelExtraction(
                     name, Value(c.subject.name, c.subject.type, c.subject.kind),
                     Value(c.object.name, c.object.type, c.object.kind), first, last,

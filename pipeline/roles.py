@@ -507,11 +507,15 @@ def _plural_role_list(doc: Doc, m: Mention, role: Role, mentions: list[Mention])
     listed, i = [], m.token_end
     while i + 1 < len(doc) and doc[i].lower_ in (",", "and"):
         i += 1 + (doc[i].text == "," and doc[i + 1].lower_ == "and")
-        if (nxt := following.get(i)) is None:
-            break
+        if (nxt := following.get(i)) is None or _possessive_after(doc, nxt):
+            break  # "... and Vogts' assistant Tommy Burns": Vogts owns the next role, he is not listed
         listed.append(nxt)
         i = nxt.token_end
     return listed
+
+
+def _possessive_after(doc: Doc, m: Mention) -> bool:
+    return m.token_end < len(doc) and doc[m.token_end].text in ("'s", "’s", "'", "’")
 
 
 def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Mention], lexicon: RoleLexicon

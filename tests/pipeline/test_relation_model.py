@@ -113,3 +113,13 @@ def test_a_rule_fact_overrides_the_models_membership_of_the_same_pair(nlp):
     assert ("member_of", *pair) in {(e.predicate, e.subject.text, e.object.text) for e in alone}  # it would
     extra = rm.model_extractions(doc, mentions, None, rules)
     assert ("member_of", *pair) not in {(e.predicate, e.subject.text, e.object.text) for e in extra}
+
+
+def test_the_model_names_no_spouse_where_the_sentences_never_speak_of_a_marriage(nlp):
+    model = rm.load_model()
+    def spouses(text):
+        doc = nlp(text)
+        return {(e.subject.text, e.object.text) for e in model.extract(doc, document_mentions(doc), min_confidence=0.0)
+                if e.predicate == "spouse"}
+    assert not spouses("Walter Hale was assistant to John Ferrie at the World Cup in Spain in 1982.")  # any score
+    assert spouses("Walter Hale married Jane Ferrie in Spain in 1982.")

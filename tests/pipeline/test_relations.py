@@ -856,3 +856,10 @@ def test_a_clubs_signing_of_a_player_is_a_sport_story_noun(nlp):
     assert ("Tom Vale", "member_of_sports_team", "Kestrel Rovers") in sport
     office = triples(nlp, "Halden Bank has completed the signing of Tom Vale, its new economist.")
     assert not any(p == "member_of_sports_team" for _, p, _ in office)
+
+
+def test_a_plural_role_list_ends_at_a_name_owning_the_next_role(nlp):
+    facts = triples(nlp, "The league match ended in a draw. Candidates include former Kestrel Rovers midfielders "
+                         "Tom Vale and Dan Okafor and Hallam's assistant Joe Penn.")
+    assert ("Dan Okafor", "member_of_sports_team", "Kestrel Rovers") in facts
+    assert not any(s == "Hallam" for s, p, _ in facts if p == "member_of_sports_team")
