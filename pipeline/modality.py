@@ -24,9 +24,10 @@ CONDITIONS = {"if", "unless", "whether"}
 
 
 def _path(tok: Token) -> list[Token]:
-    """The trigger and the words it depends on up to its sentence's root."""
+    """The trigger and the words it depends on up to its sentence's root, or up to a relative clause's verb:
+    "X will replace Y, who has been loaned to Z" states the loan, whatever the main clause says."""
     path = [tok]
-    while path[-1].head is not path[-1] and len(path) < 12:
+    while path[-1].head is not path[-1] and len(path) < 12 and path[-1].dep_ != "relcl":
         path.append(path[-1].head)
     return path
 

@@ -99,6 +99,7 @@ class Predicate:
     place_word: str | None = None  # "London-based Kestrel Bank", "Manchester-born singer X": a place, a hyphen, this word
     overrides: frozenset[str] = frozenset()  # the model's predicates a rule fact of this one rules out for its pair
     model_cues: frozenset[str] = frozenset()  # lemmas one of which the model's pair must have in its sentences
+    parties: str | None = None  # "only": the object must be a political party; "never": it must not be one
 
     @property
     def object_kind(self) -> str:
@@ -156,7 +157,13 @@ def parse_predicate(raw: dict) -> Predicate:
                      bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)),
                      raw.get("modifier"), model_only, bool(raw.get("nation_teams", False)),
                      raw.get("place_word"), frozenset(raw.get("overrides", [])),
-                     frozenset(raw.get("model_cues", [])))
+                     frozenset(raw.get("model_cues", [])), _parties(raw.get("parties"), name))
+
+
+def _parties(value: str | None, name: str) -> str | None:
+    if value not in (None, "only", "never"):
+        raise RegistryError(f"{name}: parties is only or never, got {value!r}")
+    return value
 
 
 def _role_frame(raw: dict, name: str) -> RoleFrame:

@@ -527,11 +527,12 @@ def described_people(doc: Doc, mentions: list[Mention], by_token: dict[int, Ment
     out = []
     for tok in doc:
         demonym = _person_demonym(tok)
-        if tok.dep_ not in ("nsubj", "nsubjpass") or not (tok.pos_ == "NOUN" and tok.i not in by_token or demonym) \
+        if tok.dep_ not in ("nsubj", "nsubjpass") or not (tok.pos_ in ("NOUN", "ADJ") and tok.i not in by_token
+                                                           or demonym) \
                 or not any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children) \
                 or tok.i + 1 >= sentence_of(doc, tok.i).end:
             continue
-        kind = "PERSON" if _profession_only(tok.lower_, lexicon) or _national_description(tok) or demonym else \
+        kind = "PERSON" if describes_a_person(tok, lexicon) or _national_description(tok) or demonym else \
             "ORG" if _national_company(tok, lexicon) else None
         if kind is not None and (person := resolve_description(tok, mentions, sent_of, kind)) is not None \
                 and not _other_nationality(doc, tok, person, mentions):
@@ -574,6 +575,14 @@ def _national_company(tok: Token, lexicon: RoleLexicon) -> bool:
 def _national_description(tok: Token) -> bool:
     """'The Ethiopian legend won ...': a nationality before a word only people are called."""
     return tok.lower_ in ROLE_WORDS and any(c.dep_ == "amod" and gazetteer.nationality(c.text) for c in tok.children)
+
+
+def describes_a_person(tok: Token, lexicon: RoleLexicon) -> bool:
+    """'the midfielder', 'the singer', 'the 28-year-old': a definite description standing for a person named
+    before it (not an office: 'the chairman' may be someone never named)."""
+    age = tok.lower_ == "old" and tok.i >= 2 and tok.doc[tok.i - 2].lower_ in ("year", "years")
+    kinds = (lexicon.classify([tok.lower_]) or ("", frozenset({"post"})))[1]
+    return age or tok.tag_ == "NN" and (_profession_only(tok.lower_, lexicon) or kinds <= {"player"})  # "the players": a team
 
 
 def _profession_only(word: str, lexicon: RoleLexicon) -> bool:

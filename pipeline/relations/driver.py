@@ -26,7 +26,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
     """The rules' extractions of one document. pronoun_spans: a pronoun nothing before it resolves stands for
     itself (for span-scored benchmarks that cut passages from their documents; the product drops such facts)."""
     triggers = triggers or Triggers(load_registry())
-    resolver = Resolver(doc, mentions, author, pronoun_spans)
+    resolver = Resolver(doc, mentions, author, pronoun_spans, triggers.role_lexicon)
     out: list[Extraction] = role_extractions(doc, mentions, triggers, resolver)
     for sent_i, sent in enumerate(doc.sents):
         for pred in triggers.comma_apposition:

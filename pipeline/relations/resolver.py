@@ -6,11 +6,13 @@ import re
 
 from spacy.tokens import Doc, Token
 
-from pipeline.coreference import resolve_pronoun, resolve_thing_pronoun
+from pipeline.coreference import resolve_description, resolve_pronoun, resolve_thing_pronoun
 from pipeline.dates import normalize_date
 from pipeline.mentions import ANTECEDENT_KINDS, ANY_KIND, KIND_NOUNS, Mention, propn_chain_start, sentence_indexes
 from pipeline.relations.arguments import copula_subject, phrase_end, refers_back
+from pipeline.registry import RoleLexicon
 from pipeline.relations.values import UNTYPED, Value
+from pipeline.roles import describes_a_person
 
 PRONOUN_SPAN_TYPES = {"he": "PERSON", "she": "PERSON", "his": "PERSON", "her": "PERSON", "him": "PERSON",
                       "it": "ORG", "its": "ORG"}
@@ -22,8 +24,10 @@ CAMEL_CASE = re.compile(r"^[a-z]+[A-Z][A-Za-z]*$")  # pgLang, iPhone
 class Resolver:
     """Maps tokens of one document to mentions, dates or coreferent mentions."""
 
-    def __init__(self, doc: Doc, mentions: list[Mention], author: str | None, pronoun_spans: bool = False):
+    def __init__(self, doc: Doc, mentions: list[Mention], author: str | None, pronoun_spans: bool = False,
+                 lexicon: RoleLexicon | None = None):
         self.doc = doc
+        self.lexicon = lexicon
         self.pronoun_spans = pronoun_spans
         self.mentions = mentions
         self.by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
@@ -49,7 +53,7 @@ class Resolver:
             return None if self.is_author(named[0].name) else Value(named[0].name, named[0].type, named[0].kind)
         if (subject := copula_subject(tok)) is not None:  # '"X" is the fourth album, released on ...'
             return self.value(subject)
-        return self._pronoun(tok) or self._coref(tok) or self._untagged_name(tok)
+        return self._pronoun(tok) or self._described(tok) or self._coref(tok) or self._untagged_name(tok)
 
     def _named_right_after(self, tok: Token) -> list[Mention]:
         """'appears in the comedy Meet the Fockers' when the parser hung the title elsewhere: a kind noun
@@ -78,6 +82,17 @@ class Resolver:
             return None
         return Value(antecedent.name, antecedent.type, antecedent.kind, via_coref=True,
                      antecedent_sentence=antecedent.sentence_index)
+
+    def _described(self, tok: Token) -> Value | None:
+        """'The midfielder joined X', 'The 52-year-old is now ...': a subject describing a person stands for
+        the one person this sentence or the two before name (coreference.resolve_description)."""
+        if self.lexicon is None or tok.dep_ not in ("nsubj", "nsubjpass") or not any(
+                c.dep_ == "det" and c.lower_ == "the" for c in tok.children) or not describes_a_person(tok, self.lexicon):
+            return None
+        person = resolve_description(tok, self.mentions, self.sentence_of, "PERSON")
+        if person is None or self.is_author(person.name):
+            return None
+        return Value(person.name, person.type, person.kind, via_coref=True, antecedent_sentence=person.sentence_index)
 
     def _untagged_name(self, tok: Token) -> Value | None:
         """'directed by Vera Lund' where the model tagged nothing: a name for the frame to type."""

@@ -863,3 +863,26 @@ def test_a_plural_role_list_ends_at_a_name_owning_the_next_role(nlp):
                          "Tom Vale and Dan Okafor and Hallam's assistant Joe Penn.")
     assert ("Dan Okafor", "member_of_sports_team", "Kestrel Rovers") in facts
     assert not any(s == "Hallam" for s, p, _ in facts if p == "member_of_sports_team")
+
+
+def test_a_definite_description_as_subject_stands_for_the_person_named_before(nlp):
+    sport = triples(nlp, "The league match ended in a draw, and the season is nearly over. Paul Gray has had a "
+                         "difficult season. The midfielder joined Kestrel Rovers from Harbour United last summer.")
+    assert ("Paul Gray", "member_of_sports_team", "Kestrel Rovers") in sport
+    office = triples(nlp, "Sarah Jones has left Kestrel Bank. The economist joined Halden Insurance in 2004.")
+    assert ("Sarah Jones", "employer", "Halden Insurance") in office
+    two = triples(nlp, "Sarah Jones met Paul Gray in May. The economist joined Halden Insurance in 2004.")
+    assert not any(o == "Halden Insurance" for _, _, o in two)  # two people before it: whose, unsaid
+
+
+def test_joining_a_party_is_membership_and_joining_a_company_a_job(nlp):
+    facts = triples(nlp, "Sarah Jones joined the Labour Party in 1990. Paul Gray joined the BBC in 1995.")
+    assert {("Sarah Jones", "member_of_political_party", "Labour Party"), ("Paul Gray", "employer", "BBC")} <= facts
+    assert ("Sarah Jones", "employer", "Labour Party") not in facts
+
+
+def test_a_relative_clause_states_its_fact_whatever_the_main_clause_hedges(nlp):
+    doc = nlp("The league match ended in a draw, and the season is nearly over. Paul Gray will replace Mark "
+              "Hughes, who has been loaned to Kestrel Rovers.")
+    found = {(e.subject.text, e.predicate, e.object.text): e.modality for e in extract_relations(doc, document_mentions(doc))}
+    assert found[("Mark Hughes", "member_of_sports_team", "Kestrel Rovers")] == "asserted"
