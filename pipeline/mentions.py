@@ -742,6 +742,9 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str, counts
     Films"); a club's short name is its club however often it is used ("United")."""
     counts = counts or Counter()
     tokens = name.split()
+    initialled = {f for f, t in full_names.items() if t == "PERSON" and _initial_of(tokens, f.split())}
+    if initialled:  # "R Harle" in a line-up is Ronan Harle, unless two Harles start with an R
+        return initialled.pop() if len(initialled) == 1 else None
     targets = set()
     for full, ftype in full_names.items():
         ftoks = full.split()
@@ -749,16 +752,36 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str, counts
             continue
         if ftype == "PERSON" and ftoks[-1].rstrip(".") in NAME_SUFFIXES and len(ftoks) - 1 > len(tokens):
             ftoks = ftoks[:-1]  # "Evans" is Charles Evans Jr
-        is_prefix = ftoks[: len(tokens)] == tokens and own_type != "PLACE"  # "Santa Fe" is no Santa Fe shelter
+        # "Santa Fe" is no Santa Fe shelter, but "Serena" tagged as a place is Serena Harle's first name
+        is_prefix = ftoks[: len(tokens)] == tokens and (own_type != "PLACE" or ftype == "PERSON"
+                                                        and _first_name_not_place(name))
         is_suffix = ftoks[-len(tokens):] == tokens and ("PERSON" in (ftype, own_type) or len(tokens) >= 2
                                                          and ftype == own_type == "ORG"  # "Supreme Court"
-                                                         or ftype == "ORG" and _club_word(name))
+                                                         or ftype == "ORG" and _club_word(name)
+                                                         or ftype == own_type == "MISC" and name.islower())  # "dollar"
         parent = is_prefix and ftype == own_type == "ORG" and name.isupper() and counts[name] > counts[full]
         if (is_prefix and ftype in ("PERSON", "ORG") or is_suffix) and not parent:
             targets.add(full)
+    # "R Harle" beside "Ronan Harle" is one target, and so is "Rob Harle Party", a run-on span, beside "Rob Harle"
+    targets -= {t for t in targets if any(_initial_of(t.split(), o.split()) for o in targets)}
+    shortest = min(targets, key=len, default=None)
+    if len(targets) > 1 and all(full_names[t] == "PERSON" and (t == shortest or t.startswith(shortest + " "))
+                                for t in targets):
+        targets = {shortest}
     if len(targets) > 1 and len(tokens) == 1:
         targets = _surname_of(name, targets, full_names) or targets
     return targets.pop() if len(targets) == 1 else None
+
+
+def _initial_of(short: list[str], full: list[str]) -> bool:
+    """'R Harle' (or 'R. Harle') is Ronan Harle: the first name's initial, then the same words."""
+    return len(short) == len(full) >= 2 and re.fullmatch(r"[A-Z]\.?", short[0]) is not None \
+        and len(full[0]) > 2 and full[0][0] == short[0][0] and short[1:] == full[1:]
+
+
+def _first_name_not_place(name: str) -> bool:
+    return len(name.split()) == 1 and gazetteer.first_name_gender(name) is not None \
+        and not gazetteer.is_sure_place(name)
 
 
 def _surname_of(name: str, targets: set[str], full_names: dict[str, str]) -> set[str]:
