@@ -524,6 +524,19 @@ NEWSPAPER_WORDS = {"Times", "Telegraph", "Mirror", "Express", "Herald", "Post", 
                    "Sport", "People", "Observer", "Star", "Record"}
 
 
+def _after_inner_role(doc: Doc, start: int, end: int) -> int:
+    """'Kestrel boss Ruud Harle', 'GDC Mr Harle' tagged as one organisation: a role word or an honorific inside the
+    span, then a person's name (a census first name, or any name after an honorific), is where the person starts."""
+    for i in range(start + 1, end - 1):
+        word = doc[i].lower_.rstrip(".")
+        honorific = word in HONORIFIC_WORDS and doc[i].text[:1].isupper()
+        role = doc[i].is_lower and _role_word(word)
+        if (honorific or role and gazetteer.first_name_gender(doc[i + 1].text) is not None) \
+                and end - i - 1 <= 3 and all(t.text[:1].isupper() for t in doc[i + 1:end]):
+            return i + 1
+    return start
+
+
 def trimmed(ent: Span) -> Span | None:
     """A tagged name without what is not the name: the role in front of a person ("Veteran actor Morgan
     Freeman", "Comedian Harry Hill"), and with the prefix a hyphen joins to it ("T-Mobile", never "Mobile")."""
@@ -533,6 +546,8 @@ def trimmed(ent: Span) -> Span | None:
     if ent.label_ != "PERSON" and end - start >= 3 and _role_word(doc[start].lower_) \
             and gazetteer.first_name_gender(doc[start + 1].text) is not None:
         start += 1  # "Boss Graeme Souness" tagged as an organisation
+    if ent.label_ != "PERSON":
+        start = _after_inner_role(doc, start, end)
     if ent.label_ == "PERSON":
         # "Joseph O'Connor's Star of the Sea" tagged as one person: the name ends at its possessive
         end = next((t.i for t in ent[1:-1] if t.text in ("'s", "’s")), end)
@@ -758,7 +773,8 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str, counts
         is_suffix = ftoks[-len(tokens):] == tokens and ("PERSON" in (ftype, own_type) or len(tokens) >= 2
                                                          and ftype == own_type == "ORG"  # "Supreme Court"
                                                          or ftype == "ORG" and _club_word(name)
-                                                         or ftype == own_type == "MISC" and name.islower())  # "dollar"
+                                                         or ftype == own_type == "MISC" and name.islower()  # "dollar"
+                                                         or ftype == own_type == "ORG" and _org_short_word(name))
         parent = is_prefix and ftype == own_type == "ORG" and name.isupper() and counts[name] > counts[full]
         if (is_prefix and ftype in ("PERSON", "ORG") or is_suffix) and not parent:
             targets.add(full)
@@ -777,6 +793,13 @@ def _initial_of(short: list[str], full: list[str]) -> bool:
     """'R Harle' (or 'R. Harle') is Ronan Harle: the first name's initial, then the same words."""
     return len(short) == len(full) >= 2 and re.fullmatch(r"[A-Z]\.?", short[0]) is not None \
         and len(full[0]) > 2 and full[0][0] == short[0][0] and short[1:] == full[1:]
+
+
+def _org_short_word(name: str) -> bool:
+    """'the Commission' after 'European Commission', 'Burger' after 'Schalk Burger' tagged as an organisation: a
+    lone capitalised word ending one organisation's name, unless it is a place ('BBC Newcastle' is no Newcastle)
+    or an acronym (those fold by their initials)."""
+    return len(name.split()) == 1 and name[:1].isupper() and not name.isupper() and not gazetteer.is_sure_place(name)
 
 
 def _first_name_not_place(name: str) -> bool:

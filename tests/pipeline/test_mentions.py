@@ -429,3 +429,22 @@ def test_a_bare_currency_is_the_one_currency_of_the_story_it_ends():
     assert resolve_in_document(one)[1].name == "US dollar"
     two = [_named("US dollar", "MISC", 0), _named("Kestrel dollar", "MISC", 1), _named("dollar", "MISC", 2)]
     assert resolve_in_document(two)[2].name == "dollar"
+
+
+def test_a_lone_word_ending_one_organisations_name_is_that_organisation():
+    from pipeline.mentions import resolve_in_document
+
+    one = [_named("Kestrel Commission", "ORG", 0), _named("Commission", "ORG", 1),
+           _named("Ruud Vantongeren", "ORG", 2), _named("Vantongeren", "ORG", 3)]  # a person the tagger made a firm
+    assert [m.name for m in resolve_in_document(one)][1::2] == ["Kestrel Commission", "Ruud Vantongeren"]
+    apart = [_named("Kestrel Party", "ORG", 0), _named("Harbour Party", "ORG", 1), _named("Party", "ORG", 2),
+             _named("BBC Newcastle", "ORG", 3), _named("Newcastle", "ORG", 4), _named("Radio HTA", "ORG", 5),
+             _named("HTA", "ORG", 6)]
+    assert {m.name for m in resolve_in_document(apart)} >= {"Party", "Newcastle", "HTA"}
+
+
+@pytest.mark.parametrize("span, person", [("Kestrel boss Victor Harle", "Victor Harle"), ("GDC Mr Harle", "Harle")])
+def test_a_role_or_an_honorific_inside_an_organisations_span_starts_a_person(nlp, span, person):
+    doc = _tagged_as(nlp, f"Victor Harle spoke on Monday. Later {span} said sales had risen.", span, "ORG")
+    names = {m.surface: m.name for m in document_mentions(doc)}
+    assert span not in names and names.get(person) == "Victor Harle"
