@@ -90,6 +90,7 @@ def resolve_entities(mentions: pl.DataFrame, known: pl.DataFrame | None = None
     resolved = (
         mentions.with_columns(key=pl.col("name").map_elements(name_key, return_dtype=pl.String))
         .join(lookup, on=["type", "key"], how="left")
+        .pipe(_frame_typed_as_named)
         .with_columns(entity_id=pl.struct("type", "canonical_key").map_elements(
             lambda r: entity_id_for(r["canonical_key"]), return_dtype=pl.String))
     )
@@ -102,6 +103,19 @@ def resolve_entities(mentions: pl.DataFrame, known: pl.DataFrame | None = None
         .sort("entity_id")
     )
     return entities, resolved.drop("key", "canonical_key")
+
+
+def _frame_typed_as_named(resolved: pl.DataFrame) -> pl.DataFrame:
+    """A name a fact frame typed where the tagger missed it ("the LTA said") is the entity the document's tagged
+    mentions of the same words resolved to (the Lawn Tennis Association); one the frame renamed ("German" read as
+    Germany) stays what the frame made it."""
+    tagged = (resolved.filter(pl.col("ner_label") != "FRAME_TYPED")
+              .group_by("doc_id", "surface").agg(pl.col("canonical_key").sort().first().alias("tagged_key")))
+    untagged = (pl.col("ner_label") == "FRAME_TYPED") & (pl.col("name") == pl.col("surface"))
+    return (resolved.join(tagged, on=["doc_id", "surface"], how="left")
+            .with_columns(canonical_key=pl.when(untagged & pl.col("tagged_key").is_not_null())
+                          .then(pl.col("tagged_key")).otherwise(pl.col("canonical_key")))
+            .drop("tagged_key"))
 
 
 def entity_lookup(resolved: pl.DataFrame) -> pl.DataFrame:

@@ -529,6 +529,19 @@ NEWSPAPER_WORDS = {"Times", "Telegraph", "Mirror", "Express", "Herald", "Post", 
 JOINING_WORDS = {"from", "to", "against", "v", "vs", "versus", "beat"}
 
 
+def _after_inner_role(doc: Doc, start: int, end: int) -> int:
+    """'Kestrel boss Ruud Harle', 'GDC Mr Harle' tagged as one organisation: a role word or an honorific inside the
+    span, then a person's name (a census first name, or any name after an honorific), is where the person starts."""
+    for i in range(start + 1, end - 1):
+        word = doc[i].lower_.rstrip(".")
+        honorific = word in HONORIFIC_WORDS and doc[i].text[:1].isupper()
+        role = doc[i].is_lower and _role_word(word)
+        if (honorific or role and gazetteer.first_name_gender(doc[i + 1].text) is not None) \
+                and end - i - 1 <= 3 and all(t.text[:1].isupper() for t in doc[i + 1:end]):
+            return i + 1
+    return start
+
+
 def trimmed(ent: Span) -> Span | None:
     """A tagged name without what is not the name: the role in front of a person ("Veteran actor Morgan
     Freeman", "Comedian Harry Hill"), and with the prefix a hyphen joins to it ("T-Mobile", never "Mobile")."""
@@ -538,6 +551,8 @@ def trimmed(ent: Span) -> Span | None:
     if ent.label_ != "PERSON" and end - start >= 3 and _role_word(doc[start].lower_) \
             and gazetteer.first_name_gender(doc[start + 1].text) is not None:
         start += 1  # "Boss Graeme Souness" tagged as an organisation
+    if ent.label_ != "PERSON":
+        start = _after_inner_role(doc, start, end)
     if ent.label_ == "PERSON":
         # "Joseph O'Connor's Star of the Sea" tagged as one person: the name ends at its possessive
         end = next((t.i for t in ent[1:-1] if t.text in ("'s", "’s")), end)
@@ -749,6 +764,9 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str, counts
     Films"); a club's short name is its club however often it is used ("United")."""
     counts = counts or Counter()
     tokens = name.split()
+    initialled = {f for f, t in full_names.items() if t == "PERSON" and _initial_of(tokens, f.split())}
+    if initialled:  # "R Harle" in a line-up is Ronan Harle, unless two Harles start with an R
+        return initialled.pop() if len(initialled) == 1 else None
     targets = set()
     for full, ftype in full_names.items():
         ftoks = full.split()
@@ -756,16 +774,44 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str, counts
             continue
         if ftype == "PERSON" and ftoks[-1].rstrip(".") in NAME_SUFFIXES and len(ftoks) - 1 > len(tokens):
             ftoks = ftoks[:-1]  # "Evans" is Charles Evans Jr
-        is_prefix = ftoks[: len(tokens)] == tokens and own_type != "PLACE"  # "Santa Fe" is no Santa Fe shelter
+        # "Santa Fe" is no Santa Fe shelter, but "Serena" tagged as a place is Serena Harle's first name
+        is_prefix = ftoks[: len(tokens)] == tokens and (own_type != "PLACE" or ftype == "PERSON"
+                                                        and _first_name_not_place(name))
         is_suffix = ftoks[-len(tokens):] == tokens and ("PERSON" in (ftype, own_type) or len(tokens) >= 2
                                                          and ftype == own_type == "ORG"  # "Supreme Court"
-                                                         or ftype == "ORG" and _club_word(name))
+                                                         or ftype == "ORG" and _club_word(name)
+                                                         or ftype == own_type == "MISC" and name.islower()  # "dollar"
+                                                         or ftype == own_type == "ORG" and _org_short_word(name))
         parent = is_prefix and ftype == own_type == "ORG" and name.isupper() and counts[name] > counts[full]
         if (is_prefix and ftype in ("PERSON", "ORG") or is_suffix) and not parent:
             targets.add(full)
+    # "R Harle" beside "Ronan Harle" is one target, and so is "Rob Harle Party", a run-on span, beside "Rob Harle"
+    targets -= {t for t in targets if any(_initial_of(t.split(), o.split()) for o in targets)}
+    shortest = min(targets, key=len, default=None)
+    if len(targets) > 1 and all(full_names[t] == "PERSON" and (t == shortest or t.startswith(shortest + " "))
+                                for t in targets):
+        targets = {shortest}
     if len(targets) > 1 and len(tokens) == 1:
         targets = _surname_of(name, targets, full_names) or targets
     return targets.pop() if len(targets) == 1 else None
+
+
+def _initial_of(short: list[str], full: list[str]) -> bool:
+    """'R Harle' (or 'R. Harle') is Ronan Harle: the first name's initial, then the same words."""
+    return len(short) == len(full) >= 2 and re.fullmatch(r"[A-Z]\.?", short[0]) is not None \
+        and len(full[0]) > 2 and full[0][0] == short[0][0] and short[1:] == full[1:]
+
+
+def _org_short_word(name: str) -> bool:
+    """'the Commission' after 'European Commission', 'Burger' after 'Schalk Burger' tagged as an organisation: a
+    lone capitalised word ending one organisation's name, unless it is a place ('BBC Newcastle' is no Newcastle)
+    or an acronym (those fold by their initials)."""
+    return len(name.split()) == 1 and name[:1].isupper() and not name.isupper() and not gazetteer.is_sure_place(name)
+
+
+def _first_name_not_place(name: str) -> bool:
+    return len(name.split()) == 1 and gazetteer.first_name_gender(name) is not None \
+        and not gazetteer.is_sure_place(name)
 
 
 def _surname_of(name: str, targets: set[str], full_names: dict[str, str]) -> set[str]:
