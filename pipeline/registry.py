@@ -11,7 +11,7 @@ import yaml
 REGISTRY_PATH = Path(__file__).with_name("registry.yaml")
 ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "WORK", "AWARD", "EVENT", "MISC"}
 LITERAL_TYPES = {"DATE", "STRING"}
-VERB_ROLES = {"agent", "patient", "subj", "date"}
+VERB_ROLES = {"agent", "patient", "subj", "date", "leader"}
 NOUN_ROLES = {"referent", "of", "self", "possessor", "holder", "member"}
 
 

@@ -147,7 +147,7 @@ def _date_tokens(verb: Token) -> list[Token]:
 def role_tokens(verb: Token, role: str) -> list[Token]:
     if role == "date":
         return _date_tokens(verb)
-    if role == "agent":
+    if role in ("agent", "leader"):
         return agent_tokens(verb)
     if role == "patient":
         return patient_tokens(verb)

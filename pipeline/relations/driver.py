@@ -17,7 +17,7 @@ from pipeline.relations.places import place_word_extractions, comma_apposition_e
 from pipeline.relations.resolver import Resolver
 from pipeline.relations.role_facts import role_extractions
 from pipeline.relations.triggers import Triggers
-from pipeline.relations.values import Extraction
+from pipeline.relations.values import Extraction, Value
 from pipeline.relations.verbs import phrasal_lemma, surface_extractions, verb_extractions, verb_lemma
 
 
@@ -28,6 +28,8 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
     triggers = triggers or Triggers(load_registry())
     resolver = Resolver(doc, mentions, author, pronoun_spans, triggers.role_lexicon)
     out: list[Extraction] = role_extractions(doc, mentions, triggers, resolver)
+    if is_about_sport(doc):
+        resolver.teams_led = teams_led(out, triggers)
     for sent_i, sent in enumerate(doc.sents):
         for pred in triggers.comma_apposition:
             out.extend(comma_apposition_extractions(doc, pred, resolver, sent_i, sent))
@@ -59,6 +61,17 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
                     found.extend(possessive_extractions(tok, pred, resolver, sent_i))
             out.extend(replace(e, modality=stated_modality(tok, e)) for e in found)
     return _dedupe(out)
+
+
+def teams_led(roles: list[Extraction], triggers: Triggers) -> dict[str, Value]:
+    """'Wales coach Mike Ruddock': who leads which team, from the roles of a sport story; a person leading two
+    (a coach who moved) leads neither here."""
+    led: dict[str, set[Value]] = {}
+    for e in roles:
+        phrase = e.extractor.rsplit(":", 1)[-1]
+        if e.predicate == "employer" and "team_post" in triggers.role_lexicon.kinds.get(phrase, ()):
+            led.setdefault(e.subject.text, set()).add(Value(e.object.text, e.object.type))
+    return {person: next(iter(teams)) for person, teams in led.items() if len(teams) == 1}
 
 
 def _applies(frame: VerbFrame | NounFrame, doc: Doc) -> bool:

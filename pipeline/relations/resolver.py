@@ -33,6 +33,7 @@ class Resolver:
         self.by_token = {i: m for m in mentions for i in range(m.token_start, m.token_end)}
         self.author = author.casefold() if author else None
         self.sentence_of = sentence_indexes(doc)
+        self.teams_led: dict[str, Value] = {}  # a coach or manager's name: the team the document says they lead
 
     def values(self, tokens: list[Token]) -> list[Value]:
         return [v for v in map(self.value, tokens) if v is not None]
@@ -82,6 +83,9 @@ class Resolver:
             return None
         return Value(antecedent.name, antecedent.type, antecedent.kind, via_coref=True,
                      antecedent_sentence=antecedent.sentence_index)
+
+    def team_led_by(self, value: Value) -> Value | None:
+        return self.teams_led.get(value.text) if value.type == "PERSON" else None
 
     def _described(self, tok: Token) -> Value | None:
         """'The midfielder joined X', 'The 52-year-old is now ...': a subject describing a person stands for

@@ -14,6 +14,9 @@ from pipeline.relations.values import CONFIDENCE, Extraction, Value, accept, pai
 def verb_extractions(verb: Token, pred: Predicate, frame: VerbFrame, resolver: Resolver, sent_i: int
                      ) -> list[Extraction]:
     values = {role: resolver.values(expand(role_tokens(verb, role))) for role in (frame.subject, frame.object)}
+    if pred.nation_teams and frame.object in ("agent", "leader"):  # "Ruddock has recalled X": Ruddock's team has
+        values[frame.object] = [resolver.team_led_by(v) or v for v in values[frame.object]
+                                if frame.object == "agent" or resolver.team_led_by(v) is not None]
     fronted = fronted_participle(verb)
     if fronted and "agent" in values:
         slot = pred.subject_types if frame.subject == "agent" else pred.object_types

@@ -886,3 +886,11 @@ def test_a_relative_clause_states_its_fact_whatever_the_main_clause_hedges(nlp):
               "Hughes, who has been loaned to Kestrel Rovers.")
     found = {(e.subject.text, e.predicate, e.object.text): e.modality for e in extract_relations(doc, document_mentions(doc))}
     assert found[("Mark Hughes", "member_of_sports_team", "Kestrel Rovers")] == "asserted"
+
+
+def test_a_coachs_choices_are_members_of_the_team_the_story_says_he_coaches(nlp):
+    facts = triples(nlp, "Kestrel Rovers coach Ian Dunn has defended his decision before the league match. Tom Vale and "
+                         "Joe Penn have been used sparingly by Dunn this season. Dunn has dropped Dan Okafor for the "
+                         "game. Ana Pike was named player of the year by the Kestrel Herald.")
+    assert {("Tom Vale", "member_of_sports_team", "Kestrel Rovers"), ("Dan Okafor", "member_of_sports_team", "Kestrel Rovers")} <= facts
+    assert not any(s == "Ana Pike" for s, p, _ in facts if p == "member_of_sports_team")
