@@ -329,11 +329,13 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
     """The roles the phrase starting at token i names, after the name: '[the] [qualifier['s]] role words [of|at ...]'."""
     if i < sent_end and doc[i].lower_ in DETERMINERS:
         i += 1
-    qualifier = None
+    qualifier, nationality = None, None
     if (q := by_token.get(i)) is not None and q.type != "PERSON":
         qualifier, i = q, q.token_end
         if i < sent_end and doc[i].text in POSSESSIVE:
             i += 1
+            if (n := by_token.get(i)) is not None and gazetteer.nationality(n.surface) is not None:
+                nationality, i = n, n.token_end  # "Tottenham's Irish striker"
     groups: list[list[str]] = [[]]   # "chairman and founder of X": two roles
     while i < sent_end and sum(map(len, groups)) < MAX_ROLE_WORDS and by_token.get(i) is None:
         if doc[i].lower_ == "and" and groups[-1] and i + 1 < sent_end and by_token.get(i + 1) is None \
@@ -358,7 +360,8 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
     for words in groups:
         role_words, matched, kinds = _classified(words, lexicon)
         if matched is not None:
-            roles.append(Role(m, role_words, matched, kinds, qualifier, side, field if words is groups[-1] else ()))
+            roles.extend(Role(m, role_words, matched, kinds, q, side, field if words is groups[-1] else ())
+                         for q in [qualifier, *([nationality] if nationality else [])])
     return roles
 
 
@@ -460,6 +463,7 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon, pronoun_
             continue
         if (role := role_before(doc, m, by_token, lexicon)) is not None:
             roles.append(role)
+            roles.extend(replace(role, qualifier=q, possessive=False) for q in _further_qualifiers(doc, role, by_token))
             roles.extend(replace(role, person=other) for other in _plural_role_list(doc, m, role, mentions))
         roles.extend(role_after(doc, m, by_token, lexicon) + role_copula(doc, m, by_token, lexicon)
                      + role_as(doc, m, by_token, lexicon) + role_of(doc, m, by_token, lexicon))
@@ -476,6 +480,20 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon, pronoun_
     return roles + [replace(r, qualifier=team, side="context") for r in roles
                     if r.qualifier is None and r.kinds & TEAM_KINDS and not _capitalised_before(doc, r)
                     and (team := _team_in_context(doc, r.person, mentions))]
+
+
+def _further_qualifiers(doc: Doc, role: Role, by_token: dict[int, Mention]) -> list[Mention]:
+    """'Tottenham's Irish striker X', 'Leicester and England lock X': a possessor before a nationality, or a
+    name coordinated with the qualifier, qualifies the role too."""
+    q = role.qualifier
+    i = q.token_start - 1 if q is not None else -1
+    if i < 1 or q.type == "PERSON" or not role.matched:
+        return []
+    before = by_token.get(i - 1)
+    if before is None or before.type == "PERSON":
+        return []
+    possessed = doc[i].text in POSSESSIVE and gazetteer.nationality(q.surface) is not None
+    return [before] if possessed or doc[i].lower_ == "and" else []
 
 
 def _capitalised_before(doc: Doc, role: Role) -> bool:

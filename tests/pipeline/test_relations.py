@@ -894,3 +894,16 @@ def test_a_coachs_choices_are_members_of_the_team_the_story_says_he_coaches(nlp)
                          "game. Ana Pike was named player of the year by the Kestrel Herald.")
     assert {("Tom Vale", "member_of_sports_team", "Kestrel Rovers"), ("Dan Okafor", "member_of_sports_team", "Kestrel Rovers")} <= facts
     assert not any(s == "Ana Pike" for s, p, _ in facts if p == "member_of_sports_team")
+
+
+def test_a_club_possessing_a_nationality_and_a_role_qualifies_both(nlp):
+    facts = triples(nlp, "The league match ended in a draw, and the season is nearly over. Tom Vale, Kestrel "
+                         "Rovers' Irish striker, scored twice. Kestrel Rovers' Portuguese coach Joe Penn was happy.")
+    assert {("Tom Vale", "member_of_sports_team", "Kestrel Rovers"), ("Tom Vale", "country_of_citizenship", "Ireland"),
+            ("Joe Penn", "employer", "Kestrel Rovers"), ("Joe Penn", "country_of_citizenship", "Portugal")} <= facts
+
+
+def test_a_players_goal_or_debut_for_a_club(nlp):
+    facts = triples(nlp, "The league match ended in a draw, and the season is nearly over. Tom Vale's first goal "
+                         "for Kestrel Rovers came in 2004.")
+    assert ("Tom Vale", "member_of_sports_team", "Kestrel Rovers") in facts
