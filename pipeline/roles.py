@@ -244,6 +244,7 @@ def role_after(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Role
 
 
 COPULA_ADVERBS = {"now", "currently", "also", "still", "already", "then", "later"}
+COPULAS = {"be", "become"}
 
 
 # Titles held of a place, which the tagger takes for a person's name: "the Duke of Edinburgh".
@@ -279,7 +280,7 @@ def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     """'NAME is [now] [a|the] role words [of|at|in qualifier]': a sentence that says what the person is."""
     sent_end = sentence_of(doc, m.token_start).end
     i = m.token_end
-    if i >= sent_end or doc[i].lemma_ != "be" or doc[m.token_start:m.token_end].root.head.i != i:
+    if i >= sent_end or doc[i].lemma_ not in COPULAS or doc[m.token_start:m.token_end].root.head.i != i:
         i = _relative_copula(doc, m, sent_end)  # "X, who was director general of the BBC,"
         if i is None:
             return []
@@ -293,7 +294,7 @@ def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
 def _relative_copula(doc: Doc, m: Mention, sent_end: int) -> int | None:
     """The 'was' of 'NAME, who was ...' right after the name's comma."""
     i = m.token_end
-    if i + 2 < sent_end and doc[i].text == "," and doc[i + 1].lower_ == "who" and doc[i + 2].lemma_ == "be" \
+    if i + 2 < sent_end and doc[i].text == "," and doc[i + 1].lower_ == "who" and doc[i + 2].lemma_ in COPULAS \
             and doc[i + 2].dep_ == "relcl":
         return i + 2
     return None
@@ -307,7 +308,7 @@ def role_as(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLex
     """'X resigned as home secretary', 'Y was appointed as chief executive of Z', 'W took over as coach': the
     subject of such a verb holds (or held) the role after its 'as'."""
     head = doc[m.token_start:m.token_end].root
-    verbs = [head.head] if head.dep_ in ("nsubj", "nsubjpass") else []
+    verbs = [head.head] if head.dep_ in ("nsubj", "nsubjpass", "dobj") else []  # dobj: "Y appointed X as chief"
     verbs += [c for c in head.children if c.dep_ == "relcl" and any(  # "X, who has resigned as home secretary,"
         s.lower_ in ("who", "that") and s.dep_ in ("nsubj", "nsubjpass") for s in c.children)]
     verb = next((v for v in verbs if v.lemma_.lower() in AS_VERBS), None)
@@ -321,7 +322,9 @@ def role_as(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLex
     if start is None:
         return []
     sent_end = sentence_of(doc, m.token_start).end
-    return [replace(role, verb=verb.i) for role in _role_from(doc, m, start, sent_end, by_token, lexicon, "as")]
+    hirer = _employing_subject(doc, m, by_token) if head.dep_ == "dobj" else None
+    return [replace(role, verb=verb.i, qualifier=role.qualifier or hirer)
+            for role in _role_from(doc, m, start, sent_end, by_token, lexicon, "as")]
 
 
 def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, Mention], lexicon: RoleLexicon,
@@ -663,6 +666,8 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
         return RoleValue(q.name, q.type)
     if part == "nationality" and q.type in ("MISC", "PLACE") and (country := gazetteer.nationality(q.surface)):
         return RoleValue(country, "PLACE", None if country == q.name else (q.start_char, q.end_char))
+    if part == "nationality" and q.type == "PLACE" and "company" in role.kinds and is_country(q.name):
+        return RoleValue(q.name, "PLACE")  # "the UK mobile giant Vodafone"; a person's "England coach" is no nationality
     return None
 
 

@@ -38,12 +38,12 @@ def test_date_range_gives_each_date(nlp):
 
 
 def test_clear_sentence_yields_the_models_fact(nlp):
-    doc = nlp("Nordlys Bank is a subsidiary of Vest Holding.")   # a predicate no rule frame has
+    doc = nlp("Vest Holding has a subsidiary, Nordlys Bank.")   # a construction no rule frame reads
     _, rows = document_rows("0" * 16, doc, None, _triggers())
     facts = {(r["subject_name"], r["predicate"], r["object_name"]): r for r in rows}
     found = facts[("Nordlys Bank", "parent_organization", "Vest Holding")]
     assert found["extractor"] == f"model:{rm.MODEL_VERSION}" and 0.5 <= found["confidence"] < 1
-    assert found["sentence"] == "Nordlys Bank is a subsidiary of Vest Holding."
+    assert found["sentence"] == "Vest Holding has a subsidiary, Nordlys Bank."
 
 
 def test_life_span_gives_date_of_death_at_the_calibrated_threshold(nlp):
@@ -99,7 +99,7 @@ def test_the_models_facts_are_stated_as_the_sentence_states_the_pair(nlp):
     rows = {r["modality"] for r in document_rows("0" * 16, nlp("Nordlys Bank may become a subsidiary of Vest Holding."),
                                                    None, _triggers())[1] if r["extractor"].startswith("model:")}
     assert rows == {"hedged"}
-    plain = document_rows("0" * 16, nlp("Nordlys Bank is a subsidiary of Vest Holding."), None, _triggers())[1]
+    plain = document_rows("0" * 16, nlp("Vest Holding has a subsidiary, Nordlys Bank."), None, _triggers())[1]
     assert {r["modality"] for r in plain if r["extractor"].startswith("model:")} == {"asserted"}
 
 

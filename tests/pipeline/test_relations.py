@@ -907,3 +907,19 @@ def test_a_players_goal_or_debut_for_a_club(nlp):
     facts = triples(nlp, "The league match ended in a draw, and the season is nearly over. Tom Vale's first goal "
                          "for Kestrel Rovers came in 2004.")
     assert ("Tom Vale", "member_of_sports_team", "Kestrel Rovers") in facts
+
+
+def test_becoming_a_post_and_being_appointed_to_it_by_an_organisation(nlp):
+    facts = triples(nlp, "Sarah Jones became chief executive of Kestrel Bank in 2002. Halden Insurance appointed "
+                         "Paul Gray as chairman in 2004.")
+    assert {("Sarah Jones", "employer", "Kestrel Bank"), ("Paul Gray", "employer", "Halden Insurance"),
+            ("Paul Gray", "position_held", "chairman")} <= facts
+
+
+def test_a_company_described_by_its_countrys_name_and_a_unit_with_its_parent(nlp):
+    facts = triples(nlp, "Shares in Kestrel Bank, the UK banking giant, rose. Shares in Marlow Insurance, a unit of "
+                         "Halden Group, fell. Shares in Vale Motors' parent company Brandt Holdings rose.")
+    assert {("Kestrel Bank", "country", "United Kingdom"),
+            ("Marlow Insurance", "parent_organization", "Halden Group"),
+            ("Marlow Insurance", "owned_by", "Halden Group"),
+            ("Vale Motors", "parent_organization", "Brandt Holdings")} <= facts
