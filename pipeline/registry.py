@@ -100,6 +100,7 @@ class Predicate:
     overrides: frozenset[str] = frozenset()  # the model's predicates a rule fact of this one rules out for its pair
     model_cues: frozenset[str] = frozenset()  # lemmas one of which the model's pair must have in its sentences
     parties: str | None = None  # "only": the object must be a political party; "never": it must not be one
+    award_categories: frozenset[str] = frozenset()  # "won the best actress Oscar for X": a category word naming the role
 
     @property
     def object_kind(self) -> str:
@@ -144,7 +145,8 @@ def parse_predicate(raw: dict) -> Predicate:
     roles = tuple(_role_frame(r, name) for r in raw.get("roles", []))
     model_only = bool(raw.get("model_only", False))
     has_frame = bool(verbs or nouns or possessive or roles or raw.get("comma_apposition") or raw.get("lifespan")
-                     or raw.get("makers") or raw.get("modifier") or raw.get("place_word"))
+                     or raw.get("makers") or raw.get("modifier") or raw.get("place_word")
+                     or raw.get("award_categories"))
     if not (has_frame or model_only):
         raise RegistryError(f"{name}: no frame triggers it (mark it `model_only: true` if that is meant)")
     if has_frame and model_only:
@@ -157,7 +159,8 @@ def parse_predicate(raw: dict) -> Predicate:
                      bool(raw.get("disjoint_conflicts", False)), bool(raw.get("changes_over_time", False)),
                      raw.get("modifier"), model_only, bool(raw.get("nation_teams", False)),
                      raw.get("place_word"), frozenset(raw.get("overrides", [])),
-                     frozenset(raw.get("model_cues", [])), _parties(raw.get("parties"), name))
+                     frozenset(raw.get("model_cues", [])), _parties(raw.get("parties"), name),
+                     frozenset(raw.get("award_categories", [])))
 
 
 def _parties(value: str | None, name: str) -> str | None:

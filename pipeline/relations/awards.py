@@ -1,14 +1,17 @@
-"""Awards named as modifiers: 'Oscar-winning actor Jamie Foxx', 'the Bafta-nominated film X'."""
+"""Awards named as modifiers ('Oscar-winning actor Jamie Foxx', 'the Bafta-nominated film X'), and award
+categories that say what a winner did for a work ('won the best actress Oscar for Million Dollar Baby')."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from pipeline import gazetteer
 from pipeline.registry import Predicate
+from pipeline.relations.arguments import VERB_POS, children, expand, prep_objects, role_tokens
 from pipeline.relations.resolver import Resolver
-from pipeline.relations.values import CONFIDENCE, Extraction, Value, accept
+from pipeline.relations.values import CONFIDENCE, Extraction, Value, accept, pairs
 
 AWARD_MODIFIER = re.compile(r"\b(?P<award>Golden Globe|Academy Award|Brit Award|[A-Z][\w']*)-(?P<modifier>winning|nominated)\b")
 
@@ -37,3 +40,39 @@ def award_modifier_extractions(doc: Doc, by_modifier: dict[str, Predicate], reso
             out.append(Extraction(pred.name, subj, obj, sent_i, f"{pred.name}:modifier:{m['modifier']}",
                                   CONFIDENCE["title"]))
     return out
+
+
+AWARD_VERBS = {"win", "receive", "earn", "take", "scoop", "collect", "share", "claim", "land", "bag", "pick",
+               "nominate", "shortlist"}
+PART_NOUNS = {"role", "part", "performance", "portrayal", "work", "turn"}
+
+
+def award_category_extractions(doc: Doc, preds: list[Predicate], resolver: Resolver, sent_i: int, sent: Span
+                               ) -> list[Extraction]:
+    """'X won the best actress Oscar for W', 'X was nominated for best director for W', 'Y won best rock album for
+    W': the category's words name what the winner was to the work (cast member, director, performer)."""
+    out = []
+    for verb in (t for t in sent if t.pos_ in VERB_POS and t.lemma_.lower() in AWARD_VERBS):
+        nominated = verb.lemma_.lower() in ("nominate", "shortlist")
+        winners = resolver.values(expand(role_tokens(verb, "patient" if nominated else "agent")))
+        fors = prep_objects(verb, ("for",))
+        awards = fors[:1] if nominated else children(verb, "dobj")
+        works = [w for w in resolver.values(_work_tokens(fors + awards)) if w.type == "WORK"
+                 and w not in resolver.values(awards)]
+        category = {t.lower_ for a in awards for t in a.subtree if t.i <= a.i}
+        if "best" not in category and not any(v.type == "AWARD" for v in resolver.values(awards)):
+            continue  # "shared the song Night Ferry": no award
+        for pred in preds:
+            for word in sorted(category & pred.award_categories)[:1]:
+                said = [replace(w, kind=w.kind or word) if word in pred.subject_kinds else w for w in works]
+                out.extend(pairs(pred, said, winners, sent_i, f"{pred.name}:award_category:{word}", CONFIDENCE["noun"]))
+    return out
+
+
+def _work_tokens(tokens: list[Token]) -> list[Token]:
+    """The works a 'for' names: 'for Million Dollar Baby', 'for his role in Ray', and a 'for' on the award."""
+    found = list(tokens)
+    for tok in tokens:
+        found.extend(prep_objects(tok, ("for",)))
+    found += [p for tok in found if tok.lemma_.lower() in PART_NOUNS for p in prep_objects(tok, ("in", "as"))]
+    return found

@@ -9,7 +9,7 @@ from pipeline.mentions import Mention, is_about_sport
 from pipeline.modality import modality
 from pipeline.registry import NounFrame, VerbFrame, load_registry
 from pipeline.relations.arguments import NOMINAL_POS, VERB_POS
-from pipeline.relations.awards import award_modifier_extractions
+from pipeline.relations.awards import award_category_extractions, award_modifier_extractions
 from pipeline.relations.lifespans import lifespan_extractions
 from pipeline.relations.makers import by_line_extractions, possessive_maker_extractions
 from pipeline.relations.nouns import noun_extractions, noun_matches, possessive_extractions
@@ -41,6 +41,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
             out.extend(by_line_extractions(doc, pred, resolver, sent_i, sent))
             out.extend(possessive_maker_extractions(doc, pred, resolver, sent_i, sent))
         out.extend(award_modifier_extractions(doc, triggers.modifier, resolver, sent_i, sent))
+        out.extend(award_category_extractions(doc, triggers.award_categories, resolver, sent_i, sent))
         for tok in sent:
             found: list[Extraction] = []
             if tok.pos_ in VERB_POS:

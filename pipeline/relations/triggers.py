@@ -25,4 +25,5 @@ class Triggers:
         self.roles = [p for p in predicates if p.roles]
         self.makers = [p for p in predicates if p.makers]
         self.modifier = {p.modifier: p for p in predicates if p.modifier}
+        self.award_categories = [p for p in predicates if p.award_categories]
         self.role_lexicon = load_roles()

@@ -923,3 +923,10 @@ def test_a_company_described_by_its_countrys_name_and_a_unit_with_its_parent(nlp
             ("Marlow Insurance", "parent_organization", "Halden Group"),
             ("Marlow Insurance", "owned_by", "Halden Group"),
             ("Vale Motors", "parent_organization", "Brandt Holdings")} <= facts
+
+
+def test_an_award_category_names_what_the_winner_was_to_the_work(nlp):
+    facts = triples(nlp, "Sarah Jones won the best actress Oscar for the film Glass Harbor. Paul Gray was nominated "
+                         "for best director for the film Glass Harbor. Mark Hughes won a Bafta for the film Glass Harbor.")
+    assert {("Glass Harbor", "cast_member", "Sarah Jones"), ("Glass Harbor", "director", "Paul Gray")} <= facts
+    assert not any(o == "Mark Hughes" for _, p, o in facts if p in ("cast_member", "director"))  # no category
