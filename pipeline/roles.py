@@ -86,7 +86,8 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
             i -= 3  # "Hong Kong Rugby Football Union (HKRFU) chairman John Molloy"
         tok = doc[i]
         other = None if portfolio(tok) else by_token.get(i)
-        if other is not None and (other.type != "PERSON" or _team_before_player(words, lexicon)):
+        if other is not None and (other.type != "PERSON" or _team_before_player(words, lexicon)
+                                  or _band_before_member(words, other, lexicon)):
             qualifier = other if other.type != "PERSON" else replace(other, type="ORG")
             break
         if tok.text in POSSESSIVE and by_token.get(i - 1) is not None and by_token[i - 1].type != "PERSON":
@@ -181,6 +182,22 @@ def _team_before_player(words: list[str], lexicon: RoleLexicon) -> bool:
     tagger says; nobody is 'X striker' for a person X."""
     found = lexicon.classify(words) if words else None
     return found is not None and "player" in found[1]
+
+
+def _band_before_member(words: list[str], other: Mention, lexicon: RoleLexicon) -> bool:
+    """'Keane singer Tom Chaplin', 'Coldplay frontman X': a one-word name the tagger took for a person, before a
+    band member's role, is the band; 'Dylan guitarist X' would be a first name's, and no first name is."""
+    found = lexicon.classify(words) if words else None
+    return found is not None and "band_member" in found[1] and " " not in other.name \
+        and gazetteer.first_name_gender(other.name) is None
+
+
+def _band_of(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention], words: list[str],
+             lexicon: RoleLexicon) -> Mention | None:
+    j = i + 1 + (i + 1 < sent_end and doc[i + 1].lower_ == "the")
+    band = by_token.get(j) if i < sent_end and doc[i].lower_ == "of" else None
+    return replace(band, type="ORG") if band is not None and band.type == "PERSON" and band.token_start == j \
+        and _band_before_member(words, band, lexicon) else None
 
 
 def untagged_organisation(doc: Doc, end: int, person: Mention) -> Mention | None:
@@ -352,6 +369,8 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
     field = _field_of_post(doc, i, sent_end, by_token)
     if qualifier is None:
         qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m, lexicon)
+    if qualifier is None and (band := _band_of(doc, i, sent_end, by_token, groups[-1], lexicon)) is not None:
+        qualifier, i = band, band.token_end  # "lead singer of Keane"
     elif field:
         i += len(field)  # "Kestrel Bank's head of research"
     elif (found := lexicon.classify(groups[-1]) if groups[-1] else None) is not None and "elected" in found[1]:

@@ -930,3 +930,10 @@ def test_an_award_category_names_what_the_winner_was_to_the_work(nlp):
                          "for best director for the film Glass Harbor. Mark Hughes won a Bafta for the film Glass Harbor.")
     assert {("Glass Harbor", "cast_member", "Sarah Jones"), ("Glass Harbor", "director", "Paul Gray")} <= facts
     assert not any(o == "Mark Hughes" for _, p, o in facts if p in ("cast_member", "director"))  # no category
+
+
+def test_a_one_word_band_the_tagger_took_for_a_person_before_or_after_a_members_role(nlp):
+    facts = triples(nlp, "Keane singer Tom Chaplin has checked into a clinic. Paul Gray, lead singer of Keane, "
+                         "was not there. Madonna dancer Sarah Jones was there.")
+    assert {("Tom Chaplin", "member_of", "Keane"), ("Paul Gray", "member_of", "Keane")} <= facts
+    assert not any(o == "Madonna" for _, p, o in facts if p == "member_of")  # a first name: a person's dancer
