@@ -86,6 +86,7 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
             i -= 3  # "Hong Kong Rugby Football Union (HKRFU) chairman John Molloy"
         tok = doc[i]
         other = None if portfolio(tok) else by_token.get(i)
+        other = _regional_division(other, by_token) if other is not None else None
         if other is not None and (other.type != "PERSON" or _team_before_player(words, lexicon)
                                   or _band_before_member(words, other, lexicon)):
             qualifier = other if other.type != "PERSON" else replace(other, type="ORG")
@@ -182,6 +183,17 @@ def _team_before_player(words: list[str], lexicon: RoleLexicon) -> bool:
     tagger says; nobody is 'X striker' for a person X."""
     found = lexicon.classify(words) if words else None
     return found is not None and "player" in found[1]
+
+
+def _regional_division(m: Mention, by_token: dict[int, Mention]) -> Mention:
+    """'GM Europe president X', 'BBC Scotland controller Y': an organisation then a place, with nothing between,
+    is the organisation's division there: the qualifier is both words."""
+    org = by_token.get(m.token_start - 1)
+    if m.type != "PLACE" or org is None or org.type != "ORG" or org.end_char + 1 != m.start_char:
+        return m
+    name = f"{org.name} {m.surface}"
+    return Mention(name, name, "ORG", UNTAGGED, None, m.sentence_index, org.start_char, m.end_char,
+                   org.token_start, m.token_end)
 
 
 def _band_before_member(words: list[str], other: Mention, lexicon: RoleLexicon) -> bool:
@@ -497,7 +509,10 @@ def find_roles(doc: Doc, mentions: list[Mention], lexicon: RoleLexicon, pronoun_
                 role.matched is not None or role.qualifier is not None and gazetteer.nationality(role.qualifier.surface)):
             roles.append(replace(role, antecedent_sentence=named_in))
     if not is_about_sport(doc):
-        return roles
+        company = story_company(mentions)
+        return roles + [replace(r, qualifier=company, side="context") for r in roles
+                        if company is not None and r.qualifier is None and r.matched in COMPANY_POSTS
+                        and r.person.type == "PERSON" and not _other_organisation_near(r.person, company, mentions)]
     roles = [replace(r, sport=True) for r in roles]
     return roles + [replace(r, qualifier=team, side="context") for r in roles
                     if r.qualifier is None and r.kinds & TEAM_KINDS and not _capitalised_before(doc, r)
@@ -516,6 +531,34 @@ def _further_qualifiers(doc: Doc, role: Role, by_token: dict[int, Mention]) -> l
         return []
     possessed = doc[i].text in POSSESSIVE and gazetteer.nationality(q.surface) is not None
     return [before] if possessed or doc[i].lower_ == "and" else []
+
+
+# Posts only a company (or a body run like one) has: held, when no organisation is named with them, at the
+# company the story is about. 'President' is left out: it is as often a country's.
+COMPANY_POSTS = {"chief executive", "chief executive officer", "ceo", "chairman", "chairwoman", "vice-chairman",
+                 "managing director", "finance director", "executive director", "boss"}
+
+
+def story_company(mentions: list[Mention]) -> Mention | None:
+    """The organisation a story is about: named in its headline or first sentence, and named more often than any
+    other organisation (at least twice); a story about two companies has none."""
+    counts: dict[str, int] = {}
+    first: dict[str, Mention] = {}
+    for m in mentions:
+        if m.type == "ORG" and m.label != UNTAGGED and not _is_party(m):
+            counts[m.name] = counts.get(m.name, 0) + 1
+            first.setdefault(m.name, m)
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None
+    top = first[ranked[0][0]]
+    return top if top.sentence_index <= 1 else None
+
+
+def _other_organisation_near(person: Mention, company: Mention, mentions: list[Mention]) -> bool:
+    """Another organisation named in the person's sentence or the one before: the post may be held there."""
+    return any(m.type == "ORG" and m.name != company.name and 0 <= person.sentence_index - m.sentence_index <= 1
+               for m in mentions)
 
 
 def _capitalised_before(doc: Doc, role: Role) -> bool:

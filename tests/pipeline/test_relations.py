@@ -937,3 +937,20 @@ def test_a_one_word_band_the_tagger_took_for_a_person_before_or_after_a_members_
                          "was not there. Madonna dancer Sarah Jones was there.")
     assert {("Tom Chaplin", "member_of", "Keane"), ("Paul Gray", "member_of", "Keane")} <= facts
     assert not any(o == "Madonna" for _, p, o in facts if p == "member_of")  # a first name: a person's dancer
+
+
+def test_a_company_post_named_alone_is_held_at_the_company_the_story_is_about(nlp):
+    story = triples(nlp, "Kestrel Bank profits rise\n\nKestrel Bank has reported a rise in profits. Chief executive "
+                         "Paul Gray said it had been a good year.")
+    assert {("Paul Gray", "employer", "Kestrel Bank"), ("Kestrel Bank", "chief_executive_officer", "Paul Gray")} <= story
+    near = triples(nlp, "Kestrel Bank profits rise\n\nKestrel Bank has reported a rise in profits, unlike Halden "
+                        "Insurance. Chief executive Paul Gray said it had been a good year.")
+    assert not any(p in ("employer", "chief_executive_officer") for _, p, _ in near)  # whose: unsaid
+    two = triples(nlp, "Banks report profits\n\nKestrel Bank and Halden Insurance have reported a rise in profits. "
+                       "Kestrel Bank and Halden Insurance are rivals. Chairman Paul Gray said it had been a good year.")
+    assert not any(p == "employer" for _, p, _ in two)
+
+
+def test_a_company_and_a_region_before_a_post_is_its_division(nlp):
+    facts = triples(nlp, "It will not be sold in the US, said GM Europe president Carl-Peter Forster.")
+    assert ("Carl-Peter Forster", "employer", "GM Europe") in facts
