@@ -572,6 +572,8 @@ def trimmed(ent: Span) -> Span | None:
         start -= 1  # "Sunday Telegraph journalist X" (the weekday tagged a date), "All England Club"
     if ent.label_ != "WORK_OF_ART":  # "Arsenal from Ajax", "Leeds to Chelsea": two names and a move between
         end = next((t.i for t in doc[start + 1:end - 1] if t.lower_ in JOINING_WORDS and t.is_lower), end)
+        while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"):
+            end -= 1  # "the Management Centre at | Strathclyde University"
     label = ent.label_
     if _first_name_left_out(doc, start, end, label):
         start, label = start - 1, "PERSON"  # "Ana Molnar" tagged as "Molnar", a place
@@ -776,7 +778,8 @@ def _variant_target(name: str, full_names: dict[str, str], own_type: str, counts
             ftoks = ftoks[:-1]  # "Evans" is Charles Evans Jr
         # "Santa Fe" is no Santa Fe shelter, but "Serena" tagged as a place is Serena Harle's first name
         is_prefix = ftoks[: len(tokens)] == tokens and (own_type != "PLACE" or ftype == "PERSON"
-                                                        and _first_name_not_place(name))
+                                                        and _first_name_not_place(name)) \
+            and not (own_type == "MISC" and gazetteer.nationality(name))  # "Scottish" is no Scottish Power
         is_suffix = ftoks[-len(tokens):] == tokens and ("PERSON" in (ftype, own_type) or len(tokens) >= 2
                                                          and ftype == own_type == "ORG"  # "Supreme Court"
                                                          or ftype == "ORG" and _club_word(name)

@@ -448,3 +448,11 @@ def test_a_role_or_an_honorific_inside_an_organisations_span_starts_a_person(nlp
     doc = _tagged_as(nlp, f"Victor Harle spoke on Monday. Later {span} said sales had risen.", span, "ORG")
     names = {m.surface: m.name for m in document_mentions(doc)}
     assert span not in names and names.get(person) == "Victor Harle"
+
+
+def test_a_nationality_is_no_short_form_of_a_name_it_opens_and_a_name_ends_before_a_preposition(nlp):
+    doc = nlp("Scottish Finance Minister, Tom Hale MSP, spoke. Ana Pike, director of the Scottish Local Authority "
+              "Management Centre at Strathclyde University, spoke too.")
+    names = {m.surface: m.name for m in document_mentions(doc)}
+    assert names.get("Scottish") in (None, "Scottish", "United Kingdom")
+    assert not any(n.endswith(" at") for n in names.values())
