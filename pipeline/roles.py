@@ -370,6 +370,8 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
                 nationality, i = n, n.token_end  # "Tottenham's Irish striker"
     groups: list[list[str]] = [[]]   # "chairman and founder of X": two roles
     while i < sent_end and sum(map(len, groups)) < MAX_ROLE_WORDS and by_token.get(i) is None:
+        if doc[i].lower_ == "of" and groups[-1] and lexicon.classify(groups[-1]) is not None:
+            break  # "head of distribution at X": what follows 'of' is the post's field
         if doc[i].lower_ == "and" and groups[-1] and i + 1 < sent_end and by_token.get(i + 1) is None \
                 and _role_word(doc[i + 1], lexicon):
             groups.append([])
@@ -381,8 +383,8 @@ def _role_from(doc: Doc, m: Mention, i: int, sent_end: int, by_token: dict[int, 
     field = _field_of_post(doc, i, sent_end, by_token)
     if qualifier is None:
         qualifier, i = _prepositional_qualifier(doc, i + len(field), sent_end, by_token, m, lexicon)
-    if qualifier is None and (band := _band_of(doc, i, sent_end, by_token, groups[-1], lexicon)) is not None:
-        qualifier, i = band, band.token_end  # "lead singer of Keane"
+        if qualifier is None and (band := _band_of(doc, i, sent_end, by_token, groups[-1], lexicon)) is not None:
+            qualifier, i = band, band.token_end  # "lead singer of Keane"
     elif field:
         i += len(field)  # "Kestrel Bank's head of research"
     elif (found := lexicon.classify(groups[-1]) if groups[-1] else None) is not None and "elected" in found[1]:
@@ -480,7 +482,7 @@ def untagged_organisation_at(doc: Doc, start: int, sent_end: int, person: Mentio
 
 
 CLAUSE_GOES_ON = {"ADP", "CCONJ", "SCONJ", "ADV"}  # "resigned as coach on Monday", "... as chairman and left"
-APPOSITION_ENDS = {",", ".", ";", ")", "(", "-", "–", "—", '"', "'", "“", "”", "in"}
+APPOSITION_ENDS = {",", ".", ";", ")", "(", "-", "–", "—", '"', "'", "“", "”", "in", "which", "who", "that", "whose"}
 
 
 def _apposition_ends(tok: Token) -> bool:
