@@ -482,7 +482,10 @@ def _person_shaped(name: str) -> bool:
 
 
 def _organisation_kind_before(ent: Span) -> bool:
-    before = ent.doc[ent.start - 1] if ent.start else None
+    """'the band Blur', 'his other band, Fightstar,': an organisation's kind noun right before the name, or
+    before its comma when the name is the noun's apposition."""
+    start = ent.start - (ent.start >= 2 and ent.doc[ent.start - 1].text == "," and ent.root.dep_ == "appos")
+    before = ent.doc[start - 1] if start else None
     return before is not None and before.is_lower and before.pos_ == "NOUN" and KIND_NOUNS.get(before.lemma_) == "ORG"
 
 

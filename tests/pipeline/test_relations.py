@@ -954,3 +954,9 @@ def test_a_company_post_named_alone_is_held_at_the_company_the_story_is_about(nl
 def test_a_company_and_a_region_before_a_post_is_its_division(nlp):
     facts = triples(nlp, "It will not be sold in the US, said GM Europe president Carl-Peter Forster.")
     assert ("Carl-Peter Forster", "employer", "GM Europe") in facts
+
+
+def test_his_band_named_in_apposition_is_his_membership(nlp):
+    facts = triples(nlp, "Paul Gray formed his band, Keane, in 1995. Tom Hale spent time with his other band, "
+                         "Fightstar.")
+    assert {("Paul Gray", "member_of", "Keane"), ("Tom Hale", "member_of", "Fightstar")} <= facts
