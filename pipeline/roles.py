@@ -414,17 +414,23 @@ def _past_seat(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]) ->
 
 
 def _field_of_post(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]) -> tuple[str, ...]:
-    """'of corporate responsibility', 'of search properties': lower-case words without a determiner after 'of',
-    up to the next preposition or the end of the phrase, that name no organisation: part of the post's name."""
-    if i >= sent_end or doc[i].lower_ != "of":
+    """'of corporate responsibility', 'for technology development': lower-case words without a determiner after
+    'of' or 'for', up to the next preposition or the end of the phrase, that name no organisation: part of the
+    post's name."""
+    if i >= sent_end or doc[i].lower_ not in ("of", "for"):
         return ()
     j = i + 1
-    while j < sent_end and j - i <= MAX_DESCRIPTOR_TOKENS and by_token.get(j) is None and doc[j].is_lower \
-            and doc[j].is_alpha and doc[j].pos_ in ("NOUN", "ADJ"):
+    while j < sent_end and j - i <= MAX_DESCRIPTOR_TOKENS and by_token.get(j) is None and (
+            doc[j].is_lower and doc[j].is_alpha and doc[j].pos_ in ("NOUN", "ADJ") or _inner_hyphen(doc[j])):
         j += 1
     if j == i + 1 or j < sent_end and by_token.get(j) is not None or j < sent_end and _untagged_name_word(doc[j]):
         return ()  # "of financial analysis firm X": the words describe the organisation that follows
-    return tuple(t.lower_ for t in doc[i:j])
+    return tuple(t.lower_ for t in doc[i:j])  # one word per token: callers count tokens by it
+
+
+def _inner_hyphen(tok: Token) -> bool:
+    """The '-' of 'anti-virus', joined to the words either side."""
+    return tok.text == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_
 
 
 MAX_DESCRIPTOR_TOKENS = 5   # "of financial analysis firm X", "for anti-virus firm X", "of the industry's tracker X"
@@ -716,7 +722,7 @@ def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:
     if part == "self":
         if role.matched is None:
             return None
-        phrase = role.matched if predicate == "occupation" else " ".join(role.words + role.field)
+        phrase = role.matched if predicate == "occupation" else " ".join(role.words + role.field).replace(" - ", "-")
         return RoleValue(phrase, "STRING")
     if q is None:
         return None

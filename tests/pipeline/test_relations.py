@@ -960,3 +960,14 @@ def test_his_band_named_in_apposition_is_his_membership(nlp):
     facts = triples(nlp, "Paul Gray formed his band, Keane, in 1995. Tom Hale spent time with his other band, "
                          "Fightstar.")
     assert {("Paul Gray", "member_of", "Keane"), ("Tom Hale", "member_of", "Fightstar")} <= facts
+
+
+def test_a_posts_field_after_for_or_with_a_hyphen_and_a_subsidiary_company(nlp):
+    facts = triples(nlp, "We are expanding, said Oliver Valente, Sprint's vice president for technology development. "
+                         "Reports came in, said Mikko Hypponen, director of anti-virus research for Kestrel Bank.")
+    assert {("Oliver Valente", "employer", "Sprint"),
+            ("Oliver Valente", "position_held", "vice president for technology development"),
+            ("Mikko Hypponen", "employer", "Kestrel Bank"),
+            ("Mikko Hypponen", "position_held", "director of anti-virus research")} <= facts
+    unit = triples(nlp, "Kestrel Mobile is a subsidiary company of Deutsche Telekom and has 16 million subscribers.")
+    assert ("Kestrel Mobile", "owned_by", "Deutsche Telekom") in unit
