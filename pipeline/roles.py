@@ -459,6 +459,9 @@ def _prepositional_qualifier(doc: Doc, i: int, sent_end: int, by_token: dict[int
             return replace(q, type="ORG"), q.token_end  # "the law firm Tods Murray": a firm, whatever the tagger says
         if (doc[i].lower_ != "in" or k > j) and (u := untagged_organisation_at(doc, k, sent_end, person)):
             return u, u.token_end  # after 'in' only 'the law firm X': 'in Leeds' names where, not whom
+        if k == j + 1 and doc[j - 1].lower_ == "the" and _names_a_company(doc[j], lexicon) \
+                and (company := story_company(sorted(set(by_token.values()), key=lambda m: m.start_char))):
+            return company, k  # "spokesman for the firm": the company the story is about
         if k == j:
             break
         i = k  # "for the region": no organisation yet, perhaps in the next phrase

@@ -971,3 +971,12 @@ def test_a_posts_field_after_for_or_with_a_hyphen_and_a_subsidiary_company(nlp):
             ("Mikko Hypponen", "position_held", "director of anti-virus research")} <= facts
     unit = triples(nlp, "Kestrel Mobile is a subsidiary company of Deutsche Telekom and has 16 million subscribers.")
     assert ("Kestrel Mobile", "owned_by", "Deutsche Telekom") in unit
+
+
+def test_a_post_at_the_firm_is_held_at_the_company_the_story_is_about(nlp):
+    facts = triples(nlp, "Kestrel Bank profits rise\n\nKestrel Bank has reported higher profits. Paul Gray, a "
+                         "spokesman for the bank, said costs fell.")
+    assert ("Paul Gray", "employer", "Kestrel Bank") in facts
+    two = triples(nlp, "Banks report profits\n\nKestrel Bank and Halden Group reported higher profits. Paul Gray, a "
+                       "spokesman for the bank, said Kestrel Bank and Halden Group are rivals.")
+    assert not any(p == "employer" for _, p, _ in two)
