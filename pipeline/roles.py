@@ -428,6 +428,14 @@ def _field_of_post(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]
     return tuple(t.lower_ for t in doc[i:j])  # one word per token: callers count tokens by it
 
 
+def _organisation_follows(doc: Doc, i: int, sent_end: int, by_token: dict[int, Mention]) -> bool:
+    """'at [the] X' or 'for [the] X' next, X an organisation."""
+    if i + 1 >= sent_end or doc[i].lower_ not in ("at", "for"):
+        return False
+    nxt = by_token.get(i + 1 + (doc[i + 1].lower_ == "the"))
+    return nxt is not None and nxt.type == "ORG"
+
+
 def _inner_hyphen(tok: Token) -> bool:
     """The '-' of 'anti-virus', joined to the words either side."""
     return tok.text == "-" and not tok.whitespace_ and tok.i > 0 and not tok.doc[tok.i - 1].whitespace_
@@ -453,11 +461,17 @@ def _prepositional_qualifier(doc: Doc, i: int, sent_end: int, by_token: dict[int
         if q is not None and q.token_end + 1 < sent_end and doc[q.token_end].text in POSSESSIVE \
                 and (owned := by_token.get(q.token_end + 1)) is not None and owned.type == "ORG":
             q = owned  # "founder of MIT's Media Labs": the lab, not MIT
+        if q is not None and doc[i].lower_ == "of" and _organisation_follows(doc, q.token_end, sent_end, by_token):
+            i = q.token_end  # "Professor of Astronomy at Uppsala University": the first name is the post's field
+            continue
         if q is not None and (q.type == "ORG" or q.type != "PERSON" and doc[i].lower_ != "in"):
             return q, q.token_end  # "a partner in the law firm X", never "economist in France"
         if q is not None and k > j and _names_a_company(doc[k - 1], lexicon):
             return replace(q, type="ORG"), q.token_end  # "the law firm Tods Murray": a firm, whatever the tagger says
         if (doc[i].lower_ != "in" or k > j) and (u := untagged_organisation_at(doc, k, sent_end, person)):
+            if doc[i].lower_ == "of" and _organisation_follows(doc, u.token_end, sent_end, by_token):
+                i = u.token_end  # "Professor of Astronomy at X", Astronomy untagged
+                continue
             return u, u.token_end  # after 'in' only 'the law firm X': 'in Leeds' names where, not whom
         if k == j + 1 and doc[j - 1].lower_ == "the" and _names_a_company(doc[j], lexicon) \
                 and (company := story_company(sorted(set(by_token.values()), key=lambda m: m.start_char))):

@@ -105,6 +105,8 @@ def _doers(verb: Token) -> list[Token]:
         return [_relative_head(t) for t in subj]
     if fronted_participle(verb):
         return main_subject(verb)
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in VERB_POS:
+        return _doers(verb.head)  # "X completed a degree while working for Y": the main clause's doer
     return [verb.head] if verb.dep_ == "acl" and verb.tag_ == "VBG" else []
 
 

@@ -980,3 +980,15 @@ def test_a_post_at_the_firm_is_held_at_the_company_the_story_is_about(nlp):
     two = triples(nlp, "Banks report profits\n\nKestrel Bank and Halden Group reported higher profits. Paul Gray, a "
                        "spokesman for the bank, said Kestrel Bank and Halden Group are rivals.")
     assert not any(p == "employer" for _, p, _ in two)
+
+
+def test_a_capitalised_field_before_the_organisation_and_a_company_led_by_someone(nlp):
+    facts = triples(nlp, "Paul Gray was appointed Professor of Astronomy at Uppsala University in 1888. Kestrel "
+                         "Studios is a British video game developer, formerly led by Peter Molyneux.")
+    assert {("Paul Gray", "employer", "Uppsala University"), ("Peter Molyneux", "employer", "Kestrel Studios")} <= facts
+    assert ("Paul Gray", "employer", "Astronomy") not in facts
+
+
+def test_a_participle_after_while_takes_the_main_clauses_subject(nlp):
+    facts = triples(nlp, "In 2008, Paul Gray completed a course at Leeds University while working for Kestrel Bank.")
+    assert ("Paul Gray", "employer", "Kestrel Bank") in facts
