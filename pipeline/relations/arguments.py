@@ -137,8 +137,12 @@ def _prep_tokens(verb: Token, prep: str) -> list[Token]:
     """The preposition's objects; through a role played ('stars as Howard Hughes in The Aviator', 'plays Bobby
     Darin in Beyond the Sea') or an occasion ('played in a friendly for his club X'), the parser often hangs
     the preposition on the role's name, the verb's object or the occasion."""
-    held = prep_objects(verb, ("as", "in", "at")) + [c for c in verb.children if c.dep_ == "dobj"]
-    return prep_objects(verb, (prep,)) or [o for role in held for o in prep_objects(role, (prep,))]
+    def found(v: Token) -> list[Token]:
+        held = prep_objects(v, ("as", "in", "at")) + [c for c in v.children if c.dep_ == "dobj"]
+        return prep_objects(v, (prep,)) or [o for role in held for o in prep_objects(role, (prep,))]
+    # "born and raised in Yonkers": coordinated verbs share a trailing preposition
+    return found(verb) or next((f for c in verb.children if c.dep_ == "conj" and c.pos_ in VERB_POS
+                                and not children(c, *SUBJECT_DEPS) and (f := found(c))), [])
 
 
 def _date_tokens(verb: Token) -> list[Token]:

@@ -55,6 +55,14 @@ def team_type(pred: Predicate, value: Value) -> Value:
     return value
 
 
+def place_type(pred: Predicate, value: Value) -> Value:
+    """'a resident of York' with York tagged an organisation: a slot only places fill takes a name GeoNames
+    knows as a place (and no organisation slot competes)."""
+    if value.type == "ORG" and pred.object_types & {"PLACE", "ORG"} == {"PLACE"} and gazetteer.lookup(value.text):
+        return replace(value, type="PLACE")
+    return value
+
+
 def accept(pred: Predicate, subj: Value, obj: Value) -> bool:
     if not (_type_ok(subj, pred.subject_types) and _type_ok(obj, pred.object_types)):
         return False
@@ -75,7 +83,8 @@ def pairs(pred: Predicate, subjects: list[Value], objects: list[Value], sent_i: 
     for subj in subjects:
         for obj in objects:
             typed_by_frame = UNTYPED in (subj.type, obj.type)
-            subj, obj = frame_type(subj, pred.subject_types), frame_type(team_type(pred, obj), pred.object_types)
+            subj, obj = frame_type(subj, pred.subject_types), frame_type(team_type(pred, place_type(pred, obj)),
+                                                                         pred.object_types)
             if not accept(pred, subj, obj):
                 continue
             conf = base * (COREF_PENALTY if subj.via_coref or obj.via_coref else 1.0)

@@ -992,3 +992,10 @@ def test_a_capitalised_field_before_the_organisation_and_a_company_led_by_someon
 def test_a_participle_after_while_takes_the_main_clauses_subject(nlp):
     facts = triples(nlp, "In 2008, Paul Gray completed a course at Leeds University while working for Kestrel Bank.")
     assert ("Paul Gray", "employer", "Kestrel Bank") in facts
+
+
+def test_where_someone_lives_was_raised_or_is_a_resident(nlp):
+    facts = triples(nlp, "Sarah Jones was born and raised in Leeds. Paul Gray is a resident of York, and was "
+                         "formerly its mayor. Mark Hughes grew up in Bradford. Tom Hale lives at Ross-on-Wye.")
+    assert {("Sarah Jones", "place_of_birth", "Leeds"), ("Sarah Jones", "residence", "Leeds"),
+            ("Paul Gray", "residence", "York"), ("Mark Hughes", "residence", "Bradford")} <= facts
