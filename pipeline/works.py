@@ -26,7 +26,7 @@ WORK_KINDS = {"film", "movie", "documentary", "series", "sitcom", "drama", "come
               "mixtape", "book", "novel", "memoir", "biography", "autobiography", "play", "musical", "opera",
               "ballet", "game", "sequel", "prequel", "remake", "soundtrack", "hit", "epic", "biopic", "cartoon",
               "anthem", "ballad", "blockbuster", "feature", "video", "column", "poem", "sketch", "soap", "trilogy",
-              "pantomime"}
+              "pantomime", "animation", "collection", "follow-up", "adaptation"}
 # Lemma sequences after which a title is the only thing that fits.
 FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"), ("part", "in"), ("appear", "in"),
                  ("direct",), ("co-direct",), ("sequel", "to"), ("remake", "of"), ("star", "opposite"),
@@ -34,18 +34,27 @@ FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"),
                  ("film", "include"), ("credit", "include"), ("album", "include"), ("book", "include"),
                  ("hit", "include"), ("film", "such", "as"), ("show", "such", "as"),
                  ("nomination", "for"), ("oscar", "for"), ("award", "for"), ("bafta", "for"), ("nominate", "for"),
-                 ("globe", "for"), ("grammy", "for")]
+                 ("globe", "for"), ("grammy", "for"), ("performance", "in"), ("director", "behind"),
+                 ("team", "behind"), ("creator", "of"), ("author", "of"), ("rendition", "of"), ("cover", "of")]
+# Words after which a title follows a kind noun: "their singles include X", "films such as X".
+LIST_OPENERS = [("include",), ("such", "as"), ("including",)]
 # Words that open no title: pronouns, weekdays and months are capitalised for other reasons.
 NOT_TITLE_START = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Lady", "Prince", "Princess", "King", "Queen",
                    "President", "Prime", "Chancellor", "Minister", "Senator", "Governor", "Judge", "Professor",
                    "Monday", "Tuesday", "Wednesday", "Thursday",
                    "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
-                   "August", "September", "October", "November", "December", "Oscar", "Oscars", "Bafta", "Baftas"}
-CHART_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:came|went|entered|reached|topped|climbed|hit|debuted|"
+                   "August", "September", "October", "November", "December", "Oscar", "Oscars", "Bafta", "Baftas", "Best"}
+CHART_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:(?:has|have|had)\s+)?(?:came|went|entered|reached|topped|climbed|hit|debuted|"
                          r"charted|stayed|remained|was|is)\b[^.]{0,40}\bcharts?\b|^\s*(?:went|is|was)\s+(?:straight\s+)?"
                          r"(?:to\s+)?(?:number|no\.?)\s+(?:one|1|two|three)\b"
                          r"|^\s*(?:,\s*)?(?:which\s+)?(?:topped|led|dominated|took|earned|made|grossed|opened)\b[^.]{0,40}"
                          r"\bbox office\b", re.I)
+# Prizes only a work wins: "X, which took best foreign film", "Best British film was X".
+WORK_PRIZE = r"best\s+(?:[A-Za-z]+\s+){0,2}(?:film|picture|movie|screenplay|documentary|album|single|song|musical|play|novel)"
+WON_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:also\s+)?(?:won|took|scooped|collected|picked\s+up|was\s+named|"
+                       r"was\s+voted)\s+(?:the\s+)?(?:award\s+for\s+)?" + WORK_PRIZE + r"\b", re.I)
+WON_BEFORE = re.compile(r"\b" + WORK_PRIZE + r"\s+(?:was|went\s+to|is)\s*$", re.I)
+YEAR = re.compile(r"^(?:19|20)\d\d$")
 MAX_TITLE_TOKENS = 14
 
 
@@ -66,6 +75,8 @@ def title_run(doc: Doc, i: int) -> int | None:
     if i >= len(doc) or not _capitalised(doc[i]) or doc[i].text in NOT_TITLE_START or doc[i].is_punct \
             or doc[i].is_sent_start and doc[i].tag_ == "PRP$":
         return None  # "Their new album ...": a possessive opening the sentence is no title's first word
+    if YEAR.match(doc[i].text) and i + 1 < len(doc) and doc[i + 1].text in ("'s", "’s"):
+        return None  # "1995's Lion King": the year is no part of the title
     end, j = i + 1, i + 1
     sent_end = sentence_of(doc, i).end
     while j < min(sent_end, i + MAX_TITLE_TOKENS):
@@ -79,15 +90,29 @@ def title_run(doc: Doc, i: int) -> int | None:
         k = j
         while k < min(sent_end, j + 2) and doc[k].lower_ in TITLE_SMALL_WORDS:
             k += 1  # "Star of the Sea", "How to Dismantle an Atomic Bomb"
-        if k > j and k < sent_end and _capitalised(doc[k]) and not doc[k].is_punct and not _starts_name(doc[k]) \
+        joined = tok.lower_ in ("and", "or")
+        if k > j and k < sent_end and _capitalised(doc[k]) and not doc[k].is_punct \
+                and (not _starts_name(doc[k]) or _inner_name(doc, k) and not joined) \
                 and not doc[k].text[:1].isdigit():  # "Motormouth in the 1980s": a time, not the title's end
-            if tok.lower_ in ("and", "or") and (end - i > 1 or k + 1 < sent_end and (
+            if joined and doc[j + 1].text != "the" and (end - i > 1 or k + 1 < sent_end and (
                     _capitalised(doc[k + 1]) or doc[k + 1].lower_ in TITLE_SMALL_WORDS)):
-                break  # "Ocean's Twelve and The Terminal", "Hero and House of ..." are two titles; "Hopes and Fears" one
+                break  # "Ocean's Twelve and The Terminal", "Hero and House of ..." are two titles; "Hopes and Fears"
+                # and "Mara Quill and the Glass Harbour" one
             j = k
             continue
         break
+    if end - i == 1 and (doc[i].is_stop or doc[i].lower_ in TITLE_SMALL_WORDS):
+        return None  # "The show used ...": an article or a pronoun alone names nothing
     return end
+
+
+def _inner_name(doc: Doc, k: int) -> bool:
+    """'Keeper of the House', 'Lord of the Rings': after a lower-case 'the' a word the tagger calls an
+    organisation or a thing belongs to the title; a person, a place or a date there ends it."""
+    """'Year of Glass': after 'of' a word without a first name's shape does too ('to Labour of Robert Jackson'
+    ends)."""
+    return doc[k - 1].text == "the" and doc[k].ent_type_ not in ("PERSON", "GPE", "DATE", "TIME") \
+        or doc[k - 1].text == "of" and doc[k].ent_type_ in ("PERSON", "ORG") and first_name_gender(doc[k].text) is None
 
 
 def _starts_name(tok: Token) -> bool:
@@ -97,6 +122,19 @@ def _starts_name(tok: Token) -> bool:
 
 
 def _frame_before(doc: Doc, i: int) -> str | None:
+    for opener in LIST_OPENERS:  # "their singles include X", "hits such as X"
+        n = len(opener)
+        if i - n >= 1 and all(w in (t.lower_, t.lemma_.lower()) for t, w in zip(doc[i - n:i], opener)) \
+                and doc[i - n - 1].lemma_.lower() in WORK_KINDS and doc[i - n - 1].pos_ == "NOUN":
+            return "frame:kind_" + "_".join(opener)
+    if i >= 3 and doc[i - 1].lower_ == "in":
+        k = i - 2  # "plays Vince Morrow in X", "starred as Howard Hughes in X": a part, then the work it is in
+        while k > i - 6 and k > 0 and (_capitalised(doc[k]) and not doc[k].is_punct or doc[k].lower_ == "as"):
+            k -= 1
+        if k < i - 2 and doc[k].lemma_.lower() in ("play", "star", "portray", "co-star") and doc[k].pos_ == "VERB":
+            return "frame:play_part_in"
+    if i >= 3 and doc[i - 1].lower_ == "for" and any(t.lower_ in AWARD_WORDS for t in doc[max(0, i - 7):i - 1]):
+        return "frame:award_for"  # "won an Oscar earlier this year for X"
     for frame in FRAMES_BEFORE:
         n = len(frame)
         if i - n < 0:
@@ -108,6 +146,10 @@ def _frame_before(doc: Doc, i: int) -> str | None:
     return None
 
 
+AWARD_WORDS = {"oscar", "oscars", "bafta", "baftas", "grammy", "grammys", "emmy", "emmys", "globe", "prize",
+               "award", "nomination", "nominations", "nominated"}
+
+
 def _kind_before(doc: Doc, i: int) -> str | None:
     """'the film X', "his latest album X", 'the BBC One series X', "her novel, X"."""
     if i >= 2 and doc[i - 1].text == ",":
@@ -115,10 +157,18 @@ def _kind_before(doc: Doc, i: int) -> str | None:
     if i == 0:
         return None
     tok = doc[i - 1]
-    lemma = tok.lemma_.lower()
+    lemma = tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_
+    if i >= 3 and doc[i - 2].text == "-" and not doc[i - 2].whitespace_ and not doc[i - 3].whitespace_:
+        lemma = doc[i - 3].lower_ + "-" + tok.lower_  # "the follow-up, X"
     if lemma in WORK_KINDS and (tok.pos_ == "NOUN" and tok.text[:1].islower() or tok.is_sent_start):
         return lemma  # "the film X", "Comedy X - co-written by ..."
+    if lemma in WORK_KINDS and tok.text[:1].islower() and i >= 2 and doc[i - 2].pos_ in MODIFIER_POS \
+            and first_name_gender(doc[i].text) is None:
+        return lemma  # "the horror hit X", "the stage musical X": tagged a verb or an adjective after a modifier
     return None
+
+
+MODIFIER_POS = {"DET", "ADJ", "NOUN", "PROPN", "PUNCT"}
 
 
 RELATIVE_WORDS = {"whose", "who", "which", "where", "when", "whom"}
@@ -127,8 +177,8 @@ RELATIVE_WORDS = {"whose", "who", "which", "where", "when", "whom"}
 def _kind_after(doc: Doc, end: int) -> str | None:
     """'X, Razorlight's second album', 'X, the film ...', 'X, a comedy about ...': a comma, then a noun phrase
     whose head is a kind noun within four words."""
-    if end >= len(doc) or doc[end].text != ",":
-        return None
+    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].pos_ == "VERB":
+        return None  # "X, followed by two sequels": a clause, no apposition
     for tok in doc[end + 1:min(len(doc), end + 6)]:
         if tok.is_punct or tok.lower_ in RELATIVE_WORDS:
             return None  # "X, whose film ...": X made the film, X is no film
@@ -197,11 +247,19 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
         if span is None and found and _listed_after(doc, found[-1].end, i) and not _full_name(doc, i, end, person_tokens):
             span = WorkSpan(i, end, "list", found[-1].kind)  # "films include X, Y and Z"
         if span is not None:
-            found.append(span)
+            found.append(_with_article(doc, span))
             i = end
         else:
             i += 1
     return found
+
+
+def _with_article(doc: Doc, span: WorkSpan) -> WorkSpan:
+    """'the follow-up, A Present for Everyone': a capitalised article inside a sentence opens the title."""
+    i = span.start
+    if i >= 1 and doc[i - 1].text in ("A", "An", "The") and not doc[i - 1].is_sent_start:
+        return WorkSpan(i - 1, span.end, span.cue, span.kind)
+    return span
 
 
 def _full_name(doc: Doc, i: int, end: int, person_tokens: set[int]) -> bool:
@@ -225,7 +283,11 @@ def _in_prose(doc: Doc, start: int, end: int) -> bool:
 
 # Kind nouns a title modifies ("the Today programme", "his Motormouth show"); a name modifying one is its maker
 # ("the Ben Stiller comedy") or its channel ("the Channel 4 show"), which the checks below rule out.
-MODIFIED_KINDS = {"programme", "program", "show", "series", "sitcom", "soap", "documentary", "album", "novel"}
+MODIFIED_KINDS = {"programme", "program", "show", "series", "sitcom", "soap", "documentary", "album", "novel", "film",
+                  "movie"}
+# Roles in a work a title of two words or more modifies before a person's name: "the Carry On star Ann Pike".
+MODIFIED_ROLES = {"director", "star", "creator", "writer", "producer", "actor", "actress", "presenter", "author",
+                  "co-star", "composer", "screenwriter"}
 CHANNEL_WORDS = {"Channel", "Radio", "BBC", "ITV", "Sky", "CNN", "TV", "Network", "Records"}
 
 
@@ -234,11 +296,27 @@ def _kind_modified(doc: Doc, i: int, end: int) -> WorkSpan | None:
         return None  # an acronym ending the text ("a course with FWN") modifies nothing
     kind = doc[end].lemma_.lower()
     after = doc[end + 1] if end + 1 < len(doc) else None
+    tagged = ("PERSON", "GPE") if kind in FILM_WORDS and _phrase_shaped(doc, i, end) else ("PERSON", "ORG", "GPE")
+    if kind in MODIFIED_ROLES and end - i >= 2 and after is not None and after.ent_type_ == "PERSON" \
+            and not any(t.ent_type_ in tagged + ( "NORP", "FAC", "EVENT", "LOC") or t.text in CHANNEL_WORDS
+                        for t in doc[i:end]) and not title_case_sentence(doc, i):
+        return WorkSpan(i, end, f"role_modified:{kind}", None)  # "Super Size Me director Morgan Spurlock"
     if kind not in MODIFIED_KINDS or after is not None and _capitalised(after) and not after.is_punct \
-            or any(t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP", "FAC") for t in doc[i:end]) \
+            or any(t.ent_type_ in tagged + ("NORP", "FAC") for t in doc[i:end]) \
             or doc[end - 1].like_num or any(t.text in CHANNEL_WORDS for t in doc[i:end]) or title_case_sentence(doc, i):
         return None
     return WorkSpan(i, end, f"kind_modified:{kind}", kind)
+
+
+# Kinds and roles only films have: a studio may make one, but a band or a broadcaster tagged as an organisation
+# has no "film" of its own name ("the Keep Going films", "Eat Less Now director X").
+FILM_WORDS = {"film", "movie", "director", "actor", "actress", "screenwriter", "co-star"}
+
+
+def _phrase_shaped(doc: Doc, i: int, end: int) -> bool:
+    """'Carry On', 'Super Size Me', 'Lord of the Rings': a title the tagger calls an organisation reads as a
+    phrase (a verb, or a lower-case 'the' inside), which a company's name seldom does."""
+    return any(_verb_word(t) for t in doc[i:end]) or any(t.text == "the" for t in doc[i + 1:end])
 
 
 def _past_person_and_preposition(doc: Doc, i: int, end: int, person_tokens: set[int]) -> int:
@@ -270,6 +348,15 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
     chart = CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80])
     if chart and not person_tokens.issuperset(range(i, end)):  # "an album by Mara Vell went to number one"
         return WorkSpan(i, end, "chart", "film" if "box office" in chart.group(0).lower() else "song")
+    named_person = person_tokens.issuperset(range(i, end)) and first_name_gender(doc[i].text) is not None
+    before = doc_text(doc)[max(0, doc[i].idx - 60):doc[i].idx]
+    if not named_person and (WON_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):][:90])
+                             or WON_BEFORE.search(before)):
+        return WorkSpan(i, end, "prize", None)
+    if i >= 2 and doc[i - 1].text in ("'s", "’s") and YEAR.match(doc[i - 2].text) and not named_person \
+            and (about_works or _about_works(sentence_of(doc, i))) \
+            and doc[i].ent_type_ not in ("LAW", "EVENT", "GPE", "NORP", "DATE"):
+        return WorkSpan(i, end, "year_possessive", None)  # "1995's Lion King"
     if title_case_sentence(doc, i):
         return None  # "Price Tag Is Steep", "Alicia Keys And Protestors": a headline, not titles
     if i >= 2 and doc[i - 1].text in ("'s", "’s") and doc[i - 2].ent_type_ in ("PERSON", "ORG") \
@@ -279,9 +366,15 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
     if end - i >= 2 and not doc[i].is_sent_start and _verb_word(doc[i]) and _in_prose(doc, i, end) \
             and doc[end - 1].text not in NOT_TITLE_START \
             and doc[i].ent_type_ not in ("GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT") \
-            and doc[end - 1].lower_ not in ORG_WORDS:
+            and doc[end - 1].lower_ not in ORG_WORDS and not _names_a_part(doc, i):
         return WorkSpan(i, end, "verb_title", None)  # "the success of Meet the Fockers", "by Cast Away"
     return None
+
+
+def _names_a_part(doc: Doc, i: int) -> bool:
+    """'the role of Father Merrin', 'starred as Father Merrin': a part played, no title."""
+    return doc[i - 1].lower_ == "as" or i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lemma_.lower() in (
+        "role", "part", "character")
 
 
 # Words that end organisation names: "Save the Children Fund" is a charity, not a title.

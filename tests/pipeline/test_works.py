@@ -1,0 +1,64 @@
+"""Titles of works in news that does not quote them, one tiny invented document per construction (issue 13):
+the construction is under test, not the example. Each class also has a near miss that must stay no work."""
+import pytest
+
+from pipeline.mentions import document_mentions
+from tests.pipeline.test_mentions import typed
+
+
+@pytest.mark.parametrize("text, title", [
+    # a title whose "of the" or "and the" runs on into a word the tagger calls a name
+    ("Action comedy Keeper of the House came in fifth with $9m.", "Keeper of the House"),
+    ("Her book Mara Quill and the Glass Harbour topped the chart.", "Mara Quill and the Glass Harbour"),
+    # kind nouns the tagger does not call nouns, or that are missing
+    ("The stage musical Iron Lanterns opens in May.", "Iron Lanterns"),
+    ("Oscar-nominated animation Paper Whale has raked in $80m.", "Paper Whale"),
+    ("The band's second collection The Salt Hours was released in the US.", "The Salt Hours"),
+    ("They made the top ten with the follow-up, A Present for Nobody, in 2003.", "A Present for Nobody"),
+    # a title modifying a kind noun or a role noun
+    ("She starred in nine of the popular Keep Going films.", "Keep Going"),
+    ("Eat Less Now director Tom Barlow has won a writing award.", "Eat Less Now"),
+    # frames
+    ("Their singles include Quiet Harbour, Year of Glass and Paper Boats.", "Year of Glass"),
+    ("It was her performance in Hotel Marigold that won the critics over.", "Hotel Marigold"),
+    ("Harlin is the director behind Cold Orchard and Deep Water Rising.", "Cold Orchard"),
+    ("The award went to Tess Morane, the creator of Glass Harbour.", "Glass Harbour"),
+    ("Kellan plays Vince Morrow in Jailyard Blues, a role made famous in 1957.", "Jailyard Blues"),
+    ("Ito won an Oscar earlier this year for Drifting Away, Japan's first.", "Drifting Away"),
+    ("Who Remembers Rain has topped Amazon's book chart after one day.", "Who Remembers Rain"),
+    # works winning the prizes only works win
+    ("Other winners included The Cycling Letters, which took best foreign film.", "The Cycling Letters"),
+    ("Best British film was Quiet Harbour Nights, the story of two women.", "Quiet Harbour Nights"),
+    # a year's work
+    ("The record is held by 1995's Lion Regent, followed by two sequels.", "Lion Regent"),
+])
+def test_titles_named_as_works_by_their_context(nlp, text, title):
+    assert typed(nlp, text).get(title) == "WORK"
+
+
+def test_a_work_named_with_its_kind_is_a_work_at_every_mention_though_the_tagger_calls_it_a_person(nlp):
+    found = [m for m in document_mentions(nlp(
+        "Oscar-nominated animation Shelly Tale has raked in $80m. Shelly Tale is now the sixth best-selling DVD. "
+        "Shelly Tale sold more than 6 million copies, said Bill Hart. Shelly Tale beat the record."))
+        if m.name == "Shelly Tale"]
+    assert found and {m.type for m in found} == {"WORK"}
+
+
+def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
+    doc = nlp("Jamie Fox won best actor for the movie Rae. Foxx's movie Rae, a biopic of the late singer "
+              "Rae Charlton, also took best sound. I'd like to thank Rae Charlton himself.")
+    found = {(m.name, m.type) for m in document_mentions(doc)}
+    assert ("Rae", "WORK") in found and ("Rae Charlton", "PERSON") in found
+
+
+@pytest.mark.parametrize("text, not_work", [
+    ("The show used old photos last week.", "The"),
+    ("Meanwhile, Will Storr comedy Fitch has become the top film.", "Meanwhile"),
+    ("Skarsgard replaced Neeson in the role of Father Merrick, made famous in 1973.", "Father Merrick"),
+    ("Chelsea star Jon Terrace scored twice.", "Chelsea"),
+    ("Hollywood star Dana Roe arrived.", "Hollywood"),
+    ("The best director prize went for Mike Lannon, not for the film.", "Mike Lannon"),
+    ("Ralph Kinsey, whose new album sold well, said he was tired.", "Ralph Kinsey"),
+])
+def test_near_misses_are_no_works(nlp, text, not_work):
+    assert typed(nlp, text).get(not_work) != "WORK"
