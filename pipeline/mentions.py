@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline import gazetteer
 from pipeline.nlp import doc_text, sentence_of
 from pipeline.registry import singulars
-from pipeline.works import work_spans
+from pipeline.works import TITLE_SMALL_WORDS, work_spans
 from schemas import ENTITY_TYPES
 
 LABEL_TYPES = {
@@ -940,7 +940,10 @@ def document_mentions(doc: Doc) -> list[Mention]:
 def unresolved_mentions(doc: Doc) -> list[Mention]:
     """Every mention of the document, before names and types are resolved across them."""
     raw = without_possessive_fusions(doc, raw_mentions(doc))
-    return sorted(raw + repeated_works(doc, resolve_in_document(raw)), key=lambda m: m.start_char)
+    works = repeated_works(doc, resolve_in_document(raw))
+    taken = {i for w in works for i in range(w.start_char, w.end_char)}
+    raw = [m for m in raw if not taken.intersection(range(m.start_char, m.end_char))]  # replaced by the work
+    return sorted(raw + works, key=lambda m: m.start_char)
 
 
 def without_possessive_fusions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -960,6 +963,19 @@ def without_possessive_fusions(doc: Doc, mentions: list[Mention]) -> list[Mentio
     return out
 
 
+def _title_pattern(name: str) -> str:
+    """'Hide and Seek' named again as 'Hide And Seek': a title's small words may change case."""
+    return r"\s+".join(f"(?i:{re.escape(w)})" if w.lower() in TITLE_SMALL_WORDS else re.escape(w) for w in name.split())
+
+
+def _only_weak_inside(mentions: list[Mention], match: re.Match) -> bool:
+    """'Hide And Seek' where the tagger found a person 'Seek': a work's name covers the tagger's guesses that lie
+    inside it, but neither a name running past it nor one the context typed."""
+    inside = [m for m in mentions if m.start_char < match.end() and m.end_char > match.start()]
+    return all(match.start() <= m.start_char and m.end_char <= match.end() and m.label not in STRONG_LABELS
+               and m.name != match.group(0) for m in inside)
+
+
 def repeated_works(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """A work named once with its kind ("the film Ray") is that work wherever the document names it again,
     though nothing there says so ("Ray opened in 2,000 cinemas")."""
@@ -968,13 +984,14 @@ def repeated_works(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         return []
     covered = {i for m in mentions for i in range(m.start_char, m.end_char)}
     sent_of = sentence_indexes(doc)
-    found = []
+    found, claimed = [], set()
     for name, model in works.items():
-        for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", doc_text(doc)):
-            if covered.intersection(range(match.start(), match.end())):
+        for match in re.finditer(r"(?<![\w-])" + _title_pattern(name) + r"(?![\w-])", doc_text(doc)):
+            if claimed.intersection(range(match.start(), match.end())) or covered.intersection(
+                    range(match.start(), match.end())) and not _only_weak_inside(mentions, match):
                 continue
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None:
-                covered.update(range(match.start(), match.end()))
+                claimed.update(range(match.start(), match.end()))
                 found.append(_mention(doc, span, "WORK_CUE", "WORK", sent_of, model.kind))
     return found

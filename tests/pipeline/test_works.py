@@ -29,6 +29,10 @@ from tests.pipeline.test_mentions import typed
     # works winning the prizes only works win
     ("Other winners included The Cycling Letters, which took best foreign film.", "The Cycling Letters"),
     ("Best British film was Quiet Harbour Nights, the story of two women.", "Quiet Harbour Nights"),
+    # "and" inside one title: the part after it does not run on as a title of its own
+    ("The horror film Bogle has knocked thriller Hide and Seek from the top spot.", "Hide and Seek"),
+    ("He directed the classic 1982 film An Officer and a Gentleman in Seattle.", "An Officer and a Gentleman"),
+    ("Their other hits include the 1981 John Lennon cover, Jealous Gull.", "Jealous Gull"),
     # a year's work
     ("The record is held by 1995's Lion Regent, followed by two sequels.", "Lion Regent"),
 ])
@@ -42,6 +46,13 @@ def test_a_work_named_with_its_kind_is_a_work_at_every_mention_though_the_tagger
         "Shelly Tale sold more than 6 million copies, said Bill Hart. Shelly Tale beat the record."))
         if m.name == "Shelly Tale"]
     assert found and {m.type for m in found} == {"WORK"}
+
+
+def test_a_title_named_again_with_other_capitals_on_its_small_words_is_the_same_work(nlp):
+    found = [m for m in document_mentions(nlp(
+        "The thriller Hide and Seek fell one place. Hide And Seek was knocked off the top by a horror film."))
+        if m.name.lower() == "hide and seek"]
+    assert len(found) == 2 and {m.type for m in found} == {"WORK"}
 
 
 def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
@@ -59,6 +70,10 @@ def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
     ("Hollywood star Dana Roe arrived.", "Hollywood"),
     ("The best director prize went for Mike Lannon, not for the film.", "Mike Lannon"),
     ("Ralph Kinsey, whose new album sold well, said he was tired.", "Ralph Kinsey"),
+    ("US pop act Copper Geese picked up the best international album gong.", "Copper Geese"),
+    ("Marco Viotto, director of Venice's famous opera house, has died.", "Venice"),
+    ("Conductor Marco Viotto, director of La Fenice since 2002, has died.", "La Fenice"),
+    ("Winners include Pop Idol, Channel 4 show Faking It and two dramas.", "Channel 4"),
 ])
 def test_near_misses_are_no_works(nlp, text, not_work):
     assert typed(nlp, text).get(not_work) != "WORK"
