@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline import gazetteer
 from pipeline.nlp import doc_text, sentence_of
 from pipeline.registry import singulars
-from pipeline.works import TITLE_SMALL_WORDS, work_spans
+from pipeline.works import TITLE_SMALL_WORDS, kind_before, work_spans
 from schemas import ENTITY_TYPES
 
 LABEL_TYPES = {
@@ -166,6 +166,10 @@ def work_kind(doc: Doc, start: int, end: int) -> str | None:
     return None
 
 
+# Cues naming a title's kind beside it ("the film X", "X, his second album").
+KIND_CUES = ("kind:", "kind_after:")
+
+
 def raw_mentions(doc: Doc) -> list[Mention]:
     sent_of = sentence_indexes(doc)
     mentions, taken = [], set()
@@ -180,6 +184,13 @@ def raw_mentions(doc: Doc) -> list[Mention]:
         span = doc.char_span(start_char, end_char, alignment_mode="expand")
         if span is not None:
             add(span, "TITLE", "WORK")
+    ents = [trimmed(e) for e in map(without_trailing_conjunction, doc.ents)]
+    persons = {i for e in ents if e is not None and e.label_ == "PERSON" for i in range(e.start, e.end)}
+    works = work_spans(doc, persons)
+    for work in works:  # "the book Brown's Britain", "the film Hotel Rwanda": a kind noun outweighs a gazetteer
+        span = doc[work.start:work.end]
+        if work.cue.startswith(KIND_CUES) and not taken.intersection(range(span.start, span.end)):
+            add(span, "WORK_CUE", "WORK", work.kind)
     for span in pattern_spans(doc, gazetteer.EVENT_NAMES):
         if not taken.intersection(range(span.start, span.end)):
             add(span, "EVENT_NAME", "EVENT")
@@ -201,9 +212,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for span in club_spans(doc):  # before the tagger's names: "Real Madrid" is no "Madrid", "Leeds United" no place
         if not taken.intersection(range(span.start, span.end)):
             add(span, "CLUB_NAME", "ORG")  # a club, but not one seen playing: no context team (roles.py)
-    ents = [trimmed(e) for e in map(without_trailing_conjunction, doc.ents)]
-    persons = {i for e in ents if e is not None and e.label_ == "PERSON" for i in range(e.start, e.end)}
-    for work in work_spans(doc, persons):
+    for work in works:
         span = doc[work.start:work.end]
         if not taken.intersection(range(span.start, span.end)) and not _sure_place_span(span):
             add(span, "WORK_GUESS" if work.cue == "verb_title" else "WORK_CUE", "WORK", work.kind)
@@ -955,7 +964,8 @@ def without_possessive_fusions(doc: Doc, mentions: list[Mention]) -> list[Mentio
     for m in mentions:
         cut = next((t.i for t in doc[m.token_start + 1:m.token_end - 1] if t.text in ("'s", "’s")), None)
         owner = doc[m.token_start:cut].text if cut is not None else None
-        if owner is None or m.label == "TITLE" or not (owner in names or gazetteer.is_sure_place(owner)):
+        if owner is None or m.label == "TITLE" or not (owner in names or gazetteer.is_sure_place(owner)) \
+                or m.label == "WORK_CUE" and kind_before(doc, m.token_start) is not None:  # "the book Brown's Britain"
             out.append(m)
             continue
         span = doc[cut + 1:m.token_end]

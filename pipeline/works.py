@@ -159,7 +159,7 @@ AWARD_WORDS = {"oscar", "oscars", "bafta", "baftas", "grammy", "grammys", "emmy"
                "award", "nomination", "nominations", "nominated"}
 
 
-def _kind_before(doc: Doc, i: int) -> str | None:
+def kind_before(doc: Doc, i: int) -> str | None:
     """'the film X', "his latest album X", 'the BBC One series X', "her novel, X"."""
     if i >= 2 and doc[i - 1].text == ",":
         i -= 1
@@ -186,12 +186,13 @@ RELATIVE_WORDS = {"whose", "who", "which", "where", "when", "whom"}
 def _kind_after(doc: Doc, end: int) -> str | None:
     """'X, Razorlight's second album', 'X, the film ...', 'X, a comedy about ...': a comma, then a noun phrase
     whose head is a kind noun within four words."""
-    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].pos_ == "VERB":
-        return None  # "X, followed by two sequels": a clause, no apposition
+    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].pos_ in ("VERB", "CCONJ", "SCONJ"):
+        return None  # "X, followed by two sequels", "X, and that track record": a clause, no apposition
     for tok in doc[end + 1:min(len(doc), end + 6)]:
         if tok.is_punct or tok.lower_ in RELATIVE_WORDS:
             return None  # "X, whose film ...": X made the film, X is no film
-        if tok.lemma_.lower() in WORK_KINDS and tok.pos_ == "NOUN" and tok.text[:1].islower():
+        if tok.lemma_.lower() in WORK_KINDS and tok.pos_ == "NOUN" and tok.text[:1].islower() \
+                and tok.dep_ != "compound":  # "X, a record label": the kind word modifies another noun
             return tok.lemma_.lower()
     return None
 
@@ -345,6 +346,8 @@ def title_case_sentence(doc: Doc, i: int) -> bool:
 
 
 # Frames an organisation may fill as well: "director of La Scala" is a post there.
+# Frames software and viruses fill as well ("new versions of Cabir"): a work only among works.
+WEAK_FRAMES = {"frame:version_of", "frame:cover_of", "frame:rendition_of"}
 OFFICE_FRAMES = {"frame:director_of", "frame:creator_of", "frame:team_behind"}
 
 
@@ -356,17 +359,24 @@ def _post_at_organisation(doc: Doc, i: int, end: int, frame: str) -> bool:
         noun.dep_ == "appos" or noun.i > 0 and doc[noun.i - 1].text == ",")
 
 
+def _product_shaped(doc: Doc, i: int, end: int) -> bool:
+    """"Toshiba's HD-DVD", "Apple's iPod": an acronym or a word with an inner capital names a product."""
+    return any(t.is_upper and len(t) >= 2 or t.text[:1].islower() and any(c.isupper() for c in t.text)
+               for t in doc[i:end])
+
+
 def _owner(doc: Doc, end: int) -> bool:
     """'director of Venice's opera house': a name followed by a possessive owns what the frame is about."""
     return end < len(doc) and doc[end].text in ("'s", "’s", "'")
 
 
 def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool) -> WorkSpan | None:
-    if (kind := _kind_before(doc, i)) is not None:
+    if (kind := kind_before(doc, i)) is not None:
         return WorkSpan(i, end, f"kind:{kind}", kind)
     if (frame := _frame_before(doc, i)) is not None and not doc[i].is_sent_start \
             and not (person_tokens.issuperset(range(i, end)) and first_name_gender(doc[i].text)) \
-            and not _owner(doc, end) and not _post_at_organisation(doc, i, end, frame):
+            and not _owner(doc, end) and not _post_at_organisation(doc, i, end, frame) \
+            and (frame not in WEAK_FRAMES or about_works or _about_works(sentence_of(doc, i))):
         return WorkSpan(i, end, frame, None)
     if (kind := _kind_after(doc, end)) is not None and (not person_tokens.issuperset(range(i, end)) or (
             _kind_ends_apposition(doc, end) and first_name_gender(doc[i].text) is None)):
@@ -389,7 +399,7 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
         return None  # "Price Tag Is Steep", "Alicia Keys And Protestors": a headline, not titles
     if i >= 2 and doc[i - 1].text in ("'s", "’s") and doc[i - 2].ent_type_ in ("PERSON", "ORG") \
             and (about_works or _about_works(sentence_of(doc, i))) and first_name_gender(doc[i].text) is None \
-            and doc[i].ent_type_ not in ("GPE", "NORP", "DATE"):
+            and doc[i].ent_type_ not in ("GPE", "NORP", "DATE") and not _product_shaped(doc, i, end):
         return WorkSpan(i, end, "possessive", None)  # "Sally Grindley's Spilled Water", not "Blair's Gordon Brown"
     if end - i >= 2 and not doc[i].is_sent_start and _verb_word(doc[i]) and _in_prose(doc, i, end) \
             and doc[end - 1].text not in NOT_TITLE_START \

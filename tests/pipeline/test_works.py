@@ -33,6 +33,9 @@ from tests.pipeline.test_mentions import typed
     ("The horror film Bogle has knocked thriller Hide and Seek from the top spot.", "Hide and Seek"),
     ("He directed the classic 1982 film An Officer and a Gentleman in Seattle.", "An Officer and a Gentleman"),
     ("Their other hits include the 1981 John Lennon cover, Jealous Gull.", "Jealous Gull"),
+    # a kind noun outweighs a possessive inside the title and a place the gazetteer knows
+    ("According to a new book, Hale's Britain, the minister went back on a pledge.", "Hale's Britain"),
+    ("Critics praised the film Hotel Rwanda at the festival.", "Hotel Rwanda"),
     # a year's work
     ("The record is held by 1995's Lion Regent, followed by two sequels.", "Lion Regent"),
 ])
@@ -72,6 +75,10 @@ def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
     ("Ralph Kinsey, whose new album sold well, said he was tired.", "Ralph Kinsey"),
     ("US pop act Copper Geese picked up the best international album gong.", "Copper Geese"),
     ("Marco Viotto, director of Venice's famous opera house, has died.", "Venice"),
+    ("Sony's Blu-ray and Toshiba's HD-DVD have been courting film studios for their films.", "HD-DVD"),
+    ("New strains of the virus spread by radio. New versions of Cabrix spread too.", "Cabrix"),
+    ("He won the biggest prize of all, the Kestrel Cup, and that track record draws players.", "Kestrel Cup"),
+    ("He signed to Paper Lantern, a record label in Leeds, in 2003.", "Paper Lantern"),
     ("Conductor Marco Viotto, director of La Fenice since 2002, has died.", "La Fenice"),
     ("Winners include Pop Idol, Channel 4 show Faking It and two dramas.", "Channel 4"),
 ])
