@@ -26,7 +26,8 @@ WORK_KINDS = {"film", "movie", "documentary", "series", "sitcom", "drama", "come
               "mixtape", "book", "novel", "memoir", "biography", "autobiography", "play", "musical", "opera",
               "ballet", "game", "sequel", "prequel", "remake", "soundtrack", "hit", "epic", "biopic", "cartoon",
               "anthem", "ballad", "blockbuster", "feature", "video", "column", "poem", "sketch", "soap", "trilogy",
-              "pantomime", "animation", "collection", "follow-up", "adaptation", "cover", "duet", "remix"}
+              "pantomime", "animation", "collection", "follow-up", "adaptation", "cover", "duet", "remix", "story", "tale",
+              "bestseller", "best-seller", "bestselling", "best-selling"}
 # Lemma sequences after which a title is the only thing that fits.
 FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"), ("part", "in"), ("appear", "in"),
                  ("direct",), ("co-direct",), ("sequel", "to"), ("remake", "of"), ("star", "opposite"),
@@ -213,6 +214,19 @@ def _directed_after(doc: Doc, end: int) -> bool:
         (words[1] == "starring" or words[2] == "by")
 
 
+def _by_author(doc: Doc, i: int, end: int, person_tokens: set[int]) -> bool:
+    """'Biscuit Bear by Mini Grey took the top award': a title of two words or more, then 'by' and a person's
+    full name (a first name, then a surname), is what that person made."""
+    if end + 3 > len(doc) or doc[end].lower_ != "by" or end - i < 2:
+        return False
+    k = end + 1
+    while k < len(doc) and k in person_tokens:
+        k += 1
+    return k - (end + 1) >= 2 and first_name_gender(doc[end + 1].text) is not None \
+        and not any(t.ent_type_ in ("ORG", "GPE", "EVENT", "LAW", "NORP", "FAC") for t in doc[i:end]) \
+        and doc[end - 1].lower_ not in ORG_WORDS and first_name_gender(doc[i].text) is None
+
+
 def _listed_after(doc: Doc, previous_end: int, start: int) -> bool:
     if not 0 < start - previous_end <= 2:
         return False
@@ -221,8 +235,8 @@ def _listed_after(doc: Doc, previous_end: int, start: int) -> bool:
 
 
 def _about_works(sent) -> bool:
-    return any(t.lemma_.lower() in WORK_KINDS or t.lemma_.lower() in ("star", "direct", "release", "chart")
-               for t in sent)
+    return any(t.lemma_.lower() in WORK_KINDS or t.lemma_.lower() in ("star", "direct", "release", "chart", "copy")
+               for t in sent)  # "sold 2.4 million copies"
 
 
 def work_spans(doc: Doc, person_tokens: set[int]) -> list[WorkSpan]:
@@ -359,6 +373,37 @@ def _post_at_organisation(doc: Doc, i: int, end: int, frame: str) -> bool:
         noun.dep_ == "appos" or noun.i > 0 and doc[noun.i - 1].text == ",")
 
 
+# Last words of a broadcaster's own units, not its programmes: "the BBC's World Service", "BBC News Online".
+BROADCASTER_UNITS = {"Service", "News", "Online", "Trust", "Worldwide", "Films", "Board", "Governors", "One", "Two",
+                     "Three", "Four"}
+
+
+def _broadcast(doc: Doc, i: int, end: int) -> bool:
+    """'BBC Two's Newsnight', "Radio 4's Today": what a channel or station has is a programme, in any article."""
+    if i < 2 or doc[i - 1].text not in ("'s", "’s"):
+        return False
+    owner = doc[max(0, i - 4):i - 1]
+    return doc[i - 2].ent_type_ in ("ORG", "") and any(t.text in CHANNEL_WORDS for t in owner) \
+        and not any(t.text in CHANNEL_WORDS or t.text in BROADCASTER_UNITS for t in doc[i:end]) \
+        and not _product_shaped(doc, i, end)
+
+
+def _kind_predicated(doc: Doc, i: int, end: int, person_tokens: set[int]) -> str | None:
+    """'X was the best-selling PC game of the year', 'X is a film about ...': the subject of 'be' whose
+    complement is a kind noun (not 'the film's director', where the kind only owns the complement). A person's
+    possessive opening the run is no part of the title ("Mira Castell's Paper Orchard")."""
+    if any(t.text in ("'s", "’s") and person_tokens.issuperset(range(i, t.i)) for t in doc[i + 1:end]):
+        return None
+    root = doc[i:end].root
+    if root.dep_ != "nsubj" or root.head.lemma_ != "be":
+        return None
+    for attr in root.head.children:
+        if attr.dep_ == "attr" and attr.lemma_.lower() in WORK_KINDS and attr.pos_ == "NOUN" \
+                and not any(c.dep_ == "case" for c in attr.children):
+            return attr.lemma_.lower()
+    return None
+
+
 def _product_shaped(doc: Doc, i: int, end: int) -> bool:
     """"Toshiba's HD-DVD", "Apple's iPod": an acronym or a word with an inner capital names a product."""
     return any(t.is_upper and len(t) >= 2 or t.text[:1].islower() and any(c.isupper() for c in t.text)
@@ -383,6 +428,8 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
         return WorkSpan(_past_person_and_preposition(doc, i, end, person_tokens), end, f"kind_after:{kind}", kind)
     if _directed_after(doc, end):
         return WorkSpan(i, end, "frame:directed_by", None)
+    if _by_author(doc, i, end, person_tokens):
+        return WorkSpan(i, end, "frame:by_author", None)
     chart = CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80])
     if chart and not person_tokens.issuperset(range(i, end)):  # "an album by Mara Vell went to number one"
         return WorkSpan(i, end, "chart", "film" if "box office" in chart.group(0).lower() else "song")
@@ -397,6 +444,10 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
         return WorkSpan(i, end, "year_possessive", None)  # "1995's Lion King"
     if title_case_sentence(doc, i):
         return None  # "Price Tag Is Steep", "Alicia Keys And Protestors": a headline, not titles
+    if _broadcast(doc, i, end) and not named_person:
+        return WorkSpan(i, end, "broadcaster_possessive", "programme")  # "BBC One's Breakfast with Frost"
+    if (kind := _kind_predicated(doc, i, end, person_tokens)) is not None and not named_person:
+        return WorkSpan(i, end, f"kind_predicate:{kind}", kind)  # "X was the best-selling game of the year"
     if i >= 2 and doc[i - 1].text in ("'s", "’s") and doc[i - 2].ent_type_ in ("PERSON", "ORG") \
             and (about_works or _about_works(sentence_of(doc, i))) and first_name_gender(doc[i].text) is None \
             and doc[i].ent_type_ not in ("GPE", "NORP", "DATE") and not _product_shaped(doc, i, end):

@@ -36,6 +36,16 @@ from tests.pipeline.test_mentions import typed
     # a kind noun outweighs a possessive inside the title and a place the gazetteer knows
     ("According to a new book, Hale's Britain, the minister went back on a pledge.", "Hale's Britain"),
     ("Critics praised the film Hotel Rwanda at the festival.", "Hotel Rwanda"),
+    # a channel's programme, in an article about anything
+    ("Speaking on BBC One's Breakfast with Hale, the minister denied it.", "Breakfast"),
+    ("The minister told Radio 4's Morning Desk that talks had failed.", "Morning Desk"),
+    # the subject of 'be' with a kind noun for complement; a possessive among sales of copies
+    ("Quarter-Life 2 was the best-selling PC game of the year.", "Quarter-Life 2"),
+    ("Kestrel's Halo Drift sold 2.4 million copies on its first day.", "Halo Drift"),
+    # a story, a bestseller; a title made by a person named in full
+    ("Young readers voted Fergal Kite, a story about a flying horse, the winner.", "Fergal Kite"),
+    ("In 1995 he published the bestselling Going Analogue, a study of the internet.", "Going Analogue"),
+    ("Toffee Wolf by Mina Grey took the top award in the under-five category.", "Toffee Wolf"),
     # a year's work
     ("The record is held by 1995's Lion Regent, followed by two sequels.", "Lion Regent"),
 ])
@@ -79,6 +89,10 @@ def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
     ("New strains of the virus spread by radio. New versions of Cabrix spread too.", "Cabrix"),
     ("He won the biggest prize of all, the Kestrel Cup, and that track record draws players.", "Kestrel Cup"),
     ("He signed to Paper Lantern, a record label in Leeds, in 2003.", "Paper Lantern"),
+    ("He told the BBC's World Service that the vote was fair.", "World Service"),
+    ("Ana Ruiz was the film's director.", "Ana Ruiz"),
+    ("The plan was drawn up in London by Gordon Brown last year.", "London"),
+    ("Save the Whales Fund by Anna Price raised money.", "Save the Whales Fund"),
     ("Conductor Marco Viotto, director of La Fenice since 2002, has died.", "La Fenice"),
     ("Winners include Pop Idol, Channel 4 show Faking It and two dramas.", "Channel 4"),
 ])
