@@ -189,7 +189,8 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     works = work_spans(doc, persons)
     for work in works:  # "the book Brown's Britain", "the film Hotel Rwanda": a kind noun outweighs a gazetteer
         span = doc[work.start:work.end]
-        if work.cue.startswith(KIND_CUES) and not taken.intersection(range(span.start, span.end)):
+        if work.cue.startswith(KIND_CUES) and not taken.intersection(range(span.start, span.end)) \
+                and not (work.cue.startswith("kind_after:") and _sure_place_span(span)):
             add(span, "WORK_CUE", "WORK", work.kind)
     for span in pattern_spans(doc, gazetteer.EVENT_NAMES):
         if not taken.intersection(range(span.start, span.end)):

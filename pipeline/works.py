@@ -26,7 +26,7 @@ WORK_KINDS = {"film", "movie", "documentary", "series", "sitcom", "drama", "come
               "mixtape", "book", "novel", "memoir", "biography", "autobiography", "play", "musical", "opera",
               "ballet", "game", "sequel", "prequel", "remake", "soundtrack", "hit", "epic", "biopic", "cartoon",
               "anthem", "ballad", "blockbuster", "feature", "video", "column", "poem", "sketch", "soap", "trilogy",
-              "pantomime", "animation", "collection", "follow-up", "adaptation", "cover", "duet", "remix", "story", "tale",
+              "pantomime", "animation", "collection", "follow-up", "adaptation", "cover", "duet", "remix", "story", "tale", "satire", "spoof",
               "bestseller", "best-seller", "bestselling", "best-selling"}
 # Lemma sequences after which a title is the only thing that fits.
 FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"), ("part", "in"), ("appear", "in"),
@@ -94,10 +94,10 @@ def title_run(doc: Doc, i: int) -> int | None:
             k += 1  # "Star of the Sea", "How to Dismantle an Atomic Bomb"
         joined = tok.lower_ in ("and", "or")
         if k > j and k < sent_end and _capitalised(doc[k]) and not doc[k].is_punct \
-                and (not _starts_name(doc[k]) or _inner_name(doc, k) and (not joined or doc[k - 1].text in ("a", "an"))
+                and (not any(_starts_name(t) for t in doc[j:k + 1]) or _inner_name(doc, k) and (not joined or doc[k - 1].text in ("a", "an"))
                      or joined and k == j + 1 and _one_word_pair(doc, i, end, k)) \
                 and not doc[k].text[:1].isdigit():  # "Motormouth in the 1980s": a time, not the title's end
-            if joined and doc[j + 1].lower_ not in ("the", "a", "an") and (
+            if joined and doc[j + 1].text not in ("the", "a", "an") and (
                     end - i > 1 or (title_run(doc, k) or k + 1) - k > 1):
                 break  # "Ocean's Twelve and The Terminal", "Hero and House of ..." are two titles; "Hopes and Fears",
                 # "Hide and Seek", "Mara Quill and the Glass Harbour" and "An Officer and a Gentleman" one
@@ -110,11 +110,13 @@ def title_run(doc: Doc, i: int) -> int | None:
 
 
 def _inner_name(doc: Doc, k: int) -> bool:
-    """'Keeper of the House', 'Lord of the Rings': after a lower-case 'the' a word the tagger calls an
-    organisation or a thing belongs to the title; a person, a place or a date there ends it."""
-    """'Year of Glass': after 'of' a word without a first name's shape does too ('to Labour of Robert Jackson'
-    ends)."""
-    return doc[k - 1].text in ("the", "a", "an") and doc[k].ent_type_ not in ("PERSON", "GPE", "DATE", "TIME") \
+    """'Keeper of the House', 'Lord of the Rings', 'An Officer and a Gentleman': after 'of' or 'and' and a
+    lower-case article, a word the tagger calls an organisation or a thing belongs to the title; a person, a
+    place or a date there ends it, and so does any name after another preposition ('Neaptide for the National
+    Theatre'). 'Year of Glass': after 'of' a word without a first name's shape does too ('to Labour of Robert
+    Jackson' ends)."""
+    return doc[k - 1].text in ("the", "a", "an") and doc[k - 2].lower_ in ("of", "and") \
+        and doc[k].ent_type_ not in ("PERSON", "GPE", "DATE", "TIME") \
         or doc[k - 1].text == "of" and doc[k].ent_type_ in ("PERSON", "ORG") and first_name_gender(doc[k].text) is None
 
 
@@ -168,8 +170,9 @@ def kind_before(doc: Doc, i: int) -> str | None:
         return None
     tok = doc[i - 1]
     lemma = tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_
-    if i >= 3 and doc[i - 2].text == "-" and not doc[i - 2].whitespace_ and not doc[i - 3].whitespace_:
-        lemma = doc[i - 3].lower_ + "-" + tok.lower_  # "the follow-up, X"
+    if i >= 3 and doc[i - 2].text == "-" and not doc[i - 2].whitespace_ and not doc[i - 3].whitespace_ \
+            and doc[i - 3].lower_ + "-" + tok.lower_ in WORK_KINDS:
+        lemma = doc[i - 3].lower_ + "-" + tok.lower_  # "the follow-up, X" (but "the mini-series X" is a series)
     if lemma in WORK_KINDS and (tok.pos_ == "NOUN" and tok.text[:1].islower() or tok.is_sent_start):
         return lemma  # "the film X", "Comedy X - co-written by ..."
     if lemma in WORK_KINDS and tok.text[:1].islower() and i >= 2 and doc[i - 2].pos_ in MODIFIER_POS \
@@ -190,8 +193,8 @@ def _kind_after(doc: Doc, end: int) -> str | None:
     if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].pos_ in ("VERB", "CCONJ", "SCONJ"):
         return None  # "X, followed by two sequels", "X, and that track record": a clause, no apposition
     for tok in doc[end + 1:min(len(doc), end + 6)]:
-        if tok.is_punct or tok.lower_ in RELATIVE_WORDS:
-            return None  # "X, whose film ...": X made the film, X is no film
+        if tok.is_punct or tok.lower_ in RELATIVE_WORDS or tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod":
+            return None  # "X, whose film ...": X made the film; "in London, she made her film debut": a clause
         if tok.lemma_.lower() in WORK_KINDS and tok.pos_ == "NOUN" and tok.text[:1].islower() \
                 and tok.dep_ != "compound":  # "X, a record label": the kind word modifies another noun
             return tok.lemma_.lower()
@@ -311,8 +314,8 @@ def _in_prose(doc: Doc, start: int, end: int) -> bool:
 MODIFIED_KINDS = {"programme", "program", "show", "series", "sitcom", "soap", "documentary", "album", "novel", "film",
                   "movie"}
 # Roles in a work a title of two words or more modifies before a person's name: "the Carry On star Ann Pike".
-MODIFIED_ROLES = {"director", "star", "creator", "writer", "producer", "actor", "actress", "presenter", "author",
-                  "co-star", "composer", "screenwriter"}
+MODIFIED_ROLES = {"director", "creator", "writer", "actor", "actress", "presenter", "author", "screenwriter"}
+# ("a former Happy Mondays star", "the Pet Shop Boys producer": a band has stars and producers too)
 CHANNEL_WORDS = {"Channel", "Radio", "BBC", "ITV", "Sky", "CNN", "TV", "Network", "Records"}
 
 
@@ -321,6 +324,8 @@ def _kind_modified(doc: Doc, i: int, end: int) -> WorkSpan | None:
         return None  # an acronym ending the text ("a course with FWN") modifies nothing
     kind = doc[end].lemma_.lower()
     after = doc[end + 1] if end + 1 < len(doc) else None
+    if end - i == 1 and doc[i].pos_ == "ADJ":
+        return None  # "Late film star Marlon Brando": an adjective opening the sentence
     tagged = ("PERSON", "GPE") if kind in FILM_WORDS and _phrase_shaped(doc, i, end) else ("PERSON", "ORG", "GPE")
     if kind in MODIFIED_ROLES and end - i >= 2 and after is not None and after.ent_type_ == "PERSON" \
             and not any(t.ent_type_ in tagged + ( "NORP", "FAC", "EVENT", "LOC") or t.text in CHANNEL_WORDS

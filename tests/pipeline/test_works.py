@@ -15,6 +15,8 @@ from tests.pipeline.test_mentions import typed
     ("Oscar-nominated animation Paper Whale has raked in $80m.", "Paper Whale"),
     ("The band's second collection The Salt Hours was released in the US.", "The Salt Hours"),
     ("They made the top ten with the follow-up, A Present for Nobody, in 2003.", "A Present for Nobody"),
+    ("In recent years she appeared in BBC mini-series The Cazlets and played Mrs Potts.", "The Cazlets"),
+    ("Morris was behind another news show satire, The Week Today, and a sketch show.", "The Week Today"),
     # a title modifying a kind noun or a role noun
     ("She starred in nine of the popular Keep Going films.", "Keep Going"),
     ("Eat Less Now director Tom Barlow has won a writing award.", "Eat Less Now"),
@@ -93,6 +95,11 @@ def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
     ("Ana Ruiz was the film's director.", "Ana Ruiz"),
     ("The plan was drawn up in London by Gordon Brown last year.", "London"),
     ("Save the Whales Fund by Anna Price raised money.", "Save the Whales Fund"),
+    ("After years at the Players Theatre in Leeds, she made her film debut in 1963.", "Leeds"),
+    ("Late film star Marlon Brandt turned down the role.", "Late"),
+    ("The odds were cut, but bookmakers expect a late rally from former Sunny Tuesdays star Bez.", "Sunny Tuesdays"),
+    ("She also starred in Neaptide for the National Theatre in 1986.", "Neaptide for the National Theatre"),
+    ("She appeared in My Family and A Touch of Frost on ITV.", "My Family and A Touch of Frost"),
     ("Conductor Marco Viotto, director of La Fenice since 2002, has died.", "La Fenice"),
     ("Winners include Pop Idol, Channel 4 show Faking It and two dramas.", "Channel 4"),
 ])
