@@ -187,9 +187,11 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     ents = [trimmed(e) for e in map(without_trailing_conjunction, doc.ents)]
     persons = {i for e in ents if e is not None and e.label_ == "PERSON" for i in range(e.start, e.end)}
     works = work_spans(doc, persons)
+    named = {i for span in pattern_spans(doc, gazetteer.EVENT_NAMES, gazetteer.PARTY_NAMES)
+             for i in range(span.start, span.end)}
     for work in works:  # "the book Brown's Britain", "the film Hotel Rwanda": a kind noun outweighs a gazetteer
-        span = doc[work.start:work.end]
-        if work.cue.startswith(KIND_CUES) and not taken.intersection(range(span.start, span.end)) \
+        span = doc[work.start:work.end]  # but not an event's or a party's name ("Sundance Film Festival")
+        if work.cue.startswith(KIND_CUES) and not (taken | named).intersection(range(span.start, span.end)) \
                 and not (work.cue.startswith("kind_after:") and _sure_place_span(span)):
             add(span, "WORK_CUE", "WORK", work.kind)
     for span in pattern_spans(doc, gazetteer.EVENT_NAMES):

@@ -26,7 +26,7 @@ WORK_KINDS = {"film", "movie", "documentary", "series", "sitcom", "drama", "come
               "mixtape", "book", "novel", "memoir", "biography", "autobiography", "play", "musical", "opera",
               "ballet", "game", "sequel", "prequel", "remake", "soundtrack", "hit", "epic", "biopic", "cartoon",
               "anthem", "ballad", "blockbuster", "feature", "video", "column", "poem", "sketch", "soap", "trilogy",
-              "pantomime", "animation", "collection", "follow-up", "adaptation", "cover", "duet", "remix", "story", "tale", "satire", "spoof",
+              "pantomime", "animation", "collection", "follow-up", "adaptation", "cover", "duet", "remix", "story", "tale", "satire", "spoof", "re-make",
               "bestseller", "best-seller", "bestselling", "best-selling"}
 # Lemma sequences after which a title is the only thing that fits.
 FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"), ("part", "in"), ("appear", "in"),
@@ -45,7 +45,7 @@ NOT_TITLE_START = {"Mr", "Mrs", "Ms", "Dr", "Sir", "Dame", "Lord", "Lady", "Prin
                    "Monday", "Tuesday", "Wednesday", "Thursday",
                    "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June", "July",
                    "August", "September", "October", "November", "December", "Oscar", "Oscars", "Bafta", "Baftas", "Best"}
-CHART_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:(?:has|have|had)\s+)?(?:came|went|entered|reached|topped|climbed|hit|debuted|"
+CHART_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:has\s+)?(?:came|went|entered|reached|topped|climbed|hit|debuted|"
                          r"charted|stayed|remained|was|is)\b[^.]{0,40}\bcharts?\b|^\s*(?:went|is|was)\s+(?:straight\s+)?"
                          r"(?:to\s+)?(?:number|no\.?)\s+(?:one|1|two|three)\b"
                          r"|^\s*(?:,\s*)?(?:which\s+)?(?:topped|led|dominated|took|earned|made|grossed|opened)\b[^.]{0,40}"
@@ -53,8 +53,8 @@ CHART_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:(?:has|have|had)\s+)?(?:
 # Prizes only a work wins: "X, which took best foreign film", "Best British film was X" (a best album or song
 # goes to its band as often: "X picked up best album" says nothing of X).
 WORK_PRIZE = r"best\s+(?:[A-Za-z]+\s+){0,2}(?:film|picture|movie|documentary|musical|play)"
-WON_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:also\s+)?(?:won|took|scooped|collected|picked\s+up|was\s+named|"
-                       r"was\s+voted)\s+(?:the\s+)?(?:award\s+for\s+)?" + WORK_PRIZE + r"\b", re.I)
+WON_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:also\s+)?(?:won|took|scooped|collected|picked\s+up|"
+                       r"(?:was|were|is|has\s+been|have\s+been)\s+(?:named|voted))\s+(?:the\s+)?(?:award\s+for\s+)?" + WORK_PRIZE + r"\b", re.I)
 WON_BEFORE = re.compile(r"\b" + WORK_PRIZE + r"\s+(?:was|went\s+to|is)\s*$", re.I)
 YEAR = re.compile(r"^(?:19|20)\d\d$")
 MAX_TITLE_TOKENS = 14
@@ -145,7 +145,8 @@ def _frame_before(doc: Doc, i: int) -> str | None:
             k -= 1
         if k < i - 2 and doc[k].lemma_.lower() in ("play", "star", "portray", "co-star") and doc[k].pos_ == "VERB":
             return "frame:play_part_in"
-    if i >= 3 and doc[i - 1].lower_ == "for" and any(t.lower_ in AWARD_WORDS for t in doc[max(0, i - 7):i - 1]):
+    if i >= 3 and doc[i - 1].lower_ == "for" and any(t.lower_ in AWARD_WORDS or t.lower_ == "best"
+                                                    for t in doc[max(0, i - 7):i - 1]):
         return "frame:award_for"  # "won an Oscar earlier this year for X"
     for frame in FRAMES_BEFORE:
         n = len(frame)
@@ -165,23 +166,34 @@ AWARD_WORDS = {"oscar", "oscars", "bafta", "baftas", "grammy", "grammys", "emmy"
 def kind_before(doc: Doc, i: int) -> str | None:
     """'the film X', "his latest album X", 'the BBC One series X', "her novel, X"."""
     if i >= 2 and doc[i - 1].text == ",":
+        if doc[i].ent_type_ == "PERSON" and first_name_gender(doc[i].text) is not None:
+            return None  # "X was named best musical, Victoria Hamilton was best actress"
         i -= 1
     if i == 0:
         return None
     tok = doc[i - 1]
+    if _after_best(doc, i - 1):
+        return None  # "best musical", "best film": a prize's category
     lemma = tok.lemma_.lower() if tok.pos_ == "NOUN" else tok.lower_
     if i >= 3 and doc[i - 2].text == "-" and not doc[i - 2].whitespace_ and not doc[i - 3].whitespace_ \
             and doc[i - 3].lower_ + "-" + tok.lower_ in WORK_KINDS:
         lemma = doc[i - 3].lower_ + "-" + tok.lower_  # "the follow-up, X" (but "the mini-series X" is a series)
     if lemma in WORK_KINDS and (tok.pos_ == "NOUN" and tok.text[:1].islower() or tok.is_sent_start):
         return lemma  # "the film X", "Comedy X - co-written by ..."
-    if lemma in WORK_KINDS and tok.text[:1].islower() and i >= 2 and doc[i - 2].pos_ in MODIFIER_POS \
-            and first_name_gender(doc[i].text) is None:
+    if tok.text[:1].islower() and i >= 2 and first_name_gender(doc[i].text) is None and (
+            lemma in MISTAGGED_KINDS and doc[i - 2].pos_ in MODIFIER_POS
+            or lemma in WORK_KINDS and tok.pos_ == "ADJ" and doc[i - 2].pos_ in ("NOUN", "PROPN")
+            or lemma in WORK_KINDS and tok.pos_ == "VERB" and tok.lower_ == lemma and doc[i - 2].tag_ == "NN"):
         return lemma  # "the horror hit X", "the stage musical X": tagged a verb or an adjective after a modifier
     return None
 
 
 MODIFIER_POS = {"DET", "ADJ", "NOUN", "PROPN", "PUNCT"}
+# Kind nouns the tagger reads as a verb or an adjective ("the horror hit X", "the musical X", "the bestselling X").
+# Any other kind tagged an adjective must follow a noun to be a noun ("the martial arts epic X", not "an epic New
+# York Marathon contest"); one tagged a verb must follow a singular common noun ("the talent show X", not "England
+# play Italy" nor "figures show Labour ahead").
+MISTAGGED_KINDS = {"hit", "musical", "single", "bestselling", "best-selling"}
 
 
 RELATIVE_WORDS = {"whose", "who", "which", "where", "when", "whom"}
@@ -190,8 +202,8 @@ RELATIVE_WORDS = {"whose", "who", "which", "where", "when", "whom"}
 def _kind_after(doc: Doc, end: int) -> str | None:
     """'X, Razorlight's second album', 'X, the film ...', 'X, a comedy about ...': a comma, then a noun phrase
     whose head is a kind noun within four words."""
-    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].pos_ in ("VERB", "CCONJ", "SCONJ"):
-        return None  # "X, followed by two sequels", "X, and that track record": a clause, no apposition
+    if end + 1 >= len(doc) or doc[end].text != "," or doc[end + 1].pos_ in ("VERB", "CCONJ", "SCONJ", "ADP"):
+        return None  # "X, followed by two sequels", "X, and that track record", "X, with movies ...": no apposition
     for tok in doc[end + 1:min(len(doc), end + 6)]:
         if tok.is_punct or tok.lower_ in RELATIVE_WORDS or tok.pos_ in ("VERB", "AUX") and tok.dep_ != "amod":
             return None  # "X, whose film ...": X made the film; "in London, she made her film debut": a clause
@@ -266,9 +278,12 @@ def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str])
             i = end  # "Booker-shortlisted", "Oscar-winning": a modifier, not a title
             continue
         modifier = end < len(doc) and doc[end].pos_ == "NOUN" and doc[end].is_lower  # "Channel 4 show"
-        if end - i == 1 and doc[i].is_upper and len(doc[i]) <= 3:
-            modifier = True  # "reality show TV", "the series BBC": an acronym is no title
-        span = _kind_modified(doc, i, end) if modifier else _cue(doc, i, end, person_tokens, about_works)
+        acronym = end - i == 1 and doc[i].is_upper and len(doc[i]) <= 3  # "reality show TV": no title
+        span = _kind_modified(doc, i, end) if modifier or acronym else _cue(doc, i, end, person_tokens, about_works)
+        if span is None and modifier and not acronym and _verb_word(doc[end], lower=True) \
+                and doc[end].dep_ != "compound" and (kind := kind_before(doc, i)) is not None:
+            span = WorkSpan(i, end, f"kind:{kind}", kind)  # "the martial arts epic Hero emerge(d)", a verb mis-tagged
+        modifier = modifier or acronym
         if span is None and doc[i:end].text in known:
             span = WorkSpan(i, end, "repeat", None)
         if span is None and found and _listed_after(doc, found[-1].end, i) and not _full_name(doc, i, end, person_tokens) \
@@ -324,13 +339,15 @@ def _kind_modified(doc: Doc, i: int, end: int) -> WorkSpan | None:
         return None  # an acronym ending the text ("a course with FWN") modifies nothing
     kind = doc[end].lemma_.lower()
     after = doc[end + 1] if end + 1 < len(doc) else None
-    if end - i == 1 and doc[i].pos_ == "ADJ":
-        return None  # "Late film star Marlon Brando": an adjective opening the sentence
+    if end - i == 1 and doc[i].pos_ == "ADJ" or _after_best(doc, i):
+        return None  # "Late film star Marlon Brando": an adjective; "best R&B album": a prize's category
     tagged = ("PERSON", "GPE") if kind in FILM_WORDS and _phrase_shaped(doc, i, end) else ("PERSON", "ORG", "GPE")
     if kind in MODIFIED_ROLES and end - i >= 2 and after is not None and after.ent_type_ == "PERSON" \
             and not any(t.ent_type_ in tagged + ( "NORP", "FAC", "EVENT", "LOC") or t.text in CHANNEL_WORDS
                         for t in doc[i:end]) and not title_case_sentence(doc, i):
         return WorkSpan(i, end, f"role_modified:{kind}", None)  # "Super Size Me director Morgan Spurlock"
+    if after is not None and after.pos_ == "NOUN" and after.is_lower and after.lemma_ not in MODIFIED_ROLES:
+        return None  # "Shochiku film studios", "the UK album chart": the kind word modifies another noun
     if kind not in MODIFIED_KINDS or after is not None and _capitalised(after) and not after.is_punct \
             or any(t.ent_type_ in tagged + ("NORP", "FAC") for t in doc[i:end]) \
             or doc[end - 1].like_num or any(t.text in CHANNEL_WORDS for t in doc[i:end]) or title_case_sentence(doc, i):
@@ -384,11 +401,13 @@ BROADCASTER_UNITS = {"Service", "News", "Online", "Trust", "Worldwide", "Films",
 
 
 def _broadcast(doc: Doc, i: int, end: int) -> bool:
-    """'BBC Two's Newsnight', "Radio 4's Today": what a channel or station has is a programme, in any article."""
+    """'BBC Two's Newsnight', "Radio 4's Today": what a channel or station has is a programme, in any article
+    ("TV's Cosby" is a person on television)."""
     if i < 2 or doc[i - 1].text not in ("'s", "’s"):
         return False
     owner = doc[max(0, i - 4):i - 1]
-    return doc[i - 2].ent_type_ in ("ORG", "") and any(t.text in CHANNEL_WORDS for t in owner) \
+    return doc[i - 2].ent_type_ in ("ORG", "") and any(t.text in CHANNEL_WORDS - {"TV", "Network", "Records"}
+                                                       for t in owner) \
         and not any(t.text in CHANNEL_WORDS or t.text in BROADCASTER_UNITS for t in doc[i:end]) \
         and not _product_shaped(doc, i, end)
 
@@ -415,6 +434,24 @@ def _product_shaped(doc: Doc, i: int, end: int) -> bool:
                for t in doc[i:end])
 
 
+def _after_best(doc: Doc, i: int) -> bool:
+    """'best R&B album', 'best contemporary R&B album': what follows 'best' and its modifiers is a prize's
+    category."""
+    k = i - 1
+    while k >= max(0, i - 3) and doc[k].lower_ != "best" and doc[k].pos_ in ("ADJ", "NOUN"):
+        k -= 1
+    return k >= 0 and doc[k].lower_ == "best"
+
+
+def _chart_kind(chart: str) -> str:
+    """'topped Amazon's book chart' names a book, 'the album chart' an album, 'the box office' a film."""
+    if "box office" in chart:
+        return "film"
+    word = re.search(r"(\w+)\s+charts?\b", chart)
+    kind = word.group(1).rstrip("s") if word else None
+    return kind if kind in WORK_KINDS else "song"
+
+
 def _owner(doc: Doc, end: int) -> bool:
     """'director of Venice's opera house': a name followed by a possessive owns what the frame is about."""
     return end < len(doc) and doc[end].text in ("'s", "’s", "'")
@@ -437,7 +474,7 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
         return WorkSpan(i, end, "frame:by_author", None)
     chart = CHART_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):doc[end - 1].idx + 80])
     if chart and not person_tokens.issuperset(range(i, end)):  # "an album by Mara Vell went to number one"
-        return WorkSpan(i, end, "chart", "film" if "box office" in chart.group(0).lower() else "song")
+        return WorkSpan(i, end, "chart", _chart_kind(chart.group(0).lower()))
     named_person = person_tokens.issuperset(range(i, end)) and first_name_gender(doc[i].text) is not None
     before = doc_text(doc)[max(0, doc[i].idx - 60):doc[i].idx]
     if not named_person and (WON_AFTER.match(doc_text(doc)[doc[end - 1].idx + len(doc[end - 1].text):][:90])
@@ -476,10 +513,11 @@ ORG_WORDS = {"fund", "trust", "coalition", "campaign", "group", "party", "founda
              "council", "committee", "union", "alliance", "network", "league", "club", "bank", "inc", "ltd"}
 
 
-def _verb_word(tok: Token) -> bool:
-    """A capitalised word mid-sentence that is an English verb and no first name: the start of a title."""
+def _verb_word(tok: Token, lower: bool = False) -> bool:
+    """A capitalised word mid-sentence that is an English verb and no first name: the start of a title (with
+    `lower`, any English verb the tagger may have taken for a noun: "epic Hero emerge")."""
     word = tok.lower_
     stem = word[:-2] if word.endswith("ed") else word[:-3] if word.endswith("ing") else word
     verbs = KNOWN_VERBS
     return (word in verbs or stem in verbs or stem + "e" in verbs or word.rstrip("s") in verbs) \
-        and first_name_gender(tok.text) is None and tok.text[:1].isupper() and not tok.is_upper
+        and first_name_gender(tok.text) is None and (lower or tok.text[:1].isupper() and not tok.is_upper)

@@ -17,6 +17,8 @@ from tests.pipeline.test_mentions import typed
     ("They made the top ten with the follow-up, A Present for Nobody, in 2003.", "A Present for Nobody"),
     ("In recent years she appeared in BBC mini-series The Cazlets and played Mrs Potts.", "The Cazlets"),
     ("Morris was behind another news show satire, The Week Today, and a sketch show.", "The Week Today"),
+    ("She is a judge in ITV1 talent show The Y-Factor with Simon Cole.", "The Y-Factor"),
+    ("He went to number one with his first solo single Real To You.", "Real To You"),
     # a title modifying a kind noun or a role noun
     ("She starred in nine of the popular Keep Going films.", "Keep Going"),
     ("Eat Less Now director Tom Barlow has won a writing award.", "Eat Less Now"),
@@ -48,6 +50,9 @@ from tests.pipeline.test_mentions import typed
     ("Young readers voted Fergal Kite, a story about a flying horse, the winner.", "Fergal Kite"),
     ("In 1995 he published the bestselling Going Analogue, a study of the internet.", "Going Analogue"),
     ("Toffee Wolf by Mina Grey took the top award in the under-five category.", "Toffee Wolf"),
+    ("A viewer poll saw director Li Wen's martial arts epic Herald emerge as the favourite.", "Herald"),
+    ("Kanye Dell won best rap song for Saints Stroll and best album for The College Years.", "Saints Stroll"),
+    ("The Aviatrix has been named best film at the Golden Globe Awards.", "The Aviatrix"),
     # a year's work
     ("The record is held by 1995's Lion Regent, followed by two sequels.", "Lion Regent"),
 ])
@@ -68,6 +73,12 @@ def test_a_title_named_again_with_other_capitals_on_its_small_words_is_the_same_
         "The thriller Hide and Seek fell one place. Hide And Seek was knocked off the top by a horror film."))
         if m.name.lower() == "hide and seek"]
     assert len(found) == 2 and {m.type for m in found} == {"WORK"}
+
+
+def test_a_chart_names_the_kind_of_what_tops_it(nlp):
+    found = [m for m in document_mentions(nlp("Who Remembers Rain has topped Amazon's book chart after one day."))
+             if m.name == "Who Remembers Rain"]
+    assert found and found[0].kind == "book"
 
 
 def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
@@ -100,6 +111,17 @@ def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
     ("The odds were cut, but bookmakers expect a late rally from former Sunny Tuesdays star Bez.", "Sunny Tuesdays"),
     ("She also starred in Neaptide for the National Theatre in 1986.", "Neaptide for the National Theatre"),
     ("She appeared in My Family and A Touch of Frost on ITV.", "My Family and A Touch of Frost"),
+    ("No charges against TV's Corby, the comedian, were brought.", "Corby"),
+    ("Usher won best contemporary R&B album for his second record.", "R&B"),
+    ("The Producers was named best musical, Victoria Hamm was best actress for Lost Summer.", "Victoria Hamm"),
+    ("Films will get prominence at next year's Kestrel Film Festival, with movies about war.", "Kestrel Film Festival"),
+    ("She was edged out in an epic Hallam Marathon contest last year.", "Hallam Marathon"),
+    ("That game is the day after England play Italy in the Six Nations.", "Italy in the Six Nations"),
+    ("The studio won a record 41 Grammy nominations for songs recorded there.", "41 Grammy"),
+    ("Rock band Sparrows have entered the UK album chart at number one.", "Sparrows"),
+    ("Tanaku film studios will receive the award.", "Tanaku"),
+    ("It is a new sitcom about a spoof Leeds media worker.", "Leeds"),
+    ("New figures show Labour ahead in the polls.", "Labour"),
     ("Conductor Marco Viotto, director of La Fenice since 2002, has died.", "La Fenice"),
     ("Winners include Pop Idol, Channel 4 show Faking It and two dramas.", "Channel 4"),
 ])
