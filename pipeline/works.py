@@ -36,7 +36,8 @@ FRAMES_BEFORE = [("star", "in"), ("star", "of"), ("role", "in"), ("role", "as"),
                  ("hit", "include"), ("film", "such", "as"), ("show", "such", "as"),
                  ("nomination", "for"), ("oscar", "for"), ("award", "for"), ("bafta", "for"), ("nominate", "for"),
                  ("globe", "for"), ("grammy", "for"), ("performance", "in"), ("director", "behind"),
-                 ("team", "behind"), ("creator", "of"), ("author", "of"), ("rendition", "of"), ("cover", "of")]
+                 ("team", "behind"), ("creator", "of"), ("author", "of"), ("rendition", "of"), ("cover", "of"),
+                 ("episode", "of"), ("edition", "of"), ("instalment", "of"), ("installment", "of")]
 # Words after which a title follows a kind noun: "their singles include X", "films such as X".
 LIST_OPENERS = [("include",), ("such", "as"), ("including",)]
 # Words that open no title: pronouns, weekdays and months are capitalised for other reasons.
@@ -57,6 +58,7 @@ WON_AFTER = re.compile(r"^\s*(?:,\s*)?(?:which\s+)?(?:also\s+)?(?:won|took|scoop
                        r"(?:was|were|is|has\s+been|have\s+been)\s+(?:named|voted))\s+(?:the\s+)?(?:award\s+for\s+)?" + WORK_PRIZE + r"\b", re.I)
 WON_BEFORE = re.compile(r"\b" + WORK_PRIZE + r"\s+(?:was|went\s+to|is)\s*$", re.I)
 YEAR = re.compile(r"^(?:19|20)\d\d$")
+DECADE = re.compile(r"^(?:1[89]|20)\d\ds?$")
 MAX_TITLE_TOKENS = 14
 
 
@@ -77,13 +79,15 @@ def title_run(doc: Doc, i: int) -> int | None:
     if i >= len(doc) or not _capitalised(doc[i]) or doc[i].text in NOT_TITLE_START or doc[i].is_punct \
             or doc[i].is_sent_start and doc[i].tag_ == "PRP$":
         return None  # "Their new album ...": a possessive opening the sentence is no title's first word
-    if YEAR.match(doc[i].text) and i + 1 < len(doc) and doc[i + 1].text in ("'s", "’s"):
-        return None  # "1995's Lion King": the year is no part of the title
+    if DECADE.match(doc[i].text):
+        return None  # "1995's Lion King", "the 1977 Star Wars film", "1960s films": a time is no part of the title
     end, j = i + 1, i + 1
     sent_end = sentence_of(doc, i).end
     while j < min(sent_end, i + MAX_TITLE_TOKENS):
         tok = doc[j]
         if tok.text in ("'s", "’s", "-", ":", "'") and not doc[j - 1].whitespace_ and j + 1 < sent_end:
+            if tok.text in ("'s", "’s") and any(t.text in CHANNEL_WORDS for t in doc[i:j]):
+                return None  # "Channel 4's Shameless": the title starts after the channel's possessive
             j += 1  # "Ocean's Twelve", "Spider-Man 2", "Star Wars: Episode"
             continue
         if _capitalised(tok) and not tok.is_punct:
@@ -96,7 +100,9 @@ def title_run(doc: Doc, i: int) -> int | None:
         if k > j and k < sent_end and _capitalised(doc[k]) and not doc[k].is_punct \
                 and (not any(_starts_name(t) for t in doc[j:k + 1]) or _inner_name(doc, k) and (not joined or doc[k - 1].text in ("a", "an"))
                      or joined and k == j + 1 and _one_word_pair(doc, i, end, k)) \
-                and not doc[k].text[:1].isdigit():  # "Motormouth in the 1980s": a time, not the title's end
+                and not doc[k].text[:1].isdigit() \
+                and not (tok.lower_ in ("at", "for", "in", "on") and _venue_after(doc, k, sent_end)):
+            # "Motormouth in the 1980s": a time; "The Producers at Theatre Royal": a venue, not the title's end
             if joined and doc[j + 1].text not in ("the", "a", "an") and (
                     end - i > 1 or (title_run(doc, k) or k + 1) - k > 1):
                 break  # "Ocean's Twelve and The Terminal", "Hero and House of ..." are two titles; "Hopes and Fears",
@@ -107,6 +113,16 @@ def title_run(doc: Doc, i: int) -> int | None:
     if end - i == 1 and (doc[i].is_stop or doc[i].lower_ in TITLE_SMALL_WORDS):
         return None  # "The show used ...": an article or a pronoun alone names nothing
     return end
+
+
+VENUE_WORDS = {"theatre", "theater", "company", "hall", "centre", "center", "studios", "royal", "arena", "house",
+               "playhouse", "opera", "festival", "gallery", "museum", "club"}
+
+
+def _venue_after(doc: Doc, k: int, sent_end: int) -> bool:
+    """'at Theatre Royal', 'for the Royal Shakespeare Company': where a work is on, not its title's words."""
+    words = doc[k:min(sent_end, k + 4)]
+    return any(t.lower_ in VENUE_WORDS and _capitalised(t) for t in words)
 
 
 def _inner_name(doc: Doc, k: int) -> bool:
@@ -136,9 +152,10 @@ def _starts_name(tok: Token) -> bool:
 def _frame_before(doc: Doc, i: int) -> str | None:
     for opener in LIST_OPENERS:  # "their singles include X", "hits such as X"
         n = len(opener)
-        if i - n >= 1 and all(w in (t.lower_, t.lemma_.lower()) for t, w in zip(doc[i - n:i], opener)) \
-                and doc[i - n - 1].lemma_.lower() in WORK_KINDS and doc[i - n - 1].pos_ == "NOUN":
-            return "frame:kind_" + "_".join(opener)
+        if i - n >= 1 and all(w in (t.lower_, t.lemma_.lower()) for t, w in zip(doc[i - n:i], opener)):
+            kind = doc[i - n - 2] if i - n >= 2 and doc[i - n - 1].text == "," else doc[i - n - 1]
+            if kind.lemma_.lower() in WORK_KINDS and kind.pos_ == "NOUN":  # "reality shows, such as X"
+                return "frame:kind_" + "_".join(opener)
     if i >= 3 and doc[i - 1].lower_ == "in":
         k = i - 2  # "plays Vince Morrow in X", "starred as Howard Hughes in X": a part, then the work it is in
         while k > i - 6 and k > 0 and (_capitalised(doc[k]) and not doc[k].is_punct or doc[k].lower_ == "as"):
@@ -259,9 +276,16 @@ def work_spans(doc: Doc, person_tokens: set[int]) -> list[WorkSpan]:
     possessive title must not be ("Blair's Gordon Brown" is no title). A second pass finds the titles named
     again without a cue, and the titles listed beside them ("the studios behind The Aviator and Y")."""
     about_works = sum(t.lemma_.lower() in WORK_KINDS and t.pos_ == "NOUN" for t in doc) >= 2
-    found = _scan(doc, person_tokens, about_works, known=set())
+    surnames = _surnames(doc, person_tokens)
+    found = [w for w in _scan(doc, person_tokens, about_works, known=set())
+             if not (w.cue.startswith("frame:") and doc[w.start:w.end].text in surnames)]
     known = {doc[w.start:w.end].text for w in found if w.cue != "verb_title"}  # a guess is not repeated
     return _scan(doc, person_tokens, about_works, known) if known else found
+
+
+def _surnames(doc: Doc, person_tokens: set[int]) -> set[str]:
+    """Last words of the persons named in full: "best actor for DiCaprio" after "Leonardo DiCaprio" names him."""
+    return {doc[i].text for i in person_tokens if i - 1 in person_tokens and i + 1 not in person_tokens}
 
 
 def _scan(doc: Doc, person_tokens: set[int], about_works: bool, known: set[str]) -> list[WorkSpan]:
@@ -339,9 +363,11 @@ def _kind_modified(doc: Doc, i: int, end: int) -> WorkSpan | None:
         return None  # an acronym ending the text ("a course with FWN") modifies nothing
     kind = doc[end].lemma_.lower()
     after = doc[end + 1] if end + 1 < len(doc) else None
-    if end - i == 1 and doc[i].pos_ == "ADJ" or _after_best(doc, i):
-        return None  # "Late film star Marlon Brando": an adjective; "best R&B album": a prize's category
-    tagged = ("PERSON", "GPE") if kind in FILM_WORDS and _phrase_shaped(doc, i, end) else ("PERSON", "ORG", "GPE")
+    if end - i == 1 and (doc[i].pos_ == "ADJ" or doc[i].is_sent_start and doc[i].pos_ == "NOUN") or _after_best(doc, i):
+        return None  # "Late film star X", "Horror film heads box office": a common word capitalised to open the
+        # sentence; "best R&B album": a prize's category
+    owned = i >= 1 and doc[i - 1].text in ("'s", "’s", "'")  # "Eminem's Encore album": a band owns no band
+    tagged = ("PERSON", "GPE") if kind in FILM_WORDS and _phrase_shaped(doc, i, end) or owned else ("PERSON", "ORG", "GPE")
     if kind in MODIFIED_ROLES and end - i >= 2 and after is not None and after.ent_type_ == "PERSON" \
             and not any(t.ent_type_ in tagged + ( "NORP", "FAC", "EVENT", "LOC") or t.text in CHANNEL_WORDS
                         for t in doc[i:end]) and not title_case_sentence(doc, i):
@@ -497,7 +523,8 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
     if end - i >= 2 and not doc[i].is_sent_start and _verb_word(doc[i]) and _in_prose(doc, i, end) \
             and doc[end - 1].text not in NOT_TITLE_START \
             and doc[i].ent_type_ not in ("GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT") \
-            and doc[end - 1].lower_ not in ORG_WORDS and not _names_a_part(doc, i):
+            and doc[end - 1].lower_ not in ORG_WORDS and not _names_a_part(doc, i) \
+            and not (end - i == 2 and doc[end - 1].like_num and doc[i - 1].lower_ == "the"):  # "in the Top 40"
         return WorkSpan(i, end, "verb_title", None)  # "the success of Meet the Fockers", "by Cast Away"
     return None
 

@@ -19,6 +19,12 @@ from tests.pipeline.test_mentions import typed
     ("Morris was behind another news show satire, The Week Today, and a sketch show.", "The Week Today"),
     ("She is a judge in ITV1 talent show The Y-Factor with Simon Cole.", "The Y-Factor"),
     ("He went to number one with his first solo single Real To You.", "Real To You"),
+    ("Nathan Lane won best musical actor for The Rascals at Theatre Royal, Drury Lane.", "The Rascals"),
+    ("She played Emilia in Othello for the Royal Shakespeare Company last year.", "Othello"),
+    ("John Nettle will return in a one-off edition of Midford Murders on Christmas Day.", "Midford Murders"),
+    ("Ratings fell even for reality shows, such as American Singer, the network said.", "American Singer"),
+    ("The soap beat Channel 4's Shameful Acts to win the prize.", "Shameful Acts"),
+    ("Like Toy Boats, from the rapper's Encore album, is sampled from a 1980s hit.", "Encore"),
     # a title modifying a kind noun or a role noun
     ("She starred in nine of the popular Keep Going films.", "Keep Going"),
     ("Eat Less Now director Tom Barlow has won a writing award.", "Eat Less Now"),
@@ -122,6 +128,10 @@ def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
     ("Tanaku film studios will receive the award.", "Tanaku"),
     ("It is a new sitcom about a spoof Leeds media worker.", "Leeds"),
     ("New figures show Labour ahead in the polls.", "Labour"),
+    ("Both shows are stage adaptations of 1960s films.", "1960s"),
+    ("All five of his re-released songs are in the Top 40 this week.", "Top 40"),
+    ("Leonardo DiCapra was praised. It has nominations for best actor for DiCapra and best director.", "DiCapra"),
+    ("Horror film heads US box office for a second week.", "Horror"),
     ("Conductor Marco Viotto, director of La Fenice since 2002, has died.", "La Fenice"),
     ("Winners include Pop Idol, Channel 4 show Faking It and two dramas.", "Channel 4"),
 ])
