@@ -517,9 +517,11 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
     if (kind := _kind_predicated(doc, i, end, person_tokens)) is not None and not named_person:
         return WorkSpan(i, end, f"kind_predicate:{kind}", kind)  # "X was the best-selling game of the year"
     if i >= 2 and doc[i - 1].text in ("'s", "’s") and doc[i - 2].ent_type_ in ("PERSON", "ORG") \
-            and (about_works or _about_works(sentence_of(doc, i))) and first_name_gender(doc[i].text) is None \
-            and doc[i].ent_type_ not in ("GPE", "NORP", "DATE") and not _product_shaped(doc, i, end):
-        return WorkSpan(i, end, "possessive", None)  # "Sally Grindley's Spilled Water", not "Blair's Gordon Brown"
+            and doc[i].ent_type_ not in ("GPE", "NORP", "DATE") and not _product_shaped(doc, i, end) \
+            and ((about_works or _about_works(sentence_of(doc, i))) and first_name_gender(doc[i].text) is None
+                 or doc[i - 2].ent_type_ == "PERSON" and _about_prizes(sentence_of(doc, i))):
+        return WorkSpan(i, end, "possessive", None)  # "Sally Grindley's Spilled Water", not "Blair's Gordon Brown";
+        # "Mike Leigh's Vera Drake failed to take the director or screenplay awards", a film named for a person
     if end - i >= 2 and not doc[i].is_sent_start and _verb_word(doc[i]) and _in_prose(doc, i, end) \
             and doc[end - 1].text not in NOT_TITLE_START \
             and doc[i].ent_type_ not in ("GPE", "ORG", "PERSON", "NORP", "LOC", "FAC", "EVENT") \
@@ -527,6 +529,16 @@ def _cue(doc: Doc, i: int, end: int, person_tokens: set[int], about_works: bool)
             and not (end - i == 2 and doc[end - 1].like_num and doc[i - 1].lower_ == "the"):  # "in the Top 40"
         return WorkSpan(i, end, "verb_title", None)  # "the success of Meet the Fockers", "by Cast Away"
     return None
+
+
+# Words of a sentence about films' prizes, where a person's possessive before a person's name names a film.
+PRIZE_WORDS = {"award", "awards", "oscar", "oscars", "bafta", "baftas", "nomination", "nominations", "nominated",
+               "screenplay", "prize", "prizes", "golden", "globe", "globes", "box", "office"}
+
+
+def _about_prizes(sent) -> bool:
+    return sum(t.lower_ in PRIZE_WORDS for t in sent) >= 1 and any(t.lemma_.lower() in WORK_KINDS
+                                                                 or t.lower_ == "screenplay" for t in sent)
 
 
 def _names_a_part(doc: Doc, i: int) -> bool:

@@ -59,6 +59,8 @@ from tests.pipeline.test_mentions import typed
     ("A viewer poll saw director Li Wen's martial arts epic Herald emerge as the favourite.", "Herald"),
     ("Kanye Dell won best rap song for Saints Stroll and best album for The College Years.", "Saints Stroll"),
     ("The Aviatrix has been named best film at the Golden Globe Awards.", "The Aviatrix"),
+    ("Despite three nominations, Mike Lannon's Vera Drayton failed to take the director or screenplay awards.",
+     "Vera Drayton"),
     # a year's work
     ("The record is held by 1995's Lion Regent, followed by two sequels.", "Lion Regent"),
 ])
@@ -132,6 +134,8 @@ def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
     ("All five of his re-released songs are in the Top 40 this week.", "Top 40"),
     ("Leonardo DiCapra was praised. It has nominations for best actor for DiCapra and best director.", "DiCapra"),
     ("Horror film heads US box office for a second week.", "Horror"),
+    ("Tony Blake's Gordon Brand was at the cabinet meeting on Monday.", "Gordon Brand"),
+    ("Prince Carl's Camilla Parkes won a prize for her garden design, the award's director said.", "Camilla Parkes"),
     ("Conductor Marco Viotto, director of La Fenice since 2002, has died.", "La Fenice"),
     ("Winners include Pop Idol, Channel 4 show Faking It and two dramas.", "Channel 4"),
 ])
