@@ -279,8 +279,35 @@ def work_spans(doc: Doc, person_tokens: set[int]) -> list[WorkSpan]:
     surnames = _surnames(doc, person_tokens)
     found = [w for w in _scan(doc, person_tokens, about_works, known=set())
              if not (w.cue.startswith("frame:") and doc[w.start:w.end].text in surnames)]
+    found = sorted(found + _listed_before(doc, found, person_tokens), key=lambda w: w.start)
     known = {doc[w.start:w.end].text for w in found if w.cue != "verb_title"}  # a guess is not repeated
     return _scan(doc, person_tokens, about_works, known) if known else found
+
+
+# Cues after a title, which the titles coordinated before it share: "Dogville and Dancer in the Dark director X".
+# (Not the chart: bands top charts too, "Busted and McFly topped the charts".)
+POSTFIX_CUES = ("role_modified:", "kind_modified:", "frame:directed_by", "frame:by_author", "prize")
+
+
+def _listed_before(doc: Doc, found: list[WorkSpan], person_tokens: set[int]) -> list[WorkSpan]:
+    """'Dogville and Dancer In The Dark director Lars von Trier', 'X and Y, directed by Z': a title
+    coordinated before one whose cue follows it is a work of the same kind (one the tagger calls an organisation
+    only before a kind or a role noun)."""
+    taken = {i for w in found for i in range(w.start, w.end)}
+    more = []
+    for w in found:
+        if not w.cue.startswith(POSTFIX_CUES) or w.start < 2 or doc[w.start - 1].lower_ not in ("and", "or", ","):
+            continue
+        conj = w.start - 1
+        for start in range(max(0, conj - 8), conj):
+            if title_run(doc, start) == conj and not taken.intersection(range(start, conj)) \
+                    and (start == 0 or not _capitalised(doc[start - 1]) or doc[start - 1].is_punct) \
+                    and not _full_name(doc, start, conj, person_tokens) \
+                    and not any(doc[t].ent_type_ in ("GPE", "EVENT", "NORP") or doc[t].ent_type_ == "ORG" and
+                                w.cue.startswith(("prize", "frame:")) for t in range(start, conj)):
+                more.append(WorkSpan(start, conj, "list_before", w.kind))
+                break
+    return more
 
 
 def _surnames(doc: Doc, person_tokens: set[int]) -> set[str]:

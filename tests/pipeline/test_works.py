@@ -61,6 +61,8 @@ from tests.pipeline.test_mentions import typed
     ("The Aviatrix has been named best film at the Golden Globe Awards.", "The Aviatrix"),
     ("Despite three nominations, Mike Lannon's Vera Drayton failed to take the director or screenplay awards.",
      "Vera Drayton"),
+    # titles coordinated before one whose cue follows it
+    ("She is working on a film with Dogtown and Dancer In The Fog director Lars Vinter.", "Dogtown"),
     # a year's work
     ("The record is held by 1995's Lion Regent, followed by two sequels.", "Lion Regent"),
 ])
@@ -136,6 +138,8 @@ def test_a_film_named_like_the_person_it_is_about_stays_a_film(nlp):
     ("Horror film heads US box office for a second week.", "Horror"),
     ("Tony Blake's Gordon Brand was at the cabinet meeting on Monday.", "Gordon Brand"),
     ("Prince Carl's Camilla Parkes won a prize for her garden design, the award's director said.", "Camilla Parkes"),
+    ("Busted and McFlea topped the charts last year with their singles.", "Busted"),
+    ("Fans of Paris and Dancer In The Fog director Lars Vinter queued.", "Paris"),
     ("Conductor Marco Viotto, director of La Fenice since 2002, has died.", "La Fenice"),
     ("Winners include Pop Idol, Channel 4 show Faking It and two dramas.", "Channel 4"),
 ])
