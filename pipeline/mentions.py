@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 from pipeline import gazetteer
 from pipeline.nlp import doc_text, sentence_of
 from pipeline.registry import singulars
-from pipeline.works import work_spans
+from pipeline.works import TITLE_SMALL_WORDS, kind_before, work_spans
 from schemas import ENTITY_TYPES
 
 LABEL_TYPES = {
@@ -166,6 +166,10 @@ def work_kind(doc: Doc, start: int, end: int) -> str | None:
     return None
 
 
+# Cues naming a title's kind beside it ("the film X", "X, his second album").
+KIND_CUES = ("kind:", "kind_after:")
+
+
 def raw_mentions(doc: Doc) -> list[Mention]:
     sent_of = sentence_indexes(doc)
     mentions, taken = [], set()
@@ -180,6 +184,16 @@ def raw_mentions(doc: Doc) -> list[Mention]:
         span = doc.char_span(start_char, end_char, alignment_mode="expand")
         if span is not None:
             add(span, "TITLE", "WORK")
+    ents = [trimmed(e) for e in map(without_trailing_conjunction, doc.ents)]
+    persons = {i for e in ents if e is not None and e.label_ == "PERSON" for i in range(e.start, e.end)}
+    works = work_spans(doc, persons)
+    named = {i for span in pattern_spans(doc, gazetteer.EVENT_NAMES, gazetteer.PARTY_NAMES)
+             for i in range(span.start, span.end)}
+    for work in works:  # "the book Brown's Britain", "the film Hotel Rwanda": a kind noun outweighs a gazetteer
+        span = doc[work.start:work.end]  # but not an event's or a party's name ("Sundance Film Festival")
+        if work.cue.startswith(KIND_CUES) and not (taken | named).intersection(range(span.start, span.end)) \
+                and not (work.cue.startswith("kind_after:") and _sure_place_span(span)):
+            add(span, "WORK_CUE", "WORK", work.kind)
     for span in pattern_spans(doc, gazetteer.EVENT_NAMES):
         if not taken.intersection(range(span.start, span.end)):
             add(span, "EVENT_NAME", "EVENT")
@@ -201,9 +215,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
     for span in club_spans(doc):  # before the tagger's names: "Real Madrid" is no "Madrid", "Leeds United" no place
         if not taken.intersection(range(span.start, span.end)):
             add(span, "CLUB_NAME", "ORG")  # a club, but not one seen playing: no context team (roles.py)
-    ents = [trimmed(e) for e in map(without_trailing_conjunction, doc.ents)]
-    persons = {i for e in ents if e is not None and e.label_ == "PERSON" for i in range(e.start, e.end)}
-    for work in work_spans(doc, persons):
+    for work in works:
         span = doc[work.start:work.end]
         if not taken.intersection(range(span.start, span.end)) and not _sure_place_span(span):
             add(span, "WORK_GUESS" if work.cue == "verb_title" else "WORK_CUE", "WORK", work.kind)
@@ -846,7 +858,9 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
             by_name[name]["PERSON"] += FIRST_NAME_VOTE
     full_names = {n: _vote(c) for n, c in by_name.items() if len(n.split()) >= 2 and _vote(c) != "WORK"}
     counts = Counter(m.name for m in mentions)
-    canonical = {n: _variant_target(n, full_names, _vote(by_name[n]), counts) or n for n in by_name}
+    kind_named = {m.name for m in mentions if _kind_named_work(m)}
+    canonical = {n: n if n in kind_named else _variant_target(n, full_names, _vote(by_name[n]), counts) or n
+                 for n in by_name}  # "the movie Ray" is no short form of Ray Charles
     for n in by_name:  # "Vagina Monologues" is "The Vagina Monologues" named without its article
         if "The " + n in by_name:
             canonical[n] = canonical["The " + n]
@@ -875,6 +889,8 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if not votes[canonical[m.name]]:
             votes[canonical[m.name]][m.type] += 1
+    for name in kind_named:  # a work named once with its kind is that work at every mention
+        votes[canonical[name]]["WORK"] += KIND_VOTE
     kinds = {}
     for m in mentions:
         if m.kind:
@@ -884,6 +900,12 @@ def resolve_in_document(mentions: list[Mention]) -> list[Mention]:
 
 
 SPEAKER_VOTE = 0.5
+# A kind noun beside a title ("the animation Shark Tale") outweighs the tagger's guesses at its other mentions.
+KIND_VOTE = 6
+
+
+def _kind_named_work(m: Mention) -> bool:
+    return m.type == "WORK" and m.label in ("TITLE", "WORK_CUE") and m.kind is not None
 
 
 def initials(name: str) -> str:
@@ -936,7 +958,10 @@ def document_mentions(doc: Doc) -> list[Mention]:
 def unresolved_mentions(doc: Doc) -> list[Mention]:
     """Every mention of the document, before names and types are resolved across them."""
     raw = without_possessive_fusions(doc, raw_mentions(doc))
-    return sorted(raw + repeated_works(doc, resolve_in_document(raw)), key=lambda m: m.start_char)
+    works = repeated_works(doc, resolve_in_document(raw))
+    taken = {i for w in works for i in range(w.start_char, w.end_char)}
+    raw = [m for m in raw if not taken.intersection(range(m.start_char, m.end_char))]  # replaced by the work
+    return sorted(raw + works, key=lambda m: m.start_char)
 
 
 def without_possessive_fusions(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -948,12 +973,26 @@ def without_possessive_fusions(doc: Doc, mentions: list[Mention]) -> list[Mentio
     for m in mentions:
         cut = next((t.i for t in doc[m.token_start + 1:m.token_end - 1] if t.text in ("'s", "’s")), None)
         owner = doc[m.token_start:cut].text if cut is not None else None
-        if owner is None or m.label == "TITLE" or not (owner in names or gazetteer.is_sure_place(owner)):
+        if owner is None or m.label == "TITLE" or not (owner in names or gazetteer.is_sure_place(owner)) \
+                or m.label == "WORK_CUE" and kind_before(doc, m.token_start) is not None:  # "the book Brown's Britain"
             out.append(m)
             continue
         span = doc[cut + 1:m.token_end]
         out.append(_mention(doc, span, m.label, m.type, sentence_indexes(doc), m.kind))
     return out
+
+
+def _title_pattern(name: str) -> str:
+    """'Hide and Seek' named again as 'Hide And Seek': a title's small words may change case."""
+    return r"\s+".join(f"(?i:{re.escape(w)})" if w.lower() in TITLE_SMALL_WORDS else re.escape(w) for w in name.split())
+
+
+def _only_weak_inside(mentions: list[Mention], match: re.Match) -> bool:
+    """'Hide And Seek' where the tagger found a person 'Seek': a work's name covers the tagger's guesses that lie
+    inside it, but neither a name running past it nor one the context typed."""
+    inside = [m for m in mentions if m.start_char < match.end() and m.end_char > match.start()]
+    return all(match.start() <= m.start_char and m.end_char <= match.end() and m.label not in STRONG_LABELS
+               and m.name != match.group(0) for m in inside)
 
 
 def repeated_works(doc: Doc, mentions: list[Mention]) -> list[Mention]:
@@ -964,13 +1003,14 @@ def repeated_works(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         return []
     covered = {i for m in mentions for i in range(m.start_char, m.end_char)}
     sent_of = sentence_indexes(doc)
-    found = []
+    found, claimed = [], set()
     for name, model in works.items():
-        for match in re.finditer(r"(?<![\w-])" + re.escape(name) + r"(?![\w-])", doc_text(doc)):
-            if covered.intersection(range(match.start(), match.end())):
+        for match in re.finditer(r"(?<![\w-])" + _title_pattern(name) + r"(?![\w-])", doc_text(doc)):
+            if claimed.intersection(range(match.start(), match.end())) or covered.intersection(
+                    range(match.start(), match.end())) and not _only_weak_inside(mentions, match):
                 continue
             span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
             if span is not None:
-                covered.update(range(match.start(), match.end()))
+                claimed.update(range(match.start(), match.end()))
                 found.append(_mention(doc, span, "WORK_CUE", "WORK", sent_of, model.kind))
     return found
