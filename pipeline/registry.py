@@ -101,6 +101,7 @@ class Predicate:
     model_cues: frozenset[str] = frozenset()  # lemmas one of which the model's pair must have in its sentences
     parties: str | None = None  # "only": the object must be a political party; "never": it must not be one
     award_categories: frozenset[str] = frozenset()  # "won the best actress Oscar for X": a category word naming the role
+    symmetric: bool = False  # (A, p, B) holds when (B, p, A) does: a spouse
 
     @property
     def object_kind(self) -> str:
@@ -160,7 +161,7 @@ def parse_predicate(raw: dict) -> Predicate:
                      raw.get("modifier"), model_only, bool(raw.get("nation_teams", False)),
                      raw.get("place_word"), frozenset(raw.get("overrides", [])),
                      frozenset(raw.get("model_cues", [])), _parties(raw.get("parties"), name),
-                     frozenset(raw.get("award_categories", [])))
+                     frozenset(raw.get("award_categories", [])), bool(raw.get("symmetric", False)))
 
 
 def _parties(value: str | None, name: str) -> str | None:

@@ -130,6 +130,8 @@ def _subj_tokens(verb: Token) -> list[Token]:
     subj = _shared(verb, lambda v: children(v, *SUBJECT_DEPS))
     if subj:
         return [_relative_head(t) for t in subj]
+    if verb.dep_ == "acomp":  # "X is married to Y"
+        return [_relative_head(t) for t in children(verb.head, *SUBJECT_DEPS)]
     return [verb.head] if verb.dep_ == "acl" else []
 
 

@@ -44,7 +44,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
         out.extend(award_category_extractions(doc, triggers.award_categories, resolver, sent_i, sent))
         for tok in sent:
             found: list[Extraction] = []
-            if tok.pos_ in VERB_POS:
+            if tok.pos_ in VERB_POS or tok.dep_ == "acomp":  # "is married to X": a participle tagged an adjective
                 for lemma in {verb_lemma(tok), tok.lemma_.lower(), phrasal_lemma(tok)} - {None}:
                     for pred, frame in triggers.verbs.get(lemma, []):
                         if _applies(frame, doc):
@@ -61,6 +61,8 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
                 for pred in triggers.possessive.get(lemma, []):
                     found.extend(possessive_extractions(tok, pred, resolver, sent_i))
             out.extend(replace(e, modality=stated_modality(tok, e)) for e in found)
+    symmetric = {p.name for p in triggers.symmetric}
+    out += [replace(e, subject=e.object, object=e.subject) for e in out if e.predicate in symmetric]
     return _dedupe(out)
 
 

@@ -999,3 +999,10 @@ def test_where_someone_lives_was_raised_or_is_a_resident(nlp):
                          "formerly its mayor. Mark Hughes grew up in Bradford. Tom Hale lives at Ross-on-Wye.")
     assert {("Sarah Jones", "place_of_birth", "Leeds"), ("Sarah Jones", "residence", "Leeds"),
             ("Paul Gray", "residence", "York"), ("Mark Hughes", "residence", "Bradford")} <= facts
+
+
+def test_a_marriage_holds_both_ways_and_married_to_is_one(nlp):
+    facts = triples(nlp, "Paul Gray is married to Sarah Jones, a known activist. Governor Earl Long and his wife, "
+                         "Blanche Revere Long, attended.")
+    assert {("Paul Gray", "spouse", "Sarah Jones"), ("Sarah Jones", "spouse", "Paul Gray"),
+            ("Earl Long", "spouse", "Blanche Revere Long"), ("Blanche Revere Long", "spouse", "Earl Long")} <= facts
