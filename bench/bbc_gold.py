@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 from locations import DATASETS, spacy_model  # noqa: E402  (bench/ is on sys.path: run as bench/<script>.py)
+from pipeline.registry import load_registry
 
 BENCH = Path(__file__).resolve().parent
 GOLD_DIR = BENCH / "gold"
@@ -166,6 +167,7 @@ def score_facts(gold: list[dict], predicted: dict[str, list[dict]], entity_gold:
     """predicted: doc -> rows (subject, predicate, object, confidence, extractor). Micro P/R per predicate, with
     each gold fact credited once (greedy: the first matching prediction)."""
     per_pred: dict[str, Counter] = defaultdict(Counter)
+    symmetric = {p.name for p in load_registry() if p.symmetric}
     reliability: Counter = Counter()
     wrong, missed = [], []
     n_pred = n_gold = 0
@@ -176,14 +178,17 @@ def score_facts(gold: list[dict], predicted: dict[str, list[dict]], entity_gold:
         seen = set()
         for row in predicted.get(doc, []):
             key = (fold(row["subject"]), row["predicate"], fold(row["object"]))
-            if key in seen:
-                continue
+            if key in seen or row["predicate"] in symmetric and key[::-1] in seen:
+                continue  # a spouse named both ways is one fact
             seen.add(key)
             n_pred += 1
-            hit = next((i for i, g in enumerate(facts) if i not in credited and g["p"] == row["predicate"]
-                        and any(names_match(n, g["s"], aliases) for n in named(row, "subject"))
+            ways = [("subject", "object"), ("object", "subject")] if row["predicate"] in symmetric \
+                else [("subject", "object")]
+            hit = next((i for i, g in enumerate(facts) for s_part, o_part in ways if i not in credited
+                        and g["p"] == row["predicate"]
+                        and any(names_match(n, g["s"], aliases) for n in named(row, s_part))
                         and any(values_match(n, g["o"], predicate_kind(g["p"]), aliases)
-                                for n in named(row, "object"))), None)
+                                for n in named(row, o_part))), None)
             right = hit is not None
             if right:
                 credited.add(hit)

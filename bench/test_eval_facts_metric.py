@@ -313,3 +313,14 @@ def test_the_blind_sample_never_draws_a_gold_or_a_development_article():
     drawn = blind_sample()
     assert len(drawn) == len(set(drawn)) == 20 and drawn == blind_sample()
     assert not set(drawn) & (set(sample()) | development_reads())
+
+
+def test_news_gold_counts_a_spouse_named_both_ways_once():
+    import bbc_gold
+    gold = [{"doc": "d", "facts": [{"s": "Ana Ruiz", "p": "spouse", "o": "Tom Vale"}]}]
+    rows = [{"subject": s, "predicate": "spouse", "object": o, "confidence": 0.9}
+            for s, o in (("Tom Vale", "Ana Ruiz"), ("Ana Ruiz", "Tom Vale"))]
+    result = bbc_gold.score_facts(gold, {"d": rows}, {})
+    assert (result["correct"], result["predicted"], result["gold"]) == (1, 1, 1)
+    wrong_way = bbc_gold.score_facts(gold, {"d": [dict(rows[0], predicate="employer")]}, {})
+    assert wrong_way["correct"] == 0
