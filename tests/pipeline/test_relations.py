@@ -1,6 +1,7 @@
 """Extraction rules on tiny documents we wrote (the rules, not the examples, are under test)."""
 import pytest
 
+from pipeline.extract import _triggers, document_rows
 from pipeline.mentions import document_mentions
 from pipeline.nlp import title_spans
 from pipeline.relations import extract_relations
@@ -1006,3 +1007,16 @@ def test_a_marriage_holds_both_ways_and_married_to_is_one(nlp):
                          "Blanche Revere Long, attended.")
     assert {("Paul Gray", "spouse", "Sarah Jones"), ("Sarah Jones", "spouse", "Paul Gray"),
             ("Earl Long", "spouse", "Blanche Revere Long"), ("Blanche Revere Long", "spouse", "Earl Long")} <= facts
+
+
+def test_where_someone_studied_from_degrees_enrolment_and_student_roles(nlp):
+    facts = triples(nlp, "Paul Gray received a bachelors degree in kinesiology from Illinois State University. Mark "
+                         "Hughes enrolled at the University of North Carolina and played football. Sarah Jones, a "
+                         "graduate of Harvard University, said so. Tom Hale moved to Japan in 1981 and set up Fulford "
+                         "Enterprises in 1985.")
+    assert {("Paul Gray", "educated_at", "Illinois State University"),
+            ("Mark Hughes", "educated_at", "University of North Carolina"),
+            ("Sarah Jones", "educated_at", "Harvard University"),
+            ("Fulford Enterprises", "founded_by", "Tom Hale")} <= facts
+    grant = nlp("Sarah Jones received a grant from the Kestrel Trust.")
+    assert not any(r["predicate"] == "educated_at" for r in document_rows("0" * 16, grant, None, _triggers())[1])
