@@ -102,12 +102,13 @@ def text_matches(name: str, vtype: str, gold_texts: set[str]) -> bool:
     """KnowledgeNet's text match: equal after case, whitespace, punctuation and a leading article are
     normalised (bench/eval_facts.normalize_name); a date when the gold text normalises to the same ISO date;
     a country when the gold text is its nationality ("Japanese" is Japan: webfacts names a nationality's
-    country, as Wikidata's P27 does, where KnowledgeNet marks the adjective)."""
+    country, as Wikidata's P27 does, where KnowledgeNet marks the adjective), and a party when the gold text
+    is its adjective ("Republican")."""
     from bench.eval_facts import normalize_name
     from pipeline.dates import normalize_date
-    from pipeline.gazetteer import nationality
+    from pipeline.gazetteer import nationality, party
     if vtype == "DATE":
         return any(normalize_date(t) == name for t in gold_texts)
     key = normalize_name(name, lenient=True)
     return any(key == normalize_name(t, lenient=True) or vtype == "PLACE" and nationality(t) == name
-               for t in gold_texts)
+               or vtype == "ORG" and party(t) == name for t in gold_texts)  # "Republican": the Republican Party

@@ -324,3 +324,11 @@ def test_news_gold_counts_a_spouse_named_both_ways_once():
     assert (result["correct"], result["predicted"], result["gold"]) == (1, 1, 1)
     wrong_way = bbc_gold.score_facts(gold, {"d": [dict(rows[0], predicate="employer")]}, {})
     assert wrong_way["correct"] == 0
+
+
+def test_knowledgenet_text_match_takes_a_nationality_or_party_adjective():
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.knowledgenet import text_matches
+    assert text_matches("Republican Party", "ORG", {"Republican"})
+    assert text_matches("Japan", "PLACE", {"Japanese"})
+    assert not text_matches("Labour Party", "ORG", {"Republican"})

@@ -222,6 +222,11 @@ def party(name: str) -> str | None:
     return PARTY_OF.get(name.strip())
 
 
+def is_party_name(name: str) -> bool:
+    """A party the list knows, or a name calling itself one ("Bharatiya Janata Party", "Party of Regions")."""
+    return party(name) is not None or re.search(r"\bParty\b", name) is not None
+
+
 # ---------------------------------------------------------------- people
 def _census_names(file: str) -> dict[str, float]:
     """First names of the US census (the `names` package, MIT) with their frequency in per cent."""

@@ -198,7 +198,7 @@ def raw_mentions(doc: Doc) -> list[Mention]:
         if not taken.intersection(range(span.start, span.end)):
             add(span, "EVENT_NAME", "EVENT")
     for span in pattern_spans(doc, gazetteer.PARTY_NAMES):
-        if not taken.intersection(range(span.start, span.end)):
+        if not taken.intersection(range(span.start, span.end)) and not _inside_longer_organisation(span):
             add(span, "PARTY_NAME", "ORG")
     for span in currency_spans(doc):  # before places: "the US dollar" is one name
         if not taken.intersection(range(span.start, span.end)):
@@ -448,6 +448,16 @@ def _place_pair(ent: Span) -> bool:
 def is_holiday(ent: Span) -> bool:
     """Holidays are dates, not events."""
     return ent.label_ in ("EVENT", "DATE", "ORG") and bool(HOLIDAYS.search(ent.text))
+
+
+def _inside_longer_organisation(span: Span) -> bool:
+    """'Democratic Party' inside the tagged 'Social Democratic Party of Canada': the longer name is the party;
+    'British Conservative Party', 'Philadelphia Democratic Party' only add where it is."""
+    doc = span.doc
+    return any(e.label_ == "ORG" and e.start <= span.start and span.end <= e.end and len(e) > len(span)
+               and (e.end > span.end or not all(gazetteer.nationality(t.text) or gazetteer.lookup(t.text)
+                                                for t in doc[e.start:span.start] if t.lower_ != "the"))
+               for e in doc.ents)
 
 
 def ent_covers(span: Span) -> bool:

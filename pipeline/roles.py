@@ -308,7 +308,7 @@ def role_of(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLex
 def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> list[Role]:
     """'NAME is [now] [a|the] role words [of|at|in qualifier]': a sentence that says what the person is."""
     sent_end = sentence_of(doc, m.token_start).end
-    i = m.token_end
+    i = _past_parenthesis(doc, m.token_end, sent_end)  # "Harry Eagle (1905 – 1992) was an American physician"
     if i >= sent_end or doc[i].lemma_ not in COPULAS or doc[m.token_start:m.token_end].root.head.i != i:
         i = _relative_copula(doc, m, sent_end)  # "X, who was director general of the BBC,"
         if i is None:
@@ -318,6 +318,16 @@ def role_copula(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     while i < sent_end and (doc[i].lower_ in COPULA_ADVERBS or doc[i].dep_ == "neg"):
         i += 1
     return [replace(role, verb=verb) for role in _role_from(doc, m, i, sent_end, by_token, lexicon, "copula")]
+
+
+def _past_parenthesis(doc: Doc, i: int, sent_end: int) -> int:
+    """The token after a parenthesis opening at i (and the comma after it), else i."""
+    if i >= sent_end or doc[i].text != "(":
+        return i
+    close = next((t.i for t in doc[i:sent_end] if t.text == ")"), None)
+    if close is None:
+        return i
+    return close + 1 + (close + 1 < sent_end and doc[close + 1].text == ",")
 
 
 def _relative_copula(doc: Doc, m: Mention, sent_end: int) -> int | None:
@@ -727,7 +737,7 @@ class RoleValue:
 
 
 def _is_party(q: Mention) -> bool:
-    return q.label == "PARTY_NAME" or gazetteer.party(q.surface) is not None
+    return q.label == "PARTY_NAME" or gazetteer.is_party_name(q.surface)
 
 
 def part_value(role: Role, part: str, predicate: str) -> RoleValue | None:

@@ -70,7 +70,7 @@ def accept(pred: Predicate, subj: Value, obj: Value) -> bool:
         return False
     if pred.object_pattern is not None and obj.type != "AWARD" and not pred.object_pattern.search(obj.text):
         return False  # a name typed an award ("Golden Bear") needs no award word; another type does
-    if pred.parties is not None and (gazetteer.party(obj.text) is not None) != (pred.parties == "only"):
+    if pred.parties is not None and gazetteer.is_party_name(obj.text) != (pred.parties == "only"):
         return False  # "joined the Labour Party" is a party membership, "joined Kestrel Bank" a job
     return subj.text != obj.text
 

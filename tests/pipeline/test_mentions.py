@@ -456,3 +456,9 @@ def test_a_nationality_is_no_short_form_of_a_name_it_opens_and_a_name_ends_befor
     names = {m.surface: m.name for m in document_mentions(doc)}
     assert names.get("Scottish") in (None, "Scottish", "United Kingdom")
     assert not any(n.endswith(" at") for n in names.values())
+
+
+def test_a_party_name_inside_a_longer_tagged_party_and_a_nationality_before_one(nlp):
+    names = {m.name for m in document_mentions(nlp(
+        "Tom Hale joined the Social Democratic Party of Canada. Paul Gray joined the British Conservative Party."))}
+    assert "Democratic Party" not in names and "Conservative Party" in names

@@ -1020,3 +1020,13 @@ def test_where_someone_studied_from_degrees_enrolment_and_student_roles(nlp):
             ("Fulford Enterprises", "founded_by", "Tom Hale")} <= facts
     grant = nlp("Sarah Jones received a grant from the Kestrel Trust.")
     assert not any(r["predicate"] == "educated_at" for r in document_rows("0" * 16, grant, None, _triggers())[1])
+
+
+def test_an_encyclopedic_lead_and_a_member_of_a_party(nlp):
+    facts = triples(nlp, "Max Jammer (April 13, 1915 – December 18, 2010), was an Israeli physicist. Paul Gray is "
+                         "an Indian politician, a member of the Bharatiya Janata Party. Tom Hale joined the Social "
+                         "Democratic Party of Canada the next year.")
+    assert {("Max Jammer", "country_of_citizenship", "Israel"),
+            ("Paul Gray", "member_of_political_party", "Bharatiya Janata Party"),
+            ("Tom Hale", "member_of_political_party", "Social Democratic Party of Canada")} <= facts
+    assert ("Paul Gray", "member_of", "Bharatiya Janata Party") not in facts
