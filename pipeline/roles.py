@@ -718,7 +718,7 @@ def pronoun_mentions(doc: Doc, mentions: list[Mention], pronoun_spans: bool = Fa
     out = []
     for tok in doc:
         person = resolve_pronoun(tok, mentions, sent_of) if tok.dep_ in ("nsubj", "nsubjpass") else None
-        if person is None and pronoun_spans and tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ("he", "she"):
+        if person is None and pronoun_spans and tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ in ("he", "she", "i"):
             person = Mention(tok.text, tok.text, "PERSON", "PRONOUN", None, sent_of[tok.i], tok.idx,
                              tok.idx + len(tok), tok.i, tok.i + 1)
         if person is not None:

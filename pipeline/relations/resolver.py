@@ -15,7 +15,7 @@ from pipeline.relations.values import UNTYPED, Value
 from pipeline.roles import describes_a_person
 
 PRONOUN_SPAN_TYPES = {"he": "PERSON", "she": "PERSON", "his": "PERSON", "her": "PERSON", "him": "PERSON",
-                      "it": "ORG", "its": "ORG"}
+                      "i": "PERSON", "my": "PERSON", "me": "PERSON", "it": "ORG", "its": "ORG"}  # "I": a first-person bio
 PORTIONS = {"%", "percent", "half", "majority", "control", "rest", "remainder", "quarter", "third", "most",
             "part", "all"}
 CAMEL_CASE = re.compile(r"^[a-z]+[A-Z][A-Za-z]*$")  # pgLang, iPhone

@@ -1030,3 +1030,17 @@ def test_an_encyclopedic_lead_and_a_member_of_a_party(nlp):
             ("Paul Gray", "member_of_political_party", "Bharatiya Janata Party"),
             ("Tom Hale", "member_of_political_party", "Social Democratic Party of Canada")} <= facts
     assert ("Paul Gray", "member_of", "Bharatiya Janata Party") not in facts
+
+
+def test_resigning_or_retiring_from_an_organisation_was_a_job_there(nlp):
+    facts = triples(nlp, "Sarah Jones resigned from Kestrel Bank in 2003. Paul Gray retired from the BBC in 2001. "
+                         "Tom Hale resigned from the Liberal Party in 1977.")
+    assert {("Sarah Jones", "employer", "Kestrel Bank"), ("Paul Gray", "employer", "BBC")} <= facts
+    assert ("Tom Hale", "employer", "Liberal Party") not in facts
+
+
+def test_a_first_person_bio_speaks_as_i_under_the_span_protocol(nlp):
+    doc = nlp("In April 2006, I joined Princeton University as an associate director.")
+    spans = {(e.subject.text, e.predicate, e.object.text) for e in extract_relations(doc, document_mentions(doc), pronoun_spans=True)}
+    assert ("I", "employer", "Princeton University") in spans
+    assert not any(e.subject.text == "I" for e in extract_relations(doc, document_mentions(doc)))
