@@ -1044,3 +1044,9 @@ def test_a_first_person_bio_speaks_as_i_under_the_span_protocol(nlp):
     spans = {(e.subject.text, e.predicate, e.object.text) for e in extract_relations(doc, document_mentions(doc), pronoun_spans=True)}
     assert ("I", "employer", "Princeton University") in spans
     assert not any(e.subject.text == "I" for e in extract_relations(doc, document_mentions(doc)))
+
+
+def test_a_company_located_in_a_place_has_its_headquarters_there(nlp):
+    facts = triples(nlp, "Power Products Unlimited Inc. is proudly located in Spokane and makes parts.")
+    assert ("Power Products Unlimited Inc.", "headquarters_location", "Spokane") in facts or \
+        ("Power Products Unlimited Inc", "headquarters_location", "Spokane") in facts
