@@ -101,13 +101,25 @@ def _doers(verb: Token) -> list[Token]:
     if is_passive(verb):
         return _shared(verb, lambda v: [p for a in children(v, "agent") for p in children(a, "pobj")])
     subj = _shared(verb, lambda v: children(v, "nsubj"))
+    if not subj and verb.dep_ == "conj" and verb.tag_ != "VBN":
+        subj = children(verb.head, "nsubjpass")  # "X was born in A and moved to B": the first verb's subject
     if subj:
         return [_relative_head(t) for t in subj]
     if fronted_participle(verb):
         return main_subject(verb)
-    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.head.pos_ in VERB_POS:
-        return _doers(verb.head)  # "X completed a degree while working for Y": the main clause's doer
+    if (main := _governing_verb(verb)) is not None:
+        return _doers(main)  # "X completed a degree while working for Y": the main clause's doer
     return [verb.head] if verb.dep_ == "acl" and verb.tag_ == "VBG" else []
+
+
+def _governing_verb(verb: Token) -> Token | None:
+    """The main clause's verb of a subjectless -ing clause: 'while working for Y' (advcl), 'before relocating
+    to Y' (the object of a preposition on the verb)."""
+    if verb.tag_ != "VBG" or children(verb, *SUBJECT_DEPS):
+        return None
+    head = verb.head.head if verb.dep_ == "pcomp" and verb.head.pos_ == "ADP" else verb.head if verb.dep_ == "advcl" \
+        else None
+    return head if head is not None and head.pos_ in VERB_POS and head is not verb else None
 
 
 def patient_tokens(verb: Token) -> list[Token]:
@@ -132,6 +144,8 @@ def _subj_tokens(verb: Token) -> list[Token]:
         return [_relative_head(t) for t in subj]
     if verb.dep_ == "acomp":  # "X is married to Y"
         return [_relative_head(t) for t in children(verb.head, *SUBJECT_DEPS)]
+    if (main := _governing_verb(verb)) is not None:
+        return _subj_tokens(main)  # "While living in Paris he ...", "before relocating to California"
     return [verb.head] if verb.dep_ == "acl" else []
 
 

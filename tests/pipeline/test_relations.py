@@ -1050,3 +1050,11 @@ def test_a_company_located_in_a_place_has_its_headquarters_there(nlp):
     facts = triples(nlp, "Power Products Unlimited Inc. is proudly located in Spokane and makes parts.")
     assert ("Power Products Unlimited Inc.", "headquarters_location", "Spokane") in facts or \
         ("Power Products Unlimited Inc", "headquarters_location", "Spokane") in facts
+
+
+def test_moving_somewhere_is_living_there_and_an_ing_clause_takes_the_main_subject(nlp):
+    facts = triples(nlp, "Paul Gray was born in England and moved to Prague in the early 1990s. Sarah Jones grew up "
+                         "in Minnesota before relocating to California in 1984. While living in Paris, Tom Hale held "
+                         "several exhibitions.")
+    assert {("Paul Gray", "residence", "Prague"), ("Sarah Jones", "residence", "California"),
+            ("Tom Hale", "residence", "Paris")} <= facts
