@@ -14,7 +14,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline import gazetteer
 from pipeline.gazetteer import is_country
-from pipeline.coreference import resolve_description, resolve_pronoun
+from pipeline.coreference import resolve_description, resolve_pronoun, resolve_thing_pronoun
 from pipeline.mentions import HONORIFIC_WORDS, PORTFOLIOS, ROLE_WORDS, Mention, is_about_sport, portfolio, sentence_indexes
 from pipeline.nlp import sentence_of
 from pipeline.registry import ANY_ROLE, Predicate, RoleFrame, RoleLexicon, singulars
@@ -102,6 +102,8 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
             i -= 1
             continue
         break
+    if qualifier is None and i >= sent_start and doc[i].lower_ == "its":
+        qualifier = _its_organisation(doc, i, by_token)  # "Kestrel Motors ... Its chief executive, X"
     if qualifier is None and i >= sent_start and doc[i].tag_ == "PRP$":
         return None  # "his editor, Ada Kerr", "her husband X": a relation to someone, not a post
     qualifier = qualifier or tail_qualifier
@@ -116,6 +118,12 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
 
 
 HIRING_VERBS = {"sack", "fire", "appoint", "hire", "name", "dismiss", "recruit", "unveil", "employ", "poach"}
+
+
+def _its_organisation(doc: Doc, i: int, by_token: dict[int, Mention]) -> Mention | None:
+    mentions = sorted(set(by_token.values()), key=lambda m: m.start_char)
+    found = resolve_thing_pronoun(doc[i], mentions, sentence_indexes(doc))
+    return found if found is not None and found.type == "ORG" else None
 
 
 def _employing_subject(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Mention | None:

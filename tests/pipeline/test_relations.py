@@ -1058,3 +1058,10 @@ def test_moving_somewhere_is_living_there_and_an_ing_clause_takes_the_main_subje
                          "several exhibitions.")
     assert {("Paul Gray", "residence", "Prague"), ("Sarah Jones", "residence", "California"),
             ("Tom Hale", "residence", "Paris")} <= facts
+
+
+def test_its_post_before_a_name_is_held_at_the_organisation_it_stands_for(nlp):
+    facts = triples(nlp, "Kestrel Motors reported higher profits. Its chief executive, Paul Gray, was pleased. "
+                         "Sarah Jones spoke. Her husband, Tom Hale, did not.")
+    assert ("Paul Gray", "employer", "Kestrel Motors") in facts
+    assert not any(s == "Tom Hale" and p == "employer" for s, p, _ in facts)
