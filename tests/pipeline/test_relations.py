@@ -1065,3 +1065,8 @@ def test_its_post_before_a_name_is_held_at_the_organisation_it_stands_for(nlp):
                          "Sarah Jones spoke. Her husband, Tom Hale, did not.")
     assert ("Paul Gray", "employer", "Kestrel Motors") in facts
     assert not any(s == "Tom Hale" and p == "employer" for s, p, _ in facts)
+
+
+def test_a_death_dated_right_after_the_verb(nlp):
+    facts = triples(nlp, "Paul Gray died 3 May 1900 in Leeds.")
+    assert ("Paul Gray", "date_of_death", "1900-05-03") in facts
