@@ -33,8 +33,8 @@ def person_gender(m: Mention, tokens) -> str | None:
 
 def resolve_pronoun(tok: Token, mentions: list[Mention], sentence_of: list[int]) -> Mention | None:
     gender = PRONOUN_GENDER.get(tok.lower_)
-    if gender is None or tok.pos_ != "PRON":
-        return None
+    if gender is None or tok.pos_ != "PRON" or inside_quotation(tok):
+        return None  # '"... the death of his wife Audrey," he said': whose, the quote's speaker does not say
     here = sentence_of[tok.i]
     genders = _genders(tok.doc, mentions)
     candidates = [m for m in mentions if m.type == "PERSON" and m.end_char <= tok.idx
@@ -53,6 +53,18 @@ def resolve_pronoun(tok: Token, mentions: list[Mention], sentence_of: list[int])
     if len(subjects) == 1:
         return next(m for m in recent if m.name in subjects)
     return None  # two people of that gender, neither the subject: do not guess
+
+
+QUOTES = {'"', "“", "”"}
+
+
+def inside_quotation(tok: Token) -> bool:
+    """Inside a quotation: an odd number of quotation marks between the paragraph's start and the token."""
+    doc, i, marks = tok.doc, tok.i - 1, 0
+    while i >= 0 and "\n" not in doc[i].text and "\n" not in doc[i].whitespace_:
+        marks += doc[i].text in QUOTES
+        i -= 1
+    return marks % 2 == 1
 
 
 def _is_subject(root: Token) -> bool:

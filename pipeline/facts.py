@@ -10,6 +10,7 @@ from itertools import combinations
 
 import polars as pl
 
+from pipeline.gazetteer import is_sure_place
 from pipeline.registry import registry_by_name
 from schemas import polars_schema
 
@@ -81,8 +82,10 @@ def _conflicting(a: str, b: str, kind: str) -> bool:
 
 def _same_person_named_twice(a: str, b: str) -> bool:
     """'Bernard Ebbers' and 'Bernie Ebbers', 'J. Smith' and 'John Smith': one surname, and first names that begin
-    alike or one of them an initial."""
+    alike or one of them an initial; or a surname alone beside a full name ending in it."""
     wa, wb = a.split(), b.split()
+    if (len(wa) == 1) != (len(wb) == 1) and wa[-1] == wb[-1] and not is_sure_place(wa[-1]):
+        return True  # "Howard" in one article, "Michael Howard" in another; "York" is no "New York"
     if len(wa) < 2 or len(wb) < 2 or wa[-1] != wb[-1]:
         return False
     fa, fb = wa[0].rstrip("."), wb[0].rstrip(".")

@@ -583,8 +583,8 @@ COMPANY_POSTS = {"chief executive", "chief executive officer", "ceo", "chairman"
 
 
 def story_company(mentions: list[Mention]) -> Mention | None:
-    """The organisation a story is about: named in its headline or first sentence, and named more often than any
-    other organisation (at least twice); a story about two companies has none."""
+    """The organisation a story is about: named in its headline or first sentence, at least twice, and in at least
+    half of the story's mentions of organisations; a story about two companies has none."""
     counts: dict[str, int] = {}
     first: dict[str, Mention] = {}
     for m in mentions:
@@ -592,8 +592,9 @@ def story_company(mentions: list[Mention]) -> Mention | None:
             counts[m.name] = counts.get(m.name, 0) + 1
             first.setdefault(m.name, m)
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < 2 or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-        return None
+    if not ranked or ranked[0][1] < 2 or 2 * ranked[0][1] < sum(counts.values()) \
+            or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None  # named less than half the time, it shares the story with others
     top = first[ranked[0][0]]
     return top if top.sentence_index <= 1 else None
 

@@ -170,3 +170,9 @@ def test_one_entity_named_two_ways_is_no_conflict_with_itself():
     assert contested_fact_ids(per_doc) == set()
     other = per_doc.with_columns(fact_id=pl.Series(["f1", "f2"]), object=pl.Series(["Kestrel Films", "Halden"]))
     assert contested_fact_ids(other) == {"f1", "f2"}
+
+
+def test_a_surname_alone_and_the_full_name_it_ends_are_one_object_but_york_is_no_new_york():
+    from pipeline.facts import _conflicting
+    assert not _conflicting("Howard", "Michael Howard", "entity")
+    assert _conflicting("York", "New York", "entity")

@@ -1070,3 +1070,14 @@ def test_its_post_before_a_name_is_held_at_the_organisation_it_stands_for(nlp):
 def test_a_death_dated_right_after_the_verb(nlp):
     facts = triples(nlp, "Paul Gray died 3 May 1900 in Leeds.")
     assert ("Paul Gray", "date_of_death", "1900-05-03") in facts
+
+
+def test_a_pronoun_inside_a_quotation_is_not_resolved_to_the_people_around_it(nlp):
+    facts = triples(nlp, 'Paul Gray said: "I knew what a blow the death of his wife Sarah was," he said.')
+    assert not any(p == "spouse" for _, p, _ in facts)
+
+
+def test_an_actors_film_is_no_film_they_directed(nlp):
+    facts = triples(nlp, "Film star Robert De Niro has returned to the top of the box office with his film Glass "
+                         "Harbor. Robert De Niro stars in Glass Harbor.")
+    assert ("Glass Harbor", "director", "Robert De Niro") not in facts
