@@ -168,6 +168,15 @@ def test_non_prose_lines_are_blanked_with_their_offsets_kept():
     assert "Draft Tracker" not in prose
 
 
+def test_rows_of_a_two_column_table_are_not_prose_but_a_boxed_quote_is():
+    definition = "| Queue Delay | The number of working days between the day a request was Opened and Closed. |"
+    quote = "| “We will finish the review before the spring,” said Ana Folau of the working group. |"
+    text = "\n".join([ARTICLE, "| Term | Meaning |", "|---|---|", definition, quote, ARTICLE])
+    prose = prose_text(text)
+    assert "Queue Delay" not in prose and "Opened and Closed" not in prose
+    assert quote in prose and prose.count(ARTICLE) == 2
+
+
 def test_a_page_with_no_prose_is_skipped_with_its_reason():
     cleaned = pl.DataFrame({"doc_id": ["a" * 16, "b" * 16], "text": [REGISTRY_PAGE, ARTICLE + "\n" + REGISTRY_PAGE],
                             "language": ["en", "en"], "author": [None, None]})
