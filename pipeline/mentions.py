@@ -589,12 +589,26 @@ def trimmed(ent: Span) -> Span | None:
         end = next((t.i for t in doc[start + 1:end - 1] if t.lower_ in JOINING_WORDS and t.is_lower), end)
         while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"):
             end -= 1  # "the Management Centre at | Strathclyde University"
+    if ent.label_ != "WORK_OF_ART":
+        end = _before_count(doc, start, end)
     label = ent.label_
     if _first_name_left_out(doc, start, end, label):
         start, label = start - 1, "PERSON"  # "Ana Molnar" tagged as "Molnar", a place
     if start == ent.start and end == ent.end:
         return ent
     return Span(doc, start, end, label=label)
+
+
+def _before_count(doc: Doc, start: int, end: int) -> int:
+    """'Z. Nielsen 1 goal', 'Balmer 4 | points' tagged as one name: a number then a lower-case word is a count of
+    something, not part of the name before it, when the tagger took the word in, or on a page about sport (a
+    stats line; elsewhere 'iPhone 11 owners' keeps its number)."""
+    for i in range(start + 1, end):
+        after = doc[i + 1] if i + 1 < len(doc) else None
+        if doc[i].like_num and doc[i].is_digit and after is not None and after.is_lower and after.is_alpha \
+                and (i + 1 < end or is_about_sport(doc)):
+            return i
+    return end
 
 
 def _first_name_left_out(doc: Doc, start: int, end: int, label: str) -> bool:

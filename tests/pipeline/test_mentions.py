@@ -465,3 +465,15 @@ def test_a_nationality_is_no_short_form_of_a_name_it_opens_and_a_name_ends_befor
     names = {m.surface: m.name for m in document_mentions(doc)}
     assert names.get("Scottish") in (None, "Scottish", "United Kingdom")
     assert not any(n.endswith(" at") for n in names.values())
+
+
+def test_a_name_fused_with_its_count_on_a_stats_line_is_the_name_alone(nlp):
+    found = typed(nlp, "The Harbour Lions beat the Quay Hawks in the league game on Friday.\n"
+                       "Lions: Orlan Vesk 4 points. Balmer 4 points. Tessa Brannock 1 goal.\n"
+                       "Coach Ivo Marren praised the squad.")
+    assert {"Orlan Vesk", "Balmer", "Tessa Brannock"} <= set(found)
+    assert not any(ch.isdigit() for name in found for ch in name)
+
+
+def test_a_product_number_before_a_noun_stays_off_sport_pages(nlp):
+    assert "Windows 10" in typed(nlp, "Most Windows 10 users upgraded within the year, the survey found.")
