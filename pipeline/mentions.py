@@ -975,7 +975,17 @@ def unresolved_mentions(doc: Doc) -> list[Mention]:
     works = repeated_works(doc, resolve_in_document(raw))
     taken = {i for w in works for i in range(w.start_char, w.end_char)}
     raw = [m for m in raw if not taken.intersection(range(m.start_char, m.end_char))]  # replaced by the work
-    return sorted(raw + works, key=lambda m: m.start_char)
+    return sorted([m for m in raw + works if not _heading_label(doc, m)], key=lambda m: m.start_char)
+
+
+def _heading_label(doc: Doc, m: Mention) -> bool:
+    """'Mailing Lists', 'Policy & Procedures' alone on their line: a heading or a menu entry, named nowhere else
+    on the page. A name the page's prose uses too is kept with every mention."""
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, m.start_char) + 1
+    line_end = text.find("\n", m.end_char)
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip().rstrip(".:")
+    return line == m.surface.strip() and text.count(m.surface) == 1
 
 
 def without_possessive_fusions(doc: Doc, mentions: list[Mention]) -> list[Mention]:

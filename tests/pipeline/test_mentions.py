@@ -477,3 +477,11 @@ def test_a_name_fused_with_its_count_on_a_stats_line_is_the_name_alone(nlp):
 
 def test_a_product_number_before_a_noun_stays_off_sport_pages(nlp):
     assert "Windows 10" in typed(nlp, "Most Windows 10 users upgraded within the year, the survey found.")
+
+
+def test_a_heading_named_nowhere_else_is_no_entity_but_a_heading_the_prose_names_is(nlp):
+    found = typed(nlp, "Registry maintainers said on Monday that the review would start in March.\n\n"
+                       "Policy & Procedures\n\nSubscribers to the lists get notices, said Ana Folau.\n\n"
+                       "Harbour Trust\n\nKeys are rotated every year by the Harbour Trust.")
+    assert "Policy & Procedures" not in found
+    assert found.get("Harbour Trust") == "ORG" and found.get("Ana Folau") == "PERSON"
