@@ -62,6 +62,9 @@ DASHED_TAIL = re.compile(r"\s+[-–—]\s+[a-z].*$")
 FUSED_NUMBER = re.compile(r"\d+\s*[-–:]\s*\d+|\d{4}-\d{2}|\w\s\d+:")
 JUNK_NAME = re.compile(r"(?i)^(?:n[’']t|[’']s|[’']re|[’']ll|[’']ve|[’']d|[’']m)$|https?:|www\.|@|\.(?:com|org|net|co\.uk)\b|\|"
                        r"|^[RDI]-[A-Z][a-z]{1,4}\.?$")  # "Sen. Ben Sasse, R-Neb.": party and state, no entity
+# A reference to a part of a document, "Section 4", "Figure 2b", "Appendix B": a place in a text, not a name.
+DOCUMENT_PART = re.compile(r"^(?:Section|Sections|Figure|Fig\.?|Table|Appendix|Annex|Step|Page|Paragraph|Para\.?)"
+                           r"\s+(?:\d+(?:\.\d+)*[a-z]?|[A-Z]|[IVX]+)$")
 WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 PRONOUNS = {"i", "he", "she", "it", "they", "we", "you", "him", "her", "them", "us", "me", "his", "hers",
             "its", "their", "our", "this", "that", "these", "those"}
@@ -133,7 +136,7 @@ def is_junk_name(name: str) -> bool:
     """Pronoun-like and junk spans are never entities: "n’t", lone letters, pure numbers, URLs, menus."""
     words = name.split()
     return (len(name) < 2 or not re.search(r"[^\W\d_]", name) or bool(JUNK_NAME.search(name))
-            or bool(FUSED_NUMBER.search(name))
+            or bool(FUSED_NUMBER.search(name)) or bool(DOCUMENT_PART.match(name))
             or name.casefold() in PRONOUNS or len(words) > MAX_NAME_WORDS
             or not re.search(r"(?:^|\s)[A-Z0-9]|^[a-z]+[A-Z]", name)  # all lower case; "eBay", "best actor Oscar" are names
             or len(words) == 1 and len(name) == 2 and name[1] == "."

@@ -485,3 +485,14 @@ def test_a_heading_named_nowhere_else_is_no_entity_but_a_heading_the_prose_names
                        "Harbour Trust\n\nKeys are rotated every year by the Harbour Trust.")
     assert "Policy & Procedures" not in found
     assert found.get("Harbour Trust") == "ORG" and found.get("Ana Folau") == "PERSON"
+
+
+@pytest.mark.parametrize("name", ["Section 4", "Figure 2b", "Appendix B", "Table 3.1", "Step 2"])
+def test_a_reference_to_a_part_of_a_document_is_junk(name):
+    assert is_junk_name(name)
+
+
+def test_a_document_part_is_no_entity_but_a_treaty_article_is(nlp):
+    found = typed(nlp, "For more on how to create registries, see RFC 5226, Section 4, and Figure 2 of the "
+                       "Harbour Protocol report. Article 50 was triggered by Britain.")
+    assert "Section 4" not in found and "Article 50" in found
