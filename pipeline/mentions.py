@@ -543,6 +543,11 @@ NEWSPAPER_WORDS = {"Times", "Telegraph", "Mirror", "Express", "Herald", "Post", 
                    "Sport", "People", "Observer", "Star", "Record"}
 
 
+# Finite auxiliaries and modals: capitalised inside a tagged name, they are a Title Case headline's verb.
+HEADLINE_VERBS = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should",
+                  "must", "does", "did", "gets", "makes", "says", "wins"}
+
+
 # Lower-case words a tagged name never holds but two names often have between them.
 JOINING_WORDS = {"from", "to", "against", "v", "vs", "versus", "beat"}
 
@@ -594,6 +599,9 @@ def trimmed(ent: Span) -> Span | None:
             end -= 1  # "the Management Centre at | Strathclyde University"
     if ent.label_ != "WORK_OF_ART":
         end = _before_count(doc, start, end)
+        # "International Space Station Is Open for Business": a Title Case headline runs on after the name
+        end = next((t.i for t in doc[start + 1:end] if t.lower_ in HEADLINE_VERBS and t.text[:1].isupper()
+                    and t.tag_ in ("VBZ", "VBP", "VBD", "MD")), end)
     label = ent.label_
     if _first_name_left_out(doc, start, end, label):
         start, label = start - 1, "PERSON"  # "Ana Molnar" tagged as "Molnar", a place

@@ -496,3 +496,10 @@ def test_a_document_part_is_no_entity_but_a_treaty_article_is(nlp):
     found = typed(nlp, "For more on how to create registries, see RFC 5226, Section 4, and Figure 2 of the "
                        "Harbour Protocol report. Article 50 was triggered by Britain.")
     assert "Section 4" not in found and "Article 50" in found
+
+
+def test_a_title_case_headline_ends_the_name_at_its_verb(nlp):
+    found = typed(nlp, "Related stories:\n\n- Here's Where Commercial Landers Will Land on the Moon\n\n"
+                       "- ESA: The Harbour Space Station Is Open for Business in Orbit\n\nThe agency said so on Monday.")
+    assert found.get("Harbour Space Station") == "ORG"
+    assert not any(" Is " in name for name in found)
