@@ -6,15 +6,17 @@ one sentence where the model tags "Lamar" as a place does not make a place.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from pipeline import gazetteer
-from pipeline.nlp import doc_text, sentence_of
+from pipeline.nlp import doc_text, resolve_model_name, sentence_of
 from pipeline.registry import singulars
 from pipeline.works import TITLE_SMALL_WORDS, kind_before, work_spans
 from schemas import ENTITY_TYPES
@@ -65,6 +67,8 @@ JUNK_NAME = re.compile(r"(?i)^(?:n[’']t|[’']s|[’']re|[’']ll|[’']ve|[�
 # A reference to a part of a document, "Section 4", "Figure 2b", "Appendix B": a place in a text, not a name.
 DOCUMENT_PART = re.compile(r"^(?:Section|Sections|Figure|Fig\.?|Table|Appendix|Annex|Step|Page|Paragraph|Para\.?)"
                            r"\s+(?:\d+(?:\.\d+)*[a-z]?|[A-Z]|[IVX]+)$")
+# A bracket the name does not close (or open): the name ends before it.
+UNCLOSED_BRACKET = re.compile(r"\s*\([^)]*$|\)[^(]*$")
 WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 PRONOUNS = {"i", "he", "she", "it", "they", "we", "you", "him", "her", "them", "us", "me", "his", "hers",
             "its", "their", "our", "this", "that", "these", "those"}
@@ -126,6 +130,8 @@ class Mention:
 
 def clean_name(surface: str) -> str:
     surface = DASHED_TAIL.sub("", surface)  # "Dominic Carman - son of ...", "the Jesse Owens Awards - named in ..."
+    if surface.count("(") != surface.count(")"):
+        surface = UNCLOSED_BRACKET.sub("", surface)  # "Ministry of Trade (MOTIE", "CNN Business)A"
     name = POSSESSIVE.sub("", surface.strip().rstrip(" -–—|,;:"))
     name = HONORIFICS.sub("", name)
     name = re.sub(r"^(?:the)\s+(?=[A-Z])", "", name)
@@ -602,6 +608,8 @@ def trimmed(ent: Span) -> Span | None:
         # "International Space Station Is Open for Business": a Title Case headline runs on after the name
         end = next((t.i for t in doc[start + 1:end] if t.lower_ in HEADLINE_VERBS and t.text[:1].isupper()
                     and t.tag_ in ("VBZ", "VBP", "VBD", "MD")), end)
+    if ent.label_ == "ORG":
+        end = _with_last_of_pair(doc, start, end)
     label = ent.label_
     if _first_name_left_out(doc, start, end, label):
         start, label = start - 1, "PERSON"  # "Ana Molnar" tagged as "Molnar", a place
@@ -619,6 +627,38 @@ def _before_count(doc: Doc, start: int, end: int) -> int:
         if doc[i].like_num and doc[i].is_digit and after is not None and after.is_lower and after.is_alpha \
                 and (i + 1 < end or is_about_sport(doc)):
             return i
+    return end
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """The English words of the spaCy model's lemma index (WordNet's nouns, verbs, adjectives and adverbs);
+    empty, so no rule uses it, when the model has none."""
+    import spacy.util
+    from spacy.lookups import Lookups
+
+    try:
+        package = spacy.util.get_package_path(resolve_model_name(os.environ.get("WEBFACTS_SPACY_MODEL") or None))
+        table = Lookups().from_disk(next(package.glob("**/lemmatizer/lookups/lookups.bin")).parent) \
+            .get_table("lemma_index")
+    except (OSError, RuntimeError, StopIteration, KeyError):
+        return frozenset()
+    return frozenset(w for words in table.values() for w in words)
+
+
+def _with_last_of_pair(doc: Doc, start: int, end: int) -> int:
+    """'Internet Corporation for Assigned Names | and Numbers', 'Centers for Disease Control | and Prevention':
+    the tagger ends a long 'X for/of Y and Z' name at its 'and'. One capitalised common word after the 'and',
+    ending the phrase, is the name's last word; a name ('Bank of England and Barclays') or a place is not."""
+    if not any(t.lower_ in ("for", "of") and t.is_lower for t in doc[start + 1:end - 1]) or end + 1 >= len(doc):
+        return end
+    conj, word = doc[end], doc[end + 1]
+    after = doc[end + 2] if end + 2 < len(doc) else None
+    if conj.text == "and" and word.is_alpha and word.text == word.text.title() \
+            and (after is None or not after.text[:1].isupper()) \
+            and word.ent_type_ in ("", "ORG") and gazetteer.lookup(word.text) is None \
+            and (word.lower_ in _dictionary_words() or any(w in _dictionary_words() for w in singulars(word.lower_))):
+        return end + 2
     return end
 
 

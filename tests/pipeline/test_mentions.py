@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.entities import resolve_entities
 from pipeline.extract import MENTION_SCHEMA, _mention_row, nlp_documents
-from pipeline.mentions import document_mentions, is_junk_name
+from pipeline.mentions import clean_name, document_mentions, is_junk_name
 from pipeline.prose import prose_text
 
 
@@ -503,3 +503,16 @@ def test_a_title_case_headline_ends_the_name_at_its_verb(nlp):
                        "- ESA: The Harbour Space Station Is Open for Business in Orbit\n\nThe agency said so on Monday.")
     assert found.get("Harbour Space Station") == "ORG"
     assert not any(" Is " in name for name in found)
+
+
+def test_a_long_name_cut_at_its_and_takes_its_last_common_word_but_not_another_name(nlp):
+    found = typed(nlp, "The Harbour Institute for Assigned Codes and Numbers, a non-profit, and the Bank of "
+                       "England and Barclays agreed.")
+    assert "Harbour Institute for Assigned Codes and Numbers" in found and "Numbers" not in found
+    assert {"Bank of England", "Barclays"} <= set(found)
+
+
+def test_a_name_ends_before_a_bracket_it_does_not_close():
+    assert clean_name("Ministry of Harbours, Roads and Canals (MHRC") == "Ministry of Harbours, Roads and Canals"
+    assert clean_name("Kestrel Business)A") == "Kestrel Business"
+    assert clean_name("Harbour Lights (band)") == "Harbour Lights (band)"
