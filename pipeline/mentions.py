@@ -549,6 +549,19 @@ NEWSPAPER_WORDS = {"Times", "Telegraph", "Mirror", "Express", "Herald", "Post", 
                    "Sport", "People", "Observer", "Star", "Record"}
 
 
+# A quantity with its unit, as product listings write their specifications: "4K", "256GB", "38mm", "65-inch".
+SPECIFICATION_UNITS = {"K", "GB", "TB", "MB", "mm", "cm", "MP", "Hz", "mAh", "W", '"', "”", "inch"}
+
+
+def _specification(tok: Token) -> bool:
+    """A number written against its unit (the tokenizer splits "256GB" into two tokens)."""
+    doc, i = tok.doc, tok.i
+    unit = doc[i + 1] if i + 1 < len(doc) else None
+    if unit is not None and unit.text == "-" and not unit.whitespace_ and i + 2 < len(doc):
+        unit = doc[i + 2]  # "65-inch"
+    return tok.like_num and not tok.whitespace_ and unit is not None and unit.text in SPECIFICATION_UNITS
+
+
 # Finite auxiliaries and modals: capitalised inside a tagged name, they are a Title Case headline's verb.
 HEADLINE_VERBS = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should",
                   "must", "does", "did", "gets", "makes", "says", "wins"}
@@ -575,7 +588,7 @@ def trimmed(ent: Span) -> Span | None:
     """A tagged name without what is not the name: the role in front of a person ("Veteran actor Morgan
     Freeman", "Comedian Harry Hill"), and with the prefix a hyphen joins to it ("T-Mobile", never "Mobile")."""
     doc, start, end = ent.doc, ent.start, ent.end
-    if ent.label_ != "WORK_OF_ART" and end - start > 1 and doc[start].text == "the":
+    if ent.label_ != "WORK_OF_ART" and end - start > 1 and doc[start].text in ("the", "a", "an"):
         start += 1  # "the Bank of England" is a mention of Bank of England; a title keeps its "The"
     if ent.label_ != "PERSON" and end - start >= 3 and _role_word(doc[start].lower_) \
             and gazetteer.first_name_gender(doc[start + 1].text) is not None:
@@ -605,6 +618,8 @@ def trimmed(ent: Span) -> Span | None:
             end -= 1  # "the Management Centre at | Strathclyde University"
     if ent.label_ != "WORK_OF_ART":
         end = _before_count(doc, start, end)
+        # "LG 65UM7300 4K Smart", "MacBook 256GB": a product listing's specifications follow the product's name
+        end = next((t.i for t in doc[start + 1:end] if _specification(t)), end)
         # "International Space Station Is Open for Business": a Title Case headline runs on after the name
         end = next((t.i for t in doc[start + 1:end] if t.lower_ in HEADLINE_VERBS and t.text[:1].isupper()
                     and t.tag_ in ("VBZ", "VBP", "VBD", "MD")), end)

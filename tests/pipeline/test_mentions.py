@@ -516,3 +516,9 @@ def test_a_name_ends_before_a_bracket_it_does_not_close():
     assert clean_name("Ministry of Harbours, Roads and Canals (MHRC") == "Ministry of Harbours, Roads and Canals"
     assert clean_name("Kestrel Business)A") == "Kestrel Business"
     assert clean_name("Harbour Lights (band)") == "Harbour Lights (band)"
+
+
+def test_a_product_name_ends_before_its_specifications_and_loses_its_article(nlp):
+    found = typed(nlp, "Deal: Harbour 4K Smart LED TV for $300, and a Kestrel 3 for $20 at the Lantern Mall.")
+    assert not any("4K" in name or name.startswith("a ") for name in found)
+    assert "Kestrel 3" in found
