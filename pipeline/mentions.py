@@ -6,15 +6,17 @@ one sentence where the model tags "Lamar" as a place does not make a place.
 """
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
 from pipeline import gazetteer
-from pipeline.nlp import doc_text, sentence_of
+from pipeline.nlp import doc_text, resolve_model_name, sentence_of
 from pipeline.registry import singulars
 from pipeline.works import TITLE_SMALL_WORDS, kind_before, work_spans
 from schemas import ENTITY_TYPES
@@ -62,6 +64,11 @@ DASHED_TAIL = re.compile(r"\s+[-–—]\s+[a-z].*$")
 FUSED_NUMBER = re.compile(r"\d+\s*[-–:]\s*\d+|\d{4}-\d{2}|\w\s\d+:")
 JUNK_NAME = re.compile(r"(?i)^(?:n[’']t|[’']s|[’']re|[’']ll|[’']ve|[’']d|[’']m)$|https?:|www\.|@|\.(?:com|org|net|co\.uk)\b|\|"
                        r"|^[RDI]-[A-Z][a-z]{1,4}\.?$")  # "Sen. Ben Sasse, R-Neb.": party and state, no entity
+# A reference to a part of a document, "Section 4", "Figure 2b", "Appendix B": a place in a text, not a name.
+DOCUMENT_PART = re.compile(r"^(?:Section|Sections|Figure|Fig\.?|Table|Appendix|Annex|Step|Page|Paragraph|Para\.?)"
+                           r"\s+(?:\d+(?:\.\d+)*[a-z]?|[A-Z]|[IVX]+)$")
+# A bracket the name does not close (or open): the name ends before it.
+UNCLOSED_BRACKET = re.compile(r"\s*\([^)]*$|\)[^(]*$")
 WEEKDAYS = {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 PRONOUNS = {"i", "he", "she", "it", "they", "we", "you", "him", "her", "them", "us", "me", "his", "hers",
             "its", "their", "our", "this", "that", "these", "those"}
@@ -123,6 +130,8 @@ class Mention:
 
 def clean_name(surface: str) -> str:
     surface = DASHED_TAIL.sub("", surface)  # "Dominic Carman - son of ...", "the Jesse Owens Awards - named in ..."
+    if surface.count("(") != surface.count(")"):
+        surface = UNCLOSED_BRACKET.sub("", surface)  # "Ministry of Trade (MOTIE", "CNN Business)A"
     name = POSSESSIVE.sub("", surface.strip().rstrip(" -–—|,;:"))
     name = HONORIFICS.sub("", name)
     name = re.sub(r"^(?:the)\s+(?=[A-Z])", "", name)
@@ -133,7 +142,7 @@ def is_junk_name(name: str) -> bool:
     """Pronoun-like and junk spans are never entities: "n’t", lone letters, pure numbers, URLs, menus."""
     words = name.split()
     return (len(name) < 2 or not re.search(r"[^\W\d_]", name) or bool(JUNK_NAME.search(name))
-            or bool(FUSED_NUMBER.search(name))
+            or bool(FUSED_NUMBER.search(name)) or bool(DOCUMENT_PART.match(name))
             or name.casefold() in PRONOUNS or len(words) > MAX_NAME_WORDS
             or not re.search(r"(?:^|\s)[A-Z0-9]|^[a-z]+[A-Z]", name)  # all lower case; "eBay", "best actor Oscar" are names
             or len(words) == 1 and len(name) == 2 and name[1] == "."
@@ -550,6 +559,24 @@ NEWSPAPER_WORDS = {"Times", "Telegraph", "Mirror", "Express", "Herald", "Post", 
                    "Sport", "People", "Observer", "Star", "Record"}
 
 
+# A quantity with its unit, as product listings write their specifications: "4K", "256GB", "38mm", "65-inch".
+SPECIFICATION_UNITS = {"K", "GB", "TB", "MB", "mm", "cm", "MP", "Hz", "mAh", "W", '"', "”", "inch"}
+
+
+def _specification(tok: Token) -> bool:
+    """A number written against its unit (the tokenizer splits "256GB" into two tokens)."""
+    doc, i = tok.doc, tok.i
+    unit = doc[i + 1] if i + 1 < len(doc) else None
+    if unit is not None and unit.text == "-" and not unit.whitespace_ and i + 2 < len(doc):
+        unit = doc[i + 2]  # "65-inch"
+    return tok.like_num and not tok.whitespace_ and unit is not None and unit.text in SPECIFICATION_UNITS
+
+
+# Finite auxiliaries and modals: capitalised inside a tagged name, they are a Title Case headline's verb.
+HEADLINE_VERBS = {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "should",
+                  "must", "does", "did", "gets", "makes", "says", "wins"}
+
+
 # Lower-case words a tagged name never holds but two names often have between them.
 JOINING_WORDS = {"from", "to", "against", "v", "vs", "versus", "beat"}
 
@@ -571,7 +598,7 @@ def trimmed(ent: Span) -> Span | None:
     """A tagged name without what is not the name: the role in front of a person ("Veteran actor Morgan
     Freeman", "Comedian Harry Hill"), and with the prefix a hyphen joins to it ("T-Mobile", never "Mobile")."""
     doc, start, end = ent.doc, ent.start, ent.end
-    if ent.label_ != "WORK_OF_ART" and end - start > 1 and doc[start].text == "the":
+    if ent.label_ != "WORK_OF_ART" and end - start > 1 and doc[start].text in ("the", "a", "an"):
         start += 1  # "the Bank of England" is a mention of Bank of England; a title keeps its "The"
     if ent.label_ != "PERSON" and end - start >= 3 and _role_word(doc[start].lower_) \
             and gazetteer.first_name_gender(doc[start + 1].text) is not None:
@@ -599,12 +626,65 @@ def trimmed(ent: Span) -> Span | None:
         end = next((t.i for t in doc[start + 1:end - 1] if t.lower_ in JOINING_WORDS and t.is_lower), end)
         while end - start > 1 and doc[end - 1].is_lower and doc[end - 1].pos_ in ("ADP", "DET", "CCONJ"):
             end -= 1  # "the Management Centre at | Strathclyde University"
+    if ent.label_ != "WORK_OF_ART":
+        end = _before_count(doc, start, end)
+        # "LG 65UM7300 4K Smart", "MacBook 256GB": a product listing's specifications follow the product's name
+        end = next((t.i for t in doc[start + 1:end] if _specification(t)), end)
+        # "International Space Station Is Open for Business": a Title Case headline runs on after the name
+        end = next((t.i for t in doc[start + 1:end] if t.lower_ in HEADLINE_VERBS and t.text[:1].isupper()
+                    and t.tag_ in ("VBZ", "VBP", "VBD", "MD")), end)
+    if ent.label_ == "ORG":
+        end = _with_last_of_pair(doc, start, end)
     label = ent.label_
     if _first_name_left_out(doc, start, end, label):
         start, label = start - 1, "PERSON"  # "Ana Molnar" tagged as "Molnar", a place
     if start == ent.start and end == ent.end:
         return ent
     return Span(doc, start, end, label=label)
+
+
+def _before_count(doc: Doc, start: int, end: int) -> int:
+    """'Z. Nielsen 1 goal', 'Balmer 4 | points' tagged as one name: a number then a lower-case word is a count of
+    something, not part of the name before it, when the tagger took the word in, or on a page about sport (a
+    stats line; elsewhere 'iPhone 11 owners' keeps its number)."""
+    for i in range(start + 1, end):
+        after = doc[i + 1] if i + 1 < len(doc) else None
+        if doc[i].like_num and doc[i].is_digit and after is not None and after.is_lower and after.is_alpha \
+                and (i + 1 < end or is_about_sport(doc)):
+            return i
+    return end
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """The English words of the spaCy model's lemma index (WordNet's nouns, verbs, adjectives and adverbs);
+    empty, so no rule uses it, when the model has none."""
+    import spacy.util
+    from spacy.lookups import Lookups
+
+    try:
+        package = spacy.util.get_package_path(resolve_model_name(os.environ.get("WEBFACTS_SPACY_MODEL") or None))
+        table = Lookups().from_disk(next(package.glob("**/lemmatizer/lookups/lookups.bin")).parent) \
+            .get_table("lemma_index")
+    except (OSError, RuntimeError, StopIteration, KeyError):
+        return frozenset()
+    return frozenset(w for words in table.values() for w in words)
+
+
+def _with_last_of_pair(doc: Doc, start: int, end: int) -> int:
+    """'Internet Corporation for Assigned Names | and Numbers', 'Centers for Disease Control | and Prevention':
+    the tagger ends a long 'X for/of Y and Z' name at its 'and'. One capitalised common word after the 'and',
+    ending the phrase, is the name's last word; a name ('Bank of England and Barclays') or a place is not."""
+    if not any(t.lower_ in ("for", "of") and t.is_lower for t in doc[start + 1:end - 1]) or end + 1 >= len(doc):
+        return end
+    conj, word = doc[end], doc[end + 1]
+    after = doc[end + 2] if end + 2 < len(doc) else None
+    if conj.text == "and" and word.is_alpha and word.text == word.text.title() \
+            and (after is None or not after.text[:1].isupper()) \
+            and word.ent_type_ in ("", "ORG") and gazetteer.lookup(word.text) is None \
+            and (word.lower_ in _dictionary_words() or any(w in _dictionary_words() for w in singulars(word.lower_))):
+        return end + 2
+    return end
 
 
 def _first_name_left_out(doc: Doc, start: int, end: int, label: str) -> bool:
@@ -971,7 +1051,17 @@ def unresolved_mentions(doc: Doc) -> list[Mention]:
     works = repeated_works(doc, resolve_in_document(raw))
     taken = {i for w in works for i in range(w.start_char, w.end_char)}
     raw = [m for m in raw if not taken.intersection(range(m.start_char, m.end_char))]  # replaced by the work
-    return sorted(raw + works, key=lambda m: m.start_char)
+    return sorted([m for m in raw + works if not _heading_label(doc, m)], key=lambda m: m.start_char)
+
+
+def _heading_label(doc: Doc, m: Mention) -> bool:
+    """'Mailing Lists', 'Policy & Procedures' alone on their line: a heading or a menu entry, named nowhere else
+    on the page. A name the page's prose uses too is kept with every mention."""
+    text = doc_text(doc)
+    line_start = text.rfind("\n", 0, m.start_char) + 1
+    line_end = text.find("\n", m.end_char)
+    line = text[line_start:len(text) if line_end < 0 else line_end].strip().rstrip(".:")
+    return line == m.surface.strip() and text.count(m.surface) == 1
 
 
 def without_possessive_fusions(doc: Doc, mentions: list[Mention]) -> list[Mention]:

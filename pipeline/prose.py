@@ -12,6 +12,10 @@ import re
 
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SEPARATORS = re.compile(r"\s[|•·»›]\s|\t")
+# A row of a Markdown table of two or more cells, "| Processing Time | The number of days ... |": its cells are
+# labels and definitions, not sentences, however long (one "|" inside is one separator only). A line boxed in
+# "|" with no cell break is a pull quote and may be prose.
+TABLE_ROW = re.compile(r"^\s*\|.*\s\|\s.*\|\s*$")
 # Function words that running English text cannot do without and tables rarely use.
 FUNCTION_WORDS = {"the", "a", "an", "of", "to", "in", "and", "is", "was", "for", "on", "that", "with", "as", "it",
                   "he", "she", "they", "at", "by", "be", "has", "have", "had", "are", "were", "said", "from",
@@ -25,7 +29,7 @@ MAX_PARSED_CHARS = 30_000
 
 def is_prose_line(line: str) -> bool:
     words = WORD.findall(line)
-    if len(words) < MIN_PROSE_WORDS or len(SEPARATORS.findall(line)) >= 2:
+    if len(words) < MIN_PROSE_WORDS or len(SEPARATORS.findall(line)) >= 2 or TABLE_ROW.match(line):
         return False
     function = sum(w.lower() in FUNCTION_WORDS for w in words)
     return function / len(words) >= 0.15 or line.rstrip().endswith((".", "!", "?", '."', ".”"))

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.entities import resolve_entities
 from pipeline.extract import MENTION_SCHEMA, _mention_row, nlp_documents
-from pipeline.mentions import document_mentions, is_junk_name
+from pipeline.mentions import clean_name, document_mentions, is_junk_name
 from pipeline.prose import prose_text
 
 
@@ -166,6 +166,15 @@ def test_non_prose_lines_are_blanked_with_their_offsets_kept():
     prose = prose_text(text)
     assert len(prose) == len(text) and prose.count(ARTICLE) == 2
     assert "Draft Tracker" not in prose
+
+
+def test_rows_of_a_two_column_table_are_not_prose_but_a_boxed_quote_is():
+    definition = "| Queue Delay | The number of working days between the day a request was Opened and Closed. |"
+    quote = "| “We will finish the review before the spring,” said Ana Folau of the working group. |"
+    text = "\n".join([ARTICLE, "| Term | Meaning |", "|---|---|", definition, quote, ARTICLE])
+    prose = prose_text(text)
+    assert "Queue Delay" not in prose and "Opened and Closed" not in prose
+    assert quote in prose and prose.count(ARTICLE) == 2
 
 
 def test_a_page_with_no_prose_is_skipped_with_its_reason():
@@ -462,3 +471,60 @@ def test_a_party_name_inside_a_longer_tagged_party_and_a_nationality_before_one(
     names = {m.name for m in document_mentions(nlp(
         "Tom Hale joined the Social Democratic Party of Canada. Paul Gray joined the British Conservative Party."))}
     assert "Democratic Party" not in names and "Conservative Party" in names
+
+
+def test_a_name_fused_with_its_count_on_a_stats_line_is_the_name_alone(nlp):
+    found = typed(nlp, "The Harbour Lions beat the Quay Hawks in the league game on Friday.\n"
+                       "Lions: Orlan Vesk 4 points. Balmer 4 points. Tessa Brannock 1 goal.\n"
+                       "Coach Ivo Marren praised the squad.")
+    assert {"Orlan Vesk", "Balmer", "Tessa Brannock"} <= set(found)
+    assert not any(ch.isdigit() for name in found for ch in name)
+
+
+def test_a_product_number_before_a_noun_stays_off_sport_pages(nlp):
+    assert "Windows 10" in typed(nlp, "Most Windows 10 users upgraded within the year, the survey found.")
+
+
+def test_a_heading_named_nowhere_else_is_no_entity_but_a_heading_the_prose_names_is(nlp):
+    found = typed(nlp, "Registry maintainers said on Monday that the review would start in March.\n\n"
+                       "Policy & Procedures\n\nSubscribers to the lists get notices, said Ana Folau.\n\n"
+                       "Harbour Trust\n\nKeys are rotated every year by the Harbour Trust.")
+    assert "Policy & Procedures" not in found
+    assert found.get("Harbour Trust") == "ORG" and found.get("Ana Folau") == "PERSON"
+
+
+@pytest.mark.parametrize("name", ["Section 4", "Figure 2b", "Appendix B", "Table 3.1", "Step 2"])
+def test_a_reference_to_a_part_of_a_document_is_junk(name):
+    assert is_junk_name(name)
+
+
+def test_a_document_part_is_no_entity_but_a_treaty_article_is(nlp):
+    found = typed(nlp, "For more on how to create registries, see RFC 5226, Section 4, and Figure 2 of the "
+                       "Harbour Protocol report. Article 50 was triggered by Britain.")
+    assert "Section 4" not in found and "Article 50" in found
+
+
+def test_a_title_case_headline_ends_the_name_at_its_verb(nlp):
+    found = typed(nlp, "Related stories:\n\n- Here's Where Commercial Landers Will Land on the Moon\n\n"
+                       "- ESA: The Harbour Space Station Is Open for Business in Orbit\n\nThe agency said so on Monday.")
+    assert found.get("Harbour Space Station") == "ORG"
+    assert not any(" Is " in name for name in found)
+
+
+def test_a_long_name_cut_at_its_and_takes_its_last_common_word_but_not_another_name(nlp):
+    found = typed(nlp, "The Harbour Institute for Assigned Codes and Numbers, a non-profit, and the Bank of "
+                       "England and Barclays agreed.")
+    assert "Harbour Institute for Assigned Codes and Numbers" in found and "Numbers" not in found
+    assert {"Bank of England", "Barclays"} <= set(found)
+
+
+def test_a_name_ends_before_a_bracket_it_does_not_close():
+    assert clean_name("Ministry of Harbours, Roads and Canals (MHRC") == "Ministry of Harbours, Roads and Canals"
+    assert clean_name("Kestrel Business)A") == "Kestrel Business"
+    assert clean_name("Harbour Lights (band)") == "Harbour Lights (band)"
+
+
+def test_a_product_name_ends_before_its_specifications_and_loses_its_article(nlp):
+    found = typed(nlp, "Deal: Harbour 4K Smart LED TV for $300, and a Kestrel 3 for $20 at the Lantern Mall.")
+    assert not any("4K" in name or name.startswith("a ") for name in found)
+    assert "Kestrel 3" in found
