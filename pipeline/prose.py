@@ -14,8 +14,9 @@ WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 SEPARATORS = re.compile(r"\s[|•·»›]\s|\t")
 # A row of a Markdown table of two or more cells, "| Processing Time | The number of days ... |": its cells are
 # labels and definitions, not sentences, however long (one "|" inside is one separator only). A line boxed in
-# "|" with no cell break is a pull quote and may be prose.
-TABLE_ROW = re.compile(r"^\s*\|.*\s\|\s.*\|\s*$")
+# "|" with no cell break is a pull quote and may be prose, and so is a whole article in one cell: a row opens
+# with a short label.
+TABLE_ROW = re.compile(r"^\s*\|[^|]{1,60}\s\|\s.*\|\s*$")
 # Function words that running English text cannot do without and tables rarely use.
 FUNCTION_WORDS = {"the", "a", "an", "of", "to", "in", "and", "is", "was", "for", "on", "that", "with", "as", "it",
                   "he", "she", "they", "at", "by", "be", "has", "have", "had", "are", "were", "said", "from",

@@ -175,6 +175,8 @@ def test_rows_of_a_two_column_table_are_not_prose_but_a_boxed_quote_is():
     prose = prose_text(text)
     assert "Queue Delay" not in prose and "Opened and Closed" not in prose
     assert quote in prose and prose.count(ARTICLE) == 2
+    one_cell = "| " + ARTICLE + " The report | added more. |"  # a whole article boxed in one cell with a stray bar
+    assert ARTICLE in prose_text(one_cell)
 
 
 def test_a_page_with_no_prose_is_skipped_with_its_reason():
