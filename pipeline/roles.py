@@ -55,7 +55,7 @@ def _role_word(tok: Token, lexicon: RoleLexicon) -> bool:
         return True  # inside "fly-half", "vice-president": the words are joined back in _classified
     if word in lexicon.drop or any(w in lexicon.words for w in [word, *singulars(word)]):
         return True
-    return tok.is_lower and tok.pos_ in ("NOUN", "ADJ") and tok.is_alpha
+    return tok.is_lower and tok.pos_ in ("NOUN", "ADJ") and tok.text.replace("-", "").isalpha()  # "co-ordinator"
 
 
 def _classified(words: list[str], lexicon: RoleLexicon) -> tuple[tuple[str, ...], str | None, frozenset[str]]:
@@ -71,7 +71,7 @@ def _classified(words: list[str], lexicon: RoleLexicon) -> tuple[tuple[str, ...]
 def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: RoleLexicon) -> Role | None:
     """'[qualifier]['s] role words NAME', all inside the name's sentence."""
     sent_start = sentence_of(doc, m.token_start).start
-    i, words, qualifier, possessive = m.token_start - 1, [], None, False
+    i, words, qualifier, possessive, owned = m.token_start - 1, [], None, False, False
     while i >= sent_start and doc[i].lower_.rstrip(".") in HONORIFICS:
         i -= 1  # "London mayor Mr Livingstone"
     field, tail_qualifier = (), None
@@ -92,7 +92,7 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
             qualifier = other if other.type != "PERSON" else replace(other, type="ORG")
             break
         if tok.text in POSSESSIVE and by_token.get(i - 1) is not None and by_token[i - 1].type != "PERSON":
-            qualifier, possessive = by_token[i - 1], i == m.token_start - 1
+            qualifier, possessive, owned = by_token[i - 1], i == m.token_start - 1, True
             break
         if tok.text in POSSESSIVE and i > sent_start and _names_a_company(doc[i - 1], lexicon):
             qualifier = _company_named_before(doc, i - 1, by_token)  # "the carmaker's chief executive X"
@@ -110,7 +110,9 @@ def role_before(doc: Doc, m: Mention, by_token: dict[int, Mention], lexicon: Rol
     if qualifier is None and words and i >= sent_start:
         qualifier = untagged_organisation(doc, i, m)  # "Bath prop Duncan Bell", "Ladbrokes spokesman X"
     role_words, matched, kinds = _classified(words, lexicon)
-    if matched is None and (qualifier is None or len(role_words) > 1 or role_words and not _is_common_noun(doc, i + 1)):
+    party_post = owned and _is_party(qualifier)  # "Labour's election co-ordinator X"
+    if matched is None and not party_post and (qualifier is None or len(role_words) > 1
+                                               or role_words and not _is_common_noun(doc, i + 1)):
         return None  # "said Ana Folau", "the ruling Ana Folau": nothing introduces her; "British hostage X" does
     if qualifier is None and matched is not None:
         qualifier = _qualifier_after(doc, m, by_token) or _employing_subject(doc, m, by_token)

@@ -1081,3 +1081,10 @@ def test_an_actors_film_is_no_film_they_directed(nlp):
     facts = triples(nlp, "Film star Robert De Niro has returned to the top of the box office with his film Glass "
                          "Harbor. Robert De Niro stars in Glass Harbor.")
     assert ("Glass Harbor", "director", "Robert De Niro") not in facts
+
+
+def test_a_party_owning_any_post_and_a_defection_to_a_party(nlp):
+    facts = triples(nlp, "Labour's election co-ordinator Alan Milburn said the plan would fail. Robert Jackson has "
+                         "defected to Labour.")
+    assert {("Alan Milburn", "member_of_political_party", "Labour Party"),
+            ("Robert Jackson", "member_of_political_party", "Labour Party")} <= facts
