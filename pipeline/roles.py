@@ -602,8 +602,9 @@ def story_company(mentions: list[Mention]) -> Mention | None:
 
 
 def _other_organisation_near(person: Mention, company: Mention, mentions: list[Mention]) -> bool:
-    """Another organisation named in the person's sentence or the one before: the post may be held there."""
-    return any(m.type == "ORG" and m.name != company.name and 0 <= person.sentence_index - m.sentence_index <= 1
+    """Another organisation named in the person's sentence or the two before (a quote may sit between): the post
+    may be held there."""
+    return any(m.type == "ORG" and m.name != company.name and 0 <= person.sentence_index - m.sentence_index <= 2
                for m in mentions)
 
 

@@ -63,17 +63,18 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
             out.extend(replace(e, modality=stated_modality(tok, e)) for e in found)
     symmetric = {p.name for p in triggers.symmetric}
     out += [replace(e, subject=e.object, object=e.subject) for e in out if e.predicate in symmetric]
-    return _dedupe(_actors_are_no_makers(out))
+    return _dedupe(_actors_are_no_makers(out, doc, mentions))
 
 
 ACTING = {"actor", "actress", "star", "co-star"}
 
 
-def _actors_are_no_makers(out: list[Extraction]) -> list[Extraction]:
-    """'Foxx's movie Ray', 'his film Hide and Seek' said of an actor the document casts: the film is theirs as its
-    star, not as its director."""
+def _actors_are_no_makers(out: list[Extraction], doc: Doc, mentions: list[Mention]) -> list[Extraction]:
+    """'Foxx's movie Ray', 'his film Hide and Seek' said of an actor the document casts, or calls a star: the film
+    is theirs as its star, not as its director."""
     actors = {e.object.text for e in out if e.predicate == "cast_member"} | {
-        e.subject.text for e in out if e.predicate == "occupation" and e.object.text in ACTING}
+        e.subject.text for e in out if e.predicate == "occupation" and e.object.text in ACTING} | {
+        m.name for m in mentions if m.type == "PERSON" and m.token_start and doc[m.token_start - 1].lower_ in ACTING}
     return [e for e in out if not (":possessive_maker" in e.extractor and e.predicate == "director"
                                    and e.object.text in actors)]
 
