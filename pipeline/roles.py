@@ -123,9 +123,13 @@ HIRING_VERBS = {"sack", "fire", "appoint", "hire", "name", "dismiss", "recruit",
 
 
 def _its_organisation(doc: Doc, i: int, by_token: dict[int, Mention]) -> Mention | None:
-    mentions = sorted(set(by_token.values()), key=lambda m: m.start_char)
-    found = resolve_thing_pronoun(doc[i], mentions, sentence_indexes(doc))
+    found = resolve_thing_pronoun(doc[i], _mentions_of(by_token), sentence_indexes(doc))
     return found if found is not None and found.type == "ORG" else None
+
+
+def _mentions_of(by_token: dict[int, Mention]) -> list[Mention]:
+    """The document's mentions in text order, from the token index."""
+    return sorted(set(by_token.values()), key=lambda m: m.start_char)
 
 
 def _employing_subject(doc: Doc, m: Mention, by_token: dict[int, Mention]) -> Mention | None:
@@ -494,7 +498,7 @@ def _prepositional_qualifier(doc: Doc, i: int, sent_end: int, by_token: dict[int
                 continue
             return u, u.token_end  # after 'in' only 'the law firm X': 'in Leeds' names where, not whom
         if k == j + 1 and doc[j - 1].lower_ == "the" and _names_a_company(doc[j], lexicon) \
-                and (company := story_company(sorted(set(by_token.values()), key=lambda m: m.start_char))):
+                and (company := story_company(_mentions_of(by_token))):
             return company, k  # "spokesman for the firm": the company the story is about
         if k == j:
             break
