@@ -57,10 +57,10 @@ def award_category_extractions(doc: Doc, preds: list[Predicate], resolver: Resol
         winners = resolver.values(expand(role_tokens(verb, "patient" if nominated else "agent")))
         fors = prep_objects(verb, ("for",))
         awards = fors[:1] if nominated else children(verb, "dobj")
-        works = [w for w in resolver.values(_work_tokens(fors + awards)) if w.type == "WORK"
-                 and w not in resolver.values(awards)]
+        named_awards = resolver.values(awards)
+        works = [w for w in resolver.values(_work_tokens(fors + awards)) if w.type == "WORK" and w not in named_awards]
         category = {t.lower_ for a in awards for t in a.subtree if t.i <= a.i}
-        if "best" not in category and not any(v.type == "AWARD" for v in resolver.values(awards)):
+        if "best" not in category and not any(v.type == "AWARD" for v in named_awards):
             continue  # "shared the song Night Ferry": no award
         for pred in preds:
             for word in sorted(category & pred.award_categories)[:1]:

@@ -61,8 +61,7 @@ def extract_relations(doc: Doc, mentions: list[Mention], author: str | None = No
                 for pred in triggers.possessive.get(lemma, []):
                     found.extend(possessive_extractions(tok, pred, resolver, sent_i))
             out.extend(replace(e, modality=stated_modality(tok, e)) for e in found)
-    symmetric = {p.name for p in triggers.symmetric}
-    out += [replace(e, subject=e.object, object=e.subject) for e in out if e.predicate in symmetric]
+    out += [replace(e, subject=e.object, object=e.subject) for e in out if e.predicate in triggers.symmetric]
     return _dedupe(_actors_are_no_makers(out, doc, mentions))
 
 

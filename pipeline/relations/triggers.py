@@ -26,5 +26,5 @@ class Triggers:
         self.makers = [p for p in predicates if p.makers]
         self.modifier = {p.modifier: p for p in predicates if p.modifier}
         self.award_categories = [p for p in predicates if p.award_categories]
-        self.symmetric = [p for p in predicates if p.symmetric]
+        self.symmetric = frozenset(p.name for p in predicates if p.symmetric)
         self.role_lexicon = load_roles()
